@@ -1,0 +1,27 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test demo clean
+
+# The stamp is rebuilt whenever the pins change, so a pull that bumps a version reinstalls.
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@$(BIN)/python scripts/ensure_services.py
+	$(BIN)/kring run --dev
+
+test: $(STAMP)
+	@$(BIN)/python scripts/ensure_services.py --postgres
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+demo: $(STAMP)
+	$(BIN)/kring demo
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,1 @@
+"""Kring: closed-loop referrals for Dutch family-support programmes (shared package)."""

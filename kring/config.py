@@ -1,0 +1,94 @@
+"""Configuration from the environment (CONTRACT §2): every variable optional, one place to read.
+
+The services receive these values as a nameko config dict; the module constants are the keys.
+"""
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SERVICES = ("referral", "matching", "casework", "aftercare", "notify")
+
+# nameko config keys (nameko reads AMQP_URI and WEB_SERVER_ADDRESS itself)
+AMQP_URI_KEY = "AMQP_URI"
+WEB_SERVER_KEY = "WEB_SERVER_ADDRESS"
+DATA_DIR_KEY = "KRING_DATA_DIR"
+DATABASES_KEY = "KRING_DATABASES"
+SECRET_KEY = "KRING_SECRET"
+SMTP_KEY = "KRING_SMTP"
+
+DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
+DEFAULT_HTTP_PORT = 8000
+# Only ever used under --dev: a fixed, public key, so tokens made by `kring token create` on a
+# development machine work against `make run` without any set-up.
+DEVELOPMENT_SECRET = "kring-development-key-not-for-production"
+MIN_SECRET_LENGTH = 32  # HS256 wants a key at least as long as its hash (RFC 7518 §3.2)
+
+
+class ConfigError(Exception):
+    """The environment cannot run Kring as asked (said to the operator, then exit)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    amqp_uri: str
+    data_dir: Path
+    http_port: int
+    secret: str | None
+    databases: dict = field(default_factory=dict)
+    smtp: dict | None = None
+
+    @classmethod
+    def from_env(cls, env=None):
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("KRING_DATA_DIR") or "./var")
+        port_text = env.get("KRING_HTTP_PORT") or str(DEFAULT_HTTP_PORT)
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise ConfigError(f"KRING_HTTP_PORT must be a port number, not {port_text!r}")
+        databases = {
+            name: env.get(f"KRING_DB_{name.upper()}") or f"sqlite:///{data_dir / name}.db"
+            for name in SERVICES
+        }
+        return cls(
+            amqp_uri=env.get("AMQP_URI") or DEFAULT_AMQP_URI,
+            data_dir=data_dir,
+            http_port=int(port_text),
+            secret=env.get("KRING_SECRET") or None,
+            databases=databases,
+            smtp=_smtp(env),
+        )
+
+    def signing_key(self, dev):
+        """The key for API tokens: KRING_SECRET when set, the development key only under --dev."""
+        if self.secret:
+            if len(self.secret) < MIN_SECRET_LENGTH:
+                raise ConfigError(
+                    f"KRING_SECRET is too short to sign tokens safely: use at least "
+                    f"{MIN_SECRET_LENGTH} characters (e.g. `openssl rand -hex 32`).")
+            return self.secret
+        if dev:
+            return DEVELOPMENT_SECRET
+        raise ConfigError(
+            "KRING_SECRET is not set. Set it to a long random value "
+            "(e.g. `export KRING_SECRET=$(openssl rand -hex 32)`), or run with --dev "
+            "to use the fixed development key.")
+
+    def nameko_config(self, dev=False):
+        return {
+            AMQP_URI_KEY: self.amqp_uri,
+            WEB_SERVER_KEY: f"0.0.0.0:{self.http_port}",
+            DATA_DIR_KEY: str(self.data_dir),
+            DATABASES_KEY: dict(self.databases),
+            SECRET_KEY: self.signing_key(dev),
+            SMTP_KEY: self.smtp,
+        }
+
+
+def _smtp(env):
+    host = env.get("KRING_SMTP_HOST")
+    if not host:
+        return None
+    port = env.get("KRING_SMTP_PORT") or "25"
+    if not port.isdigit():
+        raise ConfigError(f"KRING_SMTP_PORT must be a port number, not {port!r}")
+    return {"host": host, "port": int(port),
+            "from": env.get("KRING_SMTP_FROM") or "kring@localhost"}

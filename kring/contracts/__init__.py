@@ -1,0 +1,1 @@
+"""The contracts every service shares: events, HTTP bodies and the operations of the API."""

@@ -1,0 +1,176 @@
+"""The event envelope and one schema per event.
+
+Every event travels as an envelope: `event_id` (unique, for idempotent consumers), `type`,
+`version`, `occurred_at`, `referral_id` (the correlation id through the whole flow) and `data`,
+validated against the event's own schema when it is made, so a producer can never publish what
+its consumers cannot read. Events are named in the past tense and routed as
+`(source_service, type)`.
+"""
+import uuid
+from dataclasses import dataclass, field
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from kring.kit.clock import iso, utcnow
+
+SEVERITIES = ("low", "medium", "high")
+OUTCOMES = ("completed", "declined", "withdrawn")
+PARTIES = ("family", "supporter")
+RECEIVING_KINDS = ("municipality", "local_partner")
+
+
+class ReferralReceived(Schema):
+    """What the flow downstream needs of a new referral, and nothing about the family's identity:
+    matching gets area, languages and domains; notify gets the referrer's address and consent."""
+    programme = fields.String(required=True)
+    organisation = fields.String(required=True)
+    external_ref = fields.String(required=True)
+    municipality = fields.String(required=True)
+    languages = fields.List(fields.String(), required=True)
+    domains = fields.List(fields.String(), required=True)
+    urgency = fields.String(required=True)
+    referrer_email = fields.Email(required=True)
+    referrer_language = fields.String(required=True)
+    referrer_organisation = fields.String(required=True)
+    share_status_with_referrer = fields.Boolean(required=True)
+    partner = fields.String(allow_none=True, load_default=None)
+
+
+class ReferralWithdrawn(Schema):
+    by_role = fields.String(required=True)
+    reason = fields.String(allow_none=True, load_default=None)
+
+
+class ReferralClosed(Schema):
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    reason = fields.String(allow_none=True, load_default=None)
+
+
+class IntakeRecorded(Schema):
+    fits = fields.Boolean(required=True)
+    severity = fields.String(allow_none=True, validate=validate.OneOf(SEVERITIES))
+    reason = fields.String(allow_none=True, load_default=None)
+
+
+class ProposalMade(Schema):
+    proposal_id = fields.String(required=True)
+    supporter_id = fields.String(required=True)
+    reasons = fields.List(fields.String(), load_default=list)
+
+
+class ProposalDeclined(Schema):
+    proposal_id = fields.String(required=True)
+    party = fields.String(required=True, validate=validate.OneOf(PARTIES))
+
+
+class ReferralWaitlisted(Schema):
+    reason = fields.String(allow_none=True, load_default=None)
+
+
+class MatchMade(Schema):
+    proposal_id = fields.String(required=True)
+    supporter_id = fields.String(required=True)
+    supporter_kind = fields.String(required=True)
+    severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
+
+
+class CaseStarted(Schema):
+    case_id = fields.String(required=True)
+    supporter_id = fields.String(required=True)
+
+
+class CaseClosed(Schema):
+    case_id = fields.String(required=True)
+    goals_met = fields.Boolean(required=True)
+
+
+class CaseHandedOver(Schema):
+    case_id = fields.String(required=True)
+    supporter_id = fields.String(required=True)
+    receiving_kind = fields.String(required=True, validate=validate.OneOf(RECEIVING_KINDS))
+    receiving_name = fields.String(required=True)
+    severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
+
+
+class CaseReopened(Schema):
+    case_id = fields.String(required=True)
+
+
+class AftercareStarted(Schema):
+    aftercare_id = fields.String(required=True)
+    ends_on = fields.Date(required=True)
+
+
+class AftercareCompleted(Schema):
+    aftercare_id = fields.String(required=True)
+
+
+# (source service, event type) -> schema of `data`
+EVENTS = {
+    ("referral", "referral_received"): ReferralReceived,
+    ("referral", "referral_withdrawn"): ReferralWithdrawn,
+    ("referral", "referral_closed"): ReferralClosed,
+    ("matching", "intake_recorded"): IntakeRecorded,
+    ("matching", "proposal_made"): ProposalMade,
+    ("matching", "proposal_declined"): ProposalDeclined,
+    ("matching", "referral_waitlisted"): ReferralWaitlisted,
+    ("matching", "match_made"): MatchMade,
+    ("casework", "case_started"): CaseStarted,
+    ("casework", "case_closed"): CaseClosed,
+    ("casework", "case_handed_over"): CaseHandedOver,
+    ("casework", "case_reopened"): CaseReopened,
+    ("aftercare", "aftercare_started"): AftercareStarted,
+    ("aftercare", "aftercare_completed"): AftercareCompleted,
+}
+
+
+class EventContractError(Exception):
+    """A producer tried to emit an event its contract does not allow (a bug, never input)."""
+
+
+@dataclass(frozen=True)
+class Event:
+    source: str
+    type: str
+    referral_id: str
+    data: dict
+    event_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    version: int = 1
+    occurred_at: str = field(default_factory=lambda: iso(utcnow()))
+
+    def to_message(self):
+        """The envelope as it goes on the wire (JSON-ready)."""
+        return {"event_id": self.event_id, "type": self.type, "version": self.version,
+                "occurred_at": self.occurred_at, "referral_id": self.referral_id,
+                "source": self.source, "data": self.data}
+
+
+def make_event(source, event_type, referral_id, **data):
+    """Build an event, checking `data` against its schema and normalising it to JSON types."""
+    schema = EVENTS.get((source, event_type))
+    if schema is None:
+        raise EventContractError(f"no event {event_type!r} from {source!r} in the contracts")
+    try:
+        loaded = schema().load(data)
+    except ValidationError as exc:
+        raise EventContractError(f"{source}.{event_type}: {exc.messages}") from exc
+    return Event(source, event_type, referral_id, schema().dump(loaded))
+
+
+class Envelope(Schema):
+    event_id = fields.String(required=True)
+    type = fields.String(required=True)
+    version = fields.Integer(required=True)
+    occurred_at = fields.String(required=True)
+    referral_id = fields.String(required=True)
+    source = fields.String(required=True)
+    data = fields.Dict(required=True)
+
+
+def read_event(message):
+    """Turn a received envelope back into an Event; data is loaded with its schema (dates…)."""
+    envelope = Envelope().load(message)
+    schema = EVENTS[(envelope["source"], envelope["type"])]
+    return Event(envelope["source"], envelope["type"], envelope["referral_id"],
+                 schema().load(envelope["data"]), envelope["event_id"], envelope["version"],
+                 envelope["occurred_at"])

@@ -1,0 +1,71 @@
+"""The OpenAPI 3 document, built from kring.contracts.api with apispec's marshmallow plugin."""
+import re
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from kring.contracts.api import OPERATIONS
+
+ERRORS = {
+    400: "Malformed JSON",
+    401: "No token, or a bad or expired one",
+    403: "Wrong role, or another organisation's referral",
+    404: "Unknown id",
+    409: "The current status does not allow this step",
+    422: "Invalid fields: {\"errors\": {field: [messages]}}",
+    503: "Temporarily unavailable; retry after the Retry-After header",
+}
+PATH_PARAMETER = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
+
+
+def build_openapi(version="0.1.0"):
+    spec = APISpec(
+        title="Kring API", version=version, openapi_version="3.0.3",
+        plugins=[MarshmallowPlugin()],
+        info={"description": "Closed-loop referrals for Dutch family-support programmes."})
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer",
+                                               "bearerFormat": "JWT"})
+    spec.components.schema("Error", {"type": "object", "required": ["error", "message"],
+                                     "properties": {"error": {"type": "string"},
+                                                    "message": {"type": "string"},
+                                                    "errors": {"type": "object"}}})
+    paths = {}
+    for op in OPERATIONS.values():
+        path = PATH_PARAMETER.sub(r"{\1}", op.path)
+        paths.setdefault(path, {})[op.method.lower()] = _operation(op)
+    for path, operations in sorted(paths.items()):
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()
+
+
+def _operation(op):
+    success = {"description": "OK"}
+    if op.response is not None:
+        success["content"] = {"application/json": {"schema": op.response}}
+    responses = {str(op.success): success}
+    if op.operation_id == "submitReferral":
+        responses["200"] = {"description": "Already submitted: the first referral",
+                            "content": {"application/json": {"schema": op.response}}}
+    statuses = set(op.statuses)
+    if op.body is not None:
+        statuses |= {400, 422}
+    if not op.public:
+        statuses |= {401, 403}
+    for status in sorted(statuses):
+        responses[str(status)] = {"description": ERRORS[status], "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    operation = {"operationId": op.operation_id, "summary": op.summary,
+                 "tags": [op.service], "responses": responses}
+    parameters = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                  for name in PATH_PARAMETER.findall(op.path)]
+    if parameters:
+        operation["parameters"] = parameters
+    if op.body is not None:
+        operation["requestBody"] = {"required": True,
+                                    "content": {"application/json": {"schema": op.body}}}
+    if op.public:
+        operation["security"] = []
+    else:
+        operation["security"] = [{"bearer": []}]
+        operation["description"] = f"Roles: {', '.join(op.roles)}."
+    return operation

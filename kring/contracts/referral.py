@@ -1,0 +1,110 @@
+"""HTTP bodies of the referral service (CONTRACT §4), shared with the partner queue (§5)."""
+import re
+
+from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, validate,
+                         validates)
+
+PROGRAMME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+POSTCODE = re.compile(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")
+PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
+LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+NOTICE_LANGUAGES = ("nl", "en")
+REFERRER_ROLES = ("gp", "district_nurse", "social_worker", "youth_health", "preschool",
+                  "youth_care", "municipality", "family", "other")
+URGENCIES = ("low", "normal", "high")
+STATUSES = ("received", "matching", "waitlisted", "in_progress", "aftercare", "closed")
+
+
+def text(max_length, **kwargs):
+    return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE  # a misspelt field is an error, not silently lost information
+
+
+class Referrer(Strict):
+    name = text(200, required=True)
+    organisation = text(200, required=True)
+    role = fields.String(required=True, validate=validate.OneOf(REFERRER_ROLES))
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    language = fields.String(load_default="nl", validate=validate.OneOf(NOTICE_LANGUAGES))
+
+
+class Family(Strict):
+    contact_name = text(200, required=True)
+    phone = fields.String(required=True, validate=validate.Regexp(
+        PHONE, error="not a phone number"))
+    postcode = fields.String(required=True, validate=validate.Regexp(
+        POSTCODE, error="not a Dutch postcode (1234 AB)"))
+    municipality = text(100, required=True)
+    languages = fields.List(fields.String(validate=validate.Regexp(
+        LANGUAGE, error="use a two- or three-letter language code")),
+        required=True, validate=validate.Length(min=1, max=10))
+    children_ages = fields.List(fields.Integer(strict=True, validate=validate.Range(0, 25)),
+                                load_default=list, validate=validate.Length(max=20))
+
+    @post_load
+    def normalise(self, data, **_):
+        data["postcode"] = data["postcode"].replace(" ", "").upper()
+        data["languages"] = list(dict.fromkeys(data["languages"]))
+        return data
+
+
+class Request(Strict):
+    question = text(5000, required=True)
+    domains = fields.List(text(64), required=True, validate=validate.Length(min=1, max=20))
+    urgency = fields.String(load_default="normal", validate=validate.OneOf(URGENCIES))
+
+
+class Consent(Strict):
+    family_consents = fields.Boolean(required=True)
+    share_status_with_referrer = fields.Boolean(required=True)
+    given_on = fields.Date(required=True)
+
+    @validates("family_consents")
+    def check_consent(self, value, **_):
+        if value is not True:
+            raise ValidationError("the family must consent: support is voluntary")
+
+
+class SubmitReferral(Strict):
+    programme = fields.String(required=True, validate=validate.Regexp(
+        PROGRAMME, error="lower-case letters, digits and dashes, e.g. home-start"))
+    external_ref = text(128, required=True)
+    referrer = fields.Nested(Referrer, required=True)
+    family = fields.Nested(Family, required=True)
+    request = fields.Nested(Request, required=True)
+    consent = fields.Nested(Consent, required=True)
+
+
+class WithdrawReferral(Strict):
+    by = fields.String(load_default="referrer",
+                       validate=validate.OneOf(("family", "referrer", "coordinator")))
+    reason = text(2000, load_default=None, allow_none=True)
+
+
+class ReferralCreated(Schema):
+    referral_id = fields.String(required=True)
+    status = fields.String(required=True)
+
+
+class TimelineEntry(Schema):
+    status = fields.String(required=True)
+    at = fields.String(required=True, metadata={"format": "date-time"})
+    detail = fields.String(allow_none=True)
+
+
+class ReferralView(Schema):
+    referral_id = fields.String(required=True)
+    external_ref = fields.String(required=True)
+    programme = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    outcome = fields.String(allow_none=True)
+    timeline = fields.List(fields.Nested(TimelineEntry), required=True)
+    proposal_id = fields.String(allow_none=True)
+    case_id = fields.String(allow_none=True)
+    aftercare_id = fields.String(allow_none=True)
+    family = fields.Nested(Family, metadata={"description": "coordinators only"})
+    request = fields.Nested(Request, metadata={"description": "coordinators only"})

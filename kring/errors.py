@@ -1,0 +1,45 @@
+"""Errors the domain raises and the interfaces translate (HTTP status, partner `rejected` reply).
+
+Pure Python on purpose: domain modules may import this and nothing else of the package.
+"""
+
+
+class KringError(Exception):
+    """Base of every error that is the caller's to fix, never a bug of ours."""
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message, errors=None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors
+
+
+class Malformed(KringError):
+    status, code = 400, "malformed"
+
+
+class Unauthenticated(KringError):
+    status, code = 401, "unauthenticated"
+
+
+class Forbidden(KringError):
+    status, code = 403, "forbidden"
+
+
+class NotFound(KringError):
+    status, code = 404, "not_found"
+
+
+class NotAllowed(KringError):
+    """The step is not allowed in the current status (409)."""
+    status, code = 409, "conflict"
+
+
+class Invalid(KringError):
+    """Fields failed validation; `errors` has marshmallow's shape {field: [messages]}."""
+    status, code = 422, "invalid"
+
+
+class Unavailable(KringError):
+    status, code = 503, "unavailable"

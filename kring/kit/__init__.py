@@ -1,0 +1,1 @@
+"""The small service kit every Kring service stands on: database, outbox, inbox, web, auth."""

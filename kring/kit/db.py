@@ -1,0 +1,170 @@
+"""A SQLAlchemy 2 unit of work per nameko worker, with the outbox and inbox in its transaction.
+
+Each service owns one database (CONTRACT §2: SQLite by default, any SQLAlchemy URL through
+`KRING_DB_<SERVICE>`). Handlers work inside `with uow:` blocks; `uow.emit(event)` writes the event
+to the outbox table in the same transaction as the state, and the relay (kring.kit.outbox)
+publishes it after the commit. `uow.first_time(event, handler)` records an incoming event in the
+inbox in the same transaction, so a redelivered event changes nothing.
+"""
+import json
+import logging
+from pathlib import Path
+
+from nameko.extensions import DependencyProvider
+from sqlalchemy import create_engine, event, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from kring.config import AMQP_URI_KEY, DATABASES_KEY
+from kring.kit.clock import utcnow
+from kring.kit.outbox import OutboxRelay
+
+log = logging.getLogger(__name__)
+
+SQLITE_BUSY_TIMEOUT_S = 30
+
+
+def make_engine(url):
+    """An engine tuned for its backend; the database file's folder is created for SQLite."""
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url)
+    if url.startswith("postgresql"):
+        url = postgres_driver(url)
+        _make_psycopg2_green()
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def postgres_driver(url):
+    """SQLAlchemy 2.1 reads a bare postgresql:// as psycopg 3; we ship psycopg2 (+ psycogreen)."""
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg2://" + url[len("postgresql://"):]
+    return url
+
+
+def _sqlite_engine(url):
+    path = url.split("///", 1)[-1]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S,
+                                              "check_same_thread": False})
+
+    # pysqlite opens transactions lazily and as DEFERRED: two writers then deadlock on the lock
+    # upgrade ("database is locked") whatever the busy timeout. Take the write lock up front.
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _make_psycopg2_green():
+    # psycopg2 blocks eventlet's hub on every query unless it is told to wait cooperatively.
+    from psycogreen.eventlet import patch_psycopg
+    patch_psycopg()
+
+
+class UnitOfWork:
+    """One transaction: the session, the events it emits, the incoming events it has applied."""
+
+    def __init__(self, session_factory, outbox, inbox):
+        self._session_factory = session_factory
+        self._outbox = outbox
+        self._inbox = inbox
+        self.session = None
+        self.emitted = []
+
+    def __enter__(self):
+        self.session = self._session_factory()
+        self._pending = []
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if exc_type is None:
+                self.session.commit()
+                self.emitted.extend(self._pending)
+            else:
+                self.session.rollback()
+        finally:
+            self.session.close()
+            self.session = None
+        return False
+
+    def emit(self, event):
+        """Store `event` in the outbox; it leaves only if this transaction commits."""
+        self.session.execute(insert(self._outbox).values(
+            event_id=event.event_id, event_type=event.type,
+            body=json.dumps(event.to_message()), created_at=utcnow()))
+        self._pending.append(event)
+
+    def first_time(self, event_id, handler):
+        """True when `handler` has not applied `event_id` before; records that it now has.
+
+        The record shares the transaction of the handler's effect: both happen or neither.
+        """
+        seen = self.session.execute(select(self._inbox.c.event_id).where(
+            self._inbox.c.event_id == event_id, self._inbox.c.handler == handler)).first()
+        if seen:
+            return False
+        self.session.execute(insert(self._inbox).values(
+            event_id=event_id, handler=handler, handled_at=utcnow()))
+        return True
+
+
+def is_duplicate(exc):
+    """A unique constraint said no: somebody (a racing request, a redelivery) was first."""
+    return isinstance(exc, IntegrityError)
+
+
+class Database(DependencyProvider):
+    """The service's database: one engine per service, a fresh UnitOfWork for every worker.
+
+    Tables are created on start until the schema settles and migrations take over.
+    """
+
+    def __init__(self, metadata, **kwargs):
+        self.metadata = metadata
+        self.engine = None
+        self.session_factory = None
+        self.relay = None
+        super().__init__(**kwargs)
+
+    def setup(self):
+        service = self.container.service_name
+        url = self.container.config[DATABASES_KEY][service]
+        self.engine = make_engine(url)
+        self.metadata.create_all(self.engine)
+        self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+
+    def start(self):
+        outbox = self.metadata.tables.get("outbox")
+        if outbox is not None:
+            self.relay = OutboxRelay(self.container.service_name, self.engine, outbox,
+                                     self.container.config[AMQP_URI_KEY])
+            self.container.spawn_managed_thread(self.relay.run)
+
+    def kill(self):
+        self.stop()
+
+    def stop(self):
+        if self.relay is not None:
+            self.relay.stop()
+        if self.engine is not None:
+            self.engine.dispose()
+
+    def get_dependency(self, worker_ctx):
+        return UnitOfWork(self.session_factory, self.metadata.tables["outbox"],
+                          self.metadata.tables["inbox"])
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None):
+        uow = worker_ctx.service.__dict__.get(self.attr_name)
+        if uow is not None and uow.emitted and self.relay is not None:
+            self.relay.kick()

@@ -1,0 +1,52 @@
+"""The `on_events` entrypoint: one durable queue per consuming handler and source service.
+
+nameko's own event_handler makes one queue per event type; a stage that follows another stage's
+whole life cycle would need a dozen. Here one queue is bound to every type the handler names,
+and the handler receives a parsed kring.contracts.events.Event.
+"""
+import logging
+
+from kombu import Queue, binding
+from marshmallow import ValidationError
+from nameko.messaging import Consumer
+
+from kring.contracts.events import EVENTS, read_event
+from kring.kit.outbox import event_exchange
+
+log = logging.getLogger(__name__)
+
+
+def queue_name(consumer_service, handler, source):
+    return f"kring.{consumer_service}.{handler}.{source}"
+
+
+class EventsEntrypoint(Consumer):
+    """Consumes the events `event_types` of service `source`, parsed, one worker per event."""
+
+    def __init__(self, source, *event_types, **kwargs):
+        unknown = [t for t in event_types if (source, t) not in EVENTS]
+        if unknown:
+            raise ValueError(f"no such events from {source}: {unknown}")
+        self.source = source
+        self.event_types = event_types
+        super().__init__(queue=None, **kwargs)
+
+    def setup(self):
+        exchange = event_exchange(self.source)
+        self.queue = Queue(
+            queue_name(self.container.service_name, self.method_name, self.source),
+            exchange=exchange, durable=True,
+            bindings=[binding(exchange, routing_key=t) for t in self.event_types])
+        super().setup()
+
+    def handle_message(self, body, message):
+        try:
+            event = read_event(body)
+        except (ValidationError, KeyError, TypeError) as exc:
+            log.error("unreadable event on %s, set aside: %s", self.queue.name, exc)
+            self.queue_consumer.ack_message(message)
+            return
+        super().handle_message(event, message)
+
+
+on_events = EventsEntrypoint.decorator

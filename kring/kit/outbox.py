@@ -1,0 +1,99 @@
+"""The outbox relay: publishes committed events, with publisher confirms, then marks them sent.
+
+A crash between a commit and its publish leaves the event in the outbox, and the relay sends it
+after the restart: delayed, never lost. A crash between the publish and the marking sends it
+twice, which is why every consumer is idempotent (the inbox). One relay runs per service process;
+it wakes when a worker has committed events, and polls as a safety net.
+"""
+import json
+import logging
+
+from eventlet.queue import Empty, LightQueue
+from kombu import Connection, Exchange
+from sqlalchemy import select, update
+
+from kring.kit.clock import utcnow
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 2.0
+BATCH = 200
+
+
+def event_exchange(service):
+    """The topic exchange nameko's event handlers bind to for `service`'s events."""
+    return Exchange(f"{service}.events", type="topic", durable=True, delivery_mode=2)
+
+
+class OutboxRelay:
+    def __init__(self, service, engine, outbox, amqp_uri):
+        self.exchange = event_exchange(service)
+        self.engine = engine
+        self.outbox = outbox
+        self.amqp_uri = amqp_uri
+        self._wake = LightQueue()
+        self._connection = None
+
+    def kick(self):
+        self._wake.put(None)
+
+    def run(self):
+        while True:
+            try:
+                while self.publish_pending() == BATCH:
+                    pass
+            except Exception:  # broker or database away: keep the rows, try again shortly
+                log.warning("outbox relay could not publish yet; will retry", exc_info=True)
+                self._close()
+            self._wait()
+
+    def _wait(self):
+        try:
+            self._wake.get(timeout=POLL_SECONDS)
+            while True:  # one wake-up for every kick that came in meanwhile
+                self._wake.get_nowait()
+        except Empty:
+            pass
+
+    def publish_pending(self):
+        """Publish up to BATCH unsent events in order; returns how many were sent."""
+        with self.engine.connect() as db:
+            rows = db.execute(select(self.outbox.c.id, self.outbox.c.event_type,
+                                     self.outbox.c.body)
+                              .where(self.outbox.c.sent_at.is_(None))
+                              .order_by(self.outbox.c.id).limit(BATCH)).all()
+        if not rows:
+            return 0
+        producer = self._producer()
+        sent = []
+        try:
+            for row in rows:
+                producer.publish(json.loads(row.body), exchange=self.exchange,
+                                 routing_key=row.event_type, serializer="json",
+                                 delivery_mode=2, declare=[self.exchange] if not sent else [])
+                sent.append(row.id)
+        finally:
+            if sent:
+                with self.engine.begin() as db:
+                    db.execute(update(self.outbox).where(self.outbox.c.id.in_(sent))
+                               .values(sent_at=utcnow()))
+        return len(sent)
+
+    def _producer(self):
+        if self._connection is None:
+            # confirm_publish: publish() returns only once the broker has the message
+            self._connection = Connection(self.amqp_uri,
+                                          transport_options={"confirm_publish": True})
+            self._connection.ensure_connection(max_retries=1)
+        return self._connection.Producer()
+
+    def _close(self):
+        if self._connection is not None:
+            try:
+                self._connection.release()
+            except Exception:  # it is already broken; we only want it gone
+                pass
+            self._connection = None
+
+    def stop(self):
+        self._close()

@@ -1,0 +1,199 @@
+"""HTTP for the services: one listening socket per process, and the `api` entrypoint.
+
+`@api("submitReferral")` takes method, path and roles from kring.contracts.api, checks the bearer
+token, parses and validates the JSON body, and calls the method with (identity, body, **path).
+Every failure becomes a JSON answer with the status of CONTRACT §4; a bug becomes a plain 500
+with no stack trace, logged for the operator.
+"""
+import json
+import logging
+
+import eventlet
+import eventlet.wsgi
+from marshmallow import ValidationError
+from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound as RouteNotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from kring.config import SECRET_KEY
+from kring.contracts.api import OPERATIONS
+from kring.errors import Invalid, KringError, Malformed, Unauthenticated
+from kring.kit.auth import read_token
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 256 * 1024
+JSON = "application/json"
+INVALID = "the body has invalid fields"
+
+
+def json_response(status, payload, headers=None):
+    return Response(json.dumps(payload), status=status, mimetype=JSON, headers=headers)
+
+
+def error_response(status, code, message, errors=None, headers=None):
+    payload = {"error": code, "message": message}
+    if errors is not None:
+        payload["errors"] = errors
+    return json_response(status, payload, headers)
+
+
+class _Listener:
+    """One socket for every service container of the process that serves on one address.
+
+    nameko gives each container its own web server, so two services in one process would both
+    bind the port (eventlet sets SO_REUSEPORT, so silently) and the kernel would hand each request
+    to either. Here they share one socket and one routing table.
+    """
+
+    def __init__(self, address):
+        self.address = address
+        self.servers = []
+        self.url_map = Map()
+        self._sock = None
+        self._thread = None
+
+    def attach(self, server):
+        self.servers.append(server)
+        self._rebuild()
+        if self._sock is None:
+            # no SO_REUSEPORT: a second process on this port must fail loudly, not share it
+            self._sock = eventlet.listen(self.address, reuse_port=False)
+            self._thread = eventlet.spawn(
+                eventlet.wsgi.server, self._sock, self, log=log, log_output=False,
+                socket_timeout=30, max_size=1000)
+
+    def detach(self, server):
+        if server in self.servers:
+            self.servers.remove(server)
+        self._rebuild()
+        if not self.servers and self._sock is not None:
+            self._thread.kill()
+            self._sock.close()
+            self._sock = None
+            return True
+        return False
+
+    def _rebuild(self):
+        rules = []
+        for server in self.servers:
+            for provider in server._providers:
+                rule = provider.get_url_rule()
+                rule.endpoint = provider
+                rules.append(rule)
+        self.url_map = Map(rules)
+
+    @property
+    def port(self):
+        return self._sock.getsockname()[1] if self._sock is not None else None
+
+    def __call__(self, environ, start_response):
+        request = Request(environ, shallow=True)
+        adapter = self.url_map.bind_to_environ(environ)
+        try:
+            provider, values = adapter.match()
+            request.path_values = values
+            response = provider.handle_request(request)
+        except MethodNotAllowed as exc:
+            response = error_response(405, "method_not_allowed", "method not allowed",
+                                      headers={"Allow": ", ".join(exc.valid_methods or [])})
+        except RouteNotFound:
+            response = error_response(404, "not_found", "no such resource")
+        except HTTPException as exc:
+            response = error_response(exc.code or 400, "bad_request", exc.description or "")
+        return response(environ, start_response)
+
+
+_listeners = {}
+
+
+class ProcessWebServer(WebServer):
+    """nameko's WebServer, but sharing one socket per address across the whole process."""
+
+    def start(self):
+        address = self.bind_addr
+        listener = _listeners.get(address)
+        if listener is None:
+            listener = _listeners[address] = _Listener(address)
+        listener.attach(self)
+
+    def stop(self):
+        self._detach()
+        super(WebServer, self).stop()
+
+    def kill(self):
+        self._detach()
+
+    def _detach(self):
+        listener = _listeners.get(self.bind_addr)
+        if listener is not None and listener.detach(self):
+            del _listeners[self.bind_addr]
+
+
+class ApiEntrypoint(HttpRequestHandler):
+    """An operation of kring.contracts.api, served with auth, validation and JSON errors."""
+
+    server = ProcessWebServer()
+
+    def __init__(self, operation_id, **kwargs):
+        self.operation = OPERATIONS[operation_id]
+        kwargs.setdefault("expected_exceptions", (KringError,))
+        super().__init__(self.operation.method, self.operation.path, **kwargs)
+
+    def get_url_rule(self):
+        return Rule(self.url, methods=[self.method])
+
+    def get_entrypoint_parameters(self, request):
+        operation = self.operation
+        args = []
+        if not operation.public:
+            identity = read_token(self.container.config[SECRET_KEY],
+                                  request.headers.get("Authorization"))
+            identity.require(*operation.roles)
+            args.append(identity)
+        if operation.body is not None:
+            args.append(self._read_body(request))
+        return tuple(args), dict(request.path_values)
+
+    def _read_body(self, request):
+        if request.content_length and request.content_length > MAX_BODY_BYTES:
+            raise Malformed(f"the body is larger than {MAX_BODY_BYTES} bytes")
+        raw = request.get_data(cache=False)
+        if len(raw) > MAX_BODY_BYTES:
+            raise Malformed(f"the body is larger than {MAX_BODY_BYTES} bytes")
+        if not raw.strip():
+            payload = {}
+        else:
+            try:
+                payload = json.loads(raw)
+            except (ValueError, UnicodeDecodeError):
+                raise Malformed("the body is not valid JSON") from None
+        if not isinstance(payload, dict):
+            raise Invalid(INVALID, {"_schema": ["the body must be a JSON object"]})
+        try:
+            return self.operation.body().load(payload)
+        except ValidationError as exc:
+            raise Invalid(INVALID, exc.messages) from None
+
+    def check_signature(self, args, kwargs):
+        pass  # our own parameters are built from the operation, not the caller's request
+
+    def response_from_result(self, result):
+        if isinstance(result, Response):
+            return result
+        status, payload = result if isinstance(result, tuple) else (self.operation.success,
+                                                                       result)
+        return json_response(status, payload)
+
+    def response_from_exception(self, exc):
+        if isinstance(exc, KringError):
+            headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
+            return error_response(exc.status, exc.code, exc.message, exc.errors, headers)
+        log.error("unexpected error in %s", self.operation.operation_id,
+                  exc_info=(type(exc), exc, exc.__traceback__))
+        return error_response(500, "internal", "something went wrong on our side; it is logged")
+
+
+api = ApiEntrypoint.decorator

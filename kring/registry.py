@@ -1,0 +1,11 @@
+"""Which services exist and where their nameko classes live (imported only when run)."""
+import importlib
+
+SERVICE_CLASSES = {
+    "referral": "services.referral.service:ReferralService",
+}
+
+
+def load_service(name):
+    module, _, cls = SERVICE_CLASSES[name].partition(":")
+    return getattr(importlib.import_module(module), cls)

@@ -1,0 +1,15 @@
+"""Ask a running service a question over the broker, from outside nameko (the `kring` command)."""
+from kombu.exceptions import OperationalError
+from nameko.exceptions import RpcTimeout
+from nameko.standalone.rpc import ClusterRpcProxy
+
+
+def call(amqp_uri, service, method, *args, timeout=10):
+    """Call `service.method(*args)`; TimeoutError if nobody answers, OSError if no broker."""
+    try:
+        with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=timeout) as cluster:
+            return getattr(getattr(cluster, service), method)(*args)
+    except RpcTimeout as exc:
+        raise TimeoutError(str(exc)) from None
+    except OperationalError as exc:
+        raise OSError(str(exc)) from None

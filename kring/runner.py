@@ -1,0 +1,75 @@
+"""`kring run`: the chosen services in one process, sharing one HTTP port, until SIGTERM.
+
+eventlet must patch the standard library before nameko, kombu or a database driver is imported,
+so this module imports them inside run_services, after the patch.
+"""
+import logging
+import signal
+import sys
+
+from kring.config import SERVICES, Settings
+
+log = logging.getLogger("kring")
+
+
+def run_services(names, dev=False):
+    import warnings
+    # eventlet announces its maintenance mode on import; we know (DESIGN.md), operators need not
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+    import eventlet
+    eventlet.monkey_patch()
+
+    from nameko.runners import ServiceRunner
+
+    from kring.meta import MetaService
+    from kring.registry import SERVICE_CLASSES, load_service
+
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    unknown = [name for name in names if name not in SERVICES]
+    if unknown:
+        print(f"kring: unknown service(s) {', '.join(unknown)}; choose from "
+              f"{', '.join(SERVICES)}", file=sys.stderr)
+        return 2
+    missing = [name for name in names if name not in SERVICE_CLASSES]
+    if missing:
+        print(f"kring: not built yet: {', '.join(missing)}", file=sys.stderr)
+        names = [name for name in names if name in SERVICE_CLASSES]
+    settings = Settings.from_env()
+    config = settings.nameko_config(dev=dev)
+    if dev and not settings.secret:
+        log.warning("development mode: API tokens are signed with the fixed development key; "
+                    "never run like this in production (set KRING_SECRET)")
+
+    runner = ServiceRunner(config)
+    for name in names:
+        runner.add_service(load_service(name))
+    runner.add_service(MetaService)
+
+    def stop(signum, _frame):
+        log.info("signal %s: finishing work in flight, then stopping", signum)
+        eventlet.spawn_n(runner.stop)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    runner.start()
+    notices = ("SMTP " + settings.smtp["host"]) if settings.smtp else \
+        f"{settings.data_dir / 'notices'}/*.eml"
+    log.info("Kring is running: %s", ", ".join(names))
+    log.info("API on http://localhost:%s/api/v1/ (document: /api/v1/openapi.json)",
+             settings.http_port)
+    log.info("broker %s; databases in %s; notices to %s", _safe(settings.amqp_uri),
+             settings.data_dir, notices)
+    runner.wait()
+    log.info("stopped")
+    return 0
+
+
+def _safe(uri):
+    """The broker URI without its password, for the log."""
+    if "@" not in uri:
+        return uri
+    scheme, _, rest = uri.partition("://")
+    credentials, _, host = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"

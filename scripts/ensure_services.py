@@ -1,0 +1,108 @@
+"""Make sure the broker (and, for the tests, PostgreSQL) answer before we run.
+
+Standard library only: it runs before the virtual environment exists. Where this machine can
+start or enable a service it does; otherwise it stops with the exact command to run.
+"""
+import base64
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+WAIT_SECONDS = 90
+
+
+def answers(host, port):
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def management_answers(host, user, password):
+    request = urllib.request.Request(f"http://{host}:15672/api/overview")
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    request.add_header("Authorization", f"Basic {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=3) as response:
+            return response.status == 200
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def wait_for(check, what):
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(1)
+    fail(f"{what} did not come up within {WAIT_SECONDS} s.")
+
+
+def fail(message):
+    sys.stderr.write(f"\n*** {message}\n\n")
+    sys.exit(1)
+
+
+def run(command):
+    print(f"  running: {' '.join(command)}", flush=True)
+    subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+
+
+def ensure_rabbitmq():
+    uri = urllib.parse.urlparse(os.environ.get("AMQP_URI", "amqp://guest:guest@localhost:5672/"))
+    host, port = uri.hostname or "localhost", uri.port or 5672
+    user, password = uri.username or "guest", uri.password or "guest"
+    local = host in LOCAL_HOSTS
+    if not answers(host, port):
+        if not local:
+            fail(f"RabbitMQ does not answer at {host}:{port} (AMQP_URI). Start that broker, "
+                 "or unset AMQP_URI to use the local one.")
+        if not shutil.which("rabbitmq-server"):
+            fail("RabbitMQ is not installed. Install and start it:\n"
+                 "    apt-get install -y rabbitmq-server && rabbitmq-server -detached")
+        print(f"RabbitMQ is not answering on {host}:{port}; starting it.", flush=True)
+        run(["rabbitmq-server", "-detached"])
+        wait_for(lambda: answers(host, port), "RabbitMQ")
+    if not management_answers(host, user, password):
+        if not local:
+            fail(f"The RabbitMQ management API does not answer at http://{host}:15672 "
+                 "(the tests create a vhost per test through it). On the broker host run:\n"
+                 "    rabbitmq-plugins enable rabbitmq_management")
+        if not shutil.which("rabbitmq-plugins"):
+            fail("Enable the RabbitMQ management plugin:\n"
+                 "    rabbitmq-plugins enable rabbitmq_management")
+        print("Enabling the RabbitMQ management plugin.", flush=True)
+        run(["rabbitmq-plugins", "enable", "rabbitmq_management"])
+        wait_for(lambda: management_answers(host, user, password), "The RabbitMQ management API")
+
+
+def ensure_postgres():
+    url = urllib.parse.urlparse(
+        os.environ.get("KRING_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    host, port = url.hostname or "127.0.0.1", url.port or 5432
+    if answers(host, port):
+        return
+    clusters = "/etc/postgresql"
+    if host in LOCAL_HOSTS and shutil.which("pg_ctlcluster") and os.path.isdir(clusters):
+        print(f"PostgreSQL is not answering on {host}:{port}; starting it.", flush=True)
+        for version in sorted(os.listdir(clusters)):
+            run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"])
+        wait_for(lambda: answers(host, port), "PostgreSQL")
+        return
+    fail(f"PostgreSQL does not answer at {host}:{port}. The tests run every service against it "
+         "as well as SQLite. Start it (Debian: pg_ctlcluster <version> main start), or set "
+         "KRING_TEST_POSTGRES to a server the tests may create databases on.")
+
+
+if __name__ == "__main__":
+    ensure_rabbitmq()
+    if "--postgres" in sys.argv:
+        ensure_postgres()

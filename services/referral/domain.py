@@ -1,0 +1,130 @@
+"""The referral (aanmelding / verwijzing): its status, its timeline, and when it is closed.
+
+Pure: no nameko, no SQLAlchemy, no IO. The referral service is the one place that decides a
+referral is closed; the other stages report to it through events, which may arrive out of order
+(they travel on different queues), so a status is only ever replaced by a newer one.
+"""
+from dataclasses import dataclass, field
+
+from kring.errors import Forbidden, NotAllowed
+
+RECEIVED, MATCHING, WAITLISTED = "received", "matching", "waitlisted"
+IN_PROGRESS, AFTERCARE, CLOSED = "in_progress", "aftercare", "closed"
+COMPLETED, DECLINED, WITHDRAWN = "completed", "declined", "withdrawn"
+
+# downstream event type -> (timeline label, new status or None, id field it brings)
+PROGRESS = {
+    "proposal_made": ("proposal_made", MATCHING, "proposal_id"),
+    "proposal_declined": ("proposal_declined", None, None),
+    "referral_waitlisted": (WAITLISTED, WAITLISTED, None),
+    "match_made": ("matched", None, None),
+    "case_started": (IN_PROGRESS, IN_PROGRESS, "case_id"),
+    "case_closed": ("case_closed", None, None),
+    "case_handed_over": ("handed_over", None, None),
+    "case_reopened": ("case_reopened", IN_PROGRESS, None),
+    "aftercare_started": (AFTERCARE, AFTERCARE, "aftercare_id"),
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    status: str
+    at: str  # ISO 8601 UTC with microseconds: sorts as text
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class Closed:
+    """Domain event: the referral has reached its final status."""
+    outcome: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    by: str
+    reason: str | None = None
+
+
+@dataclass
+class Referral:
+    referral_id: str
+    org: str
+    external_ref: str
+    programme: str
+    details: dict  # referrer, family, request, consent as submitted
+    status: str = RECEIVED
+    status_at: str = ""
+    outcome: str | None = None
+    timeline: list = field(default_factory=list)
+    proposal_id: str | None = None
+    case_id: str | None = None
+    aftercare_id: str | None = None
+    partner: str | None = None
+    events: list = field(default_factory=list, compare=False, repr=False)
+
+    @classmethod
+    def receive(cls, referral_id, org, body, at, partner=None):
+        details = {key: body[key] for key in ("referrer", "family", "request", "consent")}
+        referral = cls(referral_id, org, body["external_ref"], body["programme"], details,
+                       status_at=at, partner=partner)
+        referral.timeline.append(TimelineEntry(RECEIVED, at))
+        return referral
+
+    @property
+    def is_closed(self):
+        return self.status == CLOSED
+
+    def check_visible_to(self, org, role):
+        """Coordinators and admins see every referral; a referrer only its organisation's."""
+        if role in ("coordinator", "admin"):
+            return
+        if role == "referrer" and org == self.org:
+            return
+        raise Forbidden("this referral belongs to another organisation")
+
+    def check_open(self):
+        if self.is_closed:
+            raise NotAllowed(f"the referral is already closed ({self.outcome})")
+
+    def withdraw(self, by, reason, at):
+        self.check_open()
+        self.timeline.append(TimelineEntry(WITHDRAWN, at, f"by {by}"))
+        self.events.append(Withdrawn(by, reason))
+        self._close(WITHDRAWN, reason, at)
+
+    def record_intake(self, fits, reason, at):
+        if self.is_closed:
+            return
+        self.timeline.append(TimelineEntry("intake_done", at, None if fits else "does not fit"))
+        if fits:
+            self._move_to(MATCHING, at)
+        else:
+            self._close(DECLINED, reason, at)
+
+    def record_progress(self, event_type, ids, at):
+        """A later stage reported progress; stale or post-closure reports change nothing."""
+        if self.is_closed:
+            return
+        label, status, id_field = PROGRESS[event_type]
+        self.timeline.append(TimelineEntry(label, at))
+        if id_field:
+            setattr(self, id_field, ids[id_field])
+        if status:
+            self._move_to(status, at)
+
+    def complete(self, at):
+        if not self.is_closed:
+            self._close(COMPLETED, None, at)
+
+    def _move_to(self, status, at):
+        if at >= self.status_at:
+            self.status, self.status_at = status, at
+
+    def _close(self, outcome, reason, at):
+        self.status, self.status_at, self.outcome = CLOSED, max(at, self.status_at), outcome
+        self.timeline.append(TimelineEntry(CLOSED, at, outcome))
+        self.events.append(Closed(outcome, reason))
+
+    def sorted_timeline(self):
+        return sorted(self.timeline, key=lambda entry: entry.at)

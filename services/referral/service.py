@@ -1,0 +1,53 @@
+"""The referral service: takes referrals in, keeps their status and timeline, closes the loop."""
+from nameko.rpc import rpc
+
+from kring.kit.db import Database
+from kring.kit.events import on_events
+from kring.kit.web import api
+from services.referral import handlers
+from services.referral.models import metadata
+
+STAGE_EVENTS = {
+    "matching": ("intake_recorded", "proposal_made", "proposal_declined", "referral_waitlisted",
+                 "match_made"),
+    "casework": ("case_started", "case_closed", "case_handed_over", "case_reopened"),
+    "aftercare": ("aftercare_started", "aftercare_completed"),
+}
+
+
+class ReferralService:
+    name = "referral"
+
+    db = Database(metadata)
+
+    @api("submitReferral")
+    def submit_referral(self, identity, body):
+        referral, created = handlers.submit_referral(self.db, identity.org, body)
+        status = 201 if created else 200  # the same external_ref again: the first referral
+        return status, {"referral_id": referral["referral_id"], "status": referral["status"]}
+
+    @api("getReferral")
+    def get_referral(self, identity, referral_id):
+        return handlers.get_referral(self.db, referral_id, identity.org, identity.role)
+
+    @api("withdrawReferral")
+    def withdraw_referral(self, identity, body, referral_id):
+        by = "coordinator" if identity.role == "coordinator" else body["by"]
+        return handlers.withdraw_referral(self.db, referral_id, identity.org, identity.role,
+                                          by, body["reason"])
+
+    @on_events("matching", *STAGE_EVENTS["matching"])
+    def on_matching(self, event):
+        handlers.apply_stage_event(self.db, event, "on_matching")
+
+    @on_events("casework", *STAGE_EVENTS["casework"])
+    def on_casework(self, event):
+        handlers.apply_stage_event(self.db, event, "on_casework")
+
+    @on_events("aftercare", *STAGE_EVENTS["aftercare"])
+    def on_aftercare(self, event):
+        handlers.apply_stage_event(self.db, event, "on_aftercare")
+
+    @rpc
+    def referral_status(self, referral_id):
+        return handlers.referral_status(self.db, referral_id)
