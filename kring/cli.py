@@ -21,7 +21,8 @@ def main(argv=None):
 
 
 def _parser():
-    parser = argparse.ArgumentParser(prog="kring", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="kring", description="Kring: closed-loop referrals for family-support programmes.")
     commands = parser.add_subparsers(metavar="COMMAND")
 
     run = commands.add_parser("run", help="run services (default: all five)")
@@ -37,6 +38,8 @@ def _parser():
     create.add_argument("--org", required=True, help="the caller's organisation")
     create.add_argument("--role", required=True,
                         choices=("referrer", "coordinator", "supporter", "admin"))
+    create.add_argument("--subject", help="who within the organisation, e.g. a supporter's id "
+                        "(a supporter's token needs it to log visits on that supporter's cases)")
     create.add_argument("--ttl", type=int, default=8 * 3600, help="seconds (default 8 hours)")
     create.add_argument("--dev", action="store_true",
                         help="sign with the development key even if KRING_SECRET is unset "
@@ -45,7 +48,32 @@ def _parser():
 
     status = commands.add_parser("status", help="a referral's status and timeline")
     status.add_argument("referral_id")
+    status.add_argument("--timeout", type=float, default=RPC_TIMEOUT_SECONDS,
+                        help="seconds to wait for the referral service (default 10)")
     status.set_defaults(func=_status)
+    notices = commands.add_parser("notices", help="the notices of a referral: sent, pending, "
+                                  "suppressed, with their delivery attempts")
+    notices.add_argument("referral_id")
+    notices.add_argument("--timeout", type=float, default=RPC_TIMEOUT_SECONDS)
+    notices.set_defaults(func=_notices)
+
+    partner = commands.add_parser("partner", help="try the partner queues as an integrator "
+                                  "(AMQP_URI carries the partner's broker account)")
+    partner_commands = partner.add_subparsers(metavar="ACTION")
+    submit = partner_commands.add_parser("submit", help="submit the referral in FILE.json")
+    submit.add_argument("file", metavar="FILE.json")
+    submit.add_argument("--message-id", help="default: a new UUID")
+    submit.set_defaults(func=_partner_submit)
+    listen = partner_commands.add_parser("listen", help="print this partner's updates as they "
+                                         "arrive (Ctrl-C stops)")
+    listen.add_argument("--timeout", type=float, help="stop after this many quiet seconds")
+    listen.set_defaults(func=_partner_listen)
+
+    demo = commands.add_parser("demo", help="walk three families through the whole flow on a "
+                               "running Kring (start it with `make run` first)")
+    demo.add_argument("--url", help="the API's base URL (default http://localhost:"
+                      "$KRING_HTTP_PORT)")
+    demo.set_defaults(func=_demo)
     return parser
 
 
@@ -61,7 +89,8 @@ def _token_create(args):
         print("kring: KRING_SECRET is not set; signing with the development key, which only "
               "`kring run --dev` (make run) accepts.", file=sys.stderr)
     try:
-        token = create_token(settings.signing_key(dev=True), args.org, args.role, args.ttl)
+        token = create_token(settings.signing_key(dev=True), args.org, args.role, args.ttl,
+                             subject=args.subject)
     except ValueError as exc:
         print(f"kring: {exc}", file=sys.stderr)
         return 2
@@ -69,26 +98,90 @@ def _token_create(args):
     return 0
 
 
-def _status(args):
-    from kring.readable import describe
+def _ask(service, method, referral_id, timeout):
+    """(answer, exit code): an RPC to a running service, with the operator's error messages."""
     from kring.rpc import call
     settings = Settings.from_env()
     try:
-        referral = call(settings.amqp_uri, "referral", "referral_status", args.referral_id,
-                        timeout=RPC_TIMEOUT_SECONDS)
+        return call(settings.amqp_uri, service, method, referral_id, timeout=timeout), 0
     except TimeoutError:
-        print("kring: the referral service did not answer within "
-              f"{RPC_TIMEOUT_SECONDS} s. Is `kring run` running against {settings.amqp_uri}?",
-              file=sys.stderr)
-        return 1
+        print(f"kring: the {service} service did not answer within {timeout:g} s. "
+              f"Is `kring run` running against {settings.amqp_uri}?", file=sys.stderr)
     except OSError as exc:
         print(f"kring: cannot reach the broker at {settings.amqp_uri}: {exc}", file=sys.stderr)
-        return 1
+    return None, 1
+
+
+def _status(args):
+    from kring.readable import describe
+    referral, failed = _ask("referral", "referral_status", args.referral_id, args.timeout)
+    if failed:
+        return failed
     if referral is None:
         print(f"kring: no referral {args.referral_id}", file=sys.stderr)
         return 1
     print(describe(referral))
     return 0
+
+
+def _notices(args):
+    from kring.readable import describe_notices
+    notices, failed = _ask("notify", "notices", args.referral_id, args.timeout)
+    if failed:
+        return failed
+    print(describe_notices(args.referral_id, notices))
+    return 0
+
+
+def _partner_submit(args):
+    import json
+
+    from kring.partner import PartnerClient
+    try:
+        with open(args.file, encoding="utf-8") as handle:
+            body = json.load(handle)
+    except (OSError, ValueError) as exc:
+        print(f"kring: cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
+    client = PartnerClient(Settings.from_env().amqp_uri)
+    try:
+        message_id = client.submit_referral(body, args.message_id)
+    except Exception as exc:  # the broker's refusal, said plainly to the integrator
+        print(f"kring: the broker did not take the message: {exc}", file=sys.stderr)
+        return 1
+    print(message_id)
+    return 0
+
+
+def _partner_listen(args):
+    import json
+
+    from kring.partner import PartnerClient
+    client = PartnerClient(Settings.from_env().amqp_uri)
+    try:
+        for update in client.updates(timeout=args.timeout):
+            print(json.dumps(update), flush=True)
+    except KeyboardInterrupt:
+        pass
+    except Exception as exc:
+        print(f"kring: cannot follow the updates: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _demo(args):
+    from kring.demo import run_demo
+    settings = Settings.from_env()
+    if not settings.secret:
+        print("kring: KRING_SECRET is not set; the demo signs its tokens with the development "
+              "key, which `make run` accepts.", file=sys.stderr)
+    url = args.url or f"http://localhost:{settings.http_port}"
+
+    def notices(referral_id):
+        answer, failed = _ask("notify", "notices", referral_id, RPC_TIMEOUT_SECONDS)
+        return [] if failed else answer
+
+    return run_demo(url, settings.signing_key(dev=True), notices)
 
 
 if __name__ == "__main__":

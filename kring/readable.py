@@ -44,3 +44,19 @@ def describe(referral):
         detail = f" — {entry['detail']}" if entry.get("detail") else ""
         lines.append(f"    {when(entry['at'])}  {label(entry['status'])}{detail}")
     return "\n".join(lines)
+
+
+def describe_notices(referral_id, notices):
+    if not notices:
+        return f"Referral {referral_id}: no notices (yet)"
+    lines = [f"Notices of referral {referral_id}"]
+    for notice in notices:
+        where = " ".join(filter(None, [notice.get("channel"), notice.get("recipient")]))
+        lines.append(f"  {notice['kind']:<8} {notice['status']:<10} {where}".rstrip())
+        if notice.get("attempts"):
+            lines.append(f"           attempts: {notice['attempts']}"
+                         + (f", last error: {notice['last_error']}"
+                            if notice.get("last_error") else ""))
+        if notice.get("sent_at"):
+            lines.append(f"           sent {when(notice['sent_at'])}")
+    return "\n".join(lines)

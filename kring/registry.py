@@ -3,6 +3,10 @@ import importlib
 
 SERVICE_CLASSES = {
     "referral": "services.referral.service:ReferralService",
+    "matching": "services.matching.service:MatchingService",
+    "casework": "services.casework.service:CaseworkService",
+    "aftercare": "services.aftercare.service:AftercareService",
+    "notify": "services.notify.service:NotifyService",
 }
 
 

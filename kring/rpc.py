@@ -1,6 +1,6 @@
 """Ask a running service a question over the broker, from outside nameko (the `kring` command)."""
 from kombu.exceptions import OperationalError
-from nameko.exceptions import RpcTimeout
+from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
 
 
@@ -9,6 +9,8 @@ def call(amqp_uri, service, method, *args, timeout=10):
     try:
         with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=timeout) as cluster:
             return getattr(getattr(cluster, service), method)(*args)
+    except UnknownService as exc:  # its queue does not exist: it has never run on this broker
+        raise TimeoutError(str(exc)) from None
     except RpcTimeout as exc:
         raise TimeoutError(str(exc)) from None
     except OperationalError as exc:

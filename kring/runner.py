@@ -13,16 +13,13 @@ log = logging.getLogger("kring")
 
 
 def run_services(names, dev=False):
-    import warnings
-    # eventlet announces its maintenance mode on import; we know (DESIGN.md), operators need not
-    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
     import eventlet
     eventlet.monkey_patch()
 
     from nameko.runners import ServiceRunner
 
     from kring.meta import MetaService
-    from kring.registry import SERVICE_CLASSES, load_service
+    from kring.registry import load_service
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -31,10 +28,6 @@ def run_services(names, dev=False):
         print(f"kring: unknown service(s) {', '.join(unknown)}; choose from "
               f"{', '.join(SERVICES)}", file=sys.stderr)
         return 2
-    missing = [name for name in names if name not in SERVICE_CLASSES]
-    if missing:
-        print(f"kring: not built yet: {', '.join(missing)}", file=sys.stderr)
-        names = [name for name in names if name in SERVICE_CLASSES]
     settings = Settings.from_env()
     config = settings.nameko_config(dev=dev)
     if dev and not settings.secret:

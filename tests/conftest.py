@@ -1,12 +1,11 @@
 """Shared fixtures: a vhost per test (nameko's rabbit_config), a database per test (SQLite file or
 a PostgreSQL schema), signed tokens, and an HTTP client for the public API."""
-import warnings
-
-warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+import kring  # noqa: F401  (first: it silences eventlet's deprecation notice)
 import eventlet  # noqa: E402
 
 eventlet.monkey_patch()  # before anything opens a socket (nameko's plugin no longer does this)
 
+import logging  # noqa: E402
 import os  # noqa: E402
 import uuid  # noqa: E402
 
@@ -21,6 +20,14 @@ from kring.kit.db import postgres_driver  # noqa: E402
 TEST_SECRET = "kring-test-secret-of-at-least-32-bytes"
 POSTGRES_URL = postgres_driver(os.environ.get("KRING_TEST_POSTGRES",
                                               "postgresql://postgres@127.0.0.1:5432/postgres"))
+
+
+def pytest_unconfigure(config):
+    # With threading green, logging's weakref clean-up of handlers at interpreter exit takes a
+    # lock from a greenlet being finalised and prints a traceback per handler after pytest's
+    # summary. Flush and close the handlers now, then leave nothing for that clean-up to do.
+    logging.shutdown()
+    logging._handlerList.clear()
 
 
 @pytest.fixture(scope="session")

@@ -34,6 +34,9 @@ class ReferralReceived(Schema):
     referrer_organisation = fields.String(required=True)
     share_status_with_referrer = fields.Boolean(required=True)
     partner = fields.String(allow_none=True, load_default=None)
+    # a keyed hash of the family's phone: lets matching recognise an earlier supporter of the
+    # same family without ever seeing who the family is
+    family_key = fields.String(required=True)
 
 
 class ReferralWithdrawn(Schema):
@@ -44,12 +47,14 @@ class ReferralWithdrawn(Schema):
 class ReferralClosed(Schema):
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     reason = fields.String(allow_none=True, load_default=None)
+    coordinating_org = fields.String(allow_none=True, load_default=None)
 
 
 class IntakeRecorded(Schema):
     fits = fields.Boolean(required=True)
     severity = fields.String(allow_none=True, validate=validate.OneOf(SEVERITIES))
     reason = fields.String(allow_none=True, load_default=None)
+    coordinator_org = fields.String(required=True)
 
 
 class ProposalMade(Schema):
@@ -72,11 +77,20 @@ class MatchMade(Schema):
     supporter_id = fields.String(required=True)
     supporter_kind = fields.String(required=True)
     severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
+    coordinator_org = fields.String(required=True)
 
 
 class CaseStarted(Schema):
     case_id = fields.String(required=True)
     supporter_id = fields.String(required=True)
+    severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
+    coordinator_org = fields.String(required=True)
+
+
+class SafetyConcernRecorded(Schema):
+    """Only that there is one and whether it is immediate: the description stays in casework."""
+    case_id = fields.String(required=True)
+    immediate = fields.Boolean(required=True)
 
 
 class CaseClosed(Schema):
@@ -94,6 +108,7 @@ class CaseHandedOver(Schema):
 
 class CaseReopened(Schema):
     case_id = fields.String(required=True)
+    supporter_id = fields.String(required=True)
 
 
 class AftercareStarted(Schema):
@@ -103,6 +118,12 @@ class AftercareStarted(Schema):
 
 class AftercareCompleted(Schema):
     aftercare_id = fields.String(required=True)
+
+
+class RelapseReported(Schema):
+    """Aftercare saw the family slide back: casework reopens the case with the same supporter."""
+    aftercare_id = fields.String(required=True)
+    case_id = fields.String(required=True)
 
 
 # (source service, event type) -> schema of `data`
@@ -119,8 +140,10 @@ EVENTS = {
     ("casework", "case_closed"): CaseClosed,
     ("casework", "case_handed_over"): CaseHandedOver,
     ("casework", "case_reopened"): CaseReopened,
+    ("casework", "safety_concern_recorded"): SafetyConcernRecorded,
     ("aftercare", "aftercare_started"): AftercareStarted,
     ("aftercare", "aftercare_completed"): AftercareCompleted,
+    ("aftercare", "relapse_reported"): RelapseReported,
 }
 
 

@@ -4,6 +4,8 @@ import re
 from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, validate,
                          validates)
 
+from kring.contracts.operation import PREFIX, Operation
+
 PROGRAMME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 POSTCODE = re.compile(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
@@ -108,3 +110,21 @@ class ReferralView(Schema):
     aftercare_id = fields.String(allow_none=True)
     family = fields.Nested(Family, metadata={"description": "coordinators only"})
     request = fields.Nested(Request, metadata={"description": "coordinators only"})
+
+
+OPERATIONS = [
+    Operation("submitReferral", "referral", "POST", f"{PREFIX}/referrals",
+              "Refer a family. The same external_ref from the same organisation returns the "
+              "first referral (200) instead of creating a second one.",
+              roles=("referrer",), body=SubmitReferral, response=ReferralCreated, success=201),
+    Operation("getReferral", "referral", "GET", f"{PREFIX}/referrals/<referral_id>",
+              "Status, outcome, timeline and downstream ids of a referral. The referring "
+              "organisation sees the status; coordinators also see the family's details.",
+              roles=("referrer", "coordinator", "admin"), response=ReferralView,
+              statuses=(404,)),
+    Operation("withdrawReferral", "referral", "POST", f"{PREFIX}/referrals/<referral_id>/withdraw",
+              "Withdraw a referral (the family or the referrer stops; support is voluntary). "
+              "Downstream work stops and the supporter's capacity is freed.",
+              roles=("referrer", "coordinator"), body=WithdrawReferral, response=ReferralView,
+              statuses=(404, 409)),
+]

@@ -100,10 +100,14 @@ class UnitOfWork:
 
     def emit(self, event):
         """Store `event` in the outbox; it leaves only if this transaction commits."""
+        self.publish(None, event.type, event.to_message(), event.event_id)
+
+    def publish(self, exchange, routing_key, body, message_id):
+        """Store any message for `exchange` (a partner reply, say) in the outbox."""
         self.session.execute(insert(self._outbox).values(
-            event_id=event.event_id, event_type=event.type,
-            body=json.dumps(event.to_message()), created_at=utcnow()))
-        self._pending.append(event)
+            event_id=message_id, event_type=routing_key, exchange=exchange,
+            body=json.dumps(body), created_at=utcnow()))
+        self._pending.append(message_id)
 
     def first_time(self, event_id, handler):
         """True when `handler` has not applied `event_id` before; records that it now has.

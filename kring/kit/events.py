@@ -4,13 +4,14 @@ nameko's own event_handler makes one queue per event type; a stage that follows 
 whole life cycle would need a dozen. Here one queue is bound to every type the handler names,
 and the handler receives a parsed kring.contracts.events.Event.
 """
+import json
 import logging
 
 from kombu import Queue, binding
 from marshmallow import ValidationError
-from nameko.messaging import Consumer
 
 from kring.contracts.events import EVENTS, read_event
+from kring.kit.consumer import RawConsumer
 from kring.kit.outbox import event_exchange
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,7 @@ def queue_name(consumer_service, handler, source):
     return f"kring.{consumer_service}.{handler}.{source}"
 
 
-class EventsEntrypoint(Consumer):
+class EventsEntrypoint(RawConsumer):
     """Consumes the events `event_types` of service `source`, parsed, one worker per event."""
 
     def __init__(self, source, *event_types, **kwargs):
@@ -39,10 +40,10 @@ class EventsEntrypoint(Consumer):
             bindings=[binding(exchange, routing_key=t) for t in self.event_types])
         super().setup()
 
-    def handle_message(self, body, message):
+    def handle_message(self, _body, message):
         try:
-            event = read_event(body)
-        except (ValidationError, KeyError, TypeError) as exc:
+            event = read_event(json.loads(message.body))
+        except (ValidationError, KeyError, TypeError, ValueError) as exc:
             log.error("unreadable event on %s, set aside: %s", self.queue.name, exc)
             self.queue_consumer.ack_message(message)
             return

@@ -20,14 +20,19 @@ POLL_SECONDS = 2.0
 BATCH = 200
 
 
+def topic_exchange(name):
+    return Exchange(name, type="topic", durable=True, delivery_mode=2)
+
+
 def event_exchange(service):
     """The topic exchange nameko's event handlers bind to for `service`'s events."""
-    return Exchange(f"{service}.events", type="topic", durable=True, delivery_mode=2)
+    return topic_exchange(f"{service}.events")
 
 
 class OutboxRelay:
     def __init__(self, service, engine, outbox, amqp_uri):
         self.exchange = event_exchange(service)
+        self._declared = set()
         self.engine = engine
         self.outbox = outbox
         self.amqp_uri = amqp_uri
@@ -58,7 +63,8 @@ class OutboxRelay:
     def publish_pending(self):
         """Publish up to BATCH unsent events in order; returns how many were sent."""
         with self.engine.connect() as db:
-            rows = db.execute(select(self.outbox.c.id, self.outbox.c.event_type,
+            rows = db.execute(select(self.outbox.c.id, self.outbox.c.event_id,
+                                     self.outbox.c.event_type, self.outbox.c.exchange,
                                      self.outbox.c.body)
                               .where(self.outbox.c.sent_at.is_(None))
                               .order_by(self.outbox.c.id).limit(BATCH)).all()
@@ -68,9 +74,14 @@ class OutboxRelay:
         sent = []
         try:
             for row in rows:
-                producer.publish(json.loads(row.body), exchange=self.exchange,
+                exchange = topic_exchange(row.exchange) if row.exchange else self.exchange
+                # declared once per connection: nameko's consumers or the deploy definitions
+                # may not have made it yet, and a publish to a missing exchange is an error
+                declare = [] if exchange.name in self._declared else [exchange]
+                producer.publish(json.loads(row.body), exchange=exchange,
                                  routing_key=row.event_type, serializer="json",
-                                 delivery_mode=2, declare=[self.exchange] if not sent else [])
+                                 delivery_mode=2, message_id=row.event_id, declare=declare)
+                self._declared.add(exchange.name)
                 sent.append(row.id)
         finally:
             if sent:
@@ -88,6 +99,7 @@ class OutboxRelay:
         return self._connection.Producer()
 
     def _close(self):
+        self._declared.clear()
         if self._connection is not None:
             try:
                 self._connection.release()

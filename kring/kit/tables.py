@@ -8,7 +8,8 @@ def add_kit_tables(metadata: MetaData):
         "outbox", metadata,
         Column("id", Integer, primary_key=True, autoincrement=True),
         Column("event_id", String(36), nullable=False, unique=True),
-        Column("event_type", String(64), nullable=False),
+        Column("event_type", String(64), nullable=False),  # the routing key
+        Column("exchange", String(128), nullable=True),  # None: the service's events exchange
         Column("body", Text, nullable=False),
         Column("created_at", DateTime(timezone=True), nullable=False),
         Column("sent_at", DateTime(timezone=True), nullable=True, index=True),

@@ -41,6 +41,12 @@ class Closed:
 
 
 @dataclass(frozen=True)
+class StatusChanged:
+    """Domain event: the referral moved to another open status (closing is `Closed`)."""
+    status: str
+
+
+@dataclass(frozen=True)
 class Withdrawn:
     by: str
     reason: str | None = None
@@ -61,6 +67,7 @@ class Referral:
     case_id: str | None = None
     aftercare_id: str | None = None
     partner: str | None = None
+    coordinating_org: str | None = None  # the coordinator's organisation, known from intake
     events: list = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
@@ -93,9 +100,10 @@ class Referral:
         self.events.append(Withdrawn(by, reason))
         self._close(WITHDRAWN, reason, at)
 
-    def record_intake(self, fits, reason, at):
+    def record_intake(self, fits, reason, coordinator_org, at):
         if self.is_closed:
             return
+        self.coordinating_org = coordinator_org
         self.timeline.append(TimelineEntry("intake_done", at, None if fits else "does not fit"))
         if fits:
             self._move_to(MATCHING, at)
@@ -118,8 +126,11 @@ class Referral:
             self._close(COMPLETED, None, at)
 
     def _move_to(self, status, at):
-        if at >= self.status_at:
-            self.status, self.status_at = status, at
+        if at < self.status_at:
+            return
+        if status != self.status:
+            self.events.append(StatusChanged(status))
+        self.status, self.status_at = status, at
 
     def _close(self, outcome, reason, at):
         self.status, self.status_at, self.outcome = CLOSED, max(at, self.status_at), outcome

@@ -2,18 +2,21 @@
 import uuid
 
 from kring.contracts.events import make_event
+from kring.contracts.partner import OUT_EXCHANGE
 from kring.contracts.referral import SubmitReferral
 from kring.errors import NotFound
 from kring.kit.clock import iso, utcnow
 from kring.kit.db import is_duplicate
+from kring.kit.pseudonym import family_key
 from services.referral.domain import Closed, Referral, Withdrawn
 from services.referral.models import Referrals
+from services.referral.partner_updates import partner_updates
 
 SOURCE = "referral"
 DOWNSTREAM_IDS = ("proposal_id", "case_id", "aftercare_id")
 
 
-def submit_referral(uow, org, body, partner=None):
+def submit_referral(uow, org, body, secret, partner=None):
     """Store a new referral, or return the first one for this organisation and external_ref.
 
     Returns (view, created). Two identical requests racing both pass the look-up; the unique
@@ -28,7 +31,7 @@ def submit_referral(uow, org, body, partner=None):
         with uow:
             referral = Referral.receive(str(uuid.uuid4()), org, body, iso(utcnow()), partner)
             Referrals(uow.session).add(referral)
-            uow.emit(_received_event(referral))
+            uow.emit(_received_event(referral, family_key(secret, body["family"]["phone"])))
             return view(referral, "referrer"), True
     except Exception as exc:
         if not is_duplicate(exc):
@@ -64,7 +67,8 @@ def apply_stage_event(uow, event, handler):
             return  # not ours (another deployment's referral): nothing to update
         at = event.occurred_at
         if event.type == "intake_recorded":
-            referral.record_intake(event.data["fits"], event.data.get("reason"), at)
+            referral.record_intake(event.data["fits"], event.data.get("reason"),
+                                   event.data["coordinator_org"], at)
         elif event.type == "aftercare_completed":
             referral.complete(at)
         else:
@@ -106,7 +110,13 @@ def _load(uow, referral_id, for_update=False):
 def _save(uow, referral):
     Referrals(uow.session).save(referral)
     for happened in referral.events:
-        uow.emit(_contract_event(referral, happened))
+        event = _contract_event(referral, happened)
+        if event is not None:
+            uow.emit(event)
+        update = partner_updates(referral, happened)
+        if update is not None:
+            routing_key, body = update
+            uow.publish(OUT_EXCHANGE, routing_key, body, body["message_id"])
     referral.events.clear()
 
 
@@ -116,11 +126,12 @@ def _contract_event(referral, happened):
                           by_role=happened.by, reason=happened.reason)
     if isinstance(happened, Closed):
         return make_event(SOURCE, "referral_closed", referral.referral_id,
-                          outcome=happened.outcome, reason=happened.reason)
-    raise TypeError(f"no contract event for {happened!r}")
+                          outcome=happened.outcome, reason=happened.reason,
+                          coordinating_org=referral.coordinating_org)
+    return None  # a status change: the stages learn of it from their own events
 
 
-def _received_event(referral):
+def _received_event(referral, family_key):
     details = referral.details
     return make_event(
         SOURCE, "referral_received", referral.referral_id,
@@ -133,4 +144,4 @@ def _received_event(referral):
         referrer_language=details["referrer"]["language"],
         referrer_organisation=details["referrer"]["organisation"],
         share_status_with_referrer=details["consent"]["share_status_with_referrer"],
-        partner=referral.partner)
+        partner=referral.partner, family_key=family_key)

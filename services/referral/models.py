@@ -20,6 +20,7 @@ class ReferralRow(Base):
     external_ref = Column(String(128), nullable=False)
     programme = Column(String(64), nullable=False)
     partner = Column(String(128), nullable=True)
+    coordinating_org = Column(String(128), nullable=True)
     status = Column(String(32), nullable=False, index=True)
     status_at = Column(String(40), nullable=False)
     outcome = Column(String(32), nullable=True)
@@ -32,7 +33,7 @@ class ReferralRow(Base):
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 
 
-FIELDS = ("org", "external_ref", "programme", "partner", "status", "status_at", "outcome",
+FIELDS = ("org", "external_ref", "programme", "partner", "coordinating_org", "status", "status_at", "outcome",
           "proposal_id", "case_id", "aftercare_id", "details")
 
 
@@ -75,3 +76,14 @@ def _to_domain(row):
     referral = Referral(row.id, **{name: getattr(row, name) for name in FIELDS})
     referral.timeline = [TimelineEntry(**entry) for entry in row.timeline]
     return referral
+
+
+class PartnerMessageRow(Base):
+    """Every partner message we answered: the same message_id again gets the same answer."""
+    __tablename__ = "partner_messages"
+
+    partner = Column(String(128), primary_key=True)
+    message_id = Column(String(128), primary_key=True)
+    referral_id = Column(String(36), nullable=True)
+    errors = Column(JSON, nullable=True)
+    received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

@@ -1,10 +1,13 @@
 """The referral service: takes referrals in, keeps their status and timeline, closes the loop."""
+from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 
+from kring.config import SECRET_KEY
 from kring.kit.db import Database
 from kring.kit.events import on_events
+from kring.kit.partner_inbound import partner_inbound
 from kring.kit.web import api
-from services.referral import handlers
+from services.referral import handlers, partners
 from services.referral.models import metadata
 
 STAGE_EVENTS = {
@@ -19,10 +22,12 @@ class ReferralService:
     name = "referral"
 
     db = Database(metadata)
+    config = Config()
 
     @api("submitReferral")
     def submit_referral(self, identity, body):
-        referral, created = handlers.submit_referral(self.db, identity.org, body)
+        referral, created = handlers.submit_referral(self.db, identity.org, body,
+                                                      self.config[SECRET_KEY])
         status = 201 if created else 200  # the same external_ref again: the first referral
         return status, {"referral_id": referral["referral_id"], "status": referral["status"]}
 
@@ -47,6 +52,10 @@ class ReferralService:
     @on_events("aftercare", *STAGE_EVENTS["aftercare"])
     def on_aftercare(self, event):
         handlers.apply_stage_event(self.db, event, "on_aftercare")
+
+    @partner_inbound()
+    def on_partner_message(self, received):
+        partners.receive_partner_message(self.db, received, self.config[SECRET_KEY])
 
     @rpc
     def referral_status(self, referral_id):

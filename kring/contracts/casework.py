@@ -1,0 +1,4 @@
+"""HTTP bodies and operations of the casework service (CONTRACT §4)."""
+from kring.contracts.operation import PREFIX, Operation  # noqa: F401
+
+OPERATIONS = []

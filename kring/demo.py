@@ -1,0 +1,172 @@
+"""`kring demo`: one walk through the whole flow over the public API of a running Kring.
+
+It plays every part — referrer, coordinator, supporter — for three families: one supported to
+the end, one whose question does not fit the programme, one that withdraws mid-case, and prints
+each referral's timeline and where its notices went.
+"""
+import sys
+import time
+import uuid
+
+import requests
+
+from kring.kit.auth import create_token
+from kring.readable import describe
+
+PROGRAMME = "home-start"
+COORDINATING_ORG = "home-start-utrecht"
+REFERRING_ORG = "huisartsenpraktijk-oost"
+WAIT_SECONDS = 30
+
+
+class DemoFailed(Exception):
+    pass
+
+
+class Demo:
+    def __init__(self, base_url, secret, out=sys.stdout):
+        self.base = base_url.rstrip("/") + "/api/v1"
+        self.secret = secret
+        self.out = out
+        self.http = requests.Session()
+        self.coordinator = create_token(secret, COORDINATING_ORG, "coordinator", 3600)
+        self.referrer = create_token(secret, REFERRING_ORG, "referrer", 3600)
+        self.step = 0
+
+    def say(self, text):
+        self.step += 1
+        print(f"[{self.step:2}] {text}", file=self.out, flush=True)
+
+    def call(self, method, path, token, body=None, expect=(200, 201)):
+        response = self.http.request(method, self.base + path, json=body, timeout=30,
+                                     headers={"Authorization": f"Bearer {token}"})
+        if response.status_code not in expect:
+            raise DemoFailed(f"{method} {path}: {response.status_code} {response.text}")
+        return response.json()
+
+    def until(self, what, check):
+        """Wait for the services to catch up (they talk by events, so a moment may pass)."""
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            result = check()
+            if result:
+                return result
+            time.sleep(0.2)
+        raise DemoFailed(f"gave up waiting for {what} after {WAIT_SECONDS} s")
+
+    def referral(self, referral_id):
+        return self.call("GET", f"/referrals/{referral_id}", self.coordinator)
+
+    def reaches(self, referral_id, status):
+        self.until(f"{referral_id} to be {status}",
+                   lambda: self.referral(referral_id)["status"] == status)
+        return self.referral(referral_id)
+
+    def register_supporters(self):
+        supporters = [
+            ("Anna (volunteer)", "volunteer", ["nl", "tr"], ["parenting"], 2),
+            ("Bram (volunteer)", "volunteer", ["nl"], ["finances"], 1),
+            ("Carla (professional)", "professional", ["nl", "en"],
+             ["parenting", "domestic_safety"], 2),
+        ]
+        for name, kind, languages, expertise, capacity in supporters:
+            self.say(f"coordinator registers supporter {name}")
+            self.call("POST", "/supporters", self.coordinator, {
+                "name": name, "kind": kind, "programmes": [PROGRAMME],
+                "languages": languages, "municipalities": ["Utrecht"],
+                "capacity": capacity, "expertise": expertise})
+
+    def submit(self, label, language="nl"):
+        self.say(f"referrer submits the {label} family")
+        body = {
+            "programme": PROGRAMME, "external_ref": f"DEMO-{uuid.uuid4().hex[:8].upper()}",
+            "referrer": {"name": "J. de Vries", "organisation": "Huisartsenpraktijk Oost",
+                         "role": "gp", "email": "j.devries@example.org", "language": language},
+            "family": {"contact_name": f"Fam. {label}", "phone": "+31612345678",
+                       "postcode": "3581AB", "municipality": "Utrecht",
+                       "languages": ["nl", "tr"], "children_ages": [2, 5]},
+            "request": {"question": "Support with parenting after a move",
+                        "domains": ["parenting"], "urgency": "normal"},
+            "consent": {"family_consents": True, "share_status_with_referrer": True,
+                        "given_on": time.strftime("%Y-%m-%d")},
+        }
+        return self.call("POST", "/referrals", self.referrer, body)["referral_id"]
+
+    def intake(self, referral_id, fits, severity="medium"):
+        self.say(f"coordinator records the intake: {'fits' if fits else 'does not fit'}")
+        body = {"referral_id": referral_id, "fits": fits, "reason": "intake conversation"}
+        if fits:
+            body["severity"] = severity
+        # matching learns of the referral by an event; until then it answers 404
+        return self.until("matching to know the referral", lambda: self._try_intake(body))
+
+    def _try_intake(self, body):
+        response = self.http.post(self.base + "/intakes", json=body, timeout=30,
+                                  headers={"Authorization": f"Bearer {self.coordinator}"})
+        if response.status_code == 404:
+            return None
+        if response.status_code not in (200, 201):
+            raise DemoFailed(f"POST /intakes: {response.status_code} {response.text}")
+        return response.json()
+
+    def match(self, referral_id, proposal_id):
+        for party in ("family", "supporter"):
+            self.say(f"the {party} says yes to the proposed supporter")
+            self.call("POST", f"/proposals/{proposal_id}/responses", self.coordinator,
+                      {"party": party, "accept": True, "reason": "good first meeting"})
+        self.say("waiting for the case to start")
+        return self.reaches(referral_id, "in_progress")["case_id"]
+
+    def supported_to_the_end(self):
+        referral_id = self.submit("Yilmaz")
+        proposal_id = self.intake(referral_id, True)["proposal_id"]
+        case_id = self.match(referral_id, proposal_id)
+        self.say("supporter logs a half-day visit")
+        self.call("POST", f"/cases/{case_id}/visits", self.coordinator,
+                  {"date": time.strftime("%Y-%m-%d"), "hours": 4, "notes": "first home visit"})
+        self.say("coordinator holds the closing conversation")
+        self.call("POST", f"/cases/{case_id}/close", self.coordinator,
+                  {"evaluation": "parents manage on their own", "goals_met": True})
+        self.say("coordinator hands the case over to the municipality")
+        self.call("POST", f"/cases/{case_id}/handover", self.coordinator, {
+            "receiving_party": {"kind": "municipality", "name": "Gemeente Utrecht"},
+            "summary": "stable; the neighbourhood team stays involved"})
+        aftercare_id = self.reaches(referral_id, "aftercare")["aftercare_id"]
+        self.say("coordinator confirms the end of aftercare")
+        self.call("POST", f"/aftercare/{aftercare_id}/complete", self.coordinator,
+                  {"notes": "last contact went well"})
+        self.reaches(referral_id, "closed")
+        return referral_id
+
+    def not_fitting(self):
+        referral_id = self.submit("Jansen", language="en")
+        self.intake(referral_id, False)
+        self.reaches(referral_id, "closed")
+        return referral_id
+
+    def withdrawn_mid_case(self):
+        referral_id = self.submit("Bakker")
+        proposal_id = self.intake(referral_id, True, severity="low")["proposal_id"]
+        self.match(referral_id, proposal_id)
+        self.say("the family stops: the referrer withdraws the referral")
+        self.call("POST", f"/referrals/{referral_id}/withdraw", self.referrer,
+                  {"by": "family", "reason": "the family moved away"})
+        return referral_id
+
+
+def run_demo(base_url, secret, notices=None, out=sys.stdout):
+    """Walk the three families through; `notices(referral_id)` lists where their notices went."""
+    demo = Demo(base_url, secret, out)
+    try:
+        demo.register_supporters()
+        referral_ids = [demo.supported_to_the_end(), demo.not_fitting(),
+                        demo.withdrawn_mid_case()]
+    except (DemoFailed, requests.RequestException) as exc:
+        print(f"demo stopped: {exc}", file=out)
+        return 1
+    for referral_id in referral_ids:
+        print("\n" + describe(demo.referral(referral_id)), file=out)
+        for notice in (notices(referral_id) if notices else []):
+            print(f"    notice {notice['kind']}: {notice['status']} → "
+                  f"{notice.get('channel') or ''} {notice.get('recipient') or ''}", file=out)
+    return 0

@@ -1,0 +1,58 @@
+"""The entrypoint for partner submissions on `kring.partner.in` (CONTRACT §5).
+
+It hands the service a PartnerMessage with what the broker vouches for (`user_id`) and the raw
+body; reading and validating is the service's. Its queue, and the dead-letter queue operators
+inspect, are declared when the service starts, so nothing a partner publishes is routed nowhere.
+"""
+from dataclasses import dataclass
+
+from kombu import Connection, Queue, binding
+
+from kring.contracts.partner import (DEAD_EXCHANGE, DEAD_QUEUE, IN_EXCHANGE, INBOUND_QUEUE,
+                                     OUT_EXCHANGE,
+                                     SUBMIT_KEY)
+from kring.kit.consumer import RawConsumer
+from kring.kit.outbox import topic_exchange
+
+
+@dataclass(frozen=True)
+class PartnerMessage:
+    partner: str | None  # the broker user that published it; None if the property is missing
+    message_id: str | None
+    content_type: str | None
+    body: bytes
+
+
+def dead_letter_queue():
+    exchange = topic_exchange(DEAD_EXCHANGE)
+    return Queue(DEAD_QUEUE, exchange=exchange, routing_key="#", durable=True)
+
+
+class PartnerInbound(RawConsumer):
+    def __init__(self, **kwargs):
+        super().__init__(queue=None, **kwargs)
+
+    def setup(self):
+        exchange = topic_exchange(IN_EXCHANGE)
+        self.queue = Queue(INBOUND_QUEUE, durable=True,
+                           bindings=[binding(exchange, routing_key=SUBMIT_KEY)])
+        super().setup()
+
+    def start(self):
+        with Connection(self.container.config["AMQP_URI"]) as connection:
+            dead_letter_queue()(connection.default_channel).declare()
+            # the outbound exchange exists before the first partner binds a queue to it
+            topic_exchange(OUT_EXCHANGE)(connection.default_channel).declare()
+        super().start()
+
+    def handle_message(self, _body, message):
+        properties = message.properties
+        body = message.body
+        if isinstance(body, str):  # kombu hands over text when a content_encoding was given
+            body = body.encode("utf-8")
+        received = PartnerMessage(properties.get("user_id"), properties.get("message_id"),
+                                  message.content_type, body)
+        super().handle_message(received, message)
+
+
+partner_inbound = PartnerInbound.decorator

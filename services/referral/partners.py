@@ -1,0 +1,109 @@
+"""Partner submissions over the queue, and what partners are told (CONTRACT §5).
+
+Idempotent per partner and message_id (the answer is recorded and repeated), and per partner
+and external_ref (the same referral as over HTTP: the partner is the organisation).
+"""
+import json
+import uuid
+
+from marshmallow import ValidationError
+
+from kring.contracts.partner import (ACCEPTED, DEAD_EXCHANGE, OUT_EXCHANGE, PARTNER_NAME,
+                                     REJECTED, update_key)
+from kring.contracts.referral import SubmitReferral
+from kring.kit.clock import iso, utcnow
+from kring.kit.db import is_duplicate
+from services.referral.handlers import submit_referral
+from services.referral.models import PartnerMessageRow, Referrals
+from services.referral.partner_updates import update_body
+
+MAX_BODY_BYTES = 256 * 1024
+JSON_TYPES = ("application/json", None, "")
+
+
+def read_submission(received):
+    """(body, None) when the message is a valid submission, else (None, errors)."""
+    if not received.message_id:
+        return None, {"message_id": ["a message_id property is required"]}
+    if received.content_type not in JSON_TYPES:
+        return None, {"content_type": [f"must be application/json, not {received.content_type}"]}
+    if len(received.body) > MAX_BODY_BYTES:
+        return None, {"_schema": [f"the body is larger than {MAX_BODY_BYTES} bytes"]}
+    try:
+        payload = json.loads(received.body)
+    except (ValueError, UnicodeDecodeError):
+        return None, {"_schema": ["the body is not valid JSON"]}
+    if not isinstance(payload, dict):
+        return None, {"_schema": ["the body must be a JSON object"]}
+    try:
+        return SubmitReferral().load(payload), None
+    except ValidationError as exc:
+        return None, exc.messages
+
+
+def receive_partner_message(uow, received, secret):
+    """Answer one message from a partner. Returns the errors when it is refused, else None."""
+    if not received.partner or not PARTNER_NAME.match(received.partner):
+        # no one to answer (or a name that cannot be a routing key): kept for the operator
+        errors = {"user_id": ["a broker user_id of lower-case letters, digits, - and _ is "
+                              "required"]}
+        _dead_letter(uow, received, errors)
+        return errors
+    with uow:
+        answered = uow.session.get(PartnerMessageRow, (received.partner, received.message_id)) \
+            if received.message_id else None
+        if answered is not None:  # the same message again: the same answer, nothing new
+            referral = Referrals(uow.session).get(answered.referral_id) \
+                if answered.referral_id else None
+            _reply(uow, received, answered.referral_id, answered.errors,
+                   {"external_ref": referral.external_ref, "status": referral.status}
+                   if referral else None)
+            return answered.errors
+    body, errors = read_submission(received)
+    referral = None
+    if body is not None:
+        referral, _created = submit_referral(uow, received.partner, body, secret,
+                                             partner=received.partner)
+    try:
+        with uow:
+            referral_id = referral["referral_id"] if referral else None
+            if received.message_id:
+                uow.session.add(PartnerMessageRow(partner=received.partner,
+                                                  message_id=received.message_id,
+                                                  referral_id=referral_id, errors=errors))
+            if errors:  # published before the reply: whoever sees the reply finds it kept
+                _dead_letter(uow, received, errors, within=True)
+            _reply(uow, received, referral_id, errors, referral)
+    except Exception as exc:
+        if not is_duplicate(exc):  # a twin delivery answered first: that answer stands
+            raise
+    return errors
+
+
+def _reply(uow, received, referral_id, errors, referral=None):
+    event = REJECTED if errors else ACCEPTED
+    external_ref = referral["external_ref"] if referral else _external_ref(received)
+    body = update_body(event, referral_id, external_ref,
+                       referral["status"] if referral else None, errors=errors,
+                       in_reply_to=received.message_id)
+    uow.publish(OUT_EXCHANGE, update_key(received.partner, event), body, body["message_id"])
+
+
+def _dead_letter(uow, received, errors, within=False):
+    body = {"partner": received.partner, "message_id": received.message_id,
+            "received_at": iso(utcnow()), "content_type": received.content_type,
+            "errors": errors, "body": received.body.decode("utf-8", errors="replace")}
+    if within:
+        uow.publish(DEAD_EXCHANGE, "partner.in", body, str(uuid.uuid4()))
+        return
+    with uow:
+        uow.publish(DEAD_EXCHANGE, "partner.in", body, str(uuid.uuid4()))
+
+
+def _external_ref(received):
+    """Best effort, so a partner can match a rejection to its own record."""
+    try:
+        ref = json.loads(received.body).get("external_ref")
+        return ref if isinstance(ref, str) else None
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        return None
