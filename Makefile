@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test demo clean
+.PHONY: run test demo docs clean
 
 # The stamp is rebuilt whenever the pins change, so a pull that bumps a version reinstalls.
 $(STAMP): pyproject.toml constraints.txt
@@ -25,3 +25,7 @@ demo: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
+
+# The API documents are generated from the contracts; a test fails when they are stale.
+docs: $(STAMP)
+	$(BIN)/python -m kring.contracts.documents

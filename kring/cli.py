@@ -18,6 +18,18 @@ def main(argv=None):
     except ConfigError as exc:
         print(f"kring: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        if not _is_broker_error(exc):
+            raise
+        print(f"kring: the broker refused or is unreachable "
+              f"({Settings.from_env().amqp_uri.rsplit('@', 1)[-1]}): {exc}", file=sys.stderr)
+        return 1
+
+
+def _is_broker_error(exc):
+    from amqp.exceptions import AMQPError
+    from kombu.exceptions import OperationalError
+    return isinstance(exc, (AMQPError, OperationalError, ConnectionError))
 
 
 def _parser():
@@ -68,6 +80,23 @@ def _parser():
                                          "arrive (Ctrl-C stops)")
     listen.add_argument("--timeout", type=float, help="stop after this many quiet seconds")
     listen.set_defaults(func=_partner_listen)
+
+    dlq = commands.add_parser("dlq", help="messages the services parked after every retry")
+    dlq_commands = dlq.add_subparsers(metavar="ACTION")
+    dlq_list = dlq_commands.add_parser("list", help="how many are parked, per service")
+    dlq_list.set_defaults(func=_dlq_list)
+    for action, func, text in (("show", _dlq_show, "each parked message with its error"),
+                               ("replay", _dlq_replay, "send them back to their queue"),
+                               ("purge", _dlq_purge, "delete them for good")):
+        sub = dlq_commands.add_parser(action, help=text)
+        sub.add_argument("service", choices=SERVICES)
+        if action == "replay":
+            sub.add_argument("numbers", nargs="*", type=int, metavar="N",
+                             help="only these (numbers from `show`); default: all")
+        if action == "purge":
+            sub.add_argument("--yes", action="store_true", required=True,
+                             help="yes, delete them")
+        sub.set_defaults(func=func)
 
     demo = commands.add_parser("demo", help="walk three families through the whole flow on a "
                                "running Kring (start it with `make run` first)")
@@ -166,6 +195,39 @@ def _partner_listen(args):
     except Exception as exc:
         print(f"kring: cannot follow the updates: {exc}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _dlq_list(_args):
+    from kring import dlq
+    for service, count in dlq.counts(Settings.from_env().amqp_uri).items():
+        print(f"{service:<10} {count} parked")
+    return 0
+
+
+def _dlq_show(args):
+    from kring import dlq
+    parked = dlq.peek(Settings.from_env().amqp_uri, args.service)
+    if not parked:
+        print(f"nothing parked for {args.service}")
+    for item in parked:
+        print(f"#{item.number}  from {item.queue}, {item.attempts} attempts, "
+              f"message {item.message_id}\n    error: {item.error}\n"
+              + "\n".join("    " + line for line in item.body.splitlines()))
+    return 0
+
+
+def _dlq_replay(args):
+    from kring import dlq
+    count = dlq.replay(Settings.from_env().amqp_uri, args.service, set(args.numbers) or None)
+    print(f"replayed {count} message(s) of {args.service}")
+    return 0
+
+
+def _dlq_purge(args):
+    from kring import dlq
+    count = dlq.purge(Settings.from_env().amqp_uri, args.service)
+    print(f"purged {count} message(s) of {args.service}")
     return 0
 
 

@@ -1,14 +1,21 @@
-"""Consumers that read the raw message themselves, so no message can crash a service.
+"""Consumers that read the raw message themselves and never drop one they did not handle.
 
 nameko's QueueConsumer lets kombu decode each body before the handler runs; a body that does
 not decode (bad JSON under application/json, a content type we do not accept) raises inside the
-consumer loop and takes the whole service down. Partners and operators can publish such
-messages. Here kombu hands the undecoded message over, and the entrypoint decides what is
-readable and where the unreadable goes.
+consumer loop and takes the whole service down, and partners and operators can publish such
+messages. Here kombu hands the undecoded message over and the entrypoint decides what is
+readable. nameko also acknowledges a message whose handler raised; here it is retried with
+back-off and finally parked (kring.kit.retry).
 """
+import logging
 from functools import partial
 
 from nameko.messaging import Consumer, QueueConsumer
+
+from kring.config import AMQP_URI_KEY, SECRET_KEY
+from kring.kit.retry import DEFAULT_DELAYS, RETRY_DELAYS_KEY, Retrier
+
+log = logging.getLogger(__name__)
 
 
 class RawQueueConsumer(QueueConsumer):
@@ -27,6 +34,37 @@ class RawQueueConsumer(QueueConsumer):
 
 
 class RawConsumer(Consumer):
-    """Base entrypoint: `handle_message(None, message)`; read message.body and properties."""
+    """Base entrypoint: `handle_message(None, message)`; read message.body and properties.
+
+    Subclasses set `self.queue` in setup() before calling this setup().
+    """
 
     queue_consumer = RawQueueConsumer()
+
+    def setup(self):
+        config = self.container.config
+        self.retrier = Retrier(config[AMQP_URI_KEY], self.container.service_name,
+                               self.queue.name, config.get(RETRY_DELAYS_KEY, DEFAULT_DELAYS),
+                               config.get(SECRET_KEY) or "")
+        # before the queue consumer starts: a failure must always find its delay queue
+        self.retrier.declare()
+        super().setup()
+
+    def handle_message_processed(self, message, result=None, exc_info=None):
+        if exc_info is None:
+            self.queue_consumer.ack_message(message)
+            return
+        self.set_aside(message, f"{exc_info[0].__name__}: {exc_info[1]}", park=False)
+
+    def set_aside(self, message, error, park=True):
+        """Retry later (or park for good), then acknowledge; if that fails, the broker keeps it."""
+        try:
+            if park:
+                self.retrier.park(message, error)
+            else:
+                self.retrier.route_failure(message, error)
+        except Exception:
+            log.exception("could not set a failed message aside; returning it to its queue")
+            self.queue_consumer.requeue_message(message)
+            return
+        self.queue_consumer.ack_message(message)

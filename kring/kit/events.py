@@ -44,8 +44,8 @@ class EventsEntrypoint(RawConsumer):
         try:
             event = read_event(json.loads(message.body))
         except (ValidationError, KeyError, TypeError, ValueError) as exc:
-            log.error("unreadable event on %s, set aside: %s", self.queue.name, exc)
-            self.queue_consumer.ack_message(message)
+            log.error("unreadable event on %s, parked: %s", self.queue.name, exc)
+            self.set_aside(message, f"unreadable event: {exc}")
             return
         super().handle_message(event, message)
 

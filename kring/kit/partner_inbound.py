@@ -13,6 +13,7 @@ from kring.contracts.partner import (DEAD_EXCHANGE, DEAD_QUEUE, IN_EXCHANGE, INB
                                      SUBMIT_KEY)
 from kring.kit.consumer import RawConsumer
 from kring.kit.outbox import topic_exchange
+from kring.kit.retry import vouched_user
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,8 @@ class PartnerInbound(RawConsumer):
         body = message.body
         if isinstance(body, str):  # kombu hands over text when a content_encoding was given
             body = body.encode("utf-8")
-        received = PartnerMessage(properties.get("user_id"), properties.get("message_id"),
-                                  message.content_type, body)
+        received = PartnerMessage(vouched_user(self.retrier.secret, message),
+                                  properties.get("message_id"), message.content_type, body)
         super().handle_message(received, message)
 
 

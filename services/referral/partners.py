@@ -47,57 +47,61 @@ def receive_partner_message(uow, received, secret):
         # no one to answer (or a name that cannot be a routing key): kept for the operator
         errors = {"user_id": ["a broker user_id of lower-case letters, digits, - and _ is "
                               "required"]}
-        _dead_letter(uow, received, errors)
+        with uow:
+            _dead_letter(uow, received, errors)
         return errors
-    with uow:
-        answered = uow.session.get(PartnerMessageRow, (received.partner, received.message_id)) \
-            if received.message_id else None
-        if answered is not None:  # the same message again: the same answer, nothing new
-            referral = Referrals(uow.session).get(answered.referral_id) \
-                if answered.referral_id else None
-            _reply(uow, received, answered.referral_id, answered.errors,
-                   {"external_ref": referral.external_ref, "status": referral.status}
-                   if referral else None)
-            return answered.errors
+    if _answered_before(uow, received):
+        return None
     body, errors = read_submission(received)
-    referral = None
-    if body is not None:
-        referral, _created = submit_referral(uow, received.partner, body, secret,
-                                             partner=received.partner)
+    referral = submit_referral(uow, received.partner, body, secret,
+                               partner=received.partner)[0] if body is not None else None
     try:
         with uow:
-            referral_id = referral["referral_id"] if referral else None
             if received.message_id:
-                uow.session.add(PartnerMessageRow(partner=received.partner,
-                                                  message_id=received.message_id,
-                                                  referral_id=referral_id, errors=errors))
+                uow.session.add(PartnerMessageRow(
+                    partner=received.partner, message_id=received.message_id,
+                    referral_id=referral["referral_id"] if referral else None, errors=errors))
             if errors:  # published before the reply: whoever sees the reply finds it kept
-                _dead_letter(uow, received, errors, within=True)
-            _reply(uow, received, referral_id, errors, referral)
+                _dead_letter(uow, received, errors)
+            _reply(uow, received, referral, errors)
     except Exception as exc:
-        if not is_duplicate(exc):  # a twin delivery answered first: that answer stands
+        if not is_duplicate(exc):
             raise
+        _answered_before(uow, received)  # a twin delivery recorded it first: repeat its answer
     return errors
 
 
-def _reply(uow, received, referral_id, errors, referral=None):
+def _answered_before(uow, received):
+    """The same message again gets the same answer, and nothing else happens."""
+    if not received.message_id:
+        return False
+    with uow:
+        answered = uow.session.get(PartnerMessageRow, (received.partner, received.message_id))
+        if answered is None:
+            return False
+        referral = Referrals(uow.session).get(answered.referral_id) \
+            if answered.referral_id else None
+        _reply(uow, received, {"referral_id": referral.referral_id,
+                               "external_ref": referral.external_ref,
+                               "status": referral.status} if referral else None,
+               answered.errors)
+        return True
+
+
+def _reply(uow, received, referral, errors):
     event = REJECTED if errors else ACCEPTED
-    external_ref = referral["external_ref"] if referral else _external_ref(received)
-    body = update_body(event, referral_id, external_ref,
+    body = update_body(event, referral["referral_id"] if referral else None,
+                       referral["external_ref"] if referral else _external_ref(received),
                        referral["status"] if referral else None, errors=errors,
                        in_reply_to=received.message_id)
     uow.publish(OUT_EXCHANGE, update_key(received.partner, event), body, body["message_id"])
 
 
-def _dead_letter(uow, received, errors, within=False):
+def _dead_letter(uow, received, errors):
     body = {"partner": received.partner, "message_id": received.message_id,
             "received_at": iso(utcnow()), "content_type": received.content_type,
             "errors": errors, "body": received.body.decode("utf-8", errors="replace")}
-    if within:
-        uow.publish(DEAD_EXCHANGE, "partner.in", body, str(uuid.uuid4()))
-        return
-    with uow:
-        uow.publish(DEAD_EXCHANGE, "partner.in", body, str(uuid.uuid4()))
+    uow.publish(DEAD_EXCHANGE, "partner.in", body, str(uuid.uuid4()))
 
 
 def _external_ref(received):

@@ -1,0 +1,122 @@
+"""Retry with back-off, then the dead-letter queue: no acknowledgement drops an unhandled message.
+
+nameko acknowledges a message whose handler raised, and the message is gone. Instead, a failed
+message is republished to a delay queue of its consumer queue — `<queue>.retry.<ms>ms`, whose
+TTL dead-letters it back to `<queue>` — and only then acknowledged. After the last delay it is
+parked in the service's dead-letter queue, `kring.<service>.dead`, with the error, the queue it
+came from and the number of attempts, for `kring dlq` to list, show, replay or purge. The delay
+queues are RabbitMQ's own, so a waiting retry survives a restart of the service.
+"""
+import hashlib
+import hmac
+import logging
+
+from kombu import Connection, Exchange, Queue
+from kombu.pools import producers
+
+log = logging.getLogger(__name__)
+
+RETRY_DELAYS_KEY = "KRING_RETRY_DELAYS"
+DEFAULT_DELAYS = (1, 5, 30, 120, 600)  # seconds; after the last, the dead-letter queue
+ATTEMPT_HEADER = "x-kring-attempt"
+ERROR_HEADER = "x-kring-error"
+QUEUE_HEADER = "x-kring-queue"
+# The broker vouches for `user_id` only on the partner's own publish; our republished copy
+# cannot carry it (the broker checks it against our user), so it carries it signed instead.
+USER_HEADER, USER_SIGNATURE_HEADER = "x-kring-user-id", "x-kring-user-signature"
+DEFAULT_EXCHANGE = Exchange("", type="direct")
+
+
+def dead_letter_queue_name(service):
+    return f"kring.{service}.dead"
+
+
+def delay_queue(queue_name, seconds):
+    milliseconds = int(round(seconds * 1000))
+    return Queue(f"{queue_name}.retry.{milliseconds}ms", exchange=DEFAULT_EXCHANGE,
+                 routing_key=f"{queue_name}.retry.{milliseconds}ms", durable=True,
+                 queue_arguments={"x-message-ttl": milliseconds,
+                                  "x-dead-letter-exchange": "",
+                                  "x-dead-letter-routing-key": queue_name})
+
+
+class Retrier:
+    """Where a failed message of one consumer queue goes next."""
+
+    def __init__(self, amqp_uri, service, queue_name, delays=DEFAULT_DELAYS, secret=""):
+        self.amqp_uri = amqp_uri
+        self.secret = secret
+        self.queue_name = queue_name
+        self.delays = tuple(delays)
+        self.dead = Queue(dead_letter_queue_name(service), exchange=DEFAULT_EXCHANGE,
+                          routing_key=dead_letter_queue_name(service), durable=True)
+
+    def _connection(self):
+        return Connection(self.amqp_uri, transport_options={"confirm_publish": True})
+
+    def declare(self):
+        """Delay queues and the dead-letter queue exist before any message can need them."""
+        with self._connection() as connection:
+            channel = connection.default_channel
+            for seconds in self.delays:
+                delay_queue(self.queue_name, seconds)(channel).declare()
+            self.dead(channel).declare()
+
+    def route_failure(self, message, error):
+        """Republish a failed message for a later attempt, or park it. Raises if it cannot."""
+        headers = dict(message.headers or {})
+        attempt = int(headers.get(ATTEMPT_HEADER, 0)) + 1
+        headers.update({ATTEMPT_HEADER: attempt, ERROR_HEADER: error[:2000],
+                        QUEUE_HEADER: self.queue_name})
+        if attempt <= len(self.delays):
+            target = delay_queue(self.queue_name, self.delays[attempt - 1]).routing_key
+        else:
+            target = self.dead.routing_key
+            log.error("parked in %s after %s attempts: %s", target, attempt, error)
+        properties = message.properties
+        user_id = properties.get("user_id")
+        if user_id:
+            headers[USER_HEADER] = user_id
+            headers[USER_SIGNATURE_HEADER] = sign_user(self.secret, user_id,
+                                                       properties.get("message_id"))
+        with producers[self._connection()].acquire(block=True) as producer:
+            producer.publish(message.body, exchange="", routing_key=target,
+                             headers=headers, content_type=message.content_type,
+                             content_encoding=message.content_encoding,
+                             message_id=properties.get("message_id"),
+                             user_id=None, delivery_mode=2, retry=False)
+        return target
+
+    def park(self, message, error):
+        """Straight to the dead-letter queue: a message no retry can make readable."""
+        headers = dict(message.headers or {})
+        headers[ATTEMPT_HEADER] = len(self.delays)
+        return self.route_failure(_WithHeaders(message, headers), error)
+
+
+def sign_user(secret, user_id, message_id):
+    text = f"{user_id}\n{message_id or ''}".encode()
+    return hmac.new(secret.encode(), text, hashlib.sha256).hexdigest()
+
+
+def vouched_user(secret, message):
+    """The publishing broker user: the broker's own `user_id`, or our signed copy of it."""
+    user_id = message.properties.get("user_id")
+    if user_id:
+        return user_id
+    headers = message.headers or {}
+    claimed, signature = headers.get(USER_HEADER), headers.get(USER_SIGNATURE_HEADER)
+    if claimed and signature and hmac.compare_digest(
+            str(signature), sign_user(secret, claimed, message.properties.get("message_id"))):
+        return claimed
+    return None
+
+
+class _WithHeaders:
+    """A message seen with other headers (so `park` reuses the one publishing path)."""
+
+    def __init__(self, message, headers):
+        self._message, self.headers = message, headers
+
+    def __getattr__(self, name):
+        return getattr(self._message, name)
