@@ -10,12 +10,10 @@ import uuid
 
 import requests
 
-from kring.kit.auth import create_token
+from kring.client import ApiClient, ApiError
 from kring.readable import describe
 
 PROGRAMME = "home-start"
-COORDINATING_ORG = "home-start-utrecht"
-REFERRING_ORG = "huisartsenpraktijk-oost"
 WAIT_SECONDS = 30
 
 
@@ -23,26 +21,15 @@ class DemoFailed(Exception):
     pass
 
 
-class Demo:
+class Demo(ApiClient):
     def __init__(self, base_url, secret, out=sys.stdout):
-        self.base = base_url.rstrip("/") + "/api/v1"
-        self.secret = secret
+        super().__init__(base_url, secret)
         self.out = out
-        self.http = requests.Session()
-        self.coordinator = create_token(secret, COORDINATING_ORG, "coordinator", 3600)
-        self.referrer = create_token(secret, REFERRING_ORG, "referrer", 3600)
         self.step = 0
 
     def say(self, text):
         self.step += 1
         print(f"[{self.step:2}] {text}", file=self.out, flush=True)
-
-    def call(self, method, path, token, body=None, expect=(200, 201)):
-        response = self.http.request(method, self.base + path, json=body, timeout=30,
-                                     headers={"Authorization": f"Bearer {token}"})
-        if response.status_code not in expect:
-            raise DemoFailed(f"{method} {path}: {response.status_code} {response.text}")
-        return response.json()
 
     def until(self, what, check):
         """Wait for the services to catch up (they talk by events, so a moment may pass)."""
@@ -53,9 +40,6 @@ class Demo:
                 return result
             time.sleep(0.2)
         raise DemoFailed(f"gave up waiting for {what} after {WAIT_SECONDS} s")
-
-    def referral(self, referral_id):
-        return self.call("GET", f"/referrals/{referral_id}", self.coordinator)
 
     def reaches(self, referral_id, status):
         self.until(f"{referral_id} to be {status}",
@@ -98,16 +82,8 @@ class Demo:
         if fits:
             body["severity"] = severity
         # matching learns of the referral by an event; until then it answers 404
-        return self.until("matching to know the referral", lambda: self._try_intake(body))
-
-    def _try_intake(self, body):
-        response = self.http.post(self.base + "/intakes", json=body, timeout=30,
-                                  headers={"Authorization": f"Bearer {self.coordinator}"})
-        if response.status_code == 404:
-            return None
-        if response.status_code not in (200, 201):
-            raise DemoFailed(f"POST /intakes: {response.status_code} {response.text}")
-        return response.json()
+        return self.until("matching to know the referral", lambda: self.call(
+            "POST", "/intakes", self.coordinator, body, accept=(200, 201, 404)))
 
     def match(self, referral_id, proposal_id):
         for party in ("family", "supporter"):
@@ -161,7 +137,7 @@ def run_demo(base_url, secret, notices=None, out=sys.stdout):
         demo.register_supporters()
         referral_ids = [demo.supported_to_the_end(), demo.not_fitting(),
                         demo.withdrawn_mid_case()]
-    except (DemoFailed, requests.RequestException) as exc:
+    except (DemoFailed, ApiError, requests.RequestException) as exc:
         print(f"demo stopped: {exc}", file=out)
         return 1
     for referral_id in referral_ids:

@@ -17,7 +17,9 @@ from sqlalchemy.orm import sessionmaker
 
 from kring.config import AMQP_URI_KEY, DATABASES_KEY
 from kring.kit.clock import utcnow
+from kring.contracts.topology import declare_topology
 from kring.kit.outbox import OutboxRelay
+from kring.kit.retry import DEFAULT_DELAYS, RETRY_DELAYS_KEY
 
 log = logging.getLogger(__name__)
 
@@ -151,8 +153,10 @@ class Database(DependencyProvider):
     def start(self):
         outbox = self.metadata.tables.get("outbox")
         if outbox is not None:
+            delays = self.container.config.get(RETRY_DELAYS_KEY, DEFAULT_DELAYS)
             self.relay = OutboxRelay(self.container.service_name, self.engine, outbox,
-                                     self.container.config[AMQP_URI_KEY])
+                                     self.container.config[AMQP_URI_KEY],
+                                     lambda channel: declare_topology(channel, delays))
             self.container.spawn_managed_thread(self.relay.run)
 
     def kill(self):

@@ -7,18 +7,17 @@ and the handler receives a parsed kring.contracts.events.Event.
 import json
 import logging
 
-from kombu import Queue, binding
 from marshmallow import ValidationError
 
 from kring.contracts.events import EVENTS, read_event
+from kring.contracts.topology import check_subscription, event_queue
 from kring.kit.consumer import RawConsumer
-from kring.kit.outbox import event_exchange
 
 log = logging.getLogger(__name__)
 
 
-def queue_name(consumer_service, handler, source):
-    return f"kring.{consumer_service}.{handler}.{source}"
+# tests may run throw-away services whose handlers the topology table does not list
+ANY_SUBSCRIPTION_KEY = "KRING_ANY_SUBSCRIPTION"
 
 
 class EventsEntrypoint(RawConsumer):
@@ -33,11 +32,10 @@ class EventsEntrypoint(RawConsumer):
         super().__init__(queue=None, **kwargs)
 
     def setup(self):
-        exchange = event_exchange(self.source)
-        self.queue = Queue(
-            queue_name(self.container.service_name, self.method_name, self.source),
-            exchange=exchange, durable=True,
-            bindings=[binding(exchange, routing_key=t) for t in self.event_types])
+        service = self.container.service_name
+        if not self.container.config.get(ANY_SUBSCRIPTION_KEY):
+            check_subscription(service, self.method_name, self.source, self.event_types)
+        self.queue = event_queue(service, self.method_name, self.source, self.event_types)
         super().setup()
 
     def handle_message(self, _body, message):

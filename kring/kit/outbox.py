@@ -30,7 +30,8 @@ def event_exchange(service):
 
 
 class OutboxRelay:
-    def __init__(self, service, engine, outbox, amqp_uri):
+    def __init__(self, service, engine, outbox, amqp_uri, declare_topology=None):
+        self.declare_topology = declare_topology
         self.exchange = event_exchange(service)
         self._declared = set()
         self.engine = engine
@@ -96,6 +97,8 @@ class OutboxRelay:
             self._connection = Connection(self.amqp_uri,
                                           transport_options={"confirm_publish": True})
             self._connection.ensure_connection(max_retries=1)
+            if self.declare_topology is not None:  # every queue exists before our first event
+                self.declare_topology(self._connection.default_channel)
         return self._connection.Producer()
 
     def _close(self):

@@ -11,6 +11,7 @@ import logging
 import eventlet
 import eventlet.wsgi
 from marshmallow import ValidationError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound as RouteNotFound
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 256 * 1024
 JSON = "application/json"
 INVALID = "the body has invalid fields"
+RETRY_AFTER_SECONDS = 5
 
 
 def json_response(status, payload, headers=None):
@@ -191,6 +193,12 @@ class ApiEntrypoint(HttpRequestHandler):
         if isinstance(exc, KringError):
             headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
             return error_response(exc.status, exc.code, exc.message, exc.errors, headers)
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated or \
+                isinstance(exc, OperationalError):
+            # the database is away or busy: nothing was stored; the caller should try again
+            log.warning("database unavailable in %s: %s", self.operation.operation_id, exc)
+            return error_response(503, "unavailable", "temporarily unavailable; try again",
+                                  headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
         log.error("unexpected error in %s", self.operation.operation_id,
                   exc_info=(type(exc), exc, exc.__traceback__))
         return error_response(500, "internal", "something went wrong on our side; it is logged")

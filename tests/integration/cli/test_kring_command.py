@@ -1,10 +1,7 @@
 """The `kring` command as an operator and `make run` use it: a real process, a real broker."""
 import json
 import os
-import signal
 import subprocess
-import sys
-from pathlib import Path
 
 import jwt
 import pytest
@@ -12,10 +9,9 @@ import requests
 from nameko.testing.utils import find_free_port
 
 from tests.conftest import referral_body
+from tests.processes import KRING, RunningKring, clean_env
 
-KRING = str(Path(sys.executable).parent / "kring")
 SECRET = "an-operator-secret-of-more-than-32-characters"
-START_TIMEOUT_S = 60
 
 
 def kring(*args, env=None, timeout=30):
@@ -23,47 +19,16 @@ def kring(*args, env=None, timeout=30):
                           env={**os.environ, **(env or {})})
 
 
-def clean_env(**extra):
-    env = {key: value for key, value in os.environ.items() if not key.startswith("KRING_")}
-    env.update(extra)
-    return env
-
-
-class RunningKring:
-    """`kring run` in a subprocess; ready once it logs that it is running."""
-
-    def __init__(self, args, env):
-        self.process = subprocess.Popen([KRING, "run", *args], env=env, text=True,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        self.log = []
-
-    def wait_until_running(self):
-        for line in self.process.stdout:  # blocks on the next line: no polling, no sleeping
-            self.log.append(line)
-            if "Kring is running" in line:
-                return
-        raise AssertionError("kring run exited before it was running:\n" + "".join(self.log))
-
-    def stop(self):
-        self.process.send_signal(signal.SIGTERM)
-        remaining, _ = self.process.communicate(timeout=30)
-        self.log.append(remaining)
-        return self.process.returncode
-
-
 @pytest.fixture
 def running(rabbit_config, tmp_path):
     port = find_free_port()
     env = clean_env(AMQP_URI=rabbit_config["AMQP_URI"], KRING_HTTP_PORT=str(port),
                     KRING_DATA_DIR=str(tmp_path))
-    service = RunningKring(["referral", "--dev"], env)
-    service.wait_until_running()
+    service = RunningKring(["referral", "--dev"], env).start()
     service.base = f"http://127.0.0.1:{port}/api/v1"
     service.env = env
     yield service
-    if service.process.poll() is None:
-        service.process.kill()
-        service.process.wait()
+    service.kill()
 
 
 def test_token_create_prints_only_a_signed_token():

@@ -1,0 +1,60 @@
+"""The whole of Kring as its users meet it: five services, a real SMTP server, the public API.
+
+The SMTP server is aiosmtpd in a process of its own on loopback, delivering into a Maildir the
+tests read. The services talk by events, so a test waits for what a user would see (a status,
+a mail) with `eventually`, which re-checks a condition until a deadline; nothing sleeps a
+fixed time.
+"""
+import time
+
+import pytest
+
+from kring.config import SMTP_KEY
+from kring.kit.retry import RETRY_DELAYS_KEY
+from kring.meta import MetaService
+from kring.registry import SERVICE_CLASSES, load_service
+from tests.conftest import TEST_SECRET, Api
+from tests.processes import SmtpServer
+
+WAIT_SECONDS = 30
+
+
+def eventually(check, timeout=WAIT_SECONDS, what="the condition"):
+    """Re-check `check()` until it returns something truthy; fail with `what` at the deadline."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up after {timeout} s waiting for {what}")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def smtp(tmp_path):
+    server = SmtpServer(tmp_path / "maildir").start()
+    yield server
+    server.kill()
+
+
+@pytest.fixture
+def stack(runner_factory, sqlite_config, smtp):
+    """All five services in one runner (as `kring run` does), notices over SMTP."""
+    config = dict(sqlite_config)
+    config[SMTP_KEY] = {"host": "127.0.0.1", "port": smtp.port, "from": "kring@example.org"}
+    config[RETRY_DELAYS_KEY] = [0.1, 0.5, 1]
+    services = [load_service(name) for name in SERVICE_CLASSES]
+    runner = runner_factory(config, *services, MetaService)
+    runner.start()
+    return config
+
+
+@pytest.fixture
+def stack_api(stack, web_config_port):
+    client = Api(web_config_port)
+    yield client
+    client.http.close()
+
+
+__all__ = ["eventually", "TEST_SECRET"]

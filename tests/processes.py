@@ -1,0 +1,94 @@
+"""Real processes the tests start: `kring run` and an SMTP server (aiosmtpd) on loopback.
+
+Readiness is read from what each process prints, not guessed with sleeps.
+"""
+import mailbox
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from nameko.testing.utils import find_free_port
+
+KRING = str(Path(sys.executable).parent / "kring")
+
+
+def clean_env(**extra):
+    """This process's environment without any KRING_ variable, plus `extra`."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("KRING_")}
+    env.update(extra)
+    return env
+
+
+class _Process:
+    ready_line = ""
+
+    def __init__(self):
+        self.process = None
+        self.log = []
+
+    def _start(self, command, env=None):
+        self.process = subprocess.Popen(command, env=env, text=True, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT)
+        for line in self.process.stdout:  # blocks on the next line: no polling, no sleeping
+            self.log.append(line)
+            if self.ready_line in line:
+                break
+        else:
+            raise AssertionError(f"{command[0]} exited before it was ready:\n"
+                                 + "".join(self.log))
+        # keep draining its output, or a full pipe would stall it
+        self._drainer = threading.Thread(target=self._drain, daemon=True)
+        self._drainer.start()
+
+    def _drain(self):
+        for line in self.process.stdout:
+            self.log.append(line)
+
+    def stop(self, timeout=30):
+        """SIGTERM, and its exit code once it has finished what it was doing."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=timeout)
+        self._drainer.join(timeout=timeout)  # its last words are in the log
+        return code
+
+    def kill(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+class RunningKring(_Process):
+    """`kring run ARGS` with `env`; ready once it logs that it is running."""
+    ready_line = "Kring is running"
+
+    def __init__(self, args, env):
+        super().__init__()
+        self.args, self.env = args, env
+
+    def start(self):
+        self.log.clear()
+        self._start([KRING, "run", *self.args], self.env)
+        return self
+
+
+class SmtpServer(_Process):
+    """aiosmtpd on loopback, delivering every message into a Maildir."""
+    ready_line = "Server is listening"
+
+    def __init__(self, folder, port=None):
+        super().__init__()
+        self.folder = Path(folder)
+        self.port = port or find_free_port()
+
+    def start(self):
+        self._start([sys.executable, "-m", "aiosmtpd", "-n", "-d", "-l",
+                     f"127.0.0.1:{self.port}", "-c", "aiosmtpd.handlers.Mailbox",
+                     str(self.folder)])
+        return self
+
+    def messages(self):
+        return list(mailbox.Maildir(str(self.folder), create=True))
