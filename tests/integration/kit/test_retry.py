@@ -7,7 +7,7 @@ from nameko.testing.services import entrypoint_waiter
 
 from kring import dlq
 from kring.contracts.events import make_event
-from kring.kit.events import on_events
+from kring.kit.events import ANY_SUBSCRIPTION_KEY, on_events
 from kring.kit.outbox import event_exchange
 from kring.kit.retry import ERROR_HEADER, RETRY_DELAYS_KEY, dead_letter_queue_name
 
@@ -29,7 +29,7 @@ class FlakyService:
 @pytest.fixture
 def flaky(container_factory, sqlite_config):
     HANDLED.clear()
-    config = dict(sqlite_config, **{RETRY_DELAYS_KEY: [0.05, 0.1]})
+    config = dict(sqlite_config, **{RETRY_DELAYS_KEY: [0.05, 0.1], ANY_SUBSCRIPTION_KEY: True})
     container = container_factory(FlakyService, config)
     container.start()
     return container
