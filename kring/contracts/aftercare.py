@@ -1,4 +1,75 @@
-"""HTTP bodies and operations of the aftercare service (CONTRACT §4)."""
-from kring.contracts.operation import PREFIX, Operation  # noqa: F401
+"""HTTP bodies and operations of the aftercare service (CONTRACT §4).
 
-OPERATIONS = []
+Aftercare (nazorg) is the coordinator's: the agreed contacts after a handover, a relapse that
+sends the case back to casework, and the end that closes the referral as completed.
+"""
+from marshmallow import Schema, fields, validate
+
+from kring.contracts.operation import PREFIX, Operation
+from kring.contracts.referral import Strict, text
+
+AFTERCARE_STATUSES = ("active", "completed", "withdrawn", "relapsed")
+PLAN = f"{PREFIX}/aftercare/<aftercare_id>"
+
+
+class LogAftercareContact(Strict):
+    date = fields.Date(required=True, metadata={"description": "the day the contact took place"})
+    notes = text(5000, required=True)
+
+
+class ReportRelapse(Strict):
+    notes = text(5000, required=True)
+
+
+class CompleteAftercare(Strict):
+    notes = text(5000, load_default=None, allow_none=True)
+
+
+class AftercareReceivingParty(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(("municipality",
+                                                                 "local_partner")))
+    name = fields.String(required=True)
+
+
+class AftercareContact(Schema):
+    due_on = fields.Date(allow_none=True, metadata={"description": "null: an extra contact"})
+    done_on = fields.Date(allow_none=True)
+    overdue = fields.Boolean(required=True, metadata={
+        "description": "not done within a few days of its due date"})
+    notes = fields.String(allow_none=True)
+
+
+class AftercareView(Schema):
+    aftercare_id = fields.String(required=True)
+    referral_id = fields.String(required=True)
+    case_id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(AFTERCARE_STATUSES))
+    severity = fields.String(required=True)
+    receiving_party = fields.Nested(AftercareReceivingParty, required=True)
+    started_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    end_notes = fields.String(allow_none=True)
+    contacts = fields.List(fields.Nested(AftercareContact), required=True)
+
+
+OPERATIONS = [
+    Operation("getAftercare", "aftercare", "GET", PLAN,
+              "An aftercare plan: its status, the agreed contacts (due, done, overdue) and "
+              "when it ends.",
+              roles=("coordinator",), response=AftercareView, statuses=(404,)),
+    Operation("logAftercareContact", "aftercare", "POST", f"{PLAN}/contacts",
+              "Log an aftercare contact: it fulfils the earliest open scheduled contact, or is "
+              "added as an extra contact when none is open.",
+              roles=("coordinator",), body=LogAftercareContact, response=AftercareView,
+              success=201, statuses=(404, 409)),
+    Operation("reportRelapse", "aftercare", "POST", f"{PLAN}/relapse",
+              "The family slid back during aftercare: aftercare stops and casework reopens "
+              "the case with the same supporter.",
+              roles=("coordinator",), body=ReportRelapse, response=AftercareView,
+              statuses=(404, 409)),
+    Operation("completeAftercare", "aftercare", "POST", f"{PLAN}/complete",
+              "End aftercare early or confirm its end; the referral is then closed with "
+              "outcome completed.",
+              roles=("coordinator",), body=CompleteAftercare, response=AftercareView,
+              statuses=(404, 409)),
+]

@@ -1,4 +1,149 @@
-"""HTTP bodies and operations of the casework service (CONTRACT §4)."""
-from kring.contracts.operation import PREFIX, Operation  # noqa: F401
+"""HTTP bodies and operations of the casework service (CONTRACT §4).
 
-OPERATIONS = []
+A case is seen and changed by the coordinator and by its own supporter (the `sub` of a supporter
+token is the supporter_id), nobody else: visit notes and safety concerns are for them only.
+"""
+from marshmallow import Schema, fields, validate
+
+from kring.contracts.operation import PREFIX, Operation
+from kring.contracts.referral import Flag, Strict, text
+
+CASE = f"{PREFIX}/cases/<case_id>"
+CASE_STATUSES = ("open", "closing", "handed_over", "withdrawn")
+FOR_WHOM = ("adult", "child")
+FUNCTIONS = ("emotional", "practical", "informative")
+INTENSITIES = ("high", "regular", "light")
+RECEIVING_KINDS = ("municipality", "local_partner")
+MAX_VISIT_HOURS = 12
+
+
+class PlanGoal(Strict):
+    life_domain = text(64, required=True, metadata={"description": "leefgebied, e.g. parenting"})
+    goal = text(2000, required=True)
+    for_ = fields.String(data_key="for", required=True, validate=validate.OneOf(FOR_WHOM))
+
+
+class SupportFigure(Strict):
+    """A trusted person (vertrouwenspersoon-steunfiguur) named by the child or a parent."""
+    name = text(200, required=True)
+    relation = text(100, required=True)
+    formal = Flag(required=True)
+    functions = fields.List(fields.String(validate=validate.OneOf(FUNCTIONS)), required=True,
+                            validate=validate.Length(min=1, max=len(FUNCTIONS)))
+
+
+class SetPlan(Strict):
+    goals = fields.List(fields.Nested(PlanGoal), required=True,
+                        validate=validate.Length(min=1, max=50))
+    risk_factors = fields.List(text(500), load_default=list, validate=validate.Length(max=50))
+    protective_factors = fields.List(text(500), load_default=list,
+                                     validate=validate.Length(max=50))
+    support_figures = fields.List(fields.Nested(SupportFigure), load_default=list,
+                                  validate=validate.Length(max=20))
+    intensity = fields.String(required=True, validate=validate.OneOf(INTENSITIES))
+
+
+class LogVisit(Strict):
+    date = fields.Date(required=True, metadata={
+        "description": "not in the future, not before the case opened"})
+    hours = fields.Float(required=True, validate=validate.Range(
+        min=0, max=MAX_VISIT_HOURS, min_inclusive=False))
+    notes = text(5000, load_default=None, allow_none=True)
+
+
+class RecordSafetyConcern(Strict):
+    description = text(5000, required=True)
+    immediate = Flag(required=True, metadata={
+        "description": "immediate safety comes first: the case cannot close until resolved"})
+
+
+class ResolveSafetyConcern(Strict):
+    resolution = text(5000, load_default=None, allow_none=True)
+
+
+class CloseCase(Strict):
+    evaluation = text(5000, required=True)
+    goals_met = Flag(required=True)
+
+
+class ReceivingParty(Strict):
+    kind = fields.String(required=True, validate=validate.OneOf(RECEIVING_KINDS))
+    name = text(200, required=True)
+
+
+class HandOverCase(Strict):
+    receiving_party = fields.Nested(ReceivingParty, required=True)
+    summary = text(10000, required=True)
+
+
+class CasePlan(SetPlan):
+    set_by = fields.String()
+    set_at = fields.String(metadata={"format": "date-time"})
+
+
+class CaseVisit(Schema):
+    visit_id = fields.String(required=True)
+    date = fields.Date(required=True)
+    hours = fields.Float(required=True)
+    notes = fields.String(allow_none=True)
+    logged_by = fields.String(required=True)
+
+
+class SafetyConcernView(Schema):
+    concern_id = fields.String(required=True)
+    description = fields.String(required=True)
+    immediate = Flag(required=True)
+    recorded_by = fields.String(required=True)
+    recorded_at = fields.String(required=True)
+    resolved_at = fields.String(allow_none=True)
+    resolution = fields.String(allow_none=True)
+
+
+class CaseView(Schema):
+    case_id = fields.String(required=True)
+    referral_id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(CASE_STATUSES))
+    supporter_id = fields.String(required=True)
+    supporter_kind = fields.String(required=True)
+    severity = fields.String(required=True)
+    coordinator_org = fields.String(required=True)
+    opened_at = fields.String(required=True)
+    plan = fields.Nested(CasePlan, allow_none=True)
+    visits = fields.List(fields.Nested(CaseVisit), required=True)
+    total_hours = fields.Float(required=True)
+    safety_concerns = fields.List(fields.Nested(SafetyConcernView), required=True)
+    evaluation = fields.Dict(allow_none=True, metadata={"description": "text, goals_met, at"})
+    handover = fields.Dict(allow_none=True, metadata={
+        "description": "receiving_kind, receiving_name, summary, at"})
+    withdrawn_at = fields.String(allow_none=True)
+    past_rounds = fields.List(fields.Dict(), metadata={
+        "description": "evaluation and handover of each round before a relapse reopened it"})
+
+
+def _op(operation_id, method, path, summary, roles, body=None, success=200, statuses=()):
+    return Operation(operation_id, "casework", method, path, summary, roles=roles, body=body,
+                     response=CaseView, success=success, statuses=(404, *statuses))
+
+
+WORKERS = ("coordinator", "supporter")
+OPERATIONS = [
+    _op("getCase", "GET", CASE, "A case: status, plan, visits and hours, safety concerns, "
+        "evaluation and handover. For the coordinator and the case's own supporter.", WORKERS),
+    _op("setPlan", "PUT", f"{CASE}/plan", "Set the plan of approach (plan van aanpak): goals "
+        "per life domain for adults and children, risk and protective factors, support "
+        "figures, intensity.", WORKERS, SetPlan, statuses=(409,)),
+    _op("logVisit", "POST", f"{CASE}/visits", "Log a visit (usually a half-day) on an open "
+        "case.", WORKERS, LogVisit, 201, (409,)),
+    _op("recordSafetyConcern", "POST", f"{CASE}/safety-concerns", "Record a safety concern; "
+        "an immediate one blocks closing until it is resolved.", WORKERS, RecordSafetyConcern,
+        201, (409,)),
+    _op("resolveSafetyConcern", "POST", f"{CASE}/safety-concerns/<concern_id>/resolve",
+        "Mark a safety concern resolved.", ("coordinator",), ResolveSafetyConcern,
+        statuses=(409,)),
+    _op("closeCase", "POST", f"{CASE}/close", "The evaluation and closing conversation: the "
+        "visits end and the case waits for its handover.", ("coordinator",), CloseCase,
+        statuses=(409,)),
+    _op("handOverCase", "POST", f"{CASE}/handover", "Hand a closed case over to the "
+        "municipality or a local partner; aftercare starts and the supporter is free again.",
+        ("coordinator",), HandOverCase, statuses=(409,)),
+]

@@ -21,6 +21,16 @@ def text(max_length, **kwargs):
     return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
 
 
+class Flag(fields.Boolean):
+    """JSON true or false, nothing else: marshmallow's Boolean also takes "yes", "0" and 1, and
+    a consent given by accident is no consent."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 class Strict(Schema):
     class Meta:
         unknown = RAISE  # a misspelt field is an error, not silently lost information
@@ -61,8 +71,8 @@ class Request(Strict):
 
 
 class Consent(Strict):
-    family_consents = fields.Boolean(required=True)
-    share_status_with_referrer = fields.Boolean(required=True)
+    family_consents = Flag(required=True)
+    share_status_with_referrer = Flag(required=True)
     given_on = fields.Date(required=True)
 
     @validates("family_consents")

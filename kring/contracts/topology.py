@@ -19,6 +19,16 @@ SUBSCRIPTIONS = [
     ("referral", "on_casework", "casework", ("case_started", "case_closed", "case_handed_over",
                                              "case_reopened")),
     ("referral", "on_aftercare", "aftercare", ("aftercare_started", "aftercare_completed")),
+    ("matching", "on_referral", "referral", ("referral_received", "referral_withdrawn",
+                                             "referral_closed")),
+    ("matching", "on_casework", "casework", ("case_handed_over", "case_reopened")),
+    ("casework", "on_matching", "matching", ("match_made",)),
+    ("casework", "on_referral", "referral", ("referral_withdrawn",)),
+    ("casework", "on_aftercare", "aftercare", ("relapse_reported",)),
+    ("aftercare", "on_casework", "casework", ("case_handed_over",)),
+    ("aftercare", "on_referral", "referral", ("referral_withdrawn",)),
+    ("notify", "on_referral", "referral", ("referral_received", "referral_closed")),
+    ("notify", "on_casework", "casework", ("case_started",)),
 ]
 
 

@@ -130,6 +130,10 @@ class Referral:
             return
         if status != self.status:
             self.events.append(StatusChanged(status))
+            # the timeline shows every status the referral passed through, under its own name
+            # (CONTRACT §1), also where the event that moved it is labelled otherwise
+            if self.timeline[-1].status != status:
+                self.timeline.append(TimelineEntry(status, at))
         self.status, self.status_at = status, at
 
     def _close(self, outcome, reason, at):

@@ -1,0 +1,1 @@
+"""The aftercare service (nazorg): agreed contacts after the handover, then closure."""

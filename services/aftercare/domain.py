@@ -1,0 +1,141 @@
+"""Aftercare (nazorg): agreed contacts after the handover, as many as the case's severity needs.
+
+Pure: no nameko, no SQLAlchemy, no IO. A plan starts when casework hands a case over; the
+coordinator logs the contacts, completes the plan (the referral then closes) or reports a
+relapse (casework reopens the case). A withdrawn referral ends the plan without a word.
+"""
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from kring.errors import Invalid, NotAllowed
+from services.aftercare.schedule import SCHEDULES, overdue_cutoff
+
+ACTIVE, COMPLETED, WITHDRAWN, RELAPSED = "active", "completed", "withdrawn", "relapsed"
+STATUSES = (ACTIVE, COMPLETED, WITHDRAWN, RELAPSED)
+# `today` is the UTC date, and a Dutch coordinator's day begins an hour or two before UTC's
+CLOCK_SLACK = timedelta(days=1)
+
+
+@dataclass
+class Contact:
+    number: int  # 1, 2, … within the plan; never reused
+    due_on: date | None  # None: an extra contact, outside the schedule
+    done_on: date | None = None
+    overdue: bool = False
+    notes: str | None = None
+
+    @property
+    def is_open(self):
+        return self.due_on is not None and self.done_on is None
+
+    def is_overdue(self, today):
+        return self.is_open and self.due_on < overdue_cutoff(today)
+
+
+@dataclass(frozen=True)
+class AftercareStarted:
+    ends_on: date
+
+
+@dataclass(frozen=True)
+class AftercareCompleted:
+    pass
+
+
+@dataclass(frozen=True)
+class RelapseReported:
+    pass
+
+
+@dataclass
+class AftercarePlan:
+    aftercare_id: str
+    referral_id: str
+    case_id: str
+    severity: str
+    receiving_kind: str
+    receiving_name: str
+    started_on: date
+    ends_on: date
+    status: str = ACTIVE
+    end_notes: str | None = None
+    contacts: list = field(default_factory=list)
+    events: list = field(default_factory=list, compare=False, repr=False)
+
+    @classmethod
+    def start(cls, aftercare_id, referral_id, case_id, severity, receiving_kind,
+              receiving_name, started_on):
+        plan = cls(aftercare_id, referral_id, case_id, severity, receiving_kind,
+                   receiving_name, started_on, started_on)
+        plan._schedule(severity, started_on)
+        return plan
+
+    def restart(self, severity, receiving_kind, receiving_name, started_on):
+        """The reopened case was handed over again: a new round of contacts, the same plan."""
+        if self.status != RELAPSED:
+            raise NotAllowed(f"aftercare is {self.status}; only a relapsed plan starts again")
+        first = self._next_number()  # numbers of the dropped open contacts are not reused
+        self.contacts = [c for c in self.contacts if c.done_on is not None]  # history stays
+        self.severity, self.receiving_kind, self.receiving_name = (
+            severity, receiving_kind, receiving_name)
+        self.status, self.end_notes = ACTIVE, None
+        self._schedule(severity, started_on, first)
+
+    def _schedule(self, severity, started_on, first=1):
+        due = SCHEDULES[severity].due_dates(started_on)
+        self.started_on, self.ends_on = started_on, due[-1]
+        self.contacts.extend(Contact(first + i, on) for i, on in enumerate(due))
+        self.events.append(AftercareStarted(self.ends_on))
+
+    def _next_number(self):
+        return max((c.number for c in self.contacts), default=0) + 1
+
+    def check_active(self, step):
+        if self.status != ACTIVE:
+            raise NotAllowed(f"cannot {step}: aftercare is {self.status}")
+
+    def log_contact(self, on, notes, today):
+        """Marks the earliest open scheduled contact done, or adds an extra one if none is open."""
+        self.check_active("log a contact")
+        if on > today + CLOCK_SLACK:
+            raise Invalid("the contact is in the future", {"date": ["must not be in the future"]})
+        if on < self.started_on:
+            raise Invalid("the contact is before aftercare started",
+                          {"date": [f"must not be before {self.started_on.isoformat()}"]})
+        contact = next((c for c in self.scheduled() if c.is_open), None)
+        if contact is None:
+            contact = Contact(self._next_number(), None)
+            self.contacts.append(contact)
+        contact.done_on, contact.notes = on, notes
+        return contact
+
+    def report_relapse(self, notes):
+        self.check_active("report a relapse")
+        self.status, self.end_notes = RELAPSED, notes
+        self.events.append(RelapseReported())
+
+    def complete(self, notes):
+        self.check_active("complete aftercare")
+        self.status, self.end_notes = COMPLETED, notes
+        self.events.append(AftercareCompleted())
+
+    def withdraw(self):
+        """The family or referrer withdrew: no further contacts. A finished plan stays as it is."""
+        if self.status in (ACTIVE, RELAPSED):
+            self.status = WITHDRAWN
+
+    def scheduled(self):
+        return sorted((c for c in self.contacts if c.due_on is not None),
+                      key=lambda c: (c.due_on, c.number))
+
+    def contacts_due(self, today):
+        """Open scheduled contacts whose day has come: the coordinator's to-do list."""
+        if self.status != ACTIVE:
+            return []
+        return [c for c in self.scheduled() if c.is_open and c.due_on <= today]
+
+    def overdue(self, today):
+        """Open scheduled contacts past their due date plus the grace days."""
+        if self.status != ACTIVE:
+            return []
+        return [c for c in self.scheduled() if c.is_overdue(today)]

@@ -1,0 +1,47 @@
+"""The aftercare service (nazorg): contacts after the handover, relapse, and the end of support."""
+from nameko.timer import timer
+
+from kring.kit.clock import utcnow
+from kring.kit.db import Database
+from kring.kit.events import on_events
+from kring.kit.web import api
+from services.aftercare import handlers
+from services.aftercare.models import metadata
+
+# how often each replica looks for contacts that became overdue; the check is idempotent
+OVERDUE_CHECK_SECONDS = 60
+
+
+class AftercareService:
+    name = "aftercare"
+
+    db = Database(metadata)
+
+    @on_events("casework", "case_handed_over")
+    def on_casework(self, event):
+        handlers.start_aftercare(self.db, event, "on_casework")
+
+    @on_events("referral", "referral_withdrawn")
+    def on_referral(self, event):
+        handlers.end_on_withdrawal(self.db, event, "on_referral")
+
+    @api("getAftercare")
+    def get_aftercare(self, identity, aftercare_id):
+        return handlers.get_aftercare(self.db, aftercare_id)
+
+    @api("logAftercareContact")
+    def log_contact(self, identity, body, aftercare_id):
+        return handlers.log_contact(self.db, aftercare_id, body["date"], body["notes"],
+                                    today=utcnow().date())
+
+    @api("reportRelapse")
+    def report_relapse(self, identity, body, aftercare_id):
+        return handlers.report_relapse(self.db, aftercare_id, body["notes"])
+
+    @api("completeAftercare")
+    def complete_aftercare(self, identity, body, aftercare_id):
+        return handlers.complete_aftercare(self.db, aftercare_id, body["notes"])
+
+    @timer(interval=OVERDUE_CHECK_SECONDS)
+    def mark_overdue(self):
+        handlers.mark_overdue_contacts(self.db, utcnow().date())

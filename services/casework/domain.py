@@ -1,0 +1,141 @@
+"""The case (casus, traject): one family, one fixed supporter, from the match to the handover.
+
+Pure: no nameko, no SQLAlchemy, no IO; times come in as ISO 8601 UTC text, days as dates.
+
+    open --close--> closing --hand_over--> handed_over --reopen (a relapse in aftercare)--> open
+    open, closing, handed_over --withdraw (support is voluntary)--> withdrawn (final)
+
+The supporter is the family's single point of contact and visits weekly, a half-day (dagdeel)
+at a time; the coordinator checks in. Immediate safety (directe veiligheid) comes first: an
+unresolved immediate concern blocks the closing and the handover (overdracht).
+"""
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from kring.errors import Forbidden, Invalid, NotAllowed, NotFound
+from services.casework.plan import check_plan
+from services.casework.records import (CaseClosed, CaseHandedOver, CaseReopened, CaseStarted,
+                                       SafetyConcern, SafetyConcernRecorded, Visit)
+
+OPEN, CLOSING, HANDED_OVER, WITHDRAWN = "open", "closing", "handed_over", "withdrawn"
+STATUSES = (OPEN, CLOSING, HANDED_OVER, WITHDRAWN)
+RECEIVING_KINDS = ("municipality", "local_partner")
+MAX_VISIT_HOURS = 12
+# `today` is the UTC date, and a Dutch supporter's day begins an hour or two before UTC's
+CLOCK_SLACK = timedelta(days=1)
+
+
+@dataclass
+class Case:
+    case_id: str
+    referral_id: str
+    supporter_id: str
+    supporter_kind: str
+    severity: str
+    coordinator_org: str
+    opened_at: str
+    status: str = OPEN
+    plan: dict | None = None
+    evaluation: dict | None = None  # the closing conversation: text, goals_met, at
+    handover: dict | None = None  # receiving_kind, receiving_name, summary, at
+    withdrawn_at: str | None = None
+    past_rounds: list = field(default_factory=list)  # evaluation and handover before a relapse
+    visits: list = field(default_factory=list)
+    concerns: list = field(default_factory=list)
+    events: list = field(default_factory=list, compare=False, repr=False)
+
+    @classmethod
+    def open(cls, case_id, referral_id, supporter_id, supporter_kind, severity,
+             coordinator_org, at):
+        case = cls(case_id, referral_id, supporter_id, supporter_kind, severity,
+                   coordinator_org, at)
+        case.events.append(CaseStarted())
+        return case
+
+    @property
+    def total_hours(self):
+        return sum(visit.hours for visit in self.visits)
+
+    def open_immediate_concerns(self):
+        return [c for c in self.concerns if c.immediate and c.resolved_at is None]
+
+    def check_may_act(self, role, subject):
+        """The coordinator acts on every case; a supporter only on the case they support."""
+        if role == "coordinator" or (role == "supporter" and subject == self.supporter_id):
+            return
+        raise Forbidden("this case is supported by someone else")
+
+    def check_status(self, step, *allowed):
+        if self.status not in allowed:
+            raise NotAllowed(f"cannot {step}: the case is {self.status}")
+
+    def check_safe(self, step):
+        if self.open_immediate_concerns():
+            raise NotAllowed(f"cannot {step}: an immediate safety concern is not resolved yet")
+
+    def set_plan(self, plan, by, at):
+        self.check_status("change the plan", OPEN)
+        check_plan(plan)
+        self.plan = {**plan, "set_by": by, "set_at": at}
+
+    def log_visit(self, visit_id, on, hours, notes, by, at, today):
+        self.check_status("log a visit", OPEN)
+        if not 0 < hours <= MAX_VISIT_HOURS:
+            raise Invalid("a visit is more than 0 and at most 12 hours",
+                          {"hours": [f"must be more than 0 and at most {MAX_VISIT_HOURS}"]})
+        if on > today + CLOCK_SLACK:
+            raise Invalid("the visit is in the future", {"date": ["must not be in the future"]})
+        opened_on = date.fromisoformat(self.opened_at[:10])
+        if on < opened_on:
+            raise Invalid("the visit is before the case opened",
+                          {"date": [f"must not be before {opened_on.isoformat()}"]})
+        visit = Visit(visit_id, on, hours, notes, by, at)
+        self.visits.append(visit)
+        return visit
+
+    def record_safety_concern(self, concern_id, description, immediate, by, at):
+        self.check_status("record a safety concern", OPEN, CLOSING)
+        concern = SafetyConcern(concern_id, description, immediate, by, at)
+        self.concerns.append(concern)
+        self.events.append(SafetyConcernRecorded(immediate))
+        return concern
+
+    def resolve_safety_concern(self, concern_id, resolution, at):
+        concern = next((c for c in self.concerns if c.concern_id == concern_id), None)
+        if concern is None:
+            raise NotFound(f"no safety concern {concern_id} on this case")
+        if concern.resolved_at is not None:
+            raise NotAllowed("this safety concern is already resolved")
+        concern.resolved_at, concern.resolution = at, resolution
+
+    def close(self, evaluation, goals_met, at):
+        """The evaluation and closing conversation: the supporter's visits are over."""
+        self.check_status("close the case", OPEN)
+        self.check_safe("close the case")
+        self.status = CLOSING
+        self.evaluation = {"text": evaluation, "goals_met": goals_met, "at": at}
+        self.events.append(CaseClosed(goals_met))
+
+    def hand_over(self, receiving_kind, receiving_name, summary, at):
+        self.check_status("hand the case over (close it first)", CLOSING)
+        self.check_safe("hand the case over")
+        if receiving_kind not in RECEIVING_KINDS:
+            raise Invalid("unknown receiving party",
+                          {"receiving_party": {"kind": [f"one of {', '.join(RECEIVING_KINDS)}"]}})
+        self.status = HANDED_OVER
+        self.handover = {"receiving_kind": receiving_kind, "receiving_name": receiving_name,
+                         "summary": summary, "at": at}
+        self.events.append(CaseHandedOver(receiving_kind, receiving_name))
+
+    def withdraw(self, at):
+        """The family or referrer stopped: no more visits, and no relapse can reopen it."""
+        self.check_status("withdraw the case", OPEN, CLOSING, HANDED_OVER)
+        self.status, self.withdrawn_at = WITHDRAWN, at
+
+    def reopen(self, at):
+        """A relapse in aftercare: the same supporter takes the family up again."""
+        self.check_status("reopen the case", HANDED_OVER)
+        self.past_rounds.append({"evaluation": self.evaluation, "handover": self.handover,
+                                 "reopened_at": at})
+        self.status, self.evaluation, self.handover = OPEN, None, None
+        self.events.append(CaseReopened())

@@ -1,0 +1,148 @@
+"""Use cases of the casework service: load, ask the domain, save, emit — in one transaction.
+
+Every use case that depends on the time takes `now`, so tests decide what moment it is.
+"""
+import logging
+import uuid
+
+from kring.contracts.casework import SetPlan
+from kring.errors import NotAllowed, NotFound
+from kring.kit.clock import iso
+from kring.kit.db import is_duplicate
+from services.casework.domain import Case
+from services.casework.models import Cases
+from services.casework.outgoing import contract_event
+from services.casework.views import view
+
+log = logging.getLogger(__name__)
+
+
+def open_case(uow, event, handler):
+    """Matching made the match (koppeling): the case starts, once per referral.
+
+    A second match_made for the referral (a new event_id, or two deliveries racing) finds the
+    case, or loses on the unique referral_id, and changes nothing.
+    """
+    data = event.data
+    try:
+        with uow:
+            if not uow.first_time(event.event_id, handler):
+                return
+            cases = Cases(uow.session)
+            if cases.was_withdrawn(event.referral_id):
+                log.info("match for withdrawn referral %s: no case opened", event.referral_id)
+                return
+            if cases.by_referral(event.referral_id) is not None:
+                return
+            case = Case.open(str(uuid.uuid4()), event.referral_id, data["supporter_id"],
+                             data["supporter_kind"], data["severity"], data["coordinator_org"],
+                             event.occurred_at)
+            cases.add(case)
+            _emit(uow, case)
+    except Exception as exc:
+        if not is_duplicate(exc):
+            raise
+        log.info("referral %s already has a case", event.referral_id)
+
+
+def end_on_withdrawal(uow, event, handler):
+    """The referral was withdrawn (support is voluntary): its case ends, without an event —
+    matching frees the supporter's capacity from referral_withdrawn itself."""
+    with uow:
+        if not uow.first_time(event.event_id, handler):
+            return
+        cases = Cases(uow.session)
+        cases.note_withdrawal(event.referral_id)
+        case = cases.by_referral(event.referral_id, for_update=True)
+        if case is None:
+            return
+        try:
+            case.withdraw(event.occurred_at)
+        except NotAllowed as exc:  # already withdrawn: nothing left to stop
+            log.info("case %s: %s", case.case_id, exc)
+            return
+        cases.save(case)
+
+
+def reopen_case(uow, event, handler):
+    """Aftercare reported a relapse: the handed-over case opens again, same supporter."""
+    with uow:
+        if not uow.first_time(event.event_id, handler):
+            return
+        cases = Cases(uow.session)
+        case = cases.get(event.data["case_id"], for_update=True)
+        if case is None:
+            log.warning("relapse reported for unknown case %s", event.data["case_id"])
+            return
+        try:
+            case.reopen(event.occurred_at)
+        except NotAllowed as exc:  # e.g. withdrawn meanwhile: a refusal, not worth retrying
+            log.warning("relapse on case %s not applied: %s", case.case_id, exc)
+            return
+        _save(uow, case)
+
+
+def get_case(uow, case_id, role, subject):
+    with uow:
+        case = _load(uow, case_id)
+        case.check_may_act(role, subject)
+        return view(case)
+
+
+def set_plan(uow, case_id, role, subject, body, now):
+    plan = SetPlan().dump(body)  # JSON types, "for" as the API spells it
+    return _change(uow, case_id, role, subject, lambda case: case.set_plan(plan, role, iso(now)))
+
+
+def log_visit(uow, case_id, role, subject, body, now):
+    return _change(uow, case_id, role, subject, lambda case: case.log_visit(
+        str(uuid.uuid4()), body["date"], body["hours"], body["notes"], role, iso(now),
+        now.date()))
+
+
+def record_safety_concern(uow, case_id, role, subject, body, now):
+    return _change(uow, case_id, role, subject, lambda case: case.record_safety_concern(
+        str(uuid.uuid4()), body["description"], body["immediate"], role, iso(now)))
+
+
+def resolve_safety_concern(uow, case_id, concern_id, resolution, now):
+    return _change(uow, case_id, "coordinator", None,
+                   lambda case: case.resolve_safety_concern(concern_id, resolution, iso(now)))
+
+
+def close_case(uow, case_id, evaluation, goals_met, now):
+    return _change(uow, case_id, "coordinator", None,
+                   lambda case: case.close(evaluation, goals_met, iso(now)))
+
+
+def hand_over_case(uow, case_id, receiving_party, summary, now):
+    return _change(uow, case_id, "coordinator", None, lambda case: case.hand_over(
+        receiving_party["kind"], receiving_party["name"], summary, iso(now)))
+
+
+def _change(uow, case_id, role, subject, step):
+    """One person's step on a case, locked against a concurrent event or request."""
+    with uow:
+        case = _load(uow, case_id, for_update=True)
+        case.check_may_act(role, subject)
+        step(case)
+        _save(uow, case)
+        return view(case)
+
+
+def _load(uow, case_id, for_update=False):
+    case = Cases(uow.session).get(case_id, for_update=for_update)
+    if case is None:
+        raise NotFound(f"no case {case_id}")
+    return case
+
+
+def _save(uow, case):
+    Cases(uow.session).save(case)
+    _emit(uow, case)
+
+
+def _emit(uow, case):
+    for happened in case.events:
+        uow.emit(contract_event(case, happened))
+    case.events.clear()

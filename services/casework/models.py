@@ -1,0 +1,144 @@
+"""The casework service's tables, and the repository that maps them to the Case aggregate."""
+from copy import deepcopy
+
+from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, MetaData,
+                        String, Text, select)
+from sqlalchemy.orm import declarative_base
+
+from kring.kit.clock import utcnow
+from kring.kit.tables import add_kit_tables
+from services.casework.domain import Case
+from services.casework.records import SafetyConcern, Visit
+
+metadata = MetaData()
+Base = declarative_base(metadata=metadata)
+add_kit_tables(metadata)
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+
+    id = Column(String(36), primary_key=True)
+    # one case per referral: a redelivered or re-sent match_made must not open a second one
+    referral_id = Column(String(36), nullable=False, unique=True)
+    supporter_id = Column(String(64), nullable=False, index=True)
+    supporter_kind = Column(String(32), nullable=False)
+    severity = Column(String(16), nullable=False)
+    coordinator_org = Column(String(128), nullable=False)
+    opened_at = Column(String(40), nullable=False)
+    status = Column(String(16), nullable=False, index=True)
+    plan = Column(JSON, nullable=True)
+    evaluation = Column(JSON, nullable=True)
+    handover = Column(JSON, nullable=True)
+    withdrawn_at = Column(String(40), nullable=True)
+    past_rounds = Column(JSON, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class VisitRow(Base):
+    __tablename__ = "case_visits"
+
+    id = Column(String(36), primary_key=True)
+    case_id = Column(String(36), ForeignKey("cases.id"), nullable=False, index=True)
+    visited_on = Column(Date, nullable=False)
+    hours = Column(Float, nullable=False)
+    notes = Column(Text, nullable=True)
+    logged_by = Column(String(16), nullable=False)
+    logged_at = Column(String(40), nullable=False)
+
+
+class ConcernRow(Base):
+    __tablename__ = "case_safety_concerns"
+
+    id = Column(String(36), primary_key=True)
+    case_id = Column(String(36), ForeignKey("cases.id"), nullable=False, index=True)
+    description = Column(Text, nullable=False)
+    immediate = Column(Boolean, nullable=False)
+    recorded_by = Column(String(16), nullable=False)
+    recorded_at = Column(String(40), nullable=False)
+    resolved_at = Column(String(40), nullable=True)
+    resolution = Column(Text, nullable=True)
+
+
+class WithdrawalRow(Base):
+    """Referrals withdrawn before their match reached us: no case may open for them.
+
+    The withdrawal (referral's queue) and the match (matching's queue) can cross."""
+    __tablename__ = "case_withdrawals"
+
+    referral_id = Column(String(36), primary_key=True)
+    withdrawn_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+CASE_FIELDS = ("referral_id", "supporter_id", "supporter_kind", "severity", "coordinator_org",
+               "opened_at", "status", "plan", "evaluation", "handover", "withdrawn_at",
+               "past_rounds")
+VISIT_FIELDS = ("visited_on", "hours", "notes", "logged_by", "logged_at")
+CONCERN_FIELDS = ("description", "immediate", "recorded_by", "recorded_at", "resolved_at",
+                  "resolution")
+
+
+class Cases:
+    """Repository: loads and stores Case aggregates within a unit of work's session."""
+
+    def __init__(self, session):
+        self.session = session
+
+    def get(self, case_id, for_update=False):
+        return self._one(select(CaseRow).where(CaseRow.id == case_id), for_update)
+
+    def by_referral(self, referral_id, for_update=False):
+        return self._one(select(CaseRow).where(CaseRow.referral_id == referral_id), for_update)
+
+    def _one(self, query, for_update):
+        if for_update:  # a request and an event changing one case at once must not both win
+            query = query.with_for_update()
+        row = self.session.execute(query).scalar_one_or_none()
+        return self._to_domain(row) if row else None
+
+    def add(self, case):
+        row = CaseRow(id=case.case_id)
+        _copy(case, row, CASE_FIELDS)
+        self.session.add(row)
+        self.session.flush()  # the unique referral_id speaks now, inside the caller's try
+
+    def save(self, case):
+        _copy(case, self.session.get(CaseRow, case.case_id), CASE_FIELDS)
+        # visits are only ever added; concerns are added, and later resolved
+        for visit in case.visits:
+            if self.session.get(VisitRow, visit.visit_id) is None:
+                self.session.add(_copy(visit, VisitRow(id=visit.visit_id, case_id=case.case_id),
+                                       VISIT_FIELDS))
+        for concern in case.concerns:
+            row = self.session.get(ConcernRow, concern.concern_id)
+            if row is None:
+                row = ConcernRow(id=concern.concern_id, case_id=case.case_id)
+                self.session.add(row)
+            _copy(concern, row, CONCERN_FIELDS)
+
+    def note_withdrawal(self, referral_id):
+        if self.session.get(WithdrawalRow, referral_id) is None:
+            self.session.add(WithdrawalRow(referral_id=referral_id))
+
+    def was_withdrawn(self, referral_id):
+        return self.session.get(WithdrawalRow, referral_id) is not None
+
+    def _to_domain(self, row):
+        # JSON values copied: the domain changes them in place, and SQLAlchemy only notices a
+        # JSON column change when a new object is assigned
+        case = Case(row.id, **{name: deepcopy(getattr(row, name)) for name in CASE_FIELDS})
+        visits = self.session.execute(select(VisitRow).where(VisitRow.case_id == row.id)
+                                      .order_by(VisitRow.visited_on, VisitRow.logged_at)).scalars()
+        case.visits = [Visit(v.id, **{n: getattr(v, n) for n in VISIT_FIELDS}) for v in visits]
+        concerns = self.session.execute(select(ConcernRow).where(ConcernRow.case_id == row.id)
+                                        .order_by(ConcernRow.recorded_at)).scalars()
+        case.concerns = [SafetyConcern(c.id, **{n: getattr(c, n) for n in CONCERN_FIELDS})
+                         for c in concerns]
+        return case
+
+
+def _copy(source, row, names):
+    for name in names:
+        setattr(row, name, getattr(source, name))
+    return row

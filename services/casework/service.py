@@ -1,0 +1,59 @@
+"""The casework service: the family's trajectory with one supporter, from match to handover."""
+from kring.kit.clock import utcnow
+from kring.kit.db import Database
+from kring.kit.events import on_events
+from kring.kit.web import api
+from services.casework import handlers
+from services.casework.models import metadata
+
+
+class CaseworkService:
+    name = "casework"
+
+    db = Database(metadata)
+
+    @on_events("matching", "match_made")
+    def on_matching(self, event):
+        handlers.open_case(self.db, event, "on_matching")
+
+    @on_events("referral", "referral_withdrawn")
+    def on_referral(self, event):
+        handlers.end_on_withdrawal(self.db, event, "on_referral")
+
+    @on_events("aftercare", "relapse_reported")
+    def on_aftercare(self, event):
+        handlers.reopen_case(self.db, event, "on_aftercare")
+
+    @api("getCase")
+    def get_case(self, identity, case_id):
+        return handlers.get_case(self.db, case_id, identity.role, identity.subject)
+
+    @api("setPlan")
+    def set_plan(self, identity, body, case_id):
+        return handlers.set_plan(self.db, case_id, identity.role, identity.subject, body,
+                                 utcnow())
+
+    @api("logVisit")
+    def log_visit(self, identity, body, case_id):
+        return handlers.log_visit(self.db, case_id, identity.role, identity.subject, body,
+                                  utcnow())
+
+    @api("recordSafetyConcern")
+    def record_safety_concern(self, identity, body, case_id):
+        return handlers.record_safety_concern(self.db, case_id, identity.role,
+                                              identity.subject, body, utcnow())
+
+    @api("resolveSafetyConcern")
+    def resolve_safety_concern(self, identity, body, case_id, concern_id):
+        return handlers.resolve_safety_concern(self.db, case_id, concern_id,
+                                               body["resolution"], utcnow())
+
+    @api("closeCase")
+    def close_case(self, identity, body, case_id):
+        return handlers.close_case(self.db, case_id, body["evaluation"], body["goals_met"],
+                                   utcnow())
+
+    @api("handOverCase")
+    def hand_over_case(self, identity, body, case_id):
+        return handlers.hand_over_case(self.db, case_id, body["receiving_party"],
+                                       body["summary"], utcnow())

@@ -1,0 +1,33 @@
+"""The case as the API shows it (kring.contracts.casework.CaseView), in plain JSON types.
+
+Only the coordinator and the case's own supporter ever get this far (Case.check_may_act), so
+visit notes and safety descriptions are shown in full: they are the two who need them.
+"""
+
+
+def view(case):
+    return {
+        "case_id": case.case_id,
+        "referral_id": case.referral_id,
+        "status": case.status,
+        "supporter_id": case.supporter_id,
+        "supporter_kind": case.supporter_kind,
+        "severity": case.severity,
+        "coordinator_org": case.coordinator_org,
+        "opened_at": case.opened_at,
+        "plan": case.plan,
+        "visits": [{"visit_id": v.visit_id, "date": v.visited_on.isoformat(),
+                    "hours": v.hours, "notes": v.notes, "logged_by": v.logged_by}
+                   for v in sorted(case.visits, key=lambda v: (v.visited_on, v.logged_at))],
+        "total_hours": round(case.total_hours, 2),
+        "safety_concerns": [
+            {"concern_id": c.concern_id, "description": c.description,
+             "immediate": c.immediate, "recorded_by": c.recorded_by,
+             "recorded_at": c.recorded_at, "resolved_at": c.resolved_at,
+             "resolution": c.resolution}
+            for c in sorted(case.concerns, key=lambda c: c.recorded_at)],
+        "evaluation": case.evaluation,
+        "handover": case.handover,
+        "withdrawn_at": case.withdrawn_at,
+        "past_rounds": case.past_rounds,
+    }

@@ -1,0 +1,44 @@
+"""A proposal: one supporter proposed to one family, open until both answer or one says no.
+
+Pure, like domain.py: it changes only through its MatchingReferral.
+"""
+from dataclasses import dataclass, field
+
+from kring.errors import NotAllowed
+
+OPEN, ACCEPTED, REFUSED, CANCELLED = "open", "accepted", "declined", "cancelled"
+PARTIES = ("family", "supporter")
+
+
+@dataclass
+class Proposal:
+    """One supporter proposed to one family; open until both answer, or one says no."""
+    proposal_id: str
+    referral_id: str
+    supporter_id: str
+    supporter_name: str
+    supporter_kind: str
+    score: int
+    reasons: list
+    made_at: str
+    status: str = OPEN
+    answers: dict = field(default_factory=dict)  # party -> {"accept", "reason", "at"}
+    closed_at: str | None = None
+
+    def answer(self, party, accept, reason, at):
+        if self.status != OPEN:
+            raise NotAllowed(f"the proposal is {self.status}, no longer open")
+        if party in self.answers:
+            raise NotAllowed(f"the {party} has already answered this proposal")
+        self.answers[party] = {"accept": accept, "reason": reason, "at": at}
+        if not accept:
+            self._close(REFUSED, at)
+        elif all(self.answers.get(p, {}).get("accept") for p in PARTIES):
+            self._close(ACCEPTED, at)
+
+    def cancel(self, at):
+        if self.status == OPEN:
+            self._close(CANCELLED, at)
+
+    def _close(self, status, at):
+        self.status, self.closed_at = status, at

@@ -1,0 +1,97 @@
+"""Who may be proposed to a family, who fits best, and why — pure functions.
+
+Hard constraints rule a supporter out; the score orders those left, and every point comes with
+a reason a coordinator can read. Equal scores go to the supporter registered first, so the same
+facts always give the same proposal.
+"""
+from dataclasses import dataclass, replace
+
+DUTCH = "nl"
+FAMILY_BEFORE = 40  # the family already trusts this person
+PER_EXPERTISE = 30
+PER_LANGUAGE = 10  # a shared language beyond Dutch
+PROFESSIONAL_FOR_HIGH = 25
+LIGHT_LOAD = 20  # full marks for an idle supporter, nothing for one about to be full
+
+
+@dataclass(frozen=True)
+class Candidate:
+    supporter: object  # supporter.Supporter
+    score: int
+    reasons: tuple
+
+
+def _same(text):
+    return text.strip().casefold()
+
+
+def ruled_out(supporter, referral):
+    """Why `supporter` may not be proposed to `referral` (None: they may)."""
+    if not supporter.active:
+        return "not active"
+    if referral.programme not in supporter.programmes:
+        return f"not in programme {referral.programme}"
+    if _same(referral.municipality) not in {_same(m) for m in supporter.municipalities}:
+        return f"does not work in {referral.municipality}"
+    if supporter.used >= supporter.capacity:
+        return f"no free capacity ({supporter.used} of {supporter.capacity})"
+    if not set(supporter.languages) & set(referral.languages):
+        return "no language in common with the family"
+    if supporter.supporter_id in referral.declined_supporters:
+        return "declined before for this referral"
+    return None
+
+
+def score(supporter, referral):
+    """(points, reasons) for an eligible supporter."""
+    points, reasons = 0, []
+    if referral.family_key and referral.family_key in supporter.families:
+        points += FAMILY_BEFORE
+        reasons.append("supported this family before")
+    expertise = {_same(e) for e in supporter.expertise}
+    for domain in referral.domains:
+        if _same(domain) in expertise:
+            points += PER_EXPERTISE
+            reasons.append(f"expertise: {domain}")
+    for language in sorted(set(supporter.languages) & set(referral.languages) - {DUTCH}):
+        points += PER_LANGUAGE
+        reasons.append(f"speaks {language}")
+    if referral.severity == "high" and supporter.kind == "professional":
+        points += PROFESSIONAL_FOR_HIGH
+        reasons.append("professional, for a high severity")
+    points += round(LIGHT_LOAD * supporter.free / supporter.capacity)
+    reasons.append(f"lighter load ({supporter.used} of {supporter.capacity})")
+    return points, tuple(reasons)
+
+
+def candidates(referral, supporters):
+    """Every supporter who may be proposed, best first."""
+    found = [Candidate(s, *score(s, referral)) for s in supporters
+             if ruled_out(s, referral) is None]
+    return sorted(found, key=lambda c: (-c.score, c.supporter.position,
+                                        c.supporter.supporter_id))
+
+
+def best_candidate(referral, supporters):
+    found = candidates(referral, supporters)
+    return found[0] if found else None
+
+
+def waiting_order(referral):
+    return referral.waitlisted_at or "", referral.referral_id
+
+
+def rematch(waiting, supporters):
+    """The waiting list, oldest first: [(referral, Candidate)] for each that now finds someone.
+
+    Each proposal reserves a unit of its supporter's capacity before the next family is
+    considered, so two families are never promised the same last place. Works on copies.
+    """
+    pool = [replace(s) for s in supporters]
+    placed = []
+    for referral in sorted(waiting, key=waiting_order):
+        candidate = best_candidate(referral, pool)
+        if candidate is not None:
+            candidate.supporter.reserved += 1
+            placed.append((referral, candidate))
+    return placed

@@ -1,0 +1,68 @@
+"""The matching service: supporters, the intake, proposals, the match and the waiting list."""
+from nameko.timer import timer
+
+from kring.kit.clock import iso, utcnow
+from kring.kit.db import Database
+from kring.kit.events import on_events
+from kring.kit.web import api
+from services.matching import handlers, reactions
+from services.matching.models import metadata
+
+REMATCH_SECONDS = 60  # a safety net: capacity changes already re-match the list themselves
+
+
+def now():
+    return iso(utcnow())
+
+
+class MatchingService:
+    name = "matching"
+
+    db = Database(metadata)
+
+    @on_events("referral", "referral_received", "referral_withdrawn", "referral_closed")
+    def on_referral(self, event):
+        if event.type == "referral_received":
+            reactions.receive_referral(self.db, event, "on_referral")
+        else:
+            reactions.end_referral(self.db, event, "on_referral", now())
+
+    @on_events("casework", "case_handed_over", "case_reopened")
+    def on_casework(self, event):
+        if event.type == "case_handed_over":
+            reactions.hand_over(self.db, event, "on_casework", now())
+        else:
+            reactions.reopen(self.db, event, "on_casework")
+
+    @timer(interval=REMATCH_SECONDS)
+    def rematch_waiting_list(self):
+        reactions.rematch_waiting_list_now(self.db, now())
+
+    @api("registerSupporter")
+    def register_supporter(self, identity, body):
+        return handlers.register_supporter(self.db, body, now())
+
+    @api("updateSupporter")
+    def update_supporter(self, identity, body, supporter_id):
+        return handlers.update_supporter(self.db, supporter_id, body, now())
+
+    @api("getSupporter")
+    def get_supporter(self, identity, supporter_id):
+        return handlers.get_supporter(self.db, supporter_id)
+
+    @api("listSupporters")
+    def list_supporters(self, identity):
+        return handlers.list_supporters(self.db)
+
+    @api("recordIntake")
+    def record_intake(self, identity, body):
+        return handlers.record_intake(self.db, body, identity.org, now())
+
+    @api("getProposal")
+    def get_proposal(self, identity, proposal_id):
+        return handlers.get_proposal(self.db, proposal_id)
+
+    @api("respondToProposal")
+    def respond_to_proposal(self, identity, body, proposal_id):
+        return handlers.respond_to_proposal(self.db, proposal_id, body["party"], body["accept"],
+                                            body["reason"], now())

@@ -1,0 +1,51 @@
+"""A supporter (vrijwilliger / familieondersteuner): a volunteer or a professional.
+
+Pure. `load`, `reserved` and `families` are not stored with the supporter: the repository
+counts them from the referrals and proposals, so they can never drift from the facts.
+"""
+from dataclasses import dataclass, field
+
+EDITABLE = ("name", "kind", "programmes", "languages", "municipalities", "capacity",
+            "expertise", "active")
+
+
+@dataclass
+class Supporter:
+    supporter_id: str
+    position: int  # registration order: the last tie-break, so matching is deterministic
+    name: str
+    kind: str  # volunteer / professional
+    programmes: list
+    languages: list
+    municipalities: list
+    capacity: int
+    expertise: list
+    active: bool
+    registered_at: str
+    load: int = 0  # matches made that still take capacity
+    reserved: int = 0  # open proposals: each holds a unit until it is answered
+    families: frozenset = field(default_factory=frozenset)  # family_keys matched before
+
+    @classmethod
+    def register(cls, supporter_id, position, body, at):
+        return cls(supporter_id, position, registered_at=at,
+                   **{name: _clean(name, body[name]) for name in EDITABLE})
+
+    def update(self, changes):
+        for name in EDITABLE:
+            if name in changes:
+                setattr(self, name, _clean(name, changes[name]))
+
+    @property
+    def used(self):
+        return self.load + self.reserved
+
+    @property
+    def free(self):
+        return max(0, self.capacity - self.used)
+
+
+def _clean(name, value):
+    if isinstance(value, list):  # the same entry twice means nothing more
+        return list(dict.fromkeys(value))
+    return value

@@ -1,0 +1,25 @@
+"""What the API shows of supporters and proposals (plain types, JSON-ready)."""
+from services.matching.supporter import EDITABLE
+
+INTAKE_STATUS = {"matching": "matching", "waitlisted": "waitlisted", "declined": "declined"}
+
+
+def supporter_view(supporter):
+    return {"supporter_id": supporter.supporter_id,
+            **{name: getattr(supporter, name) for name in EDITABLE},
+            "load": supporter.load, "reserved": supporter.reserved, "free": supporter.free,
+            "registered_at": supporter.registered_at}
+
+
+def proposal_view(proposal, next_proposal_id=None):
+    return {"proposal_id": proposal.proposal_id, "referral_id": proposal.referral_id,
+            "supporter_id": proposal.supporter_id, "supporter_name": proposal.supporter_name,
+            "supporter_kind": proposal.supporter_kind, "score": proposal.score,
+            "reasons": list(proposal.reasons), "status": proposal.status,
+            "answers": proposal.answers, "made_at": proposal.made_at,
+            "closed_at": proposal.closed_at, "next_proposal_id": next_proposal_id}
+
+
+def intake_view(referral, proposal):
+    return {"referral_id": referral.referral_id, "status": INTAKE_STATUS[referral.status],
+            "proposal_id": proposal.proposal_id if proposal else None}

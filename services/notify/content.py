@@ -1,0 +1,60 @@
+"""What a notice says and how it is addressed. Pure: no nameko, no SQLAlchemy, no IO.
+
+What a notice may show is whitelisted in `body_facts`: the referral, the programme, the status,
+the date and the coordinating organisation — never anything about the family (CONTRACT §6).
+"""
+import re
+
+from services.notify import words
+
+
+def one_line(text):
+    """Header-safe: a line break in a header value would let it add headers of its own."""
+    return re.sub(r"\s+", " ", str(text)).strip()
+
+
+def safe_id(referral_id):
+    """For file names and Message-IDs: no slashes, spaces or angle brackets from the wire."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", str(referral_id)).strip(".") or "_"
+
+
+def message_id(referral_id, kind):
+    """The same for every attempt: mail systems can drop a resend after a crash as a duplicate."""
+    return f"<{safe_id(referral_id)}.{kind}@kring>"
+
+
+def file_name(referral_id, kind):
+    return f"{safe_id(referral_id)}-{kind}.eml"
+
+
+def subject(notice, contact):
+    template = words.SUBJECTS[contact.language][notice.kind]
+    return one_line(template.format(ref=contact.external_ref, id=notice.referral_id))
+
+
+def headers(notice, contact, sender):
+    """Every header of the message but Date and the body's own."""
+    return {
+        "From": sender,
+        "To": contact.email,
+        "Subject": subject(notice, contact),
+        "Message-ID": message_id(notice.referral_id, notice.kind),
+        "Content-Language": contact.language,
+        "Auto-Submitted": "auto-generated",  # RFC 3834: no out-of-office replies to us
+        "X-Kring-Notice": notice.kind,
+        "X-Kring-Referral": one_line(notice.referral_id),
+    }
+
+
+def body_facts(notice, contact):
+    """All a template may show. Adding a field here is a privacy decision: never family data."""
+    language = contact.language
+    return {
+        "referral_id": notice.referral_id,
+        "external_ref": contact.external_ref,
+        "programme": contact.programme,
+        "status": words.STATUS[language][notice.kind],
+        "outcome": words.OUTCOMES[language].get(notice.outcome) if notice.outcome else None,
+        "date": words.date(notice.occurred_at, language),
+        "coordinator": notice.coordinating_org or contact.programme,
+    }

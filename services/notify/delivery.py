@@ -1,0 +1,57 @@
+"""Where a notice goes: an SMTP server (KRING_SMTP), or else an .eml file per notice.
+
+Both are called outside any database transaction, and both are safe to repeat: a resend
+carries the same Message-ID, and a rewritten file replaces the earlier one.
+"""
+import os
+import smtplib
+import uuid
+from pathlib import Path
+
+from services.notify.domain import DEFAULT_SENDER
+
+SMTP_TIMEOUT_SECONDS = 30  # below domain.CLAIM_SECONDS: a hung server cannot outlive a claim
+
+
+class SmtpTransport:
+    channel = "smtp"
+
+    def __init__(self, host, port, sender, timeout=SMTP_TIMEOUT_SECONDS):
+        self.host, self.port, self.sender, self.timeout = host, int(port), sender, timeout
+
+    def deliver(self, message, _file_name):
+        """Hand the message to the server; raises on any refusal (the caller retries later)."""
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            smtp.send_message(message)
+        return f"{self.host}:{self.port}"
+
+
+class FileTransport:
+    """<KRING_DATA_DIR>/notices/<referral_id>-<kind>.eml, written whole or not at all."""
+    channel = "file"
+
+    def __init__(self, folder, sender=DEFAULT_SENDER):
+        self.folder, self.sender = Path(folder), sender
+
+    def deliver(self, message, file_name):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self.folder / file_name
+        # a reader (or a crash) never sees half a file: write aside, then rename over
+        temporary = self.folder / f".{file_name}.{uuid.uuid4().hex}.tmp"
+        try:
+            with open(temporary, "wb") as handle:
+                handle.write(message.as_bytes())
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, target)
+        finally:
+            temporary.unlink(missing_ok=True)
+        return str(target)
+
+
+def make_transport(smtp, data_dir):
+    """SMTP when configured ({"host", "port", "from"}), otherwise files under data_dir."""
+    if smtp:
+        return SmtpTransport(smtp["host"], smtp.get("port") or 25,
+                             smtp.get("from") or DEFAULT_SENDER)
+    return FileTransport(Path(data_dir or "./var") / "notices")

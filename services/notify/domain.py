@@ -1,0 +1,115 @@
+"""Notices to referrers (bericht aan de verwijzer): which one, in which language, when to retry.
+
+Pure: no nameko, no SQLAlchemy, no IO. A notice is decided once per referral and kind (the
+database's unique constraint holds that line); delivering it happens afterwards, outside that
+transaction, and may fail and be retried. What it says is in services.notify.content.
+"""
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+START, CLOSURE = "start", "closure"
+PENDING, SENT, SUPPRESSED = "pending", "sent", "suppressed"
+DEFAULT_LANGUAGE, LANGUAGES = "nl", ("nl", "en")
+DEFAULT_SENDER = "kring@localhost"
+FIRST_RETRY_SECONDS, MAX_RETRY_SECONDS = 5, 15 * 60
+# A claimed notice is left alone by other replicas this long: well over the SMTP timeout, so
+# only a sender that died mid-delivery lets another one try again.
+CLAIM_SECONDS = 120
+
+NO_CONSENT = "not shared: share_status_with_referrer is false"
+AFTER_CLOSURE = "not sent: the case start was reported after the referral had closed"
+AWAITING_CONTACT = "waiting for the referral's contact (referral_received)"
+
+
+def choose_language(requested):
+    """`en` (also en-GB, EN…) gets English; anything else, or nothing, gets Dutch."""
+    primary = re.split(r"[-_]", str(requested or "").strip().lower(), maxsplit=1)[0]
+    return primary if primary in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def retry_delay(attempts):
+    """5 s after the first failed attempt, doubling each time, never more than 15 minutes."""
+    exponent = min(max(attempts, 1) - 1, 16)  # the cap is reached long before; no huge ints
+    return timedelta(seconds=min(FIRST_RETRY_SECONDS * 2 ** exponent, MAX_RETRY_SECONDS))
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Who hears about a referral, and whether the family allows it to be told."""
+    referral_id: str
+    external_ref: str
+    programme: str
+    email: str
+    language: str
+    organisation: str
+    share_status: bool
+    partner: str | None = None
+
+    @classmethod
+    def from_event(cls, referral_id, data):
+        """From referral_received's data; the event carries nothing about the family's identity."""
+        return cls(referral_id, data["external_ref"], data["programme"], data["referrer_email"],
+                   choose_language(data["referrer_language"]), data["referrer_organisation"],
+                   bool(data["share_status_with_referrer"]), data.get("partner"))
+
+
+@dataclass
+class Notice:
+    referral_id: str
+    kind: str
+    occurred_at: str  # when the case started / the referral closed (ISO 8601 UTC)
+    outcome: str | None = None
+    coordinating_org: str | None = None
+    status: str = PENDING
+    reason: str | None = None
+    attempts: int = 0
+    last_error: str | None = None
+    next_attempt_at: datetime | None = None
+    channel: str | None = None
+    recipient: str | None = None
+    location: str | None = None
+    created_at: datetime | None = None
+    sent_at: datetime | None = None
+    notice_id: int | None = None
+
+    @classmethod
+    def decide(cls, referral_id, kind, occurred_at, now, contact=None, closed=False,
+               outcome=None, coordinating_org=None):
+        """The one decision to notify (or to record why not). Without a contact yet it waits."""
+        notice = cls(referral_id, kind, occurred_at, outcome, coordinating_org,
+                     next_attempt_at=now, created_at=now)
+        if kind == START and closed:
+            # a start after the closure notice would tell the referrer support began anew
+            notice._suppress(AFTER_CLOSURE)
+        elif contact is None:
+            notice.reason = AWAITING_CONTACT
+        else:
+            notice.ready_to_send(contact)
+        return notice
+
+    def ready_to_send(self, contact):
+        """Check the family's consent once the contact is known; False if it must not go out."""
+        if self.status != PENDING:
+            return False
+        if not contact.share_status:
+            self._suppress(NO_CONSENT)
+            return False
+        if self.reason == AWAITING_CONTACT:
+            self.reason = None
+        return True
+
+    def delivered(self, channel, recipient, location, now):
+        self.status, self.channel, self.recipient = SENT, channel, recipient
+        self.location = location
+        self.attempts += 1
+        self.sent_at, self.next_attempt_at, self.reason = now, None, None
+
+    def failed(self, error, now):
+        """Kept, and tried again after the back-off: a notice is never dropped."""
+        self.attempts += 1
+        self.last_error = error[:1000]
+        self.next_attempt_at = now + retry_delay(self.attempts)
+
+    def _suppress(self, reason):
+        self.status, self.reason, self.next_attempt_at = SUPPRESSED, reason, None

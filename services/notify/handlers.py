@@ -1,0 +1,133 @@
+"""Use cases of the notify service: decide a notice once, inside the inbox's transaction; send it
+after the commit, outside any transaction.
+
+The event handlers return True when a notice may have become sendable, so the entrypoint runs
+`send_due` right away; the timer runs it too, for retries and for whatever a crash left behind.
+"""
+import logging
+from datetime import timedelta
+
+from kring.kit.clock import iso
+from kring.kit.db import is_duplicate
+from services.notify.content import file_name
+from services.notify.domain import CLAIM_SECONDS, CLOSURE, PENDING, START, Contact, Notice
+from services.notify.message import compose
+from services.notify.models import Notices
+
+log = logging.getLogger(__name__)
+
+BATCH = 100  # notices per send_due run; the rest wait for the next run
+
+
+def apply_referral_event(uow, event, handler, now):
+    if event.type == "referral_received":
+        return record_contact(uow, event, handler, now)
+    return record_notice(uow, event, CLOSURE, handler, now, outcome=event.data["outcome"],
+                         coordinating_org=event.data.get("coordinating_org"))
+
+
+def apply_case_started(uow, event, handler, now):
+    return record_notice(uow, event, START, handler, now,
+                         coordinating_org=event.data["coordinator_org"])
+
+
+def record_contact(uow, event, handler, now):
+    """referral_received: keep the referrer's contact; notices that waited for it may go."""
+    def once():
+        with uow:
+            if not uow.first_time(event.event_id, handler):
+                return False
+            notices = Notices(uow.session)
+            contact = notices.contact(event.referral_id)
+            if contact is None:  # the first contact stands
+                contact = Contact.from_event(event.referral_id, event.data)
+                notices.add_contact(contact)
+            for notice in notices.waiting(event.referral_id):
+                notice.ready_to_send(contact)  # or suppressed, for want of consent
+                notices.save(notice)
+            return True
+    return _once_more_if_duplicate(once)
+
+
+def record_notice(uow, event, kind, handler, now, outcome=None, coordinating_org=None):
+    """case_started / referral_closed: the one notice of this kind for the referral."""
+    def once():
+        with uow:
+            if not uow.first_time(event.event_id, handler):
+                return False
+            notices = Notices(uow.session)
+            if notices.notice(event.referral_id, kind) is not None:
+                return False  # another event of the same kind: the first one decided
+            closed = kind == START and notices.notice(event.referral_id, CLOSURE) is not None
+            notice = Notice.decide(event.referral_id, kind, event.occurred_at, now,
+                                   notices.contact(event.referral_id), closed, outcome,
+                                   coordinating_org)
+            notices.add(notice)
+            return notice.status == PENDING
+    return _once_more_if_duplicate(once)
+
+
+def _once_more_if_duplicate(once):
+    """A racing worker inserted the same contact, notice or inbox row first: everything rolled
+    back, and the second run sees its row and does nothing twice."""
+    try:
+        return once()
+    except Exception as exc:
+        if not is_duplicate(exc):
+            raise
+    return once()
+
+
+def send_due(uow, transport, now, batch=BATCH):
+    """Deliver every notice that is due. Each is claimed first in its own short transaction,
+    so replicas never send the same one at once; the sending happens outside transactions."""
+    handled = 0
+    while handled < batch:
+        claimed = _claim_next(uow, now)
+        if claimed is None:
+            break
+        _attempt(uow, transport, now, *claimed)
+        handled += 1
+    return handled
+
+
+def _claim_next(uow, now):
+    with uow:
+        notices = Notices(uow.session)
+        for notice_id in notices.due(now, limit=10):
+            if notices.claim(notice_id, now, now + timedelta(seconds=CLAIM_SECONDS)):
+                notice = notices.get(notice_id)
+                return notice, notices.contact(notice.referral_id)
+    return None
+
+
+def _attempt(uow, transport, now, notice, contact):
+    if notice.ready_to_send(contact):
+        try:
+            message = compose(notice, contact, transport.sender, now)
+            location = transport.deliver(message, file_name(notice.referral_id, notice.kind))
+        except Exception as exc:  # any failure of the mail system: kept, retried after back-off
+            log.warning("%s notice of %s not delivered (attempt %s): %s", notice.kind,
+                        notice.referral_id, notice.attempts + 1, exc)
+            notice.failed(f"{type(exc).__name__}: {exc}", now)
+        else:
+            notice.delivered(transport.channel, contact.email, location, now)
+    with uow:
+        Notices(uow.session).save(notice)
+
+
+def delivery_log(uow, referral_id):
+    """What `kring notices REFERRAL_ID` shows: each notice and where it went (no family data)."""
+    with uow:
+        return [_view(notice) for notice in Notices(uow.session).of_referral(referral_id)]
+
+
+def _view(notice):
+    def moment(value):
+        return iso(value) if value is not None else None
+    return {"kind": notice.kind, "status": notice.status, "reason": notice.reason,
+            "channel": notice.channel, "recipient": notice.recipient,
+            "location": notice.location, "attempts": notice.attempts,
+            "last_error": notice.last_error, "created_at": moment(notice.created_at),
+            "next_attempt_at": moment(notice.next_attempt_at) if notice.status == PENDING
+            else None, "sent_at": moment(notice.sent_at)}

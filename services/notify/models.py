@@ -1,0 +1,137 @@
+"""The notify service's tables, and the repository that maps them to the domain.
+
+`notices` has one row per referral and kind (UNIQUE): inserting it is the decision to notify,
+so no redelivery, restart or second replica can ever make a second one.
+"""
+from sqlalchemy import (Boolean, Column, DateTime, Integer, MetaData, String, Text,
+                        UniqueConstraint, or_, select, update)
+from sqlalchemy.orm import declarative_base
+
+from kring.kit.tables import add_kit_tables
+from services.notify.domain import PENDING, Contact, Notice
+
+metadata = MetaData()
+Base = declarative_base(metadata=metadata)
+add_kit_tables(metadata)
+
+
+class ContactRow(Base):
+    """The referrer's address and the family's consent to share status: nothing of the family."""
+    __tablename__ = "contacts"
+
+    referral_id = Column(String(64), primary_key=True)
+    external_ref = Column(String(128), nullable=False)
+    programme = Column(String(64), nullable=False)
+    email = Column(String(320), nullable=False)
+    language = Column(String(8), nullable=False)
+    organisation = Column(String(256), nullable=False)
+    share_status = Column(Boolean, nullable=False)
+    partner = Column(String(128), nullable=True)
+
+
+class NoticeRow(Base):
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("referral_id", "kind", name="uq_notice_referral_kind"),)
+
+    notice_id = Column(Integer, primary_key=True, autoincrement=True)
+    referral_id = Column(String(64), nullable=False, index=True)
+    kind = Column(String(16), nullable=False)
+    occurred_at = Column(String(40), nullable=False)
+    outcome = Column(String(32), nullable=True)
+    coordinating_org = Column(String(256), nullable=True)
+    status = Column(String(16), nullable=False, index=True)
+    reason = Column(String(200), nullable=True)
+    attempts = Column(Integer, nullable=False, default=0)
+    last_error = Column(Text, nullable=True)
+    next_attempt_at = Column(DateTime(timezone=True), nullable=True, index=True)
+    claimed_until = Column(DateTime(timezone=True), nullable=True)
+    channel = Column(String(8), nullable=True)
+    recipient = Column(String(320), nullable=True)
+    location = Column(String(1000), nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False)
+    sent_at = Column(DateTime(timezone=True), nullable=True)
+
+
+CONTACT_FIELDS = ("external_ref", "programme", "email", "language", "organisation",
+                  "share_status", "partner")
+NOTICE_FIELDS = ("referral_id", "kind", "occurred_at", "outcome", "coordinating_org", "status",
+                 "reason", "attempts", "last_error", "next_attempt_at", "channel", "recipient",
+                 "location", "created_at", "sent_at")
+
+
+class Notices:
+    """Repository of contacts and notices, within a unit of work's session."""
+
+    def __init__(self, session):
+        self.session = session
+
+    def contact(self, referral_id):
+        row = self.session.get(ContactRow, referral_id)
+        if row is None:
+            return None
+        return Contact(row.referral_id, *(getattr(row, f) for f in CONTACT_FIELDS))
+
+    def add_contact(self, contact):
+        self.session.add(ContactRow(referral_id=contact.referral_id,
+                                    **{f: getattr(contact, f) for f in CONTACT_FIELDS}))
+        self.session.flush()  # the primary key speaks now, inside the caller's retry
+
+    def notice(self, referral_id, kind):
+        row = self.session.execute(select(NoticeRow).where(
+            NoticeRow.referral_id == referral_id, NoticeRow.kind == kind)).scalar_one_or_none()
+        return _to_domain(row) if row else None
+
+    def waiting(self, referral_id):
+        """Pending notices of a referral, locked: the contact that arrives decides about them."""
+        rows = self.session.execute(select(NoticeRow).where(
+            NoticeRow.referral_id == referral_id, NoticeRow.status == PENDING)
+            .with_for_update()).scalars()
+        return [_to_domain(row) for row in rows]
+
+    def of_referral(self, referral_id):
+        rows = self.session.execute(select(NoticeRow).where(
+            NoticeRow.referral_id == referral_id).order_by(NoticeRow.occurred_at)).scalars()
+        return [_to_domain(row) for row in rows]
+
+    def add(self, notice):
+        row = NoticeRow(**{f: getattr(notice, f) for f in NOTICE_FIELDS})
+        self.session.add(row)
+        self.session.flush()  # the unique constraint speaks now, inside the caller's retry
+        notice.notice_id = row.notice_id
+
+    def save(self, notice):
+        """Store the outcome of an attempt; the claim ends with it."""
+        self.session.execute(update(NoticeRow).where(NoticeRow.notice_id == notice.notice_id)
+                             .values(claimed_until=None,
+                                     **{f: getattr(notice, f) for f in NOTICE_FIELDS}))
+
+    def due(self, now, limit):
+        """Ids of pending notices whose time has come, whose contact is known, not claimed.
+
+        Oldest event first: a start and a closure that waited for the contact go out in order.
+        """
+        return self.session.execute(
+            select(NoticeRow.notice_id).join(
+                ContactRow, ContactRow.referral_id == NoticeRow.referral_id)
+            .where(NoticeRow.status == PENDING, NoticeRow.next_attempt_at <= now,
+                   _unclaimed(now))
+            .order_by(NoticeRow.occurred_at, NoticeRow.notice_id).limit(limit)).scalars().all()
+
+    def claim(self, notice_id, now, until):
+        """True for the one sender whose conditional update took it (replicas race here)."""
+        result = self.session.execute(
+            update(NoticeRow).where(NoticeRow.notice_id == notice_id,
+                                    NoticeRow.status == PENDING, _unclaimed(now))
+            .values(claimed_until=until))
+        return result.rowcount == 1
+
+    def get(self, notice_id):
+        return _to_domain(self.session.get(NoticeRow, notice_id))
+
+
+def _unclaimed(now):
+    return or_(NoticeRow.claimed_until.is_(None), NoticeRow.claimed_until < now)
+
+
+def _to_domain(row):
+    return Notice(notice_id=row.notice_id, **{f: getattr(row, f) for f in NOTICE_FIELDS})

@@ -1,0 +1,64 @@
+"""The notify service: tells the referrer when support starts and when the referral closes.
+
+Listens to referral_received (the referrer's contact and consent), case_started (start notice)
+and referral_closed (closure notice); delivers by SMTP or as .eml files (CONTRACT §6).
+"""
+import logging
+
+from nameko.dependency_providers import Config
+from nameko.rpc import rpc
+from nameko.timer import Timer
+
+from kring.config import DATA_DIR_KEY, SMTP_KEY
+from kring.kit.clock import utcnow
+from kring.kit.db import Database
+from kring.kit.events import on_events
+from services.notify import handlers
+from services.notify.delivery import make_transport
+from services.notify.models import metadata
+
+log = logging.getLogger(__name__)
+
+SWEEP_SECONDS_KEY = "KRING_NOTIFY_SWEEP_SECONDS"
+SWEEP_SECONDS = 5
+
+
+class SweepTimer(Timer):
+    """nameko's timer with its interval from config (KRING_NOTIFY_SWEEP_SECONDS), so tests can
+    keep it out of the way or make it quick."""
+
+    def setup(self):
+        self.interval = self.container.config.get(SWEEP_SECONDS_KEY) or self.interval
+
+
+class NotifyService:
+    name = "notify"
+
+    db = Database(metadata)
+    config = Config()
+
+    @on_events("referral", "referral_received", "referral_closed")
+    def on_referral(self, event):
+        if handlers.apply_referral_event(self.db, event, "on_referral", utcnow()):
+            self._send_due()
+
+    @on_events("casework", "case_started")
+    def on_casework(self, event):
+        if handlers.apply_case_started(self.db, event, "on_casework", utcnow()):
+            self._send_due()
+
+    @SweepTimer.decorator(interval=SWEEP_SECONDS)
+    def send_due(self):
+        """Retries whose back-off has passed, and notices a crash left unsent."""
+        self._send_due()
+
+    @rpc
+    def notices(self, referral_id):
+        return handlers.delivery_log(self.db, referral_id)
+
+    def _send_due(self):
+        transport = make_transport(self.config.get(SMTP_KEY), self.config.get(DATA_DIR_KEY))
+        try:
+            handlers.send_due(self.db, transport, utcnow())
+        except Exception:  # the event is handled and committed; the timer sends what is left
+            log.exception("sending due notices failed; the next sweep tries again")

@@ -1,0 +1,40 @@
+"""The words of a notice, in Dutch and English (pure data; the templates do the layout).
+
+Subjects stay ASCII on purpose: a referrer's mail filters match on the referral id and
+external_ref in the raw header, which an encoded-word would hide.
+"""
+from datetime import datetime
+
+SUBJECTS = {
+    "nl": {"start": "Kring: ondersteuning gestart - aanmelding {ref} ({id})",
+           "closure": "Kring: aanmelding afgesloten - {ref} ({id})"},
+    "en": {"start": "Kring: support started - referral {ref} ({id})",
+           "closure": "Kring: referral closed - {ref} ({id})"},
+}
+
+STATUS = {
+    "nl": {"start": "gestart", "closure": "afgesloten"},
+    "en": {"start": "started", "closure": "closed"},
+}
+
+OUTCOMES = {
+    "nl": {"completed": "afgerond: de ondersteuning is voltooid",
+           "declined": "niet gestart: na de intake past de aanmelding niet bij het programma",
+           "withdrawn": "ingetrokken: de ondersteuning is gestopt of niet begonnen"},
+    "en": {"completed": "completed: the support has come to its end",
+           "declined": "not started: after intake the referral did not fit the programme",
+           "withdrawn": "withdrawn: the support stopped or did not begin"},
+}
+
+MONTHS = {
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}
+
+
+def date(occurred_at, language):
+    """'20 november 2026' / '20 November 2026' from an ISO 8601 moment (its UTC date)."""
+    moment = datetime.fromisoformat(str(occurred_at).replace("Z", "+00:00"))
+    return f"{moment.day} {MONTHS[language][moment.month - 1]} {moment.year}"

@@ -1,0 +1,52 @@
+"""No consent, no notice (recorded why); no SMTP, an .eml file per notice in KRING_DATA_DIR."""
+import email
+from pathlib import Path
+
+from tests.integration.notify.conftest import (FAMILY_DATA, case_started, closed, deliver,
+                                               delivery_log, mails, received)
+
+RID = "7d1e2f3a-0000-4000-8000-000000000007"
+
+
+def test_without_consent_nothing_is_sent_and_the_suppression_is_recorded(
+        notify_factory, smtp_config, smtp):
+    notify = notify_factory(smtp_config)
+    deliver(notify, case_started(RID))  # before the contact: the notice waits for the consent
+    deliver(notify, received(RID, share=False))
+    deliver(notify, closed(RID, "completed"))
+    assert mails(smtp, RID) == []
+    log = delivery_log(notify, RID)
+    for kind in ("start", "closure"):
+        assert log[kind]["status"] == "suppressed"
+        assert "share_status_with_referrer" in log[kind]["reason"]
+        assert log[kind]["channel"] is None and log[kind]["sent_at"] is None
+
+
+def test_a_referral_declined_before_a_start_gets_only_the_closure(
+        notify_factory, smtp_config, smtp):
+    notify = notify_factory(smtp_config)
+    deliver(notify, received(RID))
+    deliver(notify, closed(RID, "declined"))
+    deliver(notify, case_started(RID))  # reported late: after the closure it would mislead
+    assert [m["X-Kring-Notice"] for m in mails(smtp, RID)] == ["closure"]
+    assert delivery_log(notify, RID)["start"]["status"] == "suppressed"
+
+
+def test_without_smtp_each_notice_is_an_eml_file(notify_factory, kring_config):
+    notify = notify_factory(kring_config)  # KRING_SMTP is None in kring_config
+    deliver(notify, received(RID))
+    deliver(notify, case_started(RID))
+    deliver(notify, closed(RID, "withdrawn"), closed(RID, "withdrawn"))
+    folder = Path(kring_config["KRING_DATA_DIR"]) / "notices"
+    assert sorted(p.name for p in folder.iterdir()) == [f"{RID}-closure.eml",
+                                                        f"{RID}-start.eml"]
+    for kind in ("start", "closure"):
+        with open(folder / f"{RID}-{kind}.eml", "rb") as handle:
+            mail = email.message_from_binary_file(handle)
+        assert mail["X-Kring-Notice"] == kind and mail["From"] == "kring@localhost"
+        assert mail["To"] == "j.devries@example.org" and RID in mail["Subject"]
+        text = mail.get_payload(decode=True).decode("utf-8")
+        assert all(secret not in text for secret in FAMILY_DATA)
+    log = delivery_log(notify, RID)
+    assert log["start"]["channel"] == "file"
+    assert log["start"]["location"] == str(folder / f"{RID}-start.eml")

@@ -1,0 +1,125 @@
+"""The use cases against a throw-away SQLite file (no broker): storage, inbox, outbox, overdue.
+
+The overdue check runs as one SQL UPDATE; these tests hold it to the domain's rule.
+"""
+import json
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import sessionmaker
+
+from kring.contracts.events import make_event
+from kring.kit.db import UnitOfWork, make_engine
+from services.aftercare import handlers
+from services.aftercare.models import PlanRow, metadata
+
+HANDED_OVER_ON = "2026-01-05T09:30:00.000000Z"
+
+
+@pytest.fixture
+def uow(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path}/aftercare.db")
+    metadata.create_all(engine)
+    yield UnitOfWork(sessionmaker(bind=engine, expire_on_commit=False),
+                     metadata.tables["outbox"], metadata.tables["inbox"])
+    engine.dispose()
+
+
+def handed_over(case_id="c-1", severity="high", referral_id="r-1"):
+    event = make_event("casework", "case_handed_over", referral_id, case_id=case_id,
+                       supporter_id="s-1", receiving_kind="municipality",
+                       receiving_name="Gemeente Utrecht", severity=severity)
+    return replace(event, occurred_at=HANDED_OVER_ON)
+
+
+def outbox(uow):
+    with uow:
+        rows = uow.session.execute(select(metadata.tables["outbox"].c.body)).scalars().all()
+    return [json.loads(body) for body in rows]
+
+
+def plan_ids(uow):
+    with uow:
+        return uow.session.execute(select(PlanRow.id)).scalars().all()
+
+
+def test_a_handover_starts_one_plan_however_often_it_is_delivered(uow):
+    event = handed_over()
+    for _ in range(3):
+        handlers.start_aftercare(uow, event, "on_casework")
+    [aftercare_id] = plan_ids(uow)
+    [started] = outbox(uow)
+    assert (started["type"], started["referral_id"]) == ("aftercare_started", "r-1")
+    assert started["data"] == {"aftercare_id": aftercare_id, "ends_on": "2026-07-06"}
+    shown = handlers.get_aftercare(uow, aftercare_id)
+    assert (shown["started_on"], shown["ends_on"], len(shown["contacts"])) == (
+        "2026-01-05", "2026-07-06", 13)
+
+
+def test_a_second_handover_of_a_running_plan_changes_nothing(uow):
+    handlers.start_aftercare(uow, handed_over(), "on_casework")
+    handlers.start_aftercare(uow, handed_over(severity="low"), "on_casework")
+    [aftercare_id] = plan_ids(uow)
+    assert handlers.get_aftercare(uow, aftercare_id)["severity"] == "high"
+    assert len(outbox(uow)) == 1
+
+
+def test_a_withdrawal_that_overtakes_the_handover_prevents_the_plan(uow):
+    withdrawn = make_event("referral", "referral_withdrawn", "r-1", by_role="family")
+    handlers.end_on_withdrawal(uow, withdrawn, "on_referral")
+    handlers.start_aftercare(uow, handed_over(), "on_casework")
+    assert plan_ids(uow) == [] and outbox(uow) == []
+
+
+def test_overdue_marking_follows_the_domain_and_happens_once(uow):
+    handlers.start_aftercare(uow, handed_over(case_id="c-1", referral_id="r-1"), "on_casework")
+    handlers.start_aftercare(uow, handed_over(case_id="c-2", referral_id="r-2"), "on_casework")
+    first, second = plan_ids(uow)
+    handlers.log_contact(uow, first, date(2026, 1, 19), "called", today=date(2026, 1, 19))
+    handlers.complete_aftercare(uow, second, None)
+    today = date(2026, 2, 20)  # contacts of 19 Jan, 2 Feb, 16 Feb are past their grace
+    assert handlers.mark_overdue_contacts(uow, today) == 2  # the completed plan is left alone
+    assert handlers.mark_overdue_contacts(uow, today) == 0
+    flags = [(c["due_on"], c["overdue"]) for c in
+             handlers.get_aftercare(uow, first)["contacts"][:4]]
+    assert flags == [("2026-01-19", False), ("2026-02-02", True), ("2026-02-16", True),
+                     ("2026-03-02", False)]
+    assert not any(c["overdue"] for c in handlers.get_aftercare(uow, second)["contacts"])
+
+
+def test_logging_a_contact_keeps_the_overdue_flag_the_timer_set(uow):
+    handlers.start_aftercare(uow, handed_over(severity="low"), "on_casework")
+    [aftercare_id] = plan_ids(uow)  # low: one contact on 16 Feb
+    assert handlers.mark_overdue_contacts(uow, date(2026, 3, 1)) == 1
+    shown = handlers.log_contact(uow, aftercare_id, date(2026, 3, 1), "late call",
+                                 today=date(2026, 3, 1))
+    assert shown["contacts"] == [{"due_on": "2026-02-16", "done_on": "2026-03-01",
+                                  "overdue": True, "notes": "late call"}]
+
+
+def test_a_relapse_and_a_new_handover_reuse_the_plan(uow):
+    handlers.start_aftercare(uow, handed_over(severity="medium"), "on_casework")
+    [aftercare_id] = plan_ids(uow)
+    handlers.mark_overdue_contacts(uow, date(2026, 3, 20))  # 5 Feb and 5 Mar flagged
+    handlers.report_relapse(uow, aftercare_id, "slid back")
+    again = replace(handed_over(severity="low"), occurred_at="2026-06-01T10:00:00.000000Z")
+    handlers.start_aftercare(uow, again, "on_casework")
+    shown = handlers.get_aftercare(uow, aftercare_id)
+    assert (shown["status"], shown["ends_on"]) == ("active", "2026-07-13")
+    assert shown["contacts"] == [{"due_on": "2026-07-13", "done_on": None, "overdue": False,
+                                  "notes": None}]
+    types = [message["type"] for message in outbox(uow)]
+    assert types == ["aftercare_started", "relapse_reported", "aftercare_started"]
+    with uow:
+        assert uow.session.scalar(select(func.count()).select_from(PlanRow)) == 1
+
+
+def test_the_first_handover_redelivered_after_a_relapse_does_not_restart_the_plan(uow):
+    event = handed_over()
+    handlers.start_aftercare(uow, event, "on_casework")
+    [aftercare_id] = plan_ids(uow)
+    handlers.report_relapse(uow, aftercare_id, "slid back")
+    handlers.start_aftercare(uow, event, "on_casework")  # the broker's second copy, late
+    assert handlers.get_aftercare(uow, aftercare_id)["status"] == "relapsed"

@@ -1,0 +1,111 @@
+"""The case's state machine: every step from every status, allowed or refused (409)."""
+import pytest
+
+from kring.errors import Forbidden, NotAllowed
+from services.casework.domain import CLOSING, HANDED_OVER, OPEN, STATUSES, WITHDRAWN, Case
+from services.casework.records import (CaseClosed, CaseHandedOver, CaseReopened, CaseStarted,
+                                       SafetyConcernRecorded)
+from tests.unit.casework.factories import AT, OPENED_AT, TODAY, case_in, plan
+
+STEPS = {
+    "set_plan": lambda case: case.set_plan(plan(), "supporter", AT),
+    "log_visit": lambda case: case.log_visit("v-1", TODAY, 4, "went well", "supporter", AT,
+                                             TODAY),
+    "record_safety_concern": lambda case: case.record_safety_concern(
+        "x-1", "shouting heard", False, "supporter", AT),
+    "close": lambda case: case.close("the parents manage", True, AT),
+    "hand_over": lambda case: case.hand_over("local_partner", "Buurtteam Oost", "summary", AT),
+    "withdraw": lambda case: case.withdraw(AT),
+    "reopen": lambda case: case.reopen(AT),
+}
+# (status, step) -> the status after it; a pair not listed is refused with NotAllowed
+ALLOWED = {
+    (OPEN, "set_plan"): OPEN,
+    (OPEN, "log_visit"): OPEN,
+    (OPEN, "record_safety_concern"): OPEN,
+    (OPEN, "close"): CLOSING,
+    (OPEN, "withdraw"): WITHDRAWN,
+    (CLOSING, "record_safety_concern"): CLOSING,
+    (CLOSING, "hand_over"): HANDED_OVER,
+    (CLOSING, "withdraw"): WITHDRAWN,
+    (HANDED_OVER, "withdraw"): WITHDRAWN,
+    (HANDED_OVER, "reopen"): OPEN,
+}
+EVERY_PAIR = [(status, step) for status in STATUSES for step in STEPS]
+
+
+@pytest.mark.parametrize("status,step", [pair for pair in EVERY_PAIR if pair in ALLOWED])
+def test_allowed_steps(status, step):
+    case = case_in(status)
+    STEPS[step](case)
+    assert case.status == ALLOWED[(status, step)]
+
+
+@pytest.mark.parametrize("status,step", [pair for pair in EVERY_PAIR if pair not in ALLOWED])
+def test_refused_steps_change_nothing(status, step):
+    case = case_in(status)
+    before = (case.plan, case.evaluation, case.handover, list(case.visits),
+              list(case.concerns))
+    with pytest.raises(NotAllowed):
+        STEPS[step](case)
+    assert case.status == status
+    assert (case.plan, case.evaluation, case.handover, case.visits, case.concerns) == before
+    assert case.events == []
+
+
+def test_opening_announces_the_start():
+    case = Case.open("c-1", "r-1", "s-1", "professional", "high", "org", OPENED_AT)
+    assert (case.status, case.events) == (OPEN, [CaseStarted()])
+
+
+def test_each_milestone_is_announced():
+    case = case_in(OPEN)
+    case.record_safety_concern("x-1", "a worry", False, "supporter", AT)
+    case.close("stable now", False, AT)
+    case.hand_over("local_partner", "Buurtteam Oost", "what they need to know", AT)
+    case.reopen(AT)
+    assert case.events == [SafetyConcernRecorded(False), CaseClosed(False),
+                           CaseHandedOver("local_partner", "Buurtteam Oost"), CaseReopened()]
+
+
+def test_closing_keeps_the_evaluation_and_the_handover_its_receiver():
+    case = case_in(CLOSING)
+    assert case.evaluation == {"text": "the parents manage", "goals_met": True, "at": AT}
+    case.hand_over("municipality", "Gemeente Utrecht", "summary", AT)
+    assert case.handover == {"receiving_kind": "municipality",
+                             "receiving_name": "Gemeente Utrecht", "summary": "summary",
+                             "at": AT}
+
+
+def test_a_reopened_case_has_the_same_supporter_and_keeps_the_last_round():
+    case = case_in(HANDED_OVER)
+    evaluation, handover = case.evaluation, case.handover
+    case.reopen("2026-04-01T08:00:00.000000Z")
+    assert (case.status, case.supporter_id, case.evaluation, case.handover) == (
+        OPEN, "s-1", None, None)
+    assert case.past_rounds == [{"evaluation": evaluation, "handover": handover,
+                                 "reopened_at": "2026-04-01T08:00:00.000000Z"}]
+    STEPS["log_visit"](case)  # visits go on
+    case.close("second time round", True, AT)
+    case.hand_over("municipality", "Gemeente Utrecht", "again", AT)
+    assert case.status == HANDED_OVER and len(case.past_rounds) == 1
+
+
+def test_a_withdrawn_case_cannot_be_reopened_by_a_relapse():
+    case = case_in(HANDED_OVER)
+    case.withdraw(AT)
+    with pytest.raises(NotAllowed):
+        case.reopen(AT)
+    assert case.withdrawn_at == AT
+
+
+@pytest.mark.parametrize("role,subject", [("coordinator", None), ("supporter", "s-1")])
+def test_who_may_act(role, subject):
+    case_in(OPEN).check_may_act(role, subject)
+
+
+@pytest.mark.parametrize("role,subject", [("supporter", "s-2"), ("supporter", None),
+                                          ("referrer", "s-1"), ("admin", None)])
+def test_who_may_not_act(role, subject):
+    with pytest.raises(Forbidden):
+        case_in(OPEN).check_may_act(role, subject)

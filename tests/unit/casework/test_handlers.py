@@ -1,0 +1,134 @@
+"""The use cases against a throw-away SQLite file (no broker): storage, inbox, outbox."""
+import json
+from dataclasses import replace
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import sessionmaker
+
+from kring.contracts.events import make_event
+from kring.errors import Forbidden, NotAllowed, NotFound
+from kring.kit.db import UnitOfWork, make_engine
+from services.casework import handlers
+from services.casework.models import CaseRow, metadata
+
+MATCHED_AT = "2026-01-05T09:30:00.000000Z"
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+COORDINATOR = ("coordinator", None)
+
+
+@pytest.fixture
+def uow(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path}/casework.db")
+    metadata.create_all(engine)
+    yield UnitOfWork(sessionmaker(bind=engine, expire_on_commit=False),
+                     metadata.tables["outbox"], metadata.tables["inbox"])
+    engine.dispose()
+
+
+def match_made(referral_id="r-1"):
+    event = make_event("matching", "match_made", referral_id, proposal_id="p-1",
+                       supporter_id="s-1", supporter_kind="volunteer", severity="high",
+                       coordinator_org="home-start-oost")
+    return replace(event, occurred_at=MATCHED_AT)
+
+
+def withdrawn(referral_id="r-1"):
+    return make_event("referral", "referral_withdrawn", referral_id, by_role="family")
+
+
+def outbox(uow):
+    with uow:
+        rows = uow.session.execute(select(metadata.tables["outbox"].c.body)).scalars().all()
+    return [json.loads(body) for body in rows]
+
+
+def cases(uow):
+    with uow:
+        return uow.session.scalar(select(func.count()).select_from(CaseRow))
+
+
+def opened(uow):
+    handlers.open_case(uow, match_made(), "on_matching")
+    return outbox(uow)[-1]["data"]["case_id"]
+
+
+def test_a_match_opens_one_case_however_often_it_comes(uow):
+    event = match_made()
+    for _ in range(2):
+        handlers.open_case(uow, event, "on_matching")
+    handlers.open_case(uow, match_made(), "on_matching")  # re-sent: a new event_id
+    assert cases(uow) == 1
+    [started] = outbox(uow)
+    assert (started["type"], started["referral_id"]) == ("case_started", "r-1")
+    shown = handlers.get_case(uow, started["data"]["case_id"], *COORDINATOR)
+    assert started["data"] == {"case_id": shown["case_id"], "supporter_id": "s-1",
+                               "severity": "high", "coordinator_org": "home-start-oost"}
+    assert (shown["status"], shown["opened_at"]) == ("open", event.occurred_at)
+
+
+def test_a_withdrawal_that_overtook_the_match_opens_no_case(uow):
+    handlers.end_on_withdrawal(uow, withdrawn(), "on_referral")
+    handlers.open_case(uow, match_made(), "on_matching")
+    assert (cases(uow), outbox(uow)) == (0, [])
+
+
+def test_a_withdrawal_ends_the_case_silently(uow):
+    case_id = opened(uow)
+    handlers.end_on_withdrawal(uow, withdrawn(), "on_referral")
+    handlers.end_on_withdrawal(uow, withdrawn(), "on_referral")  # again: nothing to stop
+    assert handlers.get_case(uow, case_id, *COORDINATOR)["status"] == "withdrawn"
+    assert [m["type"] for m in outbox(uow)] == ["case_started"]
+    with pytest.raises(NotAllowed):
+        handlers.log_visit(uow, case_id, "supporter", "s-1",
+                           {"date": date(2026, 3, 2), "hours": 4, "notes": None}, NOW)
+
+
+def test_the_whole_round_is_stored_and_announced(uow):
+    case_id = opened(uow)
+    handlers.log_visit(uow, case_id, "supporter", "s-1",
+                       {"date": date(2026, 3, 2), "hours": 3.5, "notes": "park"}, NOW)
+    concern = handlers.record_safety_concern(uow, case_id, "supporter", "s-1", {
+        "description": "a threat", "immediate": True}, NOW)["safety_concerns"][0]
+    handlers.resolve_safety_concern(uow, case_id, concern["concern_id"], "safe", NOW)
+    handlers.close_case(uow, case_id, "managing well", True, NOW)
+    handlers.hand_over_case(uow, case_id, {"kind": "municipality", "name": "Utrecht"}, "s", NOW)
+    shown = handlers.get_case(uow, case_id, "supporter", "s-1")
+    assert (shown["status"], shown["total_hours"]) == ("handed_over", 3.5)
+    assert shown["safety_concerns"][0]["resolution"] == "safe"
+    relapse = make_event("aftercare", "relapse_reported", "r-1", aftercare_id="a-1",
+                         case_id=case_id)
+    handlers.reopen_case(uow, relapse, "on_aftercare")
+    handlers.reopen_case(uow, relapse, "on_aftercare")  # redelivered: reopened once
+    shown = handlers.get_case(uow, case_id, *COORDINATOR)
+    assert (shown["status"], shown["visits"][0]["notes"]) == ("open", "park")
+    assert shown["past_rounds"][0]["handover"]["receiving_name"] == "Utrecht"
+    messages = [(m["type"], m["data"]) for m in outbox(uow)]
+    assert [t for t, _ in messages] == ["case_started", "safety_concern_recorded", "case_closed",
+                                        "case_handed_over", "case_reopened"]
+    assert messages[1][1] == {"case_id": case_id, "immediate": True}  # no description
+    assert messages[3][1] == {"case_id": case_id, "supporter_id": "s-1", "severity": "high",
+                              "receiving_kind": "municipality", "receiving_name": "Utrecht"}
+    assert messages[4][1] == {"case_id": case_id, "supporter_id": "s-1"}
+
+
+def test_a_relapse_on_a_case_not_handed_over_changes_nothing(uow):
+    case_id = opened(uow)
+    for target in (case_id, "no-such-case"):
+        handlers.reopen_case(uow, make_event("aftercare", "relapse_reported", "r-1",
+                                             aftercare_id="a-1", case_id=target), "on_aftercare")
+    assert handlers.get_case(uow, case_id, *COORDINATOR)["status"] == "open"
+    assert [m["type"] for m in outbox(uow)] == ["case_started"]
+
+
+def test_unknown_cases_and_other_supporters(uow):
+    case_id = opened(uow)
+    with pytest.raises(NotFound):
+        handlers.get_case(uow, "no-such-case", *COORDINATOR)
+    with pytest.raises(Forbidden):
+        handlers.get_case(uow, case_id, "supporter", "s-2")
+    with pytest.raises(Forbidden):
+        handlers.log_visit(uow, case_id, "supporter", "s-2",
+                           {"date": date(2026, 3, 2), "hours": 4, "notes": None}, NOW)
+    assert handlers.get_case(uow, case_id, *COORDINATOR)["visits"] == []
