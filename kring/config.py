@@ -41,9 +41,7 @@ class Settings:
     def from_env(cls, env=None):
         env = os.environ if env is None else env
         data_dir = Path(env.get("KRING_DATA_DIR") or "./var")
-        port_text = env.get("KRING_HTTP_PORT") or str(DEFAULT_HTTP_PORT)
-        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-            raise ConfigError(f"KRING_HTTP_PORT must be a port number, not {port_text!r}")
+        http_port = _port(env, "KRING_HTTP_PORT", DEFAULT_HTTP_PORT)
         databases = {
             name: env.get(f"KRING_DB_{name.upper()}") or f"sqlite:///{data_dir / name}.db"
             for name in SERVICES
@@ -51,7 +49,7 @@ class Settings:
         return cls(
             amqp_uri=env.get("AMQP_URI") or DEFAULT_AMQP_URI,
             data_dir=data_dir,
-            http_port=int(port_text),
+            http_port=http_port,
             secret=env.get("KRING_SECRET") or None,
             databases=databases,
             smtp=_smtp(env),
@@ -87,8 +85,13 @@ def _smtp(env):
     host = env.get("KRING_SMTP_HOST")
     if not host:
         return None
-    port = env.get("KRING_SMTP_PORT") or "25"
-    if not port.isdigit():
-        raise ConfigError(f"KRING_SMTP_PORT must be a port number, not {port!r}")
-    return {"host": host, "port": int(port),
+    return {"host": host, "port": _port(env, "KRING_SMTP_PORT", 25),
             "from": env.get("KRING_SMTP_FROM") or "kring@localhost"}
+
+
+def _port(env, key, default):
+    text = env.get(key) or str(default)
+    # ASCII digits only: str.isdigit() also takes "²", which int() then refuses
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
+        raise ConfigError(f"{key} must be a port number from 1 to 65535, not {text!r}")
+    return int(text)

@@ -1,5 +1,5 @@
 """A referral's status and timeline as a person reads them (`kring status`)."""
-from datetime import datetime
+from datetime import datetime, timezone
 
 LABELS = {
     "received": "received",
@@ -25,6 +25,9 @@ def label(status):
 
 def when(at):
     moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    if moment.tzinfo is None:  # Kring only writes UTC; a bare time is one of ours
+        moment = moment.replace(tzinfo=timezone.utc)
+    moment = moment.astimezone(timezone.utc)
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 

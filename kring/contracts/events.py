@@ -184,7 +184,8 @@ class Envelope(Schema):
     event_id = fields.String(required=True)
     type = fields.String(required=True)
     version = fields.Integer(required=True)
-    occurred_at = fields.String(required=True)
+    # a moment with its offset; read_event prints it back in UTC so the strings sort in time order
+    occurred_at = fields.AwareDateTime(required=True)
     referral_id = fields.String(required=True)
     source = fields.String(required=True)
     data = fields.Dict(required=True)
@@ -196,4 +197,4 @@ def read_event(message):
     schema = EVENTS[(envelope["source"], envelope["type"])]
     return Event(envelope["source"], envelope["type"], envelope["referral_id"],
                  schema().load(envelope["data"]), envelope["event_id"], envelope["version"],
-                 envelope["occurred_at"])
+                 iso(envelope["occurred_at"]))

@@ -20,7 +20,7 @@ from werkzeug.wrappers import Request, Response
 
 from kring.config import SECRET_KEY
 from kring.contracts.api import OPERATIONS
-from kring.errors import Invalid, KringError, Malformed, Unauthenticated
+from kring.errors import Invalid, KringError, Malformed, NotFound, Unauthenticated
 from kring.kit.auth import read_token
 
 log = logging.getLogger(__name__)
@@ -155,6 +155,9 @@ class ApiEntrypoint(HttpRequestHandler):
                                   request.headers.get("Authorization"))
             identity.require(*operation.roles)
             args.append(identity)
+        for value in request.path_values.values():
+            if not storable(value):  # no id of ours holds one; PostgreSQL would refuse the query
+                raise NotFound("nothing is known by that id")
         if operation.body is not None:
             args.append(self._read_body(request))
         return tuple(args), dict(request.path_values)
@@ -172,6 +175,9 @@ class ApiEntrypoint(HttpRequestHandler):
                 payload = json.loads(raw)
             except (ValueError, UnicodeDecodeError):
                 raise Malformed("the body is not valid JSON") from None
+            except RecursionError:  # nesting deeper than Python's stack: no body of ours is
+                raise Malformed("the body is nested too deeply") from None
+            _refuse_unstorable_text(payload)
         if not isinstance(payload, dict):
             raise Invalid(INVALID, {"_schema": ["the body must be a JSON object"]})
         try:
@@ -205,3 +211,26 @@ class ApiEntrypoint(HttpRequestHandler):
 
 
 api = ApiEntrypoint.decorator
+
+
+def storable(text):
+    """False for text no database or e-mail can keep: a NUL (PostgreSQL refuses it) or half a
+    UTF-16 pair (JSON may escape one, `"\\ud800"`, and Python keeps it; UTF-8 cannot)."""
+    return "\x00" not in text and not any("\ud800" <= c <= "\udfff" for c in text)
+
+
+def _refuse_unstorable_text(payload):
+    """Refuse the whole body, as bad input, before such text travels anywhere. The walk is a
+    loop, not recursion: json.loads has already bounded the depth, but a stack of our own costs
+    nothing."""
+    pending = [payload]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str) and not storable(item):
+            raise Malformed("the body holds text that cannot be stored: a NUL character or a "
+                            "lone UTF-16 surrogate")

@@ -1,0 +1,83 @@
+"""Settings from the environment (CONTRACT §2): defaults, overrides, and refusals."""
+from pathlib import Path
+
+import pytest
+
+from kring.config import (DEVELOPMENT_SECRET, SERVICES, ConfigError, DATABASES_KEY, SECRET_KEY,
+                          SMTP_KEY, Settings)
+
+GOOD_SECRET = "0123456789abcdef0123456789abcdef"  # exactly the minimum, 32 characters
+
+
+def test_defaults():
+    settings = Settings.from_env({})
+    assert settings.amqp_uri == "amqp://guest:guest@localhost:5672/"
+    assert settings.data_dir == Path("./var")
+    assert settings.http_port == 8000
+    assert settings.secret is None
+    assert settings.smtp is None
+    assert settings.databases == {name: f"sqlite:///var/{name}.db" for name in SERVICES}
+
+
+def test_one_database_can_be_pointed_elsewhere():
+    url = "postgresql://kring@db/referral"
+    settings = Settings.from_env({"KRING_DB_REFERRAL": url, "KRING_DATA_DIR": "/data"})
+    assert settings.databases["referral"] == url
+    assert settings.databases["matching"] == "sqlite:////data/matching.db"
+
+
+def test_other_variables_override_the_defaults():
+    settings = Settings.from_env({"AMQP_URI": "amqp://u:p@rabbit:5672/kring",
+                                  "KRING_HTTP_PORT": "9090", "KRING_SECRET": GOOD_SECRET})
+    assert (settings.amqp_uri, settings.http_port) == ("amqp://u:p@rabbit:5672/kring", 9090)
+    config = settings.nameko_config()
+    assert config["WEB_SERVER_ADDRESS"] == "0.0.0.0:9090"
+    assert config[SECRET_KEY] == GOOD_SECRET
+    assert config[DATABASES_KEY] == settings.databases
+
+
+def test_without_a_secret_the_services_refuse_to_start():
+    with pytest.raises(ConfigError, match="KRING_SECRET"):
+        Settings.from_env({}).nameko_config(dev=False)
+
+
+def test_without_a_secret_dev_falls_back_to_the_development_key():
+    assert Settings.from_env({}).nameko_config(dev=True)[SECRET_KEY] == DEVELOPMENT_SECRET
+
+
+def test_a_set_secret_is_used_also_under_dev():
+    assert Settings.from_env({"KRING_SECRET": GOOD_SECRET}).signing_key(dev=True) == GOOD_SECRET
+
+
+@pytest.mark.parametrize("dev", [False, True])
+def test_a_short_secret_is_refused(dev):
+    with pytest.raises(ConfigError, match="too short"):
+        Settings.from_env({"KRING_SECRET": GOOD_SECRET[:-1]}).signing_key(dev=dev)
+
+
+# "²" passes str.isdigit() but not int(): it must still be a ConfigError, not a ValueError
+@pytest.mark.parametrize("port", ["http", "-1", "0", "65536", "80.5", " 80", "²"])
+def test_a_bad_http_port_is_refused(port):
+    with pytest.raises(ConfigError, match="KRING_HTTP_PORT"):
+        Settings.from_env({"KRING_HTTP_PORT": port})
+
+
+def test_smtp_settings():
+    settings = Settings.from_env({"KRING_SMTP_HOST": "mail.example.org",
+                                  "KRING_SMTP_PORT": "2525",
+                                  "KRING_SMTP_FROM": "kring@example.org",
+                                  "KRING_SECRET": GOOD_SECRET})
+    assert settings.smtp == {"host": "mail.example.org", "port": 2525,
+                             "from": "kring@example.org"}
+    assert settings.nameko_config()[SMTP_KEY] == settings.smtp
+
+
+def test_smtp_defaults_when_only_the_host_is_set():
+    assert Settings.from_env({"KRING_SMTP_HOST": "mail"}).smtp == {
+        "host": "mail", "port": 25, "from": "kring@localhost"}
+
+
+@pytest.mark.parametrize("port", ["smtp", "²", "0", "70000"])
+def test_a_bad_smtp_port_is_refused(port):
+    with pytest.raises(ConfigError, match="KRING_SMTP_PORT"):
+        Settings.from_env({"KRING_SMTP_HOST": "mail", "KRING_SMTP_PORT": port})
