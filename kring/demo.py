@@ -143,6 +143,7 @@ def run_demo(base_url, secret, notices=None, out=sys.stdout):
     for referral_id in referral_ids:
         print("\n" + describe(demo.referral(referral_id)), file=out)
         for notice in (notices(referral_id) if notices else []):
-            print(f"    notice {notice['kind']}: {notice['status']} → "
-                  f"{notice.get('channel') or ''} {notice.get('recipient') or ''}", file=out)
+            where = notice.get("location") or " ".join(
+                filter(None, [notice.get("channel"), notice.get("recipient")]))
+            print(f"    notice {notice['kind']}: {notice['status']} → {where}", file=out)
     return 0

@@ -56,6 +56,10 @@ def describe_notices(referral_id, notices):
     for notice in notices:
         where = " ".join(filter(None, [notice.get("channel"), notice.get("recipient")]))
         lines.append(f"  {notice['kind']:<8} {notice['status']:<10} {where}".rstrip())
+        if notice.get("reason"):  # e.g. suppressed: the referrer did not ask to be told
+            lines.append(f"           why: {notice['reason']}")
+        if notice.get("location"):  # the .eml file, or the SMTP server's answer
+            lines.append(f"           at: {notice['location']}")
         if notice.get("attempts"):
             lines.append(f"           attempts: {notice['attempts']}"
                          + (f", last error: {notice['last_error']}"

@@ -1,5 +1,5 @@
 """`kring status` output: a referral as a person reads it."""
-from kring.readable import describe
+from kring.readable import describe, describe_notices
 
 
 def referral(**overrides):
@@ -57,3 +57,13 @@ def test_times_are_printed_in_utc_whatever_offset_they_carry():
     text = describe(referral(timeline=[{"status": "received",
                                         "at": "2026-11-20T10:05:00+01:00"}]))
     assert text.splitlines()[-1] == "    2026-11-20 09:05 UTC  received"
+
+
+def test_the_delivery_log_says_where_a_notice_went_and_why_one_was_not_sent():
+    text = describe_notices("r-1", [
+        {"kind": "start", "status": "sent", "channel": "file", "recipient": "a@example.org",
+         "location": "/var/kring/notices/r-1-start.eml", "attempts": 1,
+         "sent_at": "2026-11-20T10:05:00.000000Z"},
+        {"kind": "closure", "status": "suppressed", "reason": "no_consent_to_share"}])
+    assert "at: /var/kring/notices/r-1-start.eml" in text
+    assert "why: no_consent_to_share" in text
