@@ -51,7 +51,7 @@ def sqlite_urls(folder):
 @pytest.fixture
 def postgres_urls(postgres_database):
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(postgres_database, isolation_level="AUTOCOMMIT")
+    engine = create_engine(postgres_database, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with engine.connect() as db:
         db.execute(text(f'CREATE SCHEMA "{schema}"'))
     url = f"{postgres_database}?options=-csearch_path%3D{schema}"

@@ -13,7 +13,9 @@ ERRORS = {
     404: "Unknown id",
     409: "The current status does not allow this step",
     422: "Invalid fields: {\"errors\": {field: [messages]}}",
-    503: "Temporarily unavailable; retry after the Retry-After header",
+    503: "The broker or the database is unreachable and nothing was stored; send the same "
+         "request again after the Retry-After header (changes only; reads keep working while "
+         "the broker is away)",
 }
 PATH_PARAMETER = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 

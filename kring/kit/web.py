@@ -20,8 +20,10 @@ from werkzeug.wrappers import Request, Response
 
 from kring.config import SECRET_KEY
 from kring.contracts.api import OPERATIONS
-from kring.errors import Invalid, KringError, Malformed, NotFound, Unauthenticated
+from kring.errors import (Invalid, KringError, Malformed, NotFound, Unauthenticated,
+                          Unavailable)
 from kring.kit.auth import read_token
+from kring.kit.broker_watch import BrokerWatch
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +140,7 @@ class ApiEntrypoint(HttpRequestHandler):
     """An operation of kring.contracts.api, served with auth, validation and JSON errors."""
 
     server = ProcessWebServer()
+    broker = BrokerWatch()
 
     def __init__(self, operation_id, **kwargs):
         self.operation = OPERATIONS[operation_id]
@@ -155,6 +158,10 @@ class ApiEntrypoint(HttpRequestHandler):
                                   request.headers.get("Authorization"))
             identity.require(*operation.roles)
             args.append(identity)
+        if operation.method != "GET" and not self.broker.reachable:
+            # checked before anything is read or stored: the caller keeps the work and retries
+            raise Unavailable("the message broker is unreachable, so nothing can move on; "
+                              "nothing was stored: send it again shortly")
         for value in request.path_values.values():
             if not storable(value):  # no id of ours holds one; PostgreSQL would refuse the query
                 raise NotFound("nothing is known by that id")
@@ -197,7 +204,8 @@ class ApiEntrypoint(HttpRequestHandler):
 
     def response_from_exception(self, exc):
         if isinstance(exc, KringError):
-            headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
+            headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else \
+                {"Retry-After": str(RETRY_AFTER_SECONDS)} if isinstance(exc, Unavailable) else None
             return error_response(exc.status, exc.code, exc.message, exc.errors, headers)
         if isinstance(exc, DBAPIError) and exc.connection_invalidated or \
                 isinstance(exc, OperationalError):
