@@ -15,6 +15,8 @@ DATA_DIR_KEY = "KRING_DATA_DIR"
 DATABASES_KEY = "KRING_DATABASES"
 SECRET_KEY = "KRING_SECRET"
 SMTP_KEY = "KRING_SMTP"
+RETRY_DELAYS_KEY = "KRING_RETRY_DELAYS"
+SWEEP_SECONDS_KEY = "KRING_NOTIFY_SWEEP_SECONDS"
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
 DEFAULT_HTTP_PORT = 8000
@@ -36,6 +38,8 @@ class Settings:
     secret: str | None
     databases: dict = field(default_factory=dict)
     smtp: dict | None = None
+    retry_delays: tuple | None = None  # None: kring.kit.retry's defaults
+    notify_sweep_seconds: float | None = None
 
     @classmethod
     def from_env(cls, env=None):
@@ -53,6 +57,8 @@ class Settings:
             secret=env.get("KRING_SECRET") or None,
             databases=databases,
             smtp=_smtp(env),
+            retry_delays=_retry_delays(env.get(RETRY_DELAYS_KEY)),
+            notify_sweep_seconds=_seconds(env, SWEEP_SECONDS_KEY),
         )
 
     def signing_key(self, dev):
@@ -78,6 +84,9 @@ class Settings:
             DATABASES_KEY: dict(self.databases),
             SECRET_KEY: self.signing_key(dev),
             SMTP_KEY: self.smtp,
+            **({RETRY_DELAYS_KEY: list(self.retry_delays)} if self.retry_delays else {}),
+            **({SWEEP_SECONDS_KEY: self.notify_sweep_seconds}
+               if self.notify_sweep_seconds else {}),
         }
 
 
@@ -95,3 +104,31 @@ def _port(env, key, default):
     if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
         raise ConfigError(f"{key} must be a port number from 1 to 65535, not {text!r}")
     return int(text)
+
+
+def _seconds(env, key):
+    text = env.get(key)
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0
+    if not 0 < value < 86400 or value != value:
+        raise ConfigError(f"{key} must be a number of seconds above 0 and below a day, "
+                          f"not {text!r}")
+    return value
+
+
+def _retry_delays(text):
+    """`1,5,30`: the waits before each retry of a failed message, then the dead-letter queue."""
+    if not text:
+        return None
+    try:
+        delays = tuple(float(part) for part in text.split(","))
+    except ValueError:
+        delays = ()
+    if not delays or not all(0 < delay <= 86400 for delay in delays):
+        raise ConfigError(f"{RETRY_DELAYS_KEY} must be seconds separated by commas, each above 0 "
+                          f"and at most a day (e.g. 1,5,30,120,600), not {text!r}")
+    return delays

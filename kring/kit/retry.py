@@ -14,9 +14,10 @@ import logging
 from kombu import Connection, Exchange, Queue
 from kombu.pools import producers
 
+from kring.config import RETRY_DELAYS_KEY  # noqa: F401  (its users import it from here)
+
 log = logging.getLogger(__name__)
 
-RETRY_DELAYS_KEY = "KRING_RETRY_DELAYS"
 DEFAULT_DELAYS = (1, 5, 30, 120, 600)  # seconds; after the last, the dead-letter queue
 ATTEMPT_HEADER = "x-kring-attempt"
 ERROR_HEADER = "x-kring-error"

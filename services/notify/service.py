@@ -9,7 +9,7 @@ from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 from nameko.timer import Timer
 
-from kring.config import DATA_DIR_KEY, SMTP_KEY
+from kring.config import DATA_DIR_KEY, SMTP_KEY, SWEEP_SECONDS_KEY
 from kring.kit.clock import utcnow
 from kring.kit.db import Database
 from kring.kit.events import on_events
@@ -19,7 +19,6 @@ from services.notify.models import metadata
 
 log = logging.getLogger(__name__)
 
-SWEEP_SECONDS_KEY = "KRING_NOTIFY_SWEEP_SECONDS"
 SWEEP_SECONDS = 5
 
 

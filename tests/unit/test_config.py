@@ -81,3 +81,28 @@ def test_smtp_defaults_when_only_the_host_is_set():
 def test_a_bad_smtp_port_is_refused(port):
     with pytest.raises(ConfigError, match="KRING_SMTP_PORT"):
         Settings.from_env({"KRING_SMTP_HOST": "mail", "KRING_SMTP_PORT": port})
+
+
+def test_retry_delays_and_the_notice_sweep_come_from_the_environment():
+    settings = Settings.from_env({"KRING_RETRY_DELAYS": "0.5,2,30",
+                                  "KRING_NOTIFY_SWEEP_SECONDS": "1.5"})
+    config = settings.nameko_config(dev=True)
+    assert config["KRING_RETRY_DELAYS"] == [0.5, 2, 30]
+    assert config["KRING_NOTIFY_SWEEP_SECONDS"] == 1.5
+
+
+def test_without_them_the_services_keep_their_defaults():
+    config = Settings.from_env({}).nameko_config(dev=True)
+    assert "KRING_RETRY_DELAYS" not in config and "KRING_NOTIFY_SWEEP_SECONDS" not in config
+
+
+@pytest.mark.parametrize("text", ["x", "0", "-1,2", "1,,2", "nan", "1;2", "90000"])
+def test_bad_retry_delays_are_refused(text):
+    with pytest.raises(ConfigError, match="KRING_RETRY_DELAYS"):
+        Settings.from_env({"KRING_RETRY_DELAYS": text})
+
+
+@pytest.mark.parametrize("text", ["soon", "0", "-5", "nan", "inf"])
+def test_a_bad_sweep_interval_is_refused(text):
+    with pytest.raises(ConfigError, match="KRING_NOTIFY_SWEEP_SECONDS"):
+        Settings.from_env({"KRING_NOTIFY_SWEEP_SECONDS": text})
