@@ -12,8 +12,8 @@ from functools import partial
 
 from nameko.messaging import Consumer, QueueConsumer
 
-from kring.config import AMQP_URI_KEY, SECRET_KEY
-from kring.kit.retry import DEFAULT_DELAYS, RETRY_DELAYS_KEY, Retrier
+from kring.config import AMQP_URI_KEY, RETRY_DELAYS_KEY, SECRET_KEY
+from kring.kit.retry import DEFAULT_DELAYS, Retrier
 
 log = logging.getLogger(__name__)
 

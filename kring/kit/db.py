@@ -15,11 +15,11 @@ from sqlalchemy import create_engine, event, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from kring.config import AMQP_URI_KEY, DATABASES_KEY
+from kring.config import AMQP_URI_KEY, DATABASES_KEY, RETRY_DELAYS_KEY
 from kring.kit.clock import utcnow
 from kring.contracts.topology import declare_topology
 from kring.kit.outbox import OutboxRelay
-from kring.kit.retry import DEFAULT_DELAYS, RETRY_DELAYS_KEY
+from kring.kit.retry import DEFAULT_DELAYS
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,13 @@ def _make_psycopg2_green():
 
 class UnitOfWork:
     """One transaction: the session, the events it emits, the incoming events it has applied."""
+
+    @classmethod
+    def on(cls, engine, metadata):
+        """A unit of work on `engine` for a service whose tables (outbox and inbox included)
+        are `metadata`: what each worker gets, and what scripts and tests use directly."""
+        return cls(sessionmaker(bind=engine, expire_on_commit=False),
+                   metadata.tables["outbox"], metadata.tables["inbox"])
 
     def __init__(self, session_factory, outbox, inbox):
         self._session_factory = session_factory

@@ -14,7 +14,6 @@ import logging
 from kombu import Connection, Exchange, Queue
 from kombu.pools import producers
 
-from kring.config import RETRY_DELAYS_KEY  # noqa: F401  (its users import it from here)
 
 log = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Integer, Me
 from sqlalchemy.orm import declarative_base
 
 from kring.kit.clock import utcnow
+from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
 from services.aftercare.domain import ACTIVE, AftercarePlan, Contact
 from services.aftercare.schedule import overdue_cutoff
@@ -60,11 +61,8 @@ def _copy_to_row(plan, row):
         setattr(row, name, getattr(plan, name))
 
 
-class Plans:
+class Plans(Repository):
     """Repository: loads and stores AftercarePlan aggregates within a unit of work's session."""
-
-    def __init__(self, session):
-        self.session = session
 
     def get(self, aftercare_id, for_update=False):
         return self._one(select(PlanRow).where(PlanRow.id == aftercare_id), for_update)
@@ -76,12 +74,6 @@ class Plans:
         rows = self.session.execute(select(PlanRow).where(PlanRow.referral_id == referral_id)
                                     .with_for_update()).scalars().all()
         return [self._to_domain(row) for row in rows]
-
-    def _one(self, query, for_update):
-        if for_update:  # a request and an event changing one plan at once must not both win
-            query = query.with_for_update()
-        row = self.session.execute(query).scalar_one_or_none()
-        return self._to_domain(row) if row else None
 
     def add(self, plan):
         row = PlanRow(id=plan.aftercare_id)

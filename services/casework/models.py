@@ -6,6 +6,7 @@ from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey
 from sqlalchemy.orm import declarative_base
 
 from kring.kit.clock import utcnow
+from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
 from services.casework.domain import Case
 from services.casework.records import SafetyConcern, Visit
@@ -79,23 +80,14 @@ CONCERN_FIELDS = ("description", "immediate", "recorded_by", "recorded_at", "res
                   "resolution")
 
 
-class Cases:
+class Cases(Repository):
     """Repository: loads and stores Case aggregates within a unit of work's session."""
-
-    def __init__(self, session):
-        self.session = session
 
     def get(self, case_id, for_update=False):
         return self._one(select(CaseRow).where(CaseRow.id == case_id), for_update)
 
     def by_referral(self, referral_id, for_update=False):
         return self._one(select(CaseRow).where(CaseRow.referral_id == referral_id), for_update)
-
-    def _one(self, query, for_update):
-        if for_update:  # a request and an event changing one case at once must not both win
-            query = query.with_for_update()
-        row = self.session.execute(query).scalar_one_or_none()
-        return self._to_domain(row) if row else None
 
     def add(self, case):
         row = CaseRow(id=case.case_id)

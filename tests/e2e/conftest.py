@@ -10,7 +10,7 @@ import time
 import pytest
 
 from kring.config import SMTP_KEY
-from kring.kit.retry import RETRY_DELAYS_KEY
+from kring.config import RETRY_DELAYS_KEY
 from kring.meta import MetaService
 from kring.registry import SERVICE_CLASSES, load_service
 from tests.conftest import TEST_SECRET, Api

@@ -1,41 +1,22 @@
 """The aftercare service in a real container, fed casework's and referral's events over the
 real broker; a queue of the test's own listens to what aftercare emits."""
-import json
 import uuid
 
 import pytest
-from kombu import Connection, Queue
-from nameko.testing.services import entrypoint_waiter
 from nameko.testing.utils import get_extension
 
 from kring.contracts.events import make_event
 from kring.kit.db import Database
-from kring.kit.outbox import event_exchange
 from services.aftercare.service import AftercareService
+from tests.integration.events import deliver, listening_to  # noqa: F401 (used by the tests)
 
-HANDLERS = {"casework": "on_casework", "referral": "on_referral"}
 
 
 @pytest.fixture
 def emitted(kring_config):
     """Everything aftercare publishes, bound before the service starts so nothing is missed."""
-    queue = Queue(f"test.aftercare.{uuid.uuid4().hex[:8]}", exchange=event_exchange("aftercare"),
-                  routing_key="#", auto_delete=True)
-    with Connection(kring_config["AMQP_URI"]) as conn:
-        simple = conn.SimpleQueue(queue)
-        yield Emitted(simple)
-        simple.close()
-
-
-class Emitted:
-    def __init__(self, simple):
-        self.simple = simple
-
-    def next(self, timeout=15):
-        """The next event aftercare published (the relay sends it just after the commit)."""
-        message = self.simple.get(block=True, timeout=timeout)
-        message.ack()
-        return json.loads(message.body)
+    with listening_to(kring_config["AMQP_URI"], "aftercare") as events:
+        yield events
 
 
 @pytest.fixture
@@ -45,15 +26,6 @@ def aftercare(container_factory, kring_config, emitted):
     return container
 
 
-def deliver(container, amqp_uri, event):
-    """Publish `event` as its source service would, and wait until aftercare has handled it."""
-    exchange = event_exchange(event.source)
-    with entrypoint_waiter(container, HANDLERS[event.source], timeout=20) as result:
-        with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
-            conn.Producer().publish(event.to_message(), exchange=exchange,
-                                    routing_key=event.type, serializer="json",
-                                    declare=[exchange])
-    result.get()  # re-raises whatever the handler raised
 
 
 def handed_over(referral_id=None, case_id=None, severity="high"):

@@ -6,7 +6,6 @@ from datetime import date
 import eventlet
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import sessionmaker
 
 from kring.kit.db import UnitOfWork, make_engine
 from services.aftercare import handlers
@@ -26,8 +25,7 @@ def engine(postgres_urls):
 
 
 def unit_of_work(engine):
-    return UnitOfWork(sessionmaker(bind=engine, expire_on_commit=False),
-                      metadata.tables["outbox"], metadata.tables["inbox"])
+    return UnitOfWork.on(engine, metadata)
 
 
 def test_replicas_flag_each_overdue_contact_once(engine):

@@ -1,21 +1,17 @@
 """The casework service in a real container, fed matching's, referral's and aftercare's events
 over the real broker; a queue of the test's own listens to what casework emits."""
-import json
 import uuid
 
 import pytest
-from kombu import Connection, Queue
-from nameko.testing.services import entrypoint_waiter
 from nameko.testing.utils import get_extension
 
 from kring.contracts.events import make_event
 from kring.kit.auth import create_token
 from kring.kit.db import Database
-from kring.kit.outbox import event_exchange
 from services.casework.service import CaseworkService
+from tests.integration.events import deliver, listening_to  # noqa: F401 (used by the tests)
 from tests.conftest import TEST_SECRET, token
 
-HANDLERS = {"matching": "on_matching", "referral": "on_referral", "aftercare": "on_aftercare"}
 SUPPORTER_ID = "s-1"
 COORDINATOR = token("home-start-oost", "coordinator")
 SUPPORTER = create_token(TEST_SECRET, "home-start-oost", "supporter", 600, subject=SUPPORTER_ID)
@@ -25,23 +21,8 @@ OTHER_SUPPORTER = create_token(TEST_SECRET, "home-start-oost", "supporter", 600,
 @pytest.fixture
 def emitted(kring_config):
     """Everything casework publishes, bound before the service starts so nothing is missed."""
-    queue = Queue(f"test.casework.{uuid.uuid4().hex[:8]}", exchange=event_exchange("casework"),
-                  routing_key="#", auto_delete=True)
-    with Connection(kring_config["AMQP_URI"]) as conn:
-        simple = conn.SimpleQueue(queue)
-        yield Emitted(simple)
-        simple.close()
-
-
-class Emitted:
-    def __init__(self, simple):
-        self.simple = simple
-
-    def next(self, timeout=15):
-        """The next event casework published (the relay sends it just after the commit)."""
-        message = self.simple.get(block=True, timeout=timeout)
-        message.ack()
-        return json.loads(message.body)
+    with listening_to(kring_config["AMQP_URI"], "casework") as events:
+        yield events
 
 
 @pytest.fixture
@@ -51,15 +32,6 @@ def casework(container_factory, kring_config, emitted):
     return container
 
 
-def deliver(container, amqp_uri, event):
-    """Publish `event` as its source service would, and wait until casework has handled it."""
-    exchange = event_exchange(event.source)
-    with entrypoint_waiter(container, HANDLERS[event.source], timeout=20) as result:
-        with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
-            conn.Producer().publish(event.to_message(), exchange=exchange,
-                                    routing_key=event.type, serializer="json",
-                                    declare=[exchange])
-    result.get()  # re-raises whatever the handler raised
 
 
 def match_made(referral_id=None, severity="medium"):

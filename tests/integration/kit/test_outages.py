@@ -14,7 +14,7 @@ from kring.contracts.events import make_event
 from services.referral.service import ReferralService
 from tests.conftest import referral_body, token
 from tests.e2e.conftest import eventually
-from tests.integration.referral.test_events import publish
+from tests.integration.events import publish
 
 
 @contextmanager

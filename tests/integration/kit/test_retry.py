@@ -9,7 +9,8 @@ from kring import dlq
 from kring.contracts.events import make_event
 from kring.kit.events import ANY_SUBSCRIPTION_KEY, on_events
 from kring.kit.outbox import event_exchange
-from kring.kit.retry import ERROR_HEADER, RETRY_DELAYS_KEY, dead_letter_queue_name
+from kring.config import RETRY_DELAYS_KEY
+from kring.kit.retry import ERROR_HEADER, dead_letter_queue_name
 
 FAILURES = {"left": 0}
 HANDLED = []

@@ -1,18 +1,14 @@
 """The matching service in a real container, fed referral's and casework's events over the real
 broker; a queue of the test's own listens to what matching emits."""
-import json
 import uuid
 
 import pytest
-from kombu import Connection, Queue
-from nameko.testing.services import entrypoint_waiter
 
 from kring.contracts.events import make_event
-from kring.kit.outbox import event_exchange
 from services.matching.service import MatchingService
+from tests.integration.events import deliver as deliver_event, listening_to
 from tests.conftest import token
 
-HANDLERS = {"referral": "on_referral", "casework": "on_casework"}
 COORDINATOR = token("home-start-oost", "coordinator")
 REFERRER = token("huisarts-oost", "referrer")
 
@@ -20,27 +16,8 @@ REFERRER = token("huisarts-oost", "referrer")
 @pytest.fixture
 def emitted(kring_config):
     """Everything matching publishes, bound before the service starts so nothing is missed."""
-    queue = Queue(f"test.matching.{uuid.uuid4().hex[:8]}", exchange=event_exchange("matching"),
-                  routing_key="#", auto_delete=True)
-    with Connection(kring_config["AMQP_URI"]) as conn:
-        simple = conn.SimpleQueue(queue)
-        yield Emitted(simple)
-        simple.close()
-
-
-class Emitted:
-    def __init__(self, simple):
-        self.simple = simple
-
-    def next(self, timeout=15):
-        """The next event matching published (the relay sends it just after the commit)."""
-        message = self.simple.get(block=True, timeout=timeout)
-        message.ack()
-        return json.loads(message.body)
-
-    def types(self, count):
-        """The next `count` events as (type, referral_id)."""
-        return [(m["type"], m["referral_id"]) for m in (self.next() for _ in range(count))]
+    with listening_to(kring_config["AMQP_URI"], "matching") as events:
+        yield events
 
 
 @pytest.fixture
@@ -53,17 +30,7 @@ def matching(container_factory, kring_config, emitted):
 @pytest.fixture
 def deliver(matching, kring_config):
     """Publish an event as its source service would, and wait until matching has handled it."""
-    def publish(event):
-        exchange = event_exchange(event.source)
-        with entrypoint_waiter(matching, HANDLERS[event.source], timeout=20) as result:
-            with Connection(kring_config["AMQP_URI"],
-                            transport_options={"confirm_publish": True}) as conn:
-                conn.Producer().publish(event.to_message(), exchange=exchange,
-                                        routing_key=event.type, serializer="json",
-                                        declare=[exchange])
-        result.get()  # re-raises whatever the handler raised
-        return event
-    return publish
+    return lambda event: deliver_event(matching, kring_config["AMQP_URI"], event)
 
 
 def received(referral_id=None, **overrides):

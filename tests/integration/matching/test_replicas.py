@@ -2,7 +2,6 @@
 import eventlet
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import sessionmaker
 
 from kring.kit.db import UnitOfWork, make_engine
 from services.matching import handlers, reactions
@@ -22,8 +21,7 @@ def engine(postgres_urls):
 
 
 def unit_of_work(engine):
-    return UnitOfWork(sessionmaker(bind=engine, expire_on_commit=False),
-                      metadata.tables["outbox"], metadata.tables["inbox"])
+    return UnitOfWork.on(engine, metadata)
 
 
 def test_timers_of_several_replicas_make_one_proposal_per_free_place(engine):

@@ -1,17 +1,15 @@
 """The notify service in a real container, fed the other services' events over the real broker,
 delivering to a real SMTP server (aiosmtpd in a process of its own on loopback)."""
 import pytest
-from kombu import Connection
-from nameko.testing.services import entrypoint_waiter
 from nameko.testing.utils import find_free_port, get_extension
 
 from kring.config import DATA_DIR_KEY, SMTP_KEY
 from kring.contracts.events import make_event
 from kring.kit.db import Database
-from kring.kit.outbox import event_exchange
 from services.notify import handlers
 from services.notify.delivery import make_transport
 from services.notify.service import SWEEP_SECONDS_KEY, NotifyService
+from tests.integration.events import deliver as deliver_events
 from tests.processes import SmtpServer
 
 # the family details a referral comes with; notify never receives them, and no notice shows them
@@ -66,24 +64,9 @@ def closed(referral_id, outcome="completed", coordinating_org="Home-Start Oost")
                       reason=None, coordinating_org=coordinating_org)
 
 
-HANDLERS = {"referral": "on_referral", "casework": "on_casework"}
-
-
-def publish(amqp_uri, *events):
-    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
-        producer = conn.Producer()
-        for event in events:
-            exchange = event_exchange(event.source)
-            producer.publish(event.to_message(), exchange=exchange, routing_key=event.type,
-                             serializer="json", declare=[exchange])
-
-
 def deliver(container, *events):
     """Publish `events` (all of one source) and return once the service has handled them all."""
-    handled = []
-    with entrypoint_waiter(container, HANDLERS[events[0].source], timeout=20,
-                           callback=lambda *_: handled.append(1) or len(handled) == len(events)):
-        publish(container.config["AMQP_URI"], *events)
+    deliver_events(container, container.config["AMQP_URI"], *events)
 
 
 def unit_of_work(container):

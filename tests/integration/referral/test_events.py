@@ -5,54 +5,26 @@ import uuid
 
 import pytest
 from kombu import Connection, Queue
-from nameko.testing.services import entrypoint_waiter
 
 from kring import dlq
 from kring.contracts.events import make_event, read_event
-from kring.kit.outbox import event_exchange
 from kring.kit.retry import ERROR_HEADER, dead_letter_queue_name
 from services.referral.service import ReferralService
+from tests.integration.events import deliver, listening_to, publish
 from tests.conftest import referral_body, token
 
 REFERRER = token("huisarts-oost", "referrer")
 COORDINATOR = token("home-start-oost", "coordinator")
 COORDINATOR_ORG = "home-start-oost"
-HANDLERS = {"matching": "on_matching", "casework": "on_casework", "aftercare": "on_aftercare"}
 FAMILY_DETAILS = ["Fam. Yilmaz", "Yilmaz", "+31612345678", "612345678", "3581AB", "3581",
                   "Support with parenting after a move"]
-
-
-class Listener:
-    """A queue of the test's own, bound to everything the referral service publishes."""
-
-    def __init__(self, simple):
-        self.simple = simple
-
-    def next_message(self, timeout=15):
-        message = self.simple.get(block=True, timeout=timeout)
-        message.ack()
-        return message
-
-    def next(self, timeout=15):
-        return json.loads(self.next_message(timeout).body)
-
-    def next_of_type(self, event_type, timeout=15):
-        """The next event of `event_type`, skipping others (e.g. the submission's own)."""
-        while True:
-            event = self.next(timeout)
-            if event["type"] == event_type:
-                return event
 
 
 @pytest.fixture
 def published(kring_config):
     """Bound before the service starts and before anything is submitted: nothing is missed."""
-    queue = Queue(f"test.referral.{uuid.uuid4().hex[:8]}", exchange=event_exchange("referral"),
-                  routing_key="#", auto_delete=True)
-    with Connection(kring_config["AMQP_URI"]) as connection:
-        simple = connection.SimpleQueue(queue)
-        yield Listener(simple)
-        simple.close()
+    with listening_to(kring_config["AMQP_URI"], "referral") as events:
+        yield events
 
 
 @pytest.fixture
@@ -65,21 +37,6 @@ def service(container_factory, kring_config, published):
 @pytest.fixture
 def amqp_uri(kring_config):
     return kring_config["AMQP_URI"]
-
-
-def publish(amqp_uri, source, routing_key, body, **properties):
-    """Publish as stage `source` does: to its events exchange, routed by event type."""
-    exchange = event_exchange(source)
-    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
-        connection.Producer().publish(body, exchange=exchange, routing_key=routing_key,
-                                      declare=[exchange], **properties)
-
-
-def deliver(service, amqp_uri, event):
-    """Publish a stage's event and wait until the referral service has handled it."""
-    with entrypoint_waiter(service, HANDLERS[event.source], timeout=20) as result:
-        publish(amqp_uri, event.source, event.type, event.to_message(), serializer="json")
-    result.get()  # re-raises whatever the handler raised
 
 
 def submitted(api):

@@ -1,4 +1,3 @@
-from nameko.testing.services import entrypoint_waiter
 
 from services.referral.service import ReferralService
 from tests.conftest import referral_body, token

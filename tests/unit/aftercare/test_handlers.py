@@ -8,7 +8,6 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import sessionmaker
 
 from kring.contracts.events import make_event
 from kring.kit.db import UnitOfWork, make_engine
@@ -22,8 +21,7 @@ HANDED_OVER_ON = "2026-01-05T09:30:00.000000Z"
 def uow(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path}/aftercare.db")
     metadata.create_all(engine)
-    yield UnitOfWork(sessionmaker(bind=engine, expire_on_commit=False),
-                     metadata.tables["outbox"], metadata.tables["inbox"])
+    yield UnitOfWork.on(engine, metadata)
     engine.dispose()
 
 

@@ -5,7 +5,6 @@ from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import sessionmaker
 
 from kring.contracts.events import make_event
 from kring.errors import Forbidden, NotAllowed, NotFound
@@ -22,8 +21,7 @@ COORDINATOR = ("coordinator", None)
 def uow(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path}/casework.db")
     metadata.create_all(engine)
-    yield UnitOfWork(sessionmaker(bind=engine, expire_on_commit=False),
-                     metadata.tables["outbox"], metadata.tables["inbox"])
+    yield UnitOfWork.on(engine, metadata)
     engine.dispose()
 
 

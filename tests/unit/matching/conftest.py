@@ -3,7 +3,6 @@ import json
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
 
 from kring.contracts.events import make_event
 from kring.kit.db import UnitOfWork, make_engine
@@ -17,8 +16,7 @@ AT = "2026-03-02T10:00:00.000000Z"
 def uow(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path}/matching.db")
     metadata.create_all(engine)
-    yield UnitOfWork(sessionmaker(bind=engine, expire_on_commit=False),
-                     metadata.tables["outbox"], metadata.tables["inbox"])
+    yield UnitOfWork.on(engine, metadata)
     engine.dispose()
 
 
