@@ -53,6 +53,8 @@ def _operation(op):
         statuses |= {400, 422}
     if not op.public:
         statuses |= {401, 403}
+    if op.method != "GET" and not op.public:
+        statuses.add(503)  # changes are refused while the broker is away (kring.kit.web)
     for status in sorted(statuses):
         responses[str(status)] = {"description": ERRORS[status], "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -63,7 +65,9 @@ def _operation(op):
     if parameters:
         operation["parameters"] = parameters
     if op.body is not None:
-        operation["requestBody"] = {"required": True,
+        # an empty body is read as {}: required only where the schema has a required field
+        required = any(field.required for field in op.body().fields.values())
+        operation["requestBody"] = {"required": required,
                                     "content": {"application/json": {"schema": op.body}}}
     if op.public:
         operation["security"] = []
