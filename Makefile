@@ -26,6 +26,8 @@ demo: $(STAMP)
 clean:
 	rm -rf $(VENV) var build *.egg-info
 
-# The API documents are generated from the contracts; a test fails when they are stale.
+# The API documents and the deploy files that follow from the code (broker definitions, the
+# gateway's routes) are generated; a test fails when any of them is stale.
 docs: $(STAMP)
 	$(BIN)/python -m kring.contracts.documents
+	$(BIN)/python -m kring.deployment

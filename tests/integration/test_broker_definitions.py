@@ -1,0 +1,81 @@
+"""deploy/rabbitmq/definitions.json against the real broker.
+
+The compose stack loads the definitions before any service starts; then every service declares
+its own queues again. If a name or an argument differed, RabbitMQ would refuse that declare
+(PRECONDITION_FAILED) and the service would not start. So: load the file's exchanges, queues
+and bindings into a fresh vhost, start all five services on it, and see them run and route.
+"""
+import json
+from pathlib import Path
+
+import pytest
+from amqp.exceptions import AccessRefused
+from kombu import Connection
+
+from kring.config import SMTP_KEY
+from kring.deployment import DEVELOPMENT_PASSWORDS, VHOST
+from kring.meta import MetaService
+from kring.registry import SERVICE_CLASSES, load_service
+from tests.conftest import referral_body, token
+from tests.e2e.conftest import eventually
+
+DEFINITIONS = Path(__file__).resolve().parents[2] / "deploy" / "rabbitmq" / "definitions.json"
+
+
+def load_into(rabbit_manager, vhost):
+    """The vhost-level part of the file (users and permissions are the broker's, not a vhost's)."""
+    definitions = json.loads(DEFINITIONS.read_text())
+    assert {q["vhost"] for q in definitions["queues"]} == {VHOST}
+    scoped = {kind: [dict(item, vhost=vhost) for item in definitions[kind]]
+              for kind in ("exchanges", "queues", "bindings", "policies")}
+    rabbit_manager._post("definitions", vhost, json=scoped)
+    return definitions
+
+
+def test_the_services_start_on_the_definitions_and_events_are_routed(
+        rabbit_manager, rabbit_config, runner_factory, sqlite_config, web_config_port, api):
+    definitions = load_into(rabbit_manager, rabbit_config["vhost"])
+    loaded = {q["name"] for q in rabbit_manager.get_queues(rabbit_config["vhost"])}
+    assert loaded == {q["name"] for q in definitions["queues"]}
+
+    config = dict(sqlite_config)
+    config[SMTP_KEY] = None
+    runner = runner_factory(config, *[load_service(name) for name in SERVICE_CLASSES],
+                            MetaService)
+    runner.start()  # PRECONDITION_FAILED on any queue would raise here
+
+    # nothing the services declared is missing from the file: no queue appeared on start
+    # (RPC reply and request queues are nameko's own, made per process)
+    after = {q["name"] for q in rabbit_manager.get_queues(rabbit_config["vhost"])}
+    assert {name for name in after - loaded if not name.startswith("rpc")} == set()
+
+    created = api.post("/referrals", token(), json=referral_body("DEF-1"))
+    assert created.status_code == 201, created.text
+    referral_id = created.json()["referral_id"]
+    # referral -> matching (referral_received) and matching -> referral (intake_recorded)
+    eventually(lambda: api.post("/intakes", token("home-start-oost", "coordinator"), json={
+        "referral_id": referral_id, "fits": False, "reason": "elsewhere"}).status_code == 201,
+        what="matching to hear of the referral")
+    eventually(lambda: api.get(f"/referrals/{referral_id}", token()).json()["status"]
+               == "closed", what="the referral to close as declined")
+
+
+def test_the_development_password_hashes_let_their_users_in(rabbit_manager, rabbit_config):
+    """The file carries hashes, not passwords: the broker must read them as we computed them."""
+    definitions = json.loads(DEFINITIONS.read_text())
+    vhost = rabbit_config["vhost"]
+    for user in definitions["users"]:
+        name = f"test-{user['name']}-{vhost}"  # a throw-away user with the file's hash
+        rabbit_manager._put("users", name, json={
+            "password_hash": user["password_hash"], "tags": "",
+            "hashing_algorithm": user["hashing_algorithm"]})
+        try:
+            rabbit_manager.set_vhost_permissions(vhost, name, ".*", ".*", ".*")
+            password = DEVELOPMENT_PASSWORDS[user["name"]]
+            with Connection(f"amqp://{name}:{password}@127.0.0.1:5672/{vhost}") as connection:
+                connection.connect()
+            with pytest.raises(AccessRefused):
+                with Connection(f"amqp://{name}:wrong@127.0.0.1:5672/{vhost}") as wrong:
+                    wrong.connect()
+        finally:
+            rabbit_manager._delete("users", name)

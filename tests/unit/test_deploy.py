@@ -1,0 +1,158 @@
+"""The deployment files, checked by reading them (no container engine runs here).
+
+docker-compose.yml must run every service with what it needs; the files under deploy/ that
+follow from the code must be what kring.deployment builds now.
+"""
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kring.config import SERVICES
+from kring.contracts.api import OPERATIONS
+from kring.contracts.partner import IN_EXCHANGE, OUT_EXCHANGE
+from kring.contracts.topology import SUBSCRIPTIONS, queue_name
+from kring.deployment import EXAMPLE_PARTNER, rendered, routes
+from kring.kit.retry import DEFAULT_DELAYS, dead_letter_queue_name, delay_queue
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+DEFINITIONS = json.loads((ROOT / "deploy/rabbitmq/definitions.json").read_text())
+
+
+@pytest.mark.parametrize("name", sorted(rendered()))
+def test_generated_deploy_files_are_up_to_date(name):
+    assert (ROOT / "deploy" / name).read_text(encoding="utf-8") == rendered()[name], \
+        f"deploy/{name} is stale: run `make docs`"
+
+
+# --- docker-compose.yml ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_service_runs_in_its_own_container_with_what_it_needs(service):
+    spec = COMPOSE["services"][service]
+    assert spec["command"] == ["run", service]
+    assert spec["build"]["dockerfile"] == "deploy/Dockerfile"
+    assert spec["restart"] in ("unless-stopped", "always", "on-failure")
+    assert "/api/v1/health" in " ".join(spec["healthcheck"]["test"])
+    assert spec["depends_on"]["rabbitmq"]["condition"] == "service_healthy"
+    assert spec["depends_on"]["postgres"]["condition"] == "service_healthy"
+    environment = spec["environment"]
+    assert environment["AMQP_URI"].startswith("amqp://")
+    assert environment["KRING_SECRET"].startswith("${KRING_SECRET:?")  # no default secret
+    assert environment[f"KRING_DB_{service.upper()}"].startswith("postgresql://")
+    assert ("KRING_SMTP_HOST" in environment) == (service == "notify")
+
+
+def test_notices_go_to_the_mail_catcher():
+    notify = COMPOSE["services"]["notify"]["environment"]
+    assert notify["KRING_SMTP_HOST"] == "mailpit"
+    assert notify["KRING_SMTP_PORT"] == "1025"
+    assert "8025:8025" in COMPOSE["services"]["mailpit"]["ports"]
+
+
+def test_the_broker_loads_the_definitions_and_runs_management():
+    rabbitmq = COMPOSE["services"]["rabbitmq"]
+    assert rabbitmq["image"].endswith("-management")
+    mounts = {volume.split(":")[1]: volume.split(":")[0] for volume in rabbitmq["volumes"]}
+    assert mounts["/etc/rabbitmq/definitions.json"] == "./deploy/rabbitmq/definitions.json"
+    config = (ROOT / "deploy/rabbitmq/rabbitmq.conf").read_text()
+    assert "load_definitions = /etc/rabbitmq/definitions.json" in config
+    assert "rabbitmq_management" in (ROOT / "deploy/rabbitmq/enabled_plugins").read_text()
+    assert rabbitmq["healthcheck"]["test"]
+
+
+def test_every_database_the_services_name_is_created_with_its_own_role():
+    init = (ROOT / "deploy/postgres/init.sql").read_text()
+    created = set(re.findall(r"CREATE DATABASE (\w+) OWNER (\w+);", init))
+    for service in SERVICES:
+        url = COMPOSE["services"][service]["environment"][f"KRING_DB_{service.upper()}"]
+        user, database = re.match(r"postgresql://(\w+):\w+@postgres:5432/(\w+)$", url).groups()
+        assert (database, user) in created
+        assert f"CREATE ROLE {user} LOGIN" in init
+    assert "/docker-entrypoint-initdb.d/" in " ".join(COMPOSE["services"]["postgres"]["volumes"])
+
+
+def test_the_gateway_routes_every_operation_to_the_service_that_serves_it():
+    config = (ROOT / "deploy/gateway/nginx.conf").read_text()
+    locations = dict(re.findall(r"location /api/v1/([\w.-]+)/ \{\s*set \$upstream "
+                                r"http://(\w+):8000;", config))
+    for operation in OPERATIONS.values():
+        segment = operation.path.split("/")[3]
+        if operation.service == "meta":
+            continue  # every service answers health and the document itself
+        assert locations[segment] == operation.service, operation.operation_id
+    assert COMPOSE["services"]["gateway"]["ports"] == ["8000:8000"]
+
+
+def test_no_path_is_claimed_by_two_services():
+    assert set(routes().values()) <= set(SERVICES)
+
+
+def test_the_image_runs_kring_as_its_own_user_with_a_health_check():
+    dockerfile = (ROOT / "deploy/Dockerfile").read_text()
+    assert 'ENTRYPOINT ["kring"]' in dockerfile
+    assert "HEALTHCHECK" in dockerfile and "/api/v1/health" in dockerfile
+    assert re.search(r"^USER kring$", dockerfile, re.M)
+    assert "pip install -c constraints.txt ." in dockerfile  # the pins, as `make` installs
+
+
+# --- deploy/rabbitmq/definitions.json ----------------------------------------------------------
+
+def _queues():
+    return {queue["name"]: queue for queue in DEFINITIONS["queues"]}
+
+
+def test_every_event_queue_with_its_delay_queues_and_bindings_is_defined():
+    queues = _queues()
+    bindings = {(b["source"], b["destination"], b["routing_key"]) for b in DEFINITIONS["bindings"]}
+    for consumer, handler, source, event_types in SUBSCRIPTIONS:
+        name = queue_name(consumer, handler, source)
+        assert queues[name]["durable"] and not queues[name]["auto_delete"]
+        for event_type in event_types:
+            assert (f"{source}.events", name, event_type) in bindings
+        for seconds in DEFAULT_DELAYS:
+            delayed = delay_queue(name, seconds)
+            assert queues[delayed.name]["arguments"] == delayed.queue_arguments
+        assert dead_letter_queue_name(consumer) in queues
+
+
+def test_the_example_partner_may_only_submit_and_read_its_own_updates():
+    topic = {(rule["exchange"], rule["write"], rule["read"])
+             for rule in DEFINITIONS["topic_permissions"] if rule["user"] == EXAMPLE_PARTNER}
+    writes = {exchange: re.compile(write) for exchange, write, _ in topic}
+    reads = {exchange: re.compile(read) for exchange, _, read in topic}
+    assert writes[IN_EXCHANGE].fullmatch("referral.submit")
+    assert not writes[IN_EXCHANGE].match("referral.anything-else")
+    assert not writes[OUT_EXCHANGE].match(f"{EXAMPLE_PARTNER}.referral.closed")
+    assert reads[OUT_EXCHANGE].match(f"{EXAMPLE_PARTNER}.referral.closed")
+    assert not reads[OUT_EXCHANGE].match("another-partner.referral.closed")
+    assert not reads[OUT_EXCHANGE].match("#")
+    (permission,) = [p for p in DEFINITIONS["permissions"] if p["user"] == EXAMPLE_PARTNER]
+    assert re.match(permission["write"], IN_EXCHANGE)
+    assert not re.match(permission["write"], OUT_EXCHANGE)
+    assert not re.match(permission["configure"], "kring.referral.partner-in")
+
+
+# --- deploy/k8s --------------------------------------------------------------------------------
+
+def _manifests():
+    for path in sorted((ROOT / "deploy/k8s").glob("*.yaml")):
+        yield from (document for document in yaml.safe_load_all(path.read_text()) if document)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_service_has_a_deployment_with_probes_and_a_grace_period(service):
+    (deployment,) = [m for m in _manifests()
+                     if m["kind"] == "Deployment" and m["metadata"]["name"] == service]
+    pod = deployment["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    assert container["args"] == ["run", service]
+    assert container["readinessProbe"]["httpGet"]["path"] == "/api/v1/health"
+    assert container["livenessProbe"]["httpGet"]["path"] == "/api/v1/health"
+    assert pod["terminationGracePeriodSeconds"] >= 30
+    assert {"configMapRef": {"name": "kring"}} in container["envFrom"]
+    assert {"secretRef": {"name": "kring"}} in container["envFrom"]
+    assert any(m["kind"] == "Service" and m["metadata"]["name"] == service for m in _manifests())
