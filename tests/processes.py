@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from nameko.testing.utils import find_free_port
@@ -92,3 +93,14 @@ class SmtpServer(_Process):
 
     def messages(self):
         return list(mailbox.Maildir(str(self.folder), create=True))
+
+
+@contextmanager
+def broker_stopped():
+    """`rabbitmqctl stop_app` for the block; the broker is always started again after it."""
+    subprocess.run(["rabbitmqctl", "stop_app"], check=True, capture_output=True)
+    try:
+        yield
+    finally:
+        subprocess.run(["rabbitmqctl", "start_app"], check=True, capture_output=True)
+        subprocess.run(["rabbitmqctl", "await_startup"], check=True, capture_output=True)

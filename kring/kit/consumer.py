@@ -6,11 +6,18 @@ consumer loop and takes the whole service down, and partners and operators can p
 messages. Here kombu hands the undecoded message over and the entrypoint decides what is
 readable. nameko also acknowledges a message whose handler raised; here it is retried with
 back-off and finally parked (kring.kit.retry).
+
+And a handler that finishes after the broker connection broke must not take the service down:
+nameko guards its acknowledgement against amqp's own ConnectionError only, so the socket's
+BrokenPipeError or ConnectionResetError killed the whole container (seen in bench/soak.py: a
+broker restart with events in flight stopped `kring run`). The broker returns an unacknowledged
+message to its queue when the channel dies; it comes again, and the inbox makes that harmless.
 """
 import logging
 from functools import partial
 
 from nameko.messaging import Consumer, QueueConsumer
+from nameko.rpc import Rpc, RpcConsumer
 
 from kring.config import AMQP_URI_KEY, RETRY_DELAYS_KEY, SECRET_KEY
 from kring.kit.retry import DEFAULT_DELAYS, Retrier
@@ -18,8 +25,26 @@ from kring.kit.retry import DEFAULT_DELAYS, Retrier
 log = logging.getLogger(__name__)
 
 
-class RawQueueConsumer(QueueConsumer):
-    """nameko's QueueConsumer, delivering undecoded messages (kombu's on_message)."""
+class SettlingQueueConsumer(QueueConsumer):
+    """nameko's QueueConsumer, surviving an ack or requeue on a connection that broke."""
+
+    def ack_message(self, message):
+        _settle(super().ack_message, message)
+
+    def requeue_message(self, message):
+        _settle(super().requeue_message, message)
+
+
+def _settle(settle, message):
+    try:
+        settle(message)
+    except OSError as exc:  # the socket under the channel is gone
+        log.warning("could not settle a message on a broken connection (%s); the broker "
+                    "delivers it again", exc)
+
+
+class RawQueueConsumer(SettlingQueueConsumer):
+    """Delivering undecoded messages (kombu's on_message)."""
 
     def get_consumers(self, consumer_cls, channel):
         for provider in self._providers:
@@ -68,3 +93,16 @@ class RawConsumer(Consumer):
             self.queue_consumer.requeue_message(message)
             return
         self.queue_consumer.ack_message(message)
+
+
+class _RpcConsumer(RpcConsumer):
+    queue_consumer = SettlingQueueConsumer()
+
+
+class SettlingRpc(Rpc):
+    """nameko's rpc entrypoint on the settling queue consumer (operators' calls: status,
+    notices) so a reply in flight during a broker restart cannot stop the service either."""
+    rpc_consumer = _RpcConsumer()
+
+
+rpc = SettlingRpc.decorator

@@ -125,7 +125,8 @@ class UnitOfWork:
         """
         seen = self.session.execute(select(self._inbox.c.event_id).where(
             self._inbox.c.event_id == event_id, self._inbox.c.handler == handler)).first()
-        if seen:
+        if seen:  # a redelivery, or a replay from the dead-letter queue: nothing to do again
+            log.info("event %s already applied by %s: ignored", event_id, handler)
             return False
         self.session.execute(insert(self._inbox).values(
             event_id=event_id, handler=handler, handled_at=utcnow()))

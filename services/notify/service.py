@@ -6,11 +6,11 @@ and referral_closed (closure notice); delivers by SMTP or as .eml files (CONTRAC
 import logging
 
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
 from nameko.timer import Timer
 
 from kring.config import DATA_DIR_KEY, SMTP_KEY, SWEEP_SECONDS_KEY
 from kring.kit.clock import utcnow
+from kring.kit.consumer import rpc
 from kring.kit.db import Database
 from kring.kit.events import on_events
 from services.notify import handlers

@@ -1,8 +1,8 @@
 """The referral service: takes referrals in, keeps their status and timeline, closes the loop."""
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
 
 from kring.config import SECRET_KEY
+from kring.kit.consumer import rpc
 from kring.kit.db import Database
 from kring.kit.events import on_events
 from kring.kit.partner_inbound import partner_inbound

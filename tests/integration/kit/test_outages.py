@@ -5,9 +5,6 @@ reads; once it is back the service takes changes again and its consumers handle 
 without a restart. A database whose connections were all cut (what a restart does to them) is
 reconnected on the next request.
 """
-import subprocess
-from contextlib import contextmanager
-
 from sqlalchemy import create_engine, text
 
 from kring.contracts.events import make_event
@@ -15,17 +12,7 @@ from services.referral.service import ReferralService
 from tests.conftest import referral_body, token
 from tests.e2e.conftest import eventually
 from tests.integration.events import publish
-
-
-@contextmanager
-def broker_stopped():
-    """`rabbitmqctl stop_app` for the block; the broker is always started again after it."""
-    subprocess.run(["rabbitmqctl", "stop_app"], check=True, capture_output=True)
-    try:
-        yield
-    finally:
-        subprocess.run(["rabbitmqctl", "start_app"], check=True, capture_output=True)
-        subprocess.run(["rabbitmqctl", "await_startup"], check=True, capture_output=True)
+from tests.processes import broker_stopped
 
 
 def answered(api, status, body):
