@@ -13,9 +13,11 @@ PENDING, SENT, SUPPRESSED = "pending", "sent", "suppressed"
 DEFAULT_LANGUAGE, LANGUAGES = "nl", ("nl", "en")
 DEFAULT_SENDER = "kring@localhost"
 FIRST_RETRY_SECONDS, MAX_RETRY_SECONDS = 5, 15 * 60
-# A claimed notice is left alone by other replicas this long: well over the SMTP timeout, so
-# only a sender that died mid-delivery lets another one try again.
-CLAIM_SECONDS = 120
+# A claimed notice is left alone by other replicas this long: over a whole delivery at the
+# SMTP timeout (delivery.SMTP_TIMEOUT_SECONDS for each of its five exchanges), so only a sender
+# that died mid-delivery lets another one try again; and short, because after a kill -9 that
+# is how long its notices wait.
+CLAIM_SECONDS = 60
 
 NO_CONSENT = "not shared: share_status_with_referrer is false"
 AFTER_CLOSURE = "not sent: the case start was reported after the referral had closed"

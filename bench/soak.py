@@ -1,0 +1,357 @@
+"""Soak: the faults of tests/fault, over and over, for minutes; then count what came through.
+
+    .venv/bin/python bench/soak.py --minutes 5
+
+Starts its own `kring run` (all five services, SQLite, a fresh RabbitMQ vhost on the local
+broker, guest/guest) and an SMTP server (aiosmtpd) on loopback. Round after round, referrals are
+submitted and walked by several walkers at once to an outcome planned for each (mostly
+completed; some declined at intake, some withdrawn mid-case), while one fault is made per round,
+in turn: kill -9 and restart, a broker restart (rabbitmqctl stop_app / start_app: run it as a
+user who may), the SMTP server away and back, every event of the round delivered again, poison
+messages. At the end it walks what is left, waits for the notices, and prints what it counted.
+Exit status 0 only when nothing was lost, every outcome is the planned one, every notice arrived
+exactly once and only the poison is parked.
+
+Not in CI (it runs for minutes); the same faults, once each, are tests/fault.
+"""
+import argparse
+import json
+import mailbox
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from contextlib import closing
+from pathlib import Path
+
+import requests
+from kombu import Connection
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kring.config import SERVICES  # noqa: E402
+from kring.contracts.events import make_event  # noqa: E402
+from kring.dlq import counts as parked_counts  # noqa: E402
+from kring.kit.outbox import event_exchange  # noqa: E402
+from kring.walker import RETRYABLE, Walker  # noqa: E402
+from nameko.testing.utils import find_free_port  # noqa: E402
+from tests.processes import RunningKring, SmtpServer, broker_stopped, clean_env  # noqa: E402
+
+SECRET = "soak-secret-of-at-least-thirty-two-characters"
+MANAGEMENT = "http://guest:guest@127.0.0.1:15672/api"
+FAULTS = ("kill -9", "broker restart", "smtp away", "events twice", "poison")
+NOTICES = {"completed": ("start", "closure"), "declined": ("closure",),
+           "withdrawn": ("start", "closure")}
+POISON_CONSUMERS = ("matching", "notify")  # the consumers of referral_closed
+POISON_KEY = "poison messages published (each parked by matching and notify)"
+IGNORED = re.compile(r"event \S+ already applied by \S+: ignored")
+EXAMPLE = json.loads((ROOT / "examples" / "referral.json").read_text())
+
+
+class PlannedWalker(Walker):
+    """Walks each referral to its planned outcome (as tests/fault does)."""
+
+    def __init__(self, base_url, plans):
+        super().__init__(base_url, SECRET)
+        self.plans = plans
+
+    def step(self, referral_id):
+        plan = self.plans.get(referral_id, "completed")
+        if plan == "completed":
+            return super().step(referral_id)
+        status = self.referral(referral_id)["status"]
+        if plan == "declined" and status == "received":
+            self.call("POST", "/intakes", self.coordinator, {
+                "referral_id": referral_id, "fits": False, "reason": "does not fit"},
+                accept=(200, 201) + RETRYABLE)
+        elif plan == "withdrawn" and status == "in_progress":
+            self.call("POST", f"/referrals/{referral_id}/withdraw", self.referrer,
+                      {"by": "family", "reason": "the family stops"},
+                      accept=(200, 201) + RETRYABLE)
+        elif plan == "withdrawn" and status in ("received", "matching"):
+            return super().step(referral_id)
+        return status
+
+
+class Soak:
+    def __init__(self, folder, walkers):
+        self.vhost = f"kring-soak-{uuid.uuid4().hex[:8]}"
+        requests.put(f"{MANAGEMENT}/vhosts/{self.vhost}", timeout=10).raise_for_status()
+        requests.put(f"{MANAGEMENT}/permissions/{self.vhost}/guest", timeout=10,
+                     json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
+        self.amqp_uri = f"amqp://guest:guest@127.0.0.1:5672/{self.vhost}"
+        self.data = Path(folder) / "data"
+        self.smtp = SmtpServer(Path(folder) / "maildir")
+        port = find_free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        self.kring = RunningKring([], clean_env(
+            AMQP_URI=self.amqp_uri, KRING_DATA_DIR=str(self.data), KRING_SECRET=SECRET,
+            KRING_HTTP_PORT=str(port), KRING_SMTP_HOST="127.0.0.1",
+            KRING_SMTP_PORT=str(self.smtp.port), KRING_SMTP_FROM="kring@example.org",
+            KRING_RETRY_DELAYS="0.2,1,3", KRING_NOTIFY_SWEEP_SECONDS="1"))
+        self.walkers = walkers
+        self.plans = {}
+        self.faults = Counter()
+        self.poison_sent = 0
+        self.crashes = 0
+        self.ignored = 0  # redeliveries the inbox ignored, in the logs of processes now gone
+        self.earlier_log = []
+
+    def start(self):
+        self.smtp.start()
+        self.kring.start()
+        walker = Walker(self.url, SECRET)
+        for n in range(4):
+            walker.call("POST", "/supporters", walker.coordinator, {
+                "name": f"Supporter {n}", "kind": "volunteer", "programmes": ["home-start"],
+                "languages": ["nl"], "municipalities": ["Utrecht"], "capacity": 50,
+                "expertise": ["parenting"]})
+        walker.close()
+
+    def stop(self):
+        self.kring.kill()
+        self.smtp.kill()
+        requests.delete(f"{MANAGEMENT}/vhosts/{self.vhost}", timeout=10)
+
+    # --- one round: submit, walk with several walkers, one fault on the way --------------------
+
+    def round(self, number, size):
+        walker = Walker(self.url, SECRET)
+        plans = {}
+        for n in range(size):
+            body = dict(EXAMPLE, external_ref=f"SOAK-{number}-{n}-{uuid.uuid4().hex[:6]}")
+            referral_id = self._retrying(lambda: walker.submit(body))
+            plans[referral_id] = ("declined" if n % 8 == 3 else
+                                  "withdrawn" if n % 8 == 6 else "completed")
+        walker.close()
+        self.plans.update(plans)
+        fault = FAULTS[number % len(FAULTS)]
+        ids = list(plans)
+        threads = [threading.Thread(target=self._walk, args=(ids[k::self.walkers], plans))
+                   for k in range(self.walkers)]
+        for thread in threads:
+            thread.start()
+        self.at_fault = self._when_under_way(ids)
+        self._inject(fault, ids)
+        for thread in threads:
+            thread.join()
+        self.faults[fault] += 1
+        code = self.kring.process.poll()
+        if code is not None:  # a crash the soak did not make is a finding: say it, start again
+            print(f"kring exited by itself ({code}) in the {fault!r} round; its last words:\n"
+                  + "".join(self.kring.log[-40:]), flush=True)
+            self.crashes += 1
+            self._restart()
+        return fault
+
+    def _restart(self):
+        self.ignored += ignored_redeliveries(self.kring.log)
+        self.earlier_log += self.kring.log
+        self.kring.start()
+
+    def _walk(self, ids, plans, timeout=60):  # what is left is walked again at the end
+        walker = PlannedWalker(self.url, plans)
+        try:
+            walker.walk(ids, timeout=timeout)
+        finally:
+            walker.close()
+
+    def _when_under_way(self, ids, timeout=30):
+        """Until a quarter of the round is past matching, so the fault lands mid-flow; returns
+        {status: count} of the round at that moment."""
+        deadline = time.monotonic() + timeout
+        while True:
+            seen = self._statuses(ids)
+            moved = sum(n for status, n in seen.items()
+                        if status not in ("received", "matching", "waitlisted"))
+            if moved >= len(ids) // 4 or time.monotonic() > deadline:
+                return seen
+            time.sleep(0.05)
+
+    def _statuses(self, ids):
+        marks = ",".join("?" * len(ids))
+        try:
+            with closing(sqlite3.connect(self.data / "referral.db", timeout=10)) as db:
+                return Counter(dict(db.execute(
+                    f"SELECT status, count(*) FROM referrals WHERE id IN ({marks}) "
+                    f"GROUP BY status", ids).fetchall()))
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            return Counter()
+
+    def _retrying(self, call, attempts=200):
+        for _ in range(attempts):
+            try:
+                return call()
+            except Exception:  # restarting or refusing (503): a client tries again shortly
+                time.sleep(0.2)
+        return call()
+
+    def _inject(self, fault, ids):
+        if fault == "kill -9":
+            self.kring.kill()
+            self._restart()
+        elif fault == "broker restart":
+            with broker_stopped():  # started again whatever happens
+                time.sleep(2)
+        elif fault == "smtp away":
+            self.smtp.kill()
+            time.sleep(3)
+            self.smtp = SmtpServer(self.smtp.folder, self.smtp.port).start()
+        elif fault == "events twice":
+            ids = set(ids)
+            self._publish(*[(event["source"], event["type"], event, {})
+                            for service in SERVICES for event in self._sent_events(service)
+                            if event["referral_id"] in ids])
+        elif fault == "poison":
+            broken = make_event("referral", "referral_closed", ids[-1],
+                                outcome="completed").to_message()
+            broken["data"]["outcome"] = "exploded"
+            self._publish(("referral", "referral_closed", b"{poison",
+                           {"content_type": "application/json", "content_encoding": "binary"}),
+                          ("referral", "referral_closed", broken, {}))
+            self.poison_sent += 2
+
+    def _sent_events(self, service):
+        with closing(sqlite3.connect(self.data / f"{service}.db", timeout=30)) as db:
+            return [json.loads(body) for (body,) in db.execute(
+                "SELECT body FROM outbox WHERE sent_at IS NOT NULL AND exchange IS NULL")]
+
+    def _publish(self, *messages):
+        with Connection(self.amqp_uri, transport_options={"confirm_publish": True}) as conn:
+            producer = conn.Producer()
+            for source, routing_key, body, properties in messages:
+                if isinstance(body, dict):
+                    properties = {"serializer": "json", **properties}
+                exchange = event_exchange(source)
+                producer.publish(body, exchange=exchange, routing_key=routing_key,
+                                 declare=[exchange], delivery_mode=2, **properties)
+
+    # --- the count -------------------------------------------------------------------------------
+
+    def count(self, settle_seconds):
+        walker = PlannedWalker(self.url, self.plans)
+        walker.walk(list(self.plans), timeout=settle_seconds)
+        outcomes, wrong, self.stuck = Counter(), 0, []
+        for referral_id, plan in self.plans.items():
+            view = self._retrying(lambda: walker.referral(referral_id))
+            outcome = view["outcome"] if view["status"] == "closed" else "open"
+            outcomes[outcome] += 1
+            wrong += outcome not in ("open", plan)
+            if outcome != plan:
+                self.stuck.append((referral_id, plan, view["status"], view["outcome"],
+                                   [entry["status"] for entry in view["timeline"]],
+                                   {k: view[k] for k in ("proposal_id", "case_id",
+                                                         "aftercare_id")}))
+        walker.close()
+        expected = {(r, kind) for r, plan in self.plans.items() for kind in NOTICES[plan]}
+        deadline = time.monotonic() + settle_seconds
+        while True:  # notices after an SMTP outage wait out their back-off; those a kill -9
+            mails = self._mails()  # left claimed wait out their claim (2 minutes)
+            pending = self._pending_notices()
+            missing = [key for key in expected if not mails[key]]
+            if (not missing and not pending) or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+        self.notice_trouble = {key: mails[key] for key in expected if mails[key] != 1}
+        parked = parked_counts(self.amqp_uri)
+        ignored = self.ignored + ignored_redeliveries(self.kring.log)
+        return {
+            "referrals submitted": len(self.plans),
+            "planned": dict(Counter(self.plans.values())),
+            "closed, per outcome": {o: n for o, n in outcomes.items() if o != "open"},
+            "closed with another outcome than planned": wrong,
+            "lost (not closed)": outcomes["open"],
+            "notices expected": len(expected),
+            "notices missing": len(missing),
+            "notices sent twice or more": sum(1 for key in expected if mails[key] > 1),
+            "notices nobody expected": sum(n for key, n in mails.items() if key not in expected),
+            "notices notify still holds unsent": len(pending),
+            "dead-letter queues": parked,
+            POISON_KEY: self.poison_sent,
+            "redeliveries the inbox ignored": ignored,
+            "faults injected": dict(self.faults),
+            "crashes nobody caused": self.crashes,
+        }
+
+    def _mails(self):
+        return Counter((m["X-Kring-Referral"], m["X-Kring-Notice"])
+                       for m in mailbox.Maildir(str(self.smtp.folder), create=True))
+
+    def _pending_notices(self):
+        with closing(sqlite3.connect(self.data / "notify.db", timeout=30)) as db:
+            return db.execute("SELECT referral_id, kind FROM notices "
+                              "WHERE status = 'pending'").fetchall()
+
+
+def ignored_redeliveries(log):
+    """Lines where a consumer said it had applied an event before (kring.kit.db's inbox)."""
+    return sum(bool(IGNORED.search(line)) for line in list(log))
+
+
+def healthy(figures):
+    parked = figures["dead-letter queues"]
+    poison_only = all(n == (figures[POISON_KEY] if service in POISON_CONSUMERS else 0)
+                      for service, n in parked.items())
+    return poison_only and not any(figures[key] for key in (
+        "closed with another outcome than planned", "lost (not closed)", "notices missing",
+        "notices sent twice or more", "notices nobody expected",
+        "notices notify still holds unsent", "crashes nobody caused"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=5)
+    parser.add_argument("--round-size", type=int, default=16)
+    parser.add_argument("--walkers", type=int, default=4)
+    parser.add_argument("--settle-seconds", type=int, default=180,
+                        help="at the end, how long to wait for the last referrals and notices "
+                             "(above notify's 120 s claim, so a notice a kill -9 left claimed "
+                             "gets its second chance)")
+    parser.add_argument("--keep", metavar="DIR",
+                        help="keep the databases, the mailbox and kring's log in DIR")
+    args = parser.parse_args()
+    subprocess.run(["rabbitmqctl", "await_startup"], check=True, capture_output=True)
+    with tempfile.TemporaryDirectory(prefix="kring-soak-") as temporary:
+        folder = args.keep or temporary
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        soak = Soak(folder, args.walkers)
+        soak.start()
+        started = time.monotonic()
+        try:
+            number = 0
+            while time.monotonic() - started < args.minutes * 60:
+                fault = soak.round(number, args.round_size)
+                number += 1
+                print(f"{time.monotonic() - started:6.0f} s  round {number}: {fault} when the "
+                      f"round stood at {dict(soak.at_fault)}; {len(soak.plans)} referrals so far",
+                      flush=True)
+            print("settling: walking what is left, waiting for the last notices", flush=True)
+            figures = soak.count(args.settle_seconds)
+        finally:
+            soak.stop()
+            (Path(folder) / "kring.log").write_text("".join(soak.earlier_log + soak.kring.log))
+    print(f"\nsoak of {args.minutes:g} min ({time.monotonic() - started:.0f} s with settling)")
+    for name, value in figures.items():
+        print(f"  {name}: {value}")
+    for referral_id, plan, status, outcome, timeline, ids in soak.stuck:
+        print(f"  not closed as planned: {referral_id} planned {plan}, is {status} ({outcome}); "
+              f"timeline {timeline}; {ids}")
+    for (referral_id, kind), n in soak.notice_trouble.items():
+        print(f"  {kind} notice of {referral_id}: {n} mails")
+    if args.keep:
+        print(f"  data, log and mailbox kept in {args.keep}")
+    ok = healthy(figures)
+    print("\nhealthy" if ok else "\nNOT healthy: see the figures above")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

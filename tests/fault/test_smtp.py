@@ -1,0 +1,30 @@
+"""The SMTP server goes away while referrals start and close, and comes back."""
+from tests.fault.conftest import (NOTICES, SmtpServer, assert_closed_loop, eventually,
+                                  register_supporter, submit, walk_to_the_end)
+
+REFERRALS = 6
+
+
+def test_notices_wait_for_the_smtp_server_and_are_sent_once(stack):
+    register_supporter(stack)
+    stack.smtp.kill()
+    plans = submit(stack, REFERRALS, "SMTP", declined=1, withdrawn=1)
+    walk_to_the_end(stack, plans)  # the flow does not wait for the mail
+
+    # every notice was tried, failed, and is kept with its error for the next attempt
+    notices = sum(len(NOTICES[outcome]) for outcome in plans.values())
+
+    def failed():
+        return [row for row in stack.notice_rows() if row[2] == "pending" and row[3] > 0]
+    eventually(lambda: len(failed()) == notices, what="a failed attempt for every notice")
+    assert all(error for _referral, _kind, _status, _attempts, error, _claim in failed())
+    # as an operator reads it
+    shown = stack.kring_command("notices", next(iter(plans)))
+    assert "pending" in shown and "last error:" in shown, shown
+    assert stack.notices() == {}
+
+    # the server comes back on the same port, into the same mailbox
+    stack.smtp = SmtpServer(stack.smtp.folder, stack.smtp.port).start()
+    assert_closed_loop(stack, plans)
+    shown = stack.kring_command("notices", next(iter(plans)))
+    assert "sent" in shown and "pending" not in shown, shown
