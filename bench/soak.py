@@ -39,7 +39,7 @@ from kring.config import SERVICES  # noqa: E402
 from kring.contracts.events import make_event  # noqa: E402
 from kring.dlq import counts as parked_counts  # noqa: E402
 from kring.kit.outbox import event_exchange  # noqa: E402
-from kring.walker import RETRYABLE, Walker  # noqa: E402
+from kring.walker import PlannedWalker, Walker  # noqa: E402
 from nameko.testing.utils import find_free_port  # noqa: E402
 from tests.processes import RunningKring, SmtpServer, broker_stopped, clean_env  # noqa: E402
 
@@ -52,31 +52,6 @@ POISON_CONSUMERS = ("matching", "notify")  # the consumers of referral_closed
 POISON_KEY = "poison messages published (each parked by matching and notify)"
 IGNORED = re.compile(r"event \S+ already applied by \S+: ignored")
 EXAMPLE = json.loads((ROOT / "examples" / "referral.json").read_text())
-
-
-class PlannedWalker(Walker):
-    """Walks each referral to its planned outcome (as tests/fault does)."""
-
-    def __init__(self, base_url, plans):
-        super().__init__(base_url, SECRET)
-        self.plans = plans
-
-    def step(self, referral_id):
-        plan = self.plans.get(referral_id, "completed")
-        if plan == "completed":
-            return super().step(referral_id)
-        status = self.referral(referral_id)["status"]
-        if plan == "declined" and status == "received":
-            self.call("POST", "/intakes", self.coordinator, {
-                "referral_id": referral_id, "fits": False, "reason": "does not fit"},
-                accept=(200, 201) + RETRYABLE)
-        elif plan == "withdrawn" and status == "in_progress":
-            self.call("POST", f"/referrals/{referral_id}/withdraw", self.referrer,
-                      {"by": "family", "reason": "the family stops"},
-                      accept=(200, 201) + RETRYABLE)
-        elif plan == "withdrawn" and status in ("received", "matching"):
-            return super().step(referral_id)
-        return status
 
 
 class Soak:
@@ -156,7 +131,7 @@ class Soak:
         self.kring.start()
 
     def _walk(self, ids, plans, timeout=60):  # what is left is walked again at the end
-        walker = PlannedWalker(self.url, plans)
+        walker = PlannedWalker(self.url, SECRET, plans)
         try:
             walker.walk(ids, timeout=timeout)
         finally:
@@ -237,7 +212,7 @@ class Soak:
     # --- the count -------------------------------------------------------------------------------
 
     def count(self, settle_seconds):
-        walker = PlannedWalker(self.url, self.plans)
+        walker = PlannedWalker(self.url, SECRET, self.plans)
         walker.walk(list(self.plans), timeout=settle_seconds)
         outcomes, wrong, self.stuck = Counter(), 0, []
         for referral_id, plan in self.plans.items():

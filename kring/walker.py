@@ -69,3 +69,29 @@ class Walker(ApiClient):
             if open_ids:
                 time.sleep(pause)  # the services work by events: give them a moment
         return open_ids
+
+
+class PlannedWalker(Walker):
+    """A Walker that walks each referral to the outcome planned for it: `completed`
+    (the Walker's own way), `declined` at intake, or `withdrawn` by the referrer mid-case."""
+
+    def __init__(self, base_url, secret, plans):
+        super().__init__(base_url, secret)
+        self.plans = plans
+
+    def step(self, referral_id):
+        plan = self.plans.get(referral_id, "completed")
+        if plan == "completed":
+            return super().step(referral_id)
+        status = self.referral(referral_id)["status"]
+        if plan == "declined" and status == "received":
+            self.call("POST", "/intakes", self.coordinator, {
+                "referral_id": referral_id, "fits": False, "reason": "does not fit"},
+                accept=(200, 201) + RETRYABLE)
+        elif plan == "withdrawn" and status == "in_progress":
+            self.call("POST", f"/referrals/{referral_id}/withdraw", self.referrer,
+                      {"by": "family", "reason": "the family stops"},
+                      accept=(200, 201) + RETRYABLE)
+        elif plan == "withdrawn" and status in ("received", "matching"):
+            return super().step(referral_id)  # on to the start of the case first
+        return status

@@ -22,7 +22,7 @@ from nameko.testing.utils import find_free_port
 
 from kring.contracts.topology import SUBSCRIPTIONS
 from kring.kit.outbox import event_exchange
-from kring.walker import RETRYABLE, Walker
+from kring.walker import PlannedWalker
 from tests.conftest import TEST_SECRET, referral_body
 from tests.e2e.conftest import eventually
 from tests.processes import KRING, RunningKring, SmtpServer, broker_stopped, clean_env
@@ -167,32 +167,6 @@ def consumers_of(source, event_type):
     """How many handlers of the running system consume this event (the topology table)."""
     return sum(1 for _service, _handler, from_, types in SUBSCRIPTIONS
                if from_ == source and event_type in types)
-
-
-class PlannedWalker(Walker):
-    """kring.walker.Walker, walking each referral to the outcome planned for it: `completed`
-    (the Walker's own way), `declined` at intake, or `withdrawn` by the referrer mid-case."""
-
-    def __init__(self, base_url, secret, plans):
-        super().__init__(base_url, secret)
-        self.plans = plans
-
-    def step(self, referral_id):
-        plan = self.plans.get(referral_id, "completed")
-        if plan == "completed":
-            return super().step(referral_id)
-        status = self.referral(referral_id)["status"]
-        if plan == "declined" and status == "received":
-            self.call("POST", "/intakes", self.coordinator, {
-                "referral_id": referral_id, "fits": False, "reason": "does not fit"},
-                accept=(200, 201) + RETRYABLE)
-        elif plan == "withdrawn" and status == "in_progress":
-            self.call("POST", f"/referrals/{referral_id}/withdraw", self.referrer,
-                      {"by": "family", "reason": "the family stops"},
-                      accept=(200, 201) + RETRYABLE)
-        elif plan == "withdrawn" and status in ("received", "matching"):
-            return super().step(referral_id)  # on to the start of the case first
-        return status
 
 
 def register_supporter(stack):
