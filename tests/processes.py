@@ -14,6 +14,7 @@ from pathlib import Path
 from nameko.testing.utils import find_free_port
 
 KRING = str(Path(sys.executable).parent / "kring")
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def clean_env(**extra):
@@ -77,18 +78,20 @@ class RunningKring(_Process):
 
 
 class SmtpServer(_Process):
-    """aiosmtpd on loopback, delivering every message into a Maildir."""
+    """aiosmtpd on loopback, delivering every message into a Maildir; `handler` names another
+    Mailbox class (tests.smtp_goodbyes) for a server that misbehaves."""
     ready_line = "Server is listening"
 
-    def __init__(self, folder, port=None):
+    def __init__(self, folder, port=None, handler="aiosmtpd.handlers.Mailbox"):
         super().__init__()
         self.folder = Path(folder)
         self.port = port or find_free_port()
+        self.handler = handler
 
     def start(self):
         self._start([sys.executable, "-m", "aiosmtpd", "-n", "-d", "-l",
-                     f"127.0.0.1:{self.port}", "-c", "aiosmtpd.handlers.Mailbox",
-                     str(self.folder)])
+                     f"127.0.0.1:{self.port}", "-c", self.handler, str(self.folder)],
+                    env=dict(os.environ, PYTHONPATH=str(ROOT)))  # the handlers in tests/
         return self
 
     def messages(self):

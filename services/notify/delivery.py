@@ -2,6 +2,12 @@
 
 Both are called outside any database transaction, and both are safe to repeat: a resend
 carries the same Message-ID, and a rewritten file replaces the earlier one.
+
+Both call `accepted(location)` the moment the notice is out of our hands (the server's reply
+to the end of the message; the file in place) and before anything else: the caller records
+the notice as sent there. A crash after the server took a mail and before that record mails it
+twice, because a mail server and our database cannot commit together; so nothing may stand in
+between, not even the goodbye.
 """
 import os
 import smtplib
@@ -19,11 +25,15 @@ class SmtpTransport:
     def __init__(self, host, port, sender, timeout=SMTP_TIMEOUT_SECONDS):
         self.host, self.port, self.sender, self.timeout = host, int(port), sender, timeout
 
-    def deliver(self, message, _file_name):
-        """Hand the message to the server; raises on any refusal (the caller retries later)."""
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+    def deliver(self, message, _file_name, accepted):
+        """Hand the message to the server; raises on any refusal before it took the message
+        (the caller retries later), and never for the goodbye after it."""
+        smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        try:
             smtp.send_message(message)
-        return f"{self.host}:{self.port}"
+            accepted(f"{self.host}:{self.port}")
+        finally:
+            _goodbye(smtp)
 
 
 class FileTransport:
@@ -33,7 +43,7 @@ class FileTransport:
     def __init__(self, folder, sender=DEFAULT_SENDER):
         self.folder, self.sender = Path(folder), sender
 
-    def deliver(self, message, file_name):
+    def deliver(self, message, file_name, accepted):
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self.folder / file_name
         # a reader (or a crash) never sees half a file: write aside, then rename over
@@ -46,7 +56,16 @@ class FileTransport:
             os.replace(temporary, target)
         finally:
             temporary.unlink(missing_ok=True)
-        return str(target)
+        accepted(str(target))
+
+
+def _goodbye(smtp):
+    """QUIT, whatever the server answers: the message's fate was settled before it, so a
+    refused or lost goodbye (smtplib's `with` raises on any reply but 221) changes nothing."""
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
 
 
 def make_transport(smtp, data_dir):

@@ -7,10 +7,11 @@ The event handlers return True when a notice may have become sendable, so the en
 import logging
 from datetime import timedelta
 
-from kring.kit.clock import iso
+from kring.kit.clock import iso, utcnow
 from kring.kit.db import is_duplicate
 from services.notify.content import file_name
-from services.notify.domain import CLAIM_SECONDS, CLOSURE, PENDING, START, Contact, Notice
+from services.notify.domain import (CLAIM_SECONDS, CLOSURE, PENDING, SENT, START, Contact,
+                                   Notice)
 from services.notify.message import compose
 from services.notify.models import Notices
 
@@ -78,15 +79,16 @@ def _once_more_if_duplicate(once):
     return once()
 
 
-def send_due(uow, transport, now, batch=BATCH):
+def send_due(uow, transport, now, batch=BATCH, clock=utcnow):
     """Deliver every notice that is due. Each is claimed first in its own short transaction,
-    so replicas never send the same one at once; the sending happens outside transactions."""
+    so replicas never send the same one at once; the sending happens outside transactions.
+    `clock` tells the moment a notice was accepted (its `sent_at`)."""
     handled = 0
     while handled < batch:
         claimed = _claim_next(uow, now)
         if claimed is None:
             break
-        _attempt(uow, transport, now, *claimed)
+        _attempt(uow, transport, now, *claimed, clock)
         handled += 1
     return handled
 
@@ -101,17 +103,32 @@ def _claim_next(uow, now):
     return None
 
 
-def _attempt(uow, transport, now, notice, contact):
-    if notice.ready_to_send(contact):
-        try:
-            message = compose(notice, contact, transport.sender, now)
-            location = transport.deliver(message, file_name(notice.referral_id, notice.kind))
-        except Exception as exc:  # any failure of the mail system: kept, retried after back-off
+def _attempt(uow, transport, now, notice, contact, clock):
+    if not notice.ready_to_send(contact):  # suppressed: the family does not share status
+        _record(uow, notice)
+        return
+
+    def accepted(location):
+        # the instant the server has the mail, before another word to it: see delivery.py
+        notice.delivered(transport.channel, contact.email, location, clock())
+        _record(uow, notice)
+
+    try:
+        message = compose(notice, contact, transport.sender, now)
+        transport.deliver(message, file_name(notice.referral_id, notice.kind), accepted)
+    except Exception as exc:
+        if notice.status == SENT:  # the server has it; only our record of that failed
+            log.error("%s notice of %s was accepted (%s) but not recorded as sent: %s; it is "
+                      "mailed again once its claim lapses", notice.kind, notice.referral_id,
+                      notice.location, exc)
+        else:  # any failure of the mail system: kept, retried after back-off
             log.warning("%s notice of %s not delivered (attempt %s): %s", notice.kind,
                         notice.referral_id, notice.attempts + 1, exc)
             notice.failed(f"{type(exc).__name__}: {exc}", now)
-        else:
-            notice.delivered(transport.channel, contact.email, location, now)
+            _record(uow, notice)
+
+
+def _record(uow, notice):
     with uow:
         Notices(uow.session).save(notice)
 

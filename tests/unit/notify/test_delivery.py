@@ -2,6 +2,8 @@
 from email import message_from_bytes
 from email.message import EmailMessage
 
+import pytest
+
 from services.notify.delivery import FileTransport, SmtpTransport, make_transport
 
 
@@ -14,12 +16,22 @@ def message(text):
 
 def test_a_retry_replaces_the_file_instead_of_adding_one(tmp_path):
     transport = FileTransport(tmp_path / "notices")
-    first = transport.deliver(message("first"), "r-1-start.eml")
-    second = transport.deliver(message("second"), "r-1-start.eml")
-    assert first == second == str(tmp_path / "notices" / "r-1-start.eml")
+    accepted = []
+    transport.deliver(message("first"), "r-1-start.eml", accepted.append)
+    transport.deliver(message("second"), "r-1-start.eml", accepted.append)
+    assert accepted == [str(tmp_path / "notices" / "r-1-start.eml")] * 2
     assert [p.name for p in (tmp_path / "notices").iterdir()] == ["r-1-start.eml"]
-    with open(second, "rb") as handle:
+    with open(accepted[-1], "rb") as handle:
         assert message_from_bytes(handle.read()).get_payload().strip() == "second"
+
+
+def test_a_file_that_could_not_be_written_is_not_reported_accepted(tmp_path):
+    (tmp_path / "notices").write_text("a file where the folder should be")
+    accepted = []
+    with pytest.raises(OSError):
+        FileTransport(tmp_path / "notices").deliver(message("m"), "r-1-start.eml",
+                                                    accepted.append)
+    assert accepted == []
 
 
 def test_smtp_when_configured_files_otherwise(tmp_path):
