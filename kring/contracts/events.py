@@ -48,6 +48,10 @@ class ReferralClosed(Schema):
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     reason = fields.String(allow_none=True, load_default=None)
     coordinating_org = fields.String(allow_none=True, load_default=None)
+    # when the case started, as the referral had heard before it closed (None: it never did).
+    # case_started travels on another queue and may arrive after this event; with this, a
+    # consumer still knows the start came first (notify owes the start notice then).
+    case_started_at = fields.AwareDateTime(allow_none=True, load_default=None)
 
 
 class IntakeRecorded(Schema):

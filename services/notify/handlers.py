@@ -23,8 +23,10 @@ BATCH = 100  # notices per send_due run; the rest wait for the next run
 def apply_referral_event(uow, event, handler, now):
     if event.type == "referral_received":
         return record_contact(uow, event, handler, now)
+    started = event.data.get("case_started_at")
     return record_notice(uow, event, CLOSURE, handler, now, outcome=event.data["outcome"],
-                         coordinating_org=event.data.get("coordinating_org"))
+                         coordinating_org=event.data.get("coordinating_org"),
+                         case_started_at=iso(started) if started else None)
 
 
 def apply_case_started(uow, event, handler, now):
@@ -50,21 +52,31 @@ def record_contact(uow, event, handler, now):
     return _once_more_if_duplicate(once)
 
 
-def record_notice(uow, event, kind, handler, now, outcome=None, coordinating_org=None):
-    """case_started / referral_closed: the one notice of this kind for the referral."""
+def record_notice(uow, event, kind, handler, now, outcome=None, coordinating_org=None,
+                  case_started_at=None):
+    """case_started / referral_closed: the one notice of this kind for the referral.
+
+    A closure that says the case had started decides the start notice too when case_started
+    has not come yet (it travels on another queue): the start is owed, and goes out first.
+    A case_started that comes after a closure without a start is a case begun after the
+    referral closed, and gets no notice (Notice.decide)."""
     def once():
         with uow:
             if not uow.first_time(event.event_id, handler):
                 return False
             notices = Notices(uow.session)
-            if notices.notice(event.referral_id, kind) is not None:
-                return False  # another event of the same kind: the first one decided
-            closed = kind == START and notices.notice(event.referral_id, CLOSURE) is not None
-            notice = Notice.decide(event.referral_id, kind, event.occurred_at, now,
-                                   notices.contact(event.referral_id), closed, outcome,
-                                   coordinating_org)
-            notices.add(notice)
-            return notice.status == PENDING
+            contact = notices.contact(event.referral_id)
+            decided = []
+            if case_started_at and notices.notice(event.referral_id, START) is None:
+                decided.append(Notice.decide(event.referral_id, START, case_started_at, now,
+                                             contact, coordinating_org=coordinating_org))
+            if notices.notice(event.referral_id, kind) is None:  # else the first event decided
+                closed = kind == START and notices.notice(event.referral_id, CLOSURE) is not None
+                decided.append(Notice.decide(event.referral_id, kind, event.occurred_at, now,
+                                             contact, closed, outcome, coordinating_org))
+            for notice in decided:
+                notices.add(notice)
+            return any(notice.status == PENDING for notice in decided)
     return _once_more_if_duplicate(once)
 
 

@@ -141,5 +141,10 @@ class Referral:
         self.timeline.append(TimelineEntry(CLOSED, at, outcome))
         self.events.append(Closed(outcome, reason))
 
+    def case_started_at(self):
+        """When the case began, as far as this referral has heard (None: it never did)."""
+        return min((entry.at for entry in self.timeline if entry.status == IN_PROGRESS),
+                   default=None)
+
     def sorted_timeline(self):
         return sorted(self.timeline, key=lambda entry: entry.at)

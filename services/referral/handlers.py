@@ -127,7 +127,8 @@ def _contract_event(referral, happened):
     if isinstance(happened, Closed):
         return make_event(SOURCE, "referral_closed", referral.referral_id,
                           outcome=happened.outcome, reason=happened.reason,
-                          coordinating_org=referral.coordinating_org)
+                          coordinating_org=referral.coordinating_org,
+                          case_started_at=referral.case_started_at())
     return None  # a status change: the stages learn of it from their own events
 
 

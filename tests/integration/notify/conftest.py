@@ -59,9 +59,11 @@ def case_started(referral_id, coordinator_org="Home-Start Oost"):
                       supporter_id="s-1", severity="medium", coordinator_org=coordinator_org)
 
 
-def closed(referral_id, outcome="completed", coordinating_org="Home-Start Oost"):
+def closed(referral_id, outcome="completed", coordinating_org="Home-Start Oost",
+           case_started_at=None):
     return make_event("referral", "referral_closed", referral_id, outcome=outcome,
-                      reason=None, coordinating_org=coordinating_org)
+                      reason=None, coordinating_org=coordinating_org,
+                      case_started_at=case_started_at)
 
 
 def deliver(container, *events):

@@ -32,6 +32,24 @@ def test_a_referral_declined_before_a_start_gets_only_the_closure(
     assert delivery_log(notify, RID)["start"]["status"] == "suppressed"
 
 
+def test_a_closure_that_overtook_its_case_start_still_owes_the_start_first(
+        notify_factory, smtp_config, smtp):
+    """case_started and referral_closed travel on different queues: under load or after a
+    restart the closure can come first. It says when the case started, so the referrer still
+    gets the start notice, before the closure notice, and the late case_started adds nothing."""
+    notify = notify_factory(smtp_config)
+    start = case_started(RID)
+    deliver(notify, received(RID))
+    deliver(notify, closed(RID, "withdrawn", case_started_at=start.occurred_at))
+    assert sorted(m["X-Kring-Notice"] for m in mails(smtp, RID)) == ["closure", "start"]
+    log = delivery_log(notify, RID)
+    assert log["start"]["sent_at"] < log["closure"]["sent_at"]
+    assert log["start"]["status"] == log["closure"]["status"] == "sent"
+    deliver(notify, start)  # late
+    assert len(mails(smtp, RID)) == 2
+    assert delivery_log(notify, RID)["start"]["attempts"] == 1
+
+
 def test_without_smtp_each_notice_is_an_eml_file(notify_factory, kring_config):
     notify = notify_factory(kring_config)  # KRING_SMTP is None in kring_config
     deliver(notify, received(RID))

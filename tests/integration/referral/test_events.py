@@ -2,6 +2,7 @@
 and PostgreSQL): what it announces, and how the other stages' reports move a referral."""
 import json
 import uuid
+from datetime import datetime
 
 import pytest
 from kombu import Connection, Queue
@@ -135,7 +136,7 @@ def test_an_intake_that_does_not_fit_closes_the_referral_as_declined(service, ap
     closed = published.next_of_type("referral_closed")
     assert (closed["referral_id"], closed["data"]) == (referral_id, {
         "outcome": "declined", "reason": "outside the programme",
-        "coordinating_org": COORDINATOR_ORG})
+        "coordinating_org": COORDINATOR_ORG, "case_started_at": None})
 
 
 def the_whole_flow(referral_id):
@@ -185,6 +186,10 @@ def test_the_whole_flow_moves_the_referral_to_closed_completed(service, api, pub
     closed = published.next_of_type("referral_closed")
     assert closed["data"]["outcome"] == "completed"
     assert closed["data"]["coordinating_org"] == COORDINATOR_ORG
+    # the start travels with the closure, for whoever hears of the closure first (notify)
+    (started,) = [event for event, _ in steps if event.type == "case_started"]
+    assert (datetime.fromisoformat(closed["data"]["case_started_at"]) ==
+            datetime.fromisoformat(started.occurred_at))
 
 
 def test_the_same_event_delivered_twice_counts_once(service, api, amqp_uri):

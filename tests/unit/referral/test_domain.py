@@ -169,3 +169,20 @@ def test_the_timeline_is_shown_in_time_order():
         ("received", at(0)), ("intake_done", at(2)), ("proposal_made", at(4)),
         ("in_progress", at(7))]
     assert referral.status == "in_progress"
+
+
+def test_the_case_start_is_known_from_the_timeline_and_is_the_first_one():
+    referral = received()
+    referral.record_intake(True, None, "Home-Start Oost", at(1))
+    assert referral.case_started_at() is None
+    referral.record_progress("case_started", {"case_id": "c-1"}, at(3))
+    referral.record_progress("case_reopened", {"case_id": "c-1"}, at(8))  # a relapse
+    referral.withdraw("family", None, at(9))
+    assert referral.case_started_at() == at(3)
+
+
+def test_a_case_start_heard_after_the_closure_is_not_a_start_of_this_referral():
+    referral = received()
+    referral.withdraw("referrer", None, at(2))
+    referral.record_progress("case_started", {"case_id": "c-1"}, at(3))
+    assert referral.case_started_at() is None
