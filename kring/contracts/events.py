@@ -9,7 +9,7 @@ its consumers cannot read. Events are named in the past tense and routed as
 import uuid
 from dataclasses import dataclass, field
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from kring.kit.clock import iso, utcnow
 
@@ -196,9 +196,13 @@ class Envelope(Schema):
 
 
 def read_event(message):
-    """Turn a received envelope back into an Event; data is loaded with its schema (dates…)."""
-    envelope = Envelope().load(message)
+    """Turn a received envelope back into an Event; data is loaded with its schema (dates…).
+
+    Fields this code does not know are left out, not refused: a contract grows by new fields,
+    and during a rolling upgrade a newer producer must not make older consumers park every
+    event as poison. (make_event stays strict: we never send a field the contract lacks.)"""
+    envelope = Envelope(unknown=EXCLUDE).load(message)
     schema = EVENTS[(envelope["source"], envelope["type"])]
     return Event(envelope["source"], envelope["type"], envelope["referral_id"],
-                 schema().load(envelope["data"]), envelope["event_id"], envelope["version"],
-                 iso(envelope["occurred_at"]))
+                 schema(unknown=EXCLUDE).load(envelope["data"]), envelope["event_id"],
+                 envelope["version"], iso(envelope["occurred_at"]))

@@ -75,6 +75,16 @@ def test_read_event_loads_data_with_its_schema():
     assert isinstance(read, Event) and read.data["ends_on"] == date(2027, 3, 1)
 
 
+def test_read_event_leaves_out_fields_it_does_not_know():
+    """A newer producer's extra field (in data or in the envelope) must not make this
+    consumer park the event as poison during a rolling upgrade."""
+    event = intake()
+    message = over_the_wire(event)
+    message["trace_id"] = "t-1"
+    message["data"]["added_in_a_later_version"] = True
+    assert read_event(message) == event
+
+
 @pytest.mark.parametrize("change", [
     lambda m: m.pop("event_id"),
     lambda m: m.pop("data"),
