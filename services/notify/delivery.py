@@ -17,6 +17,7 @@ from pathlib import Path
 from services.notify.domain import DEFAULT_SENDER
 
 SMTP_TIMEOUT_SECONDS = 10  # per exchange; five of them stay below domain.CLAIM_SECONDS
+GOODBYE_TIMEOUT_SECONDS = 2  # the mail is taken by then: no reason to wait long for QUIT
 
 
 class SmtpTransport:
@@ -63,6 +64,8 @@ def _goodbye(smtp):
     """QUIT, whatever the server answers: the message's fate was settled before it, so a
     refused or lost goodbye (smtplib's `with` raises on any reply but 221) changes nothing."""
     try:
+        if smtp.sock is not None:
+            smtp.sock.settimeout(GOODBYE_TIMEOUT_SECONDS)
         smtp.quit()
     except (smtplib.SMTPException, OSError):
         smtp.close()

@@ -94,13 +94,21 @@ def _once_more_if_duplicate(once):
 def send_due(uow, transport, now, batch=BATCH, clock=utcnow):
     """Deliver every notice that is due. Each is claimed first in its own short transaction,
     so replicas never send the same one at once; the sending happens outside transactions.
-    `clock` tells the moment a notice was accepted (its `sent_at`)."""
+
+    `now` is the sweep's moment (tests pass a later one to let back-offs pass); each claim is
+    taken at `now` plus the time the sweep has run (`clock`), so a claim made late in a slow
+    batch does not end before it has begun."""
+    started = clock()
+
+    def current():
+        return now + (clock() - started)
+
     handled = 0
     while handled < batch:
-        claimed = _claim_next(uow, now)
+        claimed = _claim_next(uow, current())
         if claimed is None:
             break
-        _attempt(uow, transport, now, *claimed, clock)
+        _attempt(uow, transport, current, *claimed)
         handled += 1
     return handled
 
@@ -115,28 +123,33 @@ def _claim_next(uow, now):
     return None
 
 
-def _attempt(uow, transport, now, notice, contact, clock):
+def _attempt(uow, transport, current, notice, contact):
     if not notice.ready_to_send(contact):  # suppressed: the family does not share status
         _record(uow, notice)
         return
+    recorded = []
 
     def accepted(location):
         # the instant the server has the mail, before another word to it: see delivery.py
-        notice.delivered(transport.channel, contact.email, location, clock())
+        notice.delivered(transport.channel, contact.email, location, current())
         _record(uow, notice)
+        recorded.append(location)
 
     try:
-        message = compose(notice, contact, transport.sender, now)
+        message = compose(notice, contact, transport.sender, current())
         transport.deliver(message, file_name(notice.referral_id, notice.kind), accepted)
     except Exception as exc:
-        if notice.status == SENT:  # the server has it; only our record of that failed
+        if recorded:  # delivered and recorded; whatever failed after that changes nothing
+            log.warning("%s notice of %s delivered; afterwards: %s", notice.kind,
+                        notice.referral_id, exc)
+        elif notice.status == SENT:  # the server has it; only our record of that failed
             log.error("%s notice of %s was accepted (%s) but not recorded as sent: %s; it is "
                       "mailed again once its claim lapses", notice.kind, notice.referral_id,
                       notice.location, exc)
         else:  # any failure of the mail system: kept, retried after back-off
             log.warning("%s notice of %s not delivered (attempt %s): %s", notice.kind,
                         notice.referral_id, notice.attempts + 1, exc)
-            notice.failed(f"{type(exc).__name__}: {exc}", now)
+            notice.failed(f"{type(exc).__name__}: {exc}", current())
             _record(uow, notice)
 
 

@@ -4,11 +4,11 @@
 so no redelivery, restart or second replica can ever make a second one.
 """
 from sqlalchemy import (Boolean, Column, DateTime, Integer, MetaData, String, Text,
-                        UniqueConstraint, or_, select, update)
-from sqlalchemy.orm import declarative_base
+                        UniqueConstraint, and_, or_, select, update)
+from sqlalchemy.orm import aliased, declarative_base
 
 from kring.kit.tables import add_kit_tables
-from services.notify.domain import PENDING, Contact, Notice
+from services.notify.domain import CLOSURE, PENDING, START, Contact, Notice
 
 metadata = MetaData()
 Base = declarative_base(metadata=metadata)
@@ -100,21 +100,29 @@ class Notices:
         notice.notice_id = row.notice_id
 
     def save(self, notice):
-        """Store the outcome of an attempt; the claim ends with it."""
-        self.session.execute(update(NoticeRow).where(NoticeRow.notice_id == notice.notice_id)
+        """Store the outcome of an attempt; the claim ends with it. Only a pending notice
+        changes: once sent or suppressed it stays so, whatever a slower sender reports."""
+        self.session.execute(update(NoticeRow).where(NoticeRow.notice_id == notice.notice_id,
+                                                     NoticeRow.status == PENDING)
                              .values(claimed_until=None,
                                      **{f: getattr(notice, f) for f in NOTICE_FIELDS}))
 
     def due(self, now, limit):
         """Ids of pending notices whose time has come, whose contact is known, not claimed.
 
-        Oldest event first: a start and a closure that waited for the contact go out in order.
+        Oldest event first, and a closure never before its referral's pending start: a start
+        whose attempt failed holds the closure back until it has gone, or the referrer would
+        read "support has started" after "the referral is closed".
         """
+        start = aliased(NoticeRow)
+        start_pending = (select(start.notice_id)
+                         .where(start.referral_id == NoticeRow.referral_id,
+                                start.kind == START, start.status == PENDING).exists())
         return self.session.execute(
             select(NoticeRow.notice_id).join(
                 ContactRow, ContactRow.referral_id == NoticeRow.referral_id)
             .where(NoticeRow.status == PENDING, NoticeRow.next_attempt_at <= now,
-                   _unclaimed(now))
+                   _unclaimed(now), ~and_(NoticeRow.kind == CLOSURE, start_pending))
             .order_by(NoticeRow.occurred_at, NoticeRow.notice_id).limit(limit)).scalars().all()
 
     def claim(self, notice_id, now, until):

@@ -37,6 +37,12 @@ def smtp_config(kring_config, smtp_port):
 
 
 @pytest.fixture
+def files_config(kring_config):
+    """Notices as .eml files; the timer is kept out of the way so each test drives time."""
+    return dict(kring_config, **{SWEEP_SECONDS_KEY: 3600})
+
+
+@pytest.fixture
 def notify_factory(container_factory):
     def start(config):
         container = container_factory(NotifyService, config)
