@@ -79,7 +79,7 @@ class RunningKring(_Process):
 
 class SmtpServer(_Process):
     """aiosmtpd on loopback, delivering every message into a Maildir; `handler` names another
-    Mailbox class (tests.smtp_goodbyes) for a server that misbehaves."""
+    Mailbox class (tests.smtp_handlers) for a server that misbehaves."""
     ready_line = "Server is listening"
 
     def __init__(self, folder, port=None, handler="aiosmtpd.handlers.Mailbox"):

@@ -14,10 +14,17 @@ import smtplib
 import uuid
 from pathlib import Path
 
+from eventlet.patcher import original
+
 from services.notify.domain import DEFAULT_SENDER
+
+_blocking_select = original("select")  # eventlet's is green: it would let others run
 
 SMTP_TIMEOUT_SECONDS = 10  # per exchange; five of them stay below domain.CLAIM_SECONDS
 GOODBYE_TIMEOUT_SECONDS = 2  # the mail is taken by then: no reason to wait long for QUIT
+# How long the whole process may stand still for the server's verdict on a message: a local
+# or nearby server answers in a few milliseconds; a slower one gets the ordinary wait after.
+VERDICT_WAIT_SECONDS = 0.25
 
 
 class SmtpTransport:
@@ -29,12 +36,37 @@ class SmtpTransport:
     def deliver(self, message, _file_name, accepted):
         """Hand the message to the server; raises on any refusal before it took the message
         (the caller retries later), and never for the goodbye after it."""
-        smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        smtp = _VerdictFirst(self.host, self.port, timeout=self.timeout)
         try:
             smtp.send_message(message)
             accepted(f"{self.host}:{self.port}")
         finally:
             _goodbye(smtp)
+
+
+class _VerdictFirst(smtplib.SMTP):
+    """smtplib's client, except that after the end of a message it waits for the server's
+    verdict without letting the rest of the process run (VERDICT_WAIT_SECONDS at most).
+
+    Under eventlet a read that has to wait lets every other green thread that is ready run
+    first: on a busy process the server's acceptance then lay unread for tens of milliseconds
+    before notify could record it, and a crash in that time mails the notice twice. Once the
+    reply is there, reading it and the record that follows (on SQLite) yield to nothing.
+    """
+
+    _message_ended = False
+
+    def send(self, s):
+        super().send(s)
+        self._message_ended = isinstance(s, bytes) and s.endswith(b"\r\n.\r\n")
+
+    def getreply(self):
+        if self._message_ended and self.sock is not None:
+            self._message_ended = False
+            poller = _blocking_select.poll()
+            poller.register(self.sock.fileno(), _blocking_select.POLLIN)
+            poller.poll(VERDICT_WAIT_SECONDS * 1000)
+        return super().getreply()
 
 
 class FileTransport:

@@ -1,6 +1,7 @@
 """Notify records a notice as sent the moment the SMTP server has taken it, before it says
 goodbye: a crash there, or a goodbye that goes wrong, must not mail the notice twice."""
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 import eventlet
@@ -8,11 +9,12 @@ import pytest
 
 from kring.kit.clock import utcnow
 from services.notify import handlers
+from services.notify.delivery import SmtpTransport
 from tests.e2e.conftest import eventually
 from tests.integration.notify.conftest import (case_started, delivery_log, mails, received,
                                                send_due, unit_of_work)
 from tests.processes import SmtpServer
-from tests.smtp_goodbyes import GOODBYE_ASKED
+from tests.smtp_handlers import GOODBYE_ASKED, MESSAGE_HELD
 
 RID = "9a8b7c6d-0000-4000-8000-00000000000a"
 
@@ -23,7 +25,7 @@ def misbehaving_smtp(tmp_path, smtp_port):
 
     def start(handler):
         servers.append(SmtpServer(tmp_path / "maildir", smtp_port,
-                                  handler=f"tests.smtp_goodbyes.{handler}").start())
+                                  handler=f"tests.smtp_handlers.{handler}").start())
         return servers[-1]
     yield start
     for server in servers:
@@ -67,3 +69,27 @@ def test_a_goodbye_refused_after_the_mail_was_taken_changes_nothing(
     sent = delivery_log(notify, RID)["start"]
     assert (sent["status"], sent["attempts"], sent["last_error"]) == ("sent", 1, None)
     assert datetime.fromisoformat(sent["sent_at"]) >= now  # when it was taken
+
+
+def test_nothing_else_in_the_process_runs_between_the_servers_verdict_and_its_reading(
+        misbehaving_smtp):
+    """Under eventlet a waiting read lets every other ready green thread run first; a crash in
+    that time, after the server took the mail, would mail the notice twice."""
+    server = misbehaving_smtp("SlowVerdict")
+    held = Path(f"{server.folder}{MESSAGE_HELD}")
+    accepted, meanwhile = [], []
+
+    def other_work():  # an HTTP request, an event handler: anything else of the process
+        while not accepted:
+            if held.exists():
+                meanwhile.append("ran while the verdict was due")
+            eventlet.sleep(0)
+
+    other = eventlet.spawn(other_work)
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = "k@example.org", "r@example.org", "notice"
+    mail.set_content("text")
+    SmtpTransport("127.0.0.1", server.port, "k@example.org").deliver(mail, "-", accepted.append)
+    other.wait()
+    assert accepted == [f"127.0.0.1:{server.port}"] and held.exists()
+    assert meanwhile == []
