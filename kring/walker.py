@@ -24,7 +24,11 @@ class Walker(ApiClient):
 
     def step(self, referral_id):
         """One step forward; returns the status the referral had."""
-        view = self.referral(referral_id)
+        return self.advance(referral_id, self.referral(referral_id))
+
+    def advance(self, referral_id, view):
+        """The next step from `view`, the referral as last read; returns its status. The step
+        is chosen from that one reading: a second one may find the referral moved on."""
         status = view["status"]
         coordinator = self.coordinator
         if status == "received":
@@ -81,9 +85,10 @@ class PlannedWalker(Walker):
 
     def step(self, referral_id):
         plan = self.plans.get(referral_id, "completed")
+        view = self.referral(referral_id)
         if plan == "completed":
-            return super().step(referral_id)
-        status = self.referral(referral_id)["status"]
+            return self.advance(referral_id, view)
+        status = view["status"]
         if plan == "declined" and status == "received":
             self.call("POST", "/intakes", self.coordinator, {
                 "referral_id": referral_id, "fits": False, "reason": "does not fit"},
@@ -93,5 +98,7 @@ class PlannedWalker(Walker):
                       {"by": "family", "reason": "the family stops"},
                       accept=(200, 201) + RETRYABLE)
         elif plan == "withdrawn" and status in ("received", "matching"):
-            return super().step(referral_id)  # on to the start of the case first
+            # on to the start of the case first; from this reading, or a case that started
+            # meanwhile would be closed and handed over instead of withdrawn
+            return self.advance(referral_id, view)
         return status
