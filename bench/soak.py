@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/soak.py --minutes 5
 
-Starts its own `kring run` (all five services, SQLite, a fresh RabbitMQ vhost on the local
-broker, guest/guest) and an SMTP server (aiosmtpd) on loopback. Round after round, referrals are
+Starts its own `kring run` (all five services, SQLite or with --postgres a schema each in a
+throw-away PostgreSQL database, a fresh RabbitMQ vhost on the local broker, guest/guest) and an SMTP server (aiosmtpd) on loopback. Round after round, referrals are
 submitted and walked by several walkers at once to an outcome planned for each (mostly
 completed; some declined at intake, some withdrawn mid-case), while one fault is made per round,
 in turn: kill -9 and restart, a broker restart (rabbitmqctl stop_app / start_app: run it as a
@@ -19,7 +19,6 @@ import email
 import json
 import mailbox
 import re
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -27,12 +26,13 @@ import threading
 import time
 import uuid
 from collections import Counter
-from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 
 import requests
 from kombu import Connection
+from sqlalchemy import bindparam, create_engine, text
+from sqlalchemy.exc import OperationalError
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 from kring.config import SERVICES  # noqa: E402
 from kring.contracts.events import make_event  # noqa: E402
 from kring.dlq import counts as parked_counts  # noqa: E402
+from kring.kit.db import postgres_driver  # noqa: E402
 from kring.kit.outbox import event_exchange  # noqa: E402
 from kring.walker import PlannedWalker, Walker  # noqa: E402
 from nameko.testing.utils import find_free_port  # noqa: E402
@@ -47,6 +48,7 @@ from tests.processes import RunningKring, SmtpServer, broker_stopped, clean_env 
 
 SECRET = "soak-secret-of-at-least-thirty-two-characters"
 MANAGEMENT = "http://guest:guest@127.0.0.1:15672/api"
+POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 FAULTS = ("kill -9", "broker restart", "smtp away", "events twice", "poison")
 NOTICES = {"completed": ("start", "closure"), "declined": ("closure",),
            "withdrawn": ("start", "closure")}
@@ -56,14 +58,60 @@ IGNORED = re.compile(r"event \S+ already applied by \S+: ignored")
 EXAMPLE = json.loads((ROOT / "examples" / "referral.json").read_text())
 
 
+class Databases:
+    """Each service's database, read as an operator would: a SQLite file under `folder`, or
+    (postgres) a schema of its own in a throw-away PostgreSQL database."""
+
+    def __init__(self, folder, postgres=False):
+        self.admin, self.database = None, None
+        if postgres:
+            self.database = f"kring_soak_{uuid.uuid4().hex[:8]}"
+            self.admin = create_engine(postgres_driver(POSTGRES), isolation_level="AUTOCOMMIT")
+            with self.admin.connect() as db:
+                db.execute(text(f'CREATE DATABASE "{self.database}"'))
+            base = f"{POSTGRES.rsplit('/', 1)[0]}/{self.database}"
+            with create_engine(postgres_driver(base)).begin() as db:
+                for service in SERVICES:
+                    db.execute(text(f'CREATE SCHEMA "{service}"'))
+            self.urls = {service: f"{base}?options=-csearch_path%3D{service}"
+                         for service in SERVICES}
+        else:
+            self.urls = {service: f"sqlite:///{Path(folder) / f'{service}.db'}"
+                         for service in SERVICES}
+        self.engines = {}
+
+    def env(self):
+        return {f"KRING_DB_{service.upper()}": url for service, url in self.urls.items()}
+
+    def query(self, service, sql, **params):
+        if service not in self.engines:
+            url = self.urls[service]
+            self.engines[service] = (create_engine(postgres_driver(url)) if self.admin else
+                                     create_engine(url, connect_args={"timeout": 30}))
+        statement = text(sql)
+        if "ids" in params:
+            statement = statement.bindparams(bindparam("ids", expanding=True))
+        with self.engines[service].connect() as db:
+            return db.execute(statement, params).all()
+
+    def drop(self):
+        for engine in self.engines.values():
+            engine.dispose()
+        if self.admin is not None:
+            with self.admin.connect() as db:
+                db.execute(text(f'DROP DATABASE "{self.database}" WITH (FORCE)'))
+            self.admin.dispose()
+
+
 class Soak:
-    def __init__(self, folder, walkers):
+    def __init__(self, folder, walkers, postgres=False):
         self.vhost = f"kring-soak-{uuid.uuid4().hex[:8]}"
         requests.put(f"{MANAGEMENT}/vhosts/{self.vhost}", timeout=10).raise_for_status()
         requests.put(f"{MANAGEMENT}/permissions/{self.vhost}/guest", timeout=10,
                      json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
         self.amqp_uri = f"amqp://guest:guest@127.0.0.1:5672/{self.vhost}"
         self.data = Path(folder) / "data"
+        self.databases = Databases(self.data, postgres)
         self.smtp = SmtpServer(Path(folder) / "maildir")
         port = find_free_port()
         self.url = f"http://127.0.0.1:{port}"
@@ -71,7 +119,8 @@ class Soak:
             AMQP_URI=self.amqp_uri, KRING_DATA_DIR=str(self.data), KRING_SECRET=SECRET,
             KRING_HTTP_PORT=str(port), KRING_SMTP_HOST="127.0.0.1",
             KRING_SMTP_PORT=str(self.smtp.port), KRING_SMTP_FROM="kring@example.org",
-            KRING_RETRY_DELAYS="0.2,1,3", KRING_NOTIFY_SWEEP_SECONDS="1"))
+            KRING_RETRY_DELAYS="0.2,1,3", KRING_NOTIFY_SWEEP_SECONDS="1",
+            **self.databases.env()))
         self.walkers = walkers
         self.plans = {}
         self.faults = Counter()
@@ -94,6 +143,7 @@ class Soak:
     def stop(self):
         self.kring.kill()
         self.smtp.kill()
+        self.databases.drop()
         requests.delete(f"{MANAGEMENT}/vhosts/{self.vhost}", timeout=10)
 
     # --- one round: submit, walk with several walkers, one fault on the way --------------------
@@ -152,14 +202,12 @@ class Soak:
             time.sleep(0.05)
 
     def _statuses(self, ids):
-        marks = ",".join("?" * len(ids))
         try:
-            with closing(sqlite3.connect(self.data / "referral.db", timeout=10)) as db:
-                return Counter(dict(db.execute(
-                    f"SELECT status, count(*) FROM referrals WHERE id IN ({marks}) "
-                    f"GROUP BY status", ids).fetchall()))
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc):
+            return Counter(dict(self.databases.query(
+                "referral", "SELECT status, count(*) FROM referrals WHERE id IN :ids "
+                            "GROUP BY status", ids=list(ids))))
+        except OperationalError as exc:  # locked (SQLite), or a table not made yet
+            if "locked" not in str(exc) and "no such table" not in str(exc):
                 raise
             return Counter()
 
@@ -197,9 +245,8 @@ class Soak:
             self.poison_sent += 2
 
     def _sent_events(self, service):
-        with closing(sqlite3.connect(self.data / f"{service}.db", timeout=30)) as db:
-            return [json.loads(body) for (body,) in db.execute(
-                "SELECT body FROM outbox WHERE sent_at IS NOT NULL AND exchange IS NULL")]
+        return [json.loads(body) for (body,) in self.databases.query(
+            service, "SELECT body FROM outbox WHERE sent_at IS NOT NULL AND exchange IS NULL")]
 
     def _publish(self, *messages):
         with Connection(self.amqp_uri, transport_options={"confirm_publish": True}) as conn:
@@ -254,7 +301,7 @@ class Soak:
             "dead-letter queues": parked,
             POISON_KEY: self.poison_sent,
             "redeliveries the inbox ignored": ignored,
-            "ms from SMTP acceptance to notify's record (median, p90, p99, max)":
+            "ms from SMTP acceptance to notify's sent_at (median, p90, p99, max)":
                 self._recording_lag(),
             "faults injected": dict(self.faults),
             "crashes nobody caused": self.crashes,
@@ -265,19 +312,19 @@ class Soak:
                        for m in mailbox.Maildir(str(self.smtp.folder), create=True))
 
     def _recording_lag(self):
-        """How long each delivered notice stood accepted by the SMTP server but not yet recorded
-        as sent by notify: a kill -9 inside that window mails the notice twice (a mail server
-        and a database cannot commit together), so its length is the figure to keep small.
-        The server's moment is its Maildir file's (written just before it answers 250)."""
+        """How long each delivered notice stood accepted by the SMTP server before notify took
+        its `sent_at`, just before committing it: a kill -9 before that commit mails the notice
+        twice (a mail server and a database cannot commit together). The commit itself is not
+        in this figure; the count of notices mailed twice is the whole truth. The server's
+        moment is its Maildir file's (written just before it answers 250)."""
         accepted = {}
         for path in (self.smtp.folder / "new").iterdir():
             with open(path, "rb") as handle:
                 mail = email.message_from_binary_file(handle)
             key = (mail["X-Kring-Referral"], mail["X-Kring-Notice"])
             accepted[key] = max(accepted.get(key, 0), path.stat().st_mtime)  # the last copy
-        with closing(sqlite3.connect(self.data / "notify.db", timeout=30)) as db:
-            rows = db.execute("SELECT referral_id, kind, sent_at FROM notices "
-                              "WHERE status = 'sent' AND channel = 'smtp'").fetchall()
+        rows = self.databases.query("notify", "SELECT referral_id, kind, sent_at FROM notices "
+                                              "WHERE status = 'sent' AND channel = 'smtp'")
         lags = sorted((_utc_seconds(sent_at) - accepted[(referral_id, kind)]) * 1000
                       for referral_id, kind, sent_at in rows if (referral_id, kind) in accepted)
         if not lags:
@@ -286,14 +333,15 @@ class Soak:
                      for q in (0.5, 0.9, 0.99, 1.0))
 
     def _pending_notices(self):
-        with closing(sqlite3.connect(self.data / "notify.db", timeout=30)) as db:
-            return db.execute("SELECT referral_id, kind FROM notices "
-                              "WHERE status = 'pending'").fetchall()
+        return self.databases.query("notify", "SELECT referral_id, kind FROM notices "
+                                              "WHERE status = 'pending'")
 
 
 def _utc_seconds(stored):
-    """A time as SQLite hands it back (naive, UTC) in seconds since the epoch."""
-    return datetime.fromisoformat(stored).replace(tzinfo=timezone.utc).timestamp()
+    """A stored time in seconds since the epoch: PostgreSQL hands back an aware datetime,
+    SQLite a naive string (we only ever store UTC)."""
+    moment = stored if isinstance(stored, datetime) else datetime.fromisoformat(stored)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
 
 
 def ignored_redeliveries(log):
@@ -320,6 +368,9 @@ def main():
                         help="at the end, how long to wait for the last referrals and notices "
                              "(above notify's 60 s claim, so a notice a kill -9 left claimed "
                              "gets its second chance)")
+    parser.add_argument("--postgres", action="store_true",
+                        help="every service on the local PostgreSQL (a throw-away database, a "
+                             "schema each) instead of SQLite")
     parser.add_argument("--keep", metavar="DIR",
                         help="keep the databases, the mailbox and kring's log in DIR")
     args = parser.parse_args()
@@ -327,7 +378,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="kring-soak-") as temporary:
         folder = args.keep or temporary
         Path(folder).mkdir(parents=True, exist_ok=True)
-        soak = Soak(folder, args.walkers)
+        soak = Soak(folder, args.walkers, args.postgres)
         soak.start()
         started = time.monotonic()
         try:
