@@ -4,6 +4,7 @@ import pytest
 from nameko.testing.utils import find_free_port, get_extension
 
 from kring.config import DATA_DIR_KEY, SMTP_KEY
+from kring.kit.clock import utcnow
 from kring.contracts.events import make_event
 from kring.kit.db import Database
 from services.notify import handlers
@@ -80,6 +81,17 @@ def deliver(container, *events):
 def unit_of_work(container):
     """The service's own database, as its workers see it (for the sender and the log)."""
     return get_extension(container, Database).get_dependency(None)
+
+
+def decided(container, *events):
+    """Apply `events` through notify's handlers directly, as its entrypoints would, but
+    without sending: the test sends when it chooses."""
+    uow = unit_of_work(container)
+    for event in events:
+        if event.type == "case_started":
+            handlers.apply_case_started(uow, event, "on_casework", utcnow())
+        else:
+            handlers.apply_referral_event(uow, event, "on_referral", utcnow())
 
 
 def send_due(container, now):

@@ -8,11 +8,10 @@ import eventlet
 import pytest
 
 from kring.kit.clock import utcnow
-from services.notify import handlers
 from services.notify.delivery import SmtpTransport
 from tests.e2e.conftest import eventually
-from tests.integration.notify.conftest import (case_started, delivery_log, mails, received,
-                                               send_due, unit_of_work)
+from tests.integration.notify.conftest import (case_started, decided, delivery_log, mails,
+                                               received, send_due)
 from tests.processes import SmtpServer
 from tests.smtp_handlers import GOODBYE_ASKED, MESSAGE_HELD
 
@@ -32,17 +31,11 @@ def misbehaving_smtp(tmp_path, smtp_port):
         server.kill()
 
 
-def a_start_notice_due(notify):
-    uow = unit_of_work(notify)
-    handlers.record_contact(uow, received(RID), "on_referral", utcnow())
-    handlers.apply_case_started(uow, case_started(RID), "on_casework", utcnow())
-
-
 def test_the_notice_is_recorded_sent_while_the_goodbye_is_still_unanswered(
         notify_factory, smtp_config, misbehaving_smtp, tmp_path):
     server = misbehaving_smtp("SlowGoodbye")
     notify = notify_factory(smtp_config)
-    a_start_notice_due(notify)
+    decided(notify, received(RID), case_started(RID))
     sending = eventlet.spawn(send_due, notify, utcnow())
     eventually(lambda: Path(f"{server.folder}{GOODBYE_ASKED}").exists(),
                what="the client to say QUIT")
@@ -60,7 +53,7 @@ def test_a_goodbye_refused_after_the_mail_was_taken_changes_nothing(
         notify_factory, smtp_config, misbehaving_smtp):
     server = misbehaving_smtp("RefusedGoodbye")
     notify = notify_factory(smtp_config)
-    a_start_notice_due(notify)
+    decided(notify, received(RID), case_started(RID))
     now = utcnow()
     assert send_due(notify, now) == 1
     assert send_due(notify, now + timedelta(hours=1)) == 0  # nothing left to retry
@@ -77,19 +70,23 @@ def test_nothing_else_in_the_process_runs_between_the_servers_verdict_and_its_re
     that time, after the server took the mail, would mail the notice twice."""
     server = misbehaving_smtp("SlowVerdict")
     held = Path(f"{server.folder}{MESSAGE_HELD}")
-    accepted, meanwhile = [], []
+    accepted, meanwhile, done = [], [], []
 
     def other_work():  # an HTTP request, an event handler: anything else of the process
-        while not accepted:
+        while not accepted and not done:
             if held.exists():
                 meanwhile.append("ran while the verdict was due")
-            eventlet.sleep(0)
+            eventlet.sleep(0)  # a turn for the others, not a wait
 
     other = eventlet.spawn(other_work)
     mail = EmailMessage()
     mail["From"], mail["To"], mail["Subject"] = "k@example.org", "r@example.org", "notice"
     mail.set_content("text")
-    SmtpTransport("127.0.0.1", server.port, "k@example.org").deliver(mail, "-", accepted.append)
-    other.wait()
+    try:
+        SmtpTransport("127.0.0.1", server.port, "k@example.org").deliver(mail, "-",
+                                                                          accepted.append)
+    finally:  # a delivery that raised must not leave it spinning through the other tests
+        done.append(True)
+        other.wait()
     assert accepted == [f"127.0.0.1:{server.port}"] and held.exists()
     assert meanwhile == []

@@ -8,8 +8,8 @@ from services.notify import handlers
 from services.notify.delivery import FileTransport
 from services.notify.domain import CLAIM_SECONDS
 from services.notify.models import Notices
-from tests.integration.notify.conftest import (case_started, closed, delivery_log, received,
-                                               send_due, unit_of_work)
+from tests.integration.notify.conftest import (case_started, closed, decided, delivery_log,
+                                               received, send_due, unit_of_work)
 
 RID = "5c4d3e2f-0000-4000-8000-00000000000b"
 OTHER = "5c4d3e2f-0000-4000-8000-00000000000c"
@@ -37,19 +37,10 @@ class Files(FileTransport):
         self.delivered.append((referral_id, kind))
 
 
-def due(notify, *events):
-    uow = unit_of_work(notify)
-    for event in events:
-        if event.type == "case_started":
-            handlers.apply_case_started(uow, event, "on_casework", utcnow())
-        else:
-            handlers.apply_referral_event(uow, event, "on_referral", utcnow())
-
-
 def test_a_claim_taken_late_in_a_slow_sweep_lasts_its_full_time(notify_factory, files_config,
                                                                  tmp_path):
     notify = notify_factory(files_config)
-    due(notify, received(RID), case_started(RID), received(OTHER), case_started(OTHER))
+    decided(notify, received(RID), case_started(RID), received(OTHER), case_started(OTHER))
     clock, rival_took = Clock(), []
 
     def slow_and_contested(referral_id, kind):
@@ -67,7 +58,7 @@ def test_a_claim_taken_late_in_a_slow_sweep_lasts_its_full_time(notify_factory, 
 
 def test_a_slower_sender_cannot_undo_a_sent_notice(notify_factory, files_config):
     notify = notify_factory(files_config)
-    due(notify, received(RID), case_started(RID))
+    decided(notify, received(RID), case_started(RID))
     uow = unit_of_work(notify)
     with uow:  # what a sender that claimed it long ago still holds
         stale = Notices(uow.session).notice(RID, "start")
@@ -82,7 +73,7 @@ def test_a_slower_sender_cannot_undo_a_sent_notice(notify_factory, files_config)
 
 def test_a_start_that_failed_holds_its_closure_back(notify_factory, files_config, tmp_path):
     notify = notify_factory(files_config)
-    due(notify, received(RID), case_started(RID), closed(RID, "withdrawn"))
+    decided(notify, received(RID), case_started(RID), closed(RID, "withdrawn"))
     failures = []
 
     def the_first_start_fails(referral_id, kind):

@@ -12,8 +12,8 @@ from services.notify.delivery import make_transport
 from services.notify.domain import CLAIM_SECONDS
 from services.notify.models import Notices
 from services.notify.service import SWEEP_SECONDS_KEY
-from tests.integration.notify.conftest import (case_started, deliver, delivery_log, mails,
-                                               received, send_due, unit_of_work)
+from tests.integration.notify.conftest import (case_started, decided, deliver, delivery_log,
+                                               mails, received, send_due, unit_of_work)
 from tests.processes import SmtpServer
 
 RID = "9a8b7c6d-0000-4000-8000-000000000009"
@@ -55,10 +55,8 @@ def test_the_back_off_grows_while_the_server_stays_away(notify_factory, smtp_con
 
 def test_the_timer_sends_a_notice_a_crash_left_unsent(notify_factory, smtp_config, smtp):
     notify = notify_factory(dict(smtp_config, **{SWEEP_SECONDS_KEY: 0.2}))
-    uow = unit_of_work(notify)
     # recorded as the handlers record it, but nobody sent it (the process died after the commit)
-    handlers.record_contact(uow, received(RID), "on_referral", utcnow())
-    handlers.apply_case_started(uow, case_started(RID), "on_casework", utcnow())
+    decided(notify, received(RID), case_started(RID))
     with entrypoint_waiter(notify, "send_due", timeout=20,
                            callback=lambda *_: len(mails(smtp, RID)) == 1):
         pass
@@ -67,9 +65,8 @@ def test_the_timer_sends_a_notice_a_crash_left_unsent(notify_factory, smtp_confi
 
 def test_two_senders_at_once_send_a_notice_once(notify_factory, smtp_config, smtp):
     notify = notify_factory(smtp_config)
+    decided(notify, received(RID), case_started(RID))
     uow_a, uow_b = unit_of_work(notify), unit_of_work(notify)
-    handlers.record_contact(uow_a, received(RID), "on_referral", utcnow())
-    handlers.apply_case_started(uow_a, case_started(RID), "on_casework", utcnow())
     now = utcnow()
     pool = eventlet.GreenPool()
     runs = [pool.spawn(send_due_with, notify, uow, now) for uow in (uow_a, uow_b)]
@@ -87,10 +84,8 @@ def send_due_with(container, uow, now):
 def test_a_claimed_notice_is_nobody_elses_until_the_claim_lapses(notify_factory, smtp_config):
     """The conditional UPDATE that replicas race on, step by step."""
     notify = notify_factory(smtp_config)
-    uow = unit_of_work(notify)
-    handlers.record_contact(uow, received(RID), "on_referral", utcnow())
-    handlers.apply_case_started(uow, case_started(RID), "on_casework", utcnow())
-    now = utcnow()
+    decided(notify, received(RID), case_started(RID))
+    uow, now = unit_of_work(notify), utcnow()
     with uow:
         (notice_id,) = Notices(uow.session).due(now, limit=10)
     lease = timedelta(seconds=CLAIM_SECONDS)
