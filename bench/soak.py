@@ -3,7 +3,8 @@
     .venv/bin/python bench/soak.py --minutes 5
 
 Starts its own `kring run` (all five services, SQLite or with --postgres a schema each in a
-throw-away PostgreSQL database, a fresh RabbitMQ vhost on the local broker, guest/guest) and an SMTP server (aiosmtpd) on loopback. Round after round, referrals are
+throw-away PostgreSQL database, a fresh RabbitMQ vhost on the local broker, guest/guest) and
+an SMTP server (aiosmtpd) on loopback. Round after round, referrals are
 submitted and walked by several walkers at once to an outcome planned for each (mostly
 completed; some declined at intake, some withdrawn mid-case), while one fault is made per round,
 in turn: kill -9 and restart, a broker restart (rabbitmqctl stop_app / start_app: run it as a
@@ -83,14 +84,15 @@ class Databases:
     def env(self):
         return {f"KRING_DB_{service.upper()}": url for service, url in self.urls.items()}
 
-    def query(self, service, sql, **params):
+    def query(self, service, sql, expanding=(), **params):
+        """Rows of `sql` in `service`'s database; parameters named in `expanding` are lists
+        (for `IN :name`)."""
         if service not in self.engines:
             url = self.urls[service]
             self.engines[service] = (create_engine(postgres_driver(url)) if self.admin else
                                      create_engine(url, connect_args={"timeout": 30}))
-        statement = text(sql)
-        if "ids" in params:
-            statement = statement.bindparams(bindparam("ids", expanding=True))
+        statement = text(sql).bindparams(*(bindparam(name, expanding=True)
+                                           for name in expanding))
         with self.engines[service].connect() as db:
             return db.execute(statement, params).all()
 
@@ -205,7 +207,7 @@ class Soak:
         try:
             return Counter(dict(self.databases.query(
                 "referral", "SELECT status, count(*) FROM referrals WHERE id IN :ids "
-                            "GROUP BY status", ids=list(ids))))
+                            "GROUP BY status", expanding=("ids",), ids=list(ids))))
         except OperationalError as exc:  # locked (SQLite), or a table not made yet
             if "locked" not in str(exc) and "no such table" not in str(exc):
                 raise
