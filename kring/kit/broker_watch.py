@@ -18,6 +18,7 @@ from kombu import Connection
 from nameko.extensions import SharedExtension
 
 from kring.config import AMQP_URI_KEY
+from kring.kit.outbox import let_go
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,4 @@ class BrokerWatch(SharedExtension):
     def _close(self):
         connection, self._connection = self._connection, None
         if connection is not None:
-            try:
-                connection.release()
-            except Exception:  # it is broken already; we only want it gone
-                pass
+            let_go(connection)

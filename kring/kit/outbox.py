@@ -29,6 +29,15 @@ def event_exchange(service):
     return topic_exchange(f"{service}.events")
 
 
+def let_go(connection):
+    """Release an AMQP connection that may be broken already: we only want it gone, and a
+    dead connection that will not close says nothing an operator must act on."""
+    try:
+        connection.release()
+    except Exception as exc:
+        log.debug("a broken broker connection did not close cleanly: %s", exc)
+
+
 class OutboxRelay:
     def __init__(self, service, engine, outbox, amqp_uri, declare_topology=None):
         self.declare_topology = declare_topology
@@ -104,10 +113,7 @@ class OutboxRelay:
     def _close(self):
         self._declared.clear()
         if self._connection is not None:
-            try:
-                self._connection.release()
-            except Exception:  # it is already broken; we only want it gone
-                pass
+            let_go(self._connection)
             self._connection = None
 
     def stop(self):
