@@ -116,11 +116,11 @@ def send_due(uow, transport, now, batch=BATCH, clock=utcnow):
 def _claim_next(uow, now):
     with uow:
         notices = Notices(uow.session)
-        for notice_id in notices.due(now, limit=10):
-            if notices.claim(notice_id, now, now + timedelta(seconds=CLAIM_SECONDS)):
-                notice = notices.get(notice_id)
-                return notice, notices.contact(notice.referral_id)
-    return None
+        notice_id = notices.claim_next(now, now + timedelta(seconds=CLAIM_SECONDS))
+        if notice_id is None:
+            return None
+        notice = notices.get(notice_id)
+        return notice, notices.contact(notice.referral_id)
 
 
 def _attempt(uow, transport, current, notice, contact):

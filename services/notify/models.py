@@ -108,22 +108,23 @@ class Notices:
                                      **{f: getattr(notice, f) for f in NOTICE_FIELDS}))
 
     def due(self, now, limit):
-        """Ids of pending notices whose time has come, whose contact is known, not claimed.
+        """Ids of pending notices whose time has come, whose contact is known, not claimed."""
+        return self.session.execute(_due(now).limit(limit)).scalars().all()
 
-        Oldest event first, and a closure never before its referral's pending start: a start
-        whose attempt failed holds the closure back until it has gone, or the referrer would
-        read "support has started" after "the referral is closed".
+    def claim_next(self, now, until):
+        """Claim the first due notice for this sender until `until`: its id, or None.
+
+        The row is locked as it is chosen, and a row that another sender is claiming is
+        passed over rather than waited for (SKIP LOCKED; SQLite, one writer at a time, has no
+        need). A sender that waited would find the row taken, yet keep it locked to the end of
+        its own transaction (PostgreSQL locks a row to check it again), and the record that the
+        row's notice was delivered, written that very moment by its sender, would wait behind it.
         """
-        start = aliased(NoticeRow)
-        start_pending = (select(start.notice_id)
-                         .where(start.referral_id == NoticeRow.referral_id,
-                                start.kind == START, start.status == PENDING).exists())
-        return self.session.execute(
-            select(NoticeRow.notice_id).join(
-                ContactRow, ContactRow.referral_id == NoticeRow.referral_id)
-            .where(NoticeRow.status == PENDING, NoticeRow.next_attempt_at <= now,
-                   _unclaimed(now), ~and_(NoticeRow.kind == CLOSURE, start_pending))
-            .order_by(NoticeRow.occurred_at, NoticeRow.notice_id).limit(limit)).scalars().all()
+        notice_id = self.session.execute(
+            _due(now).limit(1).with_for_update(of=NoticeRow, skip_locked=True)).scalar()
+        if notice_id is not None and self.claim(notice_id, now, until):
+            return notice_id
+        return None
 
     def claim(self, notice_id, now, until):
         """True for the one sender whose conditional update took it (replicas race here)."""
@@ -135,6 +136,24 @@ class Notices:
 
     def get(self, notice_id):
         return _to_domain(self.session.get(NoticeRow, notice_id))
+
+
+def _due(now):
+    """Pending notices whose time has come, whose contact is known, not claimed.
+
+    Oldest event first, and a closure never before its referral's pending start: a start whose
+    attempt failed holds the closure back until it has gone, or the referrer would read
+    "support has started" after "the referral is closed".
+    """
+    start = aliased(NoticeRow)
+    start_pending = (select(start.notice_id)
+                     .where(start.referral_id == NoticeRow.referral_id,
+                            start.kind == START, start.status == PENDING).exists())
+    return (select(NoticeRow.notice_id)
+            .join(ContactRow, ContactRow.referral_id == NoticeRow.referral_id)
+            .where(NoticeRow.status == PENDING, NoticeRow.next_attempt_at <= now,
+                   _unclaimed(now), ~and_(NoticeRow.kind == CLOSURE, start_pending))
+            .order_by(NoticeRow.occurred_at, NoticeRow.notice_id))
 
 
 def _unclaimed(now):

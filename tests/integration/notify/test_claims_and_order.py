@@ -3,6 +3,9 @@ full time however long the sweep has run, a slower sender never undoes a sent no
 start whose attempt failed holds its referral's closure back. Time is a clock the test moves."""
 from datetime import timedelta
 
+from sqlalchemy import text
+
+from kring.config import DATABASES_KEY, SWEEP_SECONDS_KEY
 from kring.kit.clock import utcnow
 from services.notify import handlers
 from services.notify.delivery import FileTransport
@@ -89,3 +92,26 @@ def test_a_start_that_failed_holds_its_closure_back(notify_factory, files_config
     assert (shown["start"]["attempts"], shown["closure"]["attempts"]) == (1, 0)
     assert handlers.send_due(uow, transport, now + timedelta(seconds=6)) == 2  # back-off over
     assert transport.delivered == [(RID, "start"), (RID, "closure")]
+
+
+def test_a_notice_another_sender_is_claiming_is_passed_over_not_waited_for(
+        notify_factory, sqlite_config, postgres_urls):
+    """Waiting for a rival's claim would keep the row locked afterwards (PostgreSQL checks a
+    row again under a lock), and the record of its delivery would wait behind that lock.
+    PostgreSQL only: SQLite lets one writer at a time in, so there is no rival in between."""
+    notify = notify_factory(dict(sqlite_config, **{DATABASES_KEY: postgres_urls,
+                                                   SWEEP_SECONDS_KEY: 3600}))
+    decided(notify, received(RID), case_started(RID), received(OTHER), case_started(OTHER))
+    now = utcnow()
+    until = now + timedelta(seconds=CLAIM_SECONDS)
+    rival, us = unit_of_work(notify), unit_of_work(notify)
+    with rival:
+        first = Notices(rival.session).claim_next(now, until)  # not committed yet
+        with us:
+            # a wait would end the test with an error here, instead of hanging it
+            us.session.execute(text("SET LOCAL lock_timeout = '5s'"))
+            second = Notices(us.session).claim_next(now, until)
+    with rival:
+        starts = {Notices(rival.session).notice(referral, "start").notice_id
+                  for referral in (RID, OTHER)}
+    assert {first, second} == starts
