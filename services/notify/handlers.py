@@ -132,7 +132,7 @@ def _attempt(uow, transport, current, notice, contact):
     def accepted(location):
         # the instant the server has the mail, before another word to it: see delivery.py
         notice.delivered(transport.channel, contact.email, location, current())
-        _record(uow, notice)
+        _record_at_once(uow, notice)
         recorded.append(location)
 
     try:
@@ -156,6 +156,18 @@ def _attempt(uow, transport, current, notice, contact):
 def _record(uow, notice):
     with uow:
         Notices(uow.session).save(notice)
+
+
+def _record_at_once(uow, notice):
+    """Record a delivery in one round trip that lets nothing else in this process run first
+    (UnitOfWork.still); if that fails (no free still connection, a lock held, a broken
+    connection), the ordinary way: slower, but the record is kept. Saving is idempotent."""
+    try:
+        _record(uow.still(), notice)
+    except Exception as exc:
+        log.info("%s notice of %s: quick record failed (%s); recording the ordinary way",
+                 notice.kind, notice.referral_id, exc)
+        _record(uow, notice)
 
 
 def delivery_log(uow, referral_id):

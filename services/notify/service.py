@@ -33,7 +33,7 @@ class SweepTimer(Timer):
 class NotifyService:
     name = "notify"
 
-    db = Database(metadata)
+    db = Database(metadata, still_writes=True)  # the record that the mail server took a notice
     config = Config()
 
     @on_events("referral", "referral_received", "referral_closed")

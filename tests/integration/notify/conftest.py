@@ -94,10 +94,12 @@ def decided(container, *events):
             handlers.apply_referral_event(uow, event, "on_referral", utcnow())
 
 
+def transport(container):
+    return make_transport(container.config[SMTP_KEY], container.config[DATA_DIR_KEY])
+
+
 def send_due(container, now):
-    config = container.config
-    transport = make_transport(config[SMTP_KEY], config[DATA_DIR_KEY])
-    return handlers.send_due(unit_of_work(container), transport, now)
+    return handlers.send_due(unit_of_work(container), transport(container), now)
 
 
 def delivery_log(container, referral_id):

@@ -6,12 +6,16 @@ from pathlib import Path
 
 import eventlet
 import pytest
+from sqlalchemy import text
 
+from kring.config import DATABASES_KEY, SMTP_KEY, SWEEP_SECONDS_KEY
 from kring.kit.clock import utcnow
+from kring.kit.db import make_engine
+from services.notify import handlers
 from services.notify.delivery import SmtpTransport
 from tests.e2e.conftest import eventually
 from tests.integration.notify.conftest import (case_started, decided, delivery_log, mails,
-                                               received, send_due)
+                                               received, send_due, transport, unit_of_work)
 from tests.processes import SmtpServer
 from tests.smtp_handlers import GOODBYE_ASKED, MESSAGE_HELD
 
@@ -90,3 +94,54 @@ def test_nothing_else_in_the_process_runs_between_the_servers_verdict_and_its_re
         other.wait()
     assert accepted == [f"127.0.0.1:{server.port}"] and held.exists()
     assert meanwhile == []
+
+
+class LockedAtAcceptance:
+    """The real transport, except that another connection locks the notice's row just before
+    the acceptance is recorded: as another green thread of the process could hold it."""
+
+    def __init__(self, inner, lock):
+        self.inner, self.lock = inner, lock
+        self.channel, self.sender = inner.channel, inner.sender
+
+    def deliver(self, message, file_name, accepted):
+        def lock_then_accept(location):
+            self.lock()
+            accepted(location)
+        self.inner.deliver(message, file_name, lock_then_accept)
+
+
+def test_a_record_that_meets_a_locked_row_is_kept_the_ordinary_way(
+        notify_factory, sqlite_config, postgres_urls, smtp, caplog):
+    """The quick record over the still connection gives up on a lock at once rather than hold
+    the process still, which alone could release it; the ordinary record waits and keeps it.
+    PostgreSQL only: on SQLite there is no still connection, and nothing yields."""
+    notify = notify_factory(dict(sqlite_config, **{
+        DATABASES_KEY: postgres_urls, SWEEP_SECONDS_KEY: 3600,
+        SMTP_KEY: {"host": "127.0.0.1", "port": smtp.port, "from": "kring@example.org"}}))
+    decided(notify, received(RID), case_started(RID))
+    other = make_engine(postgres_urls["notify"])
+    holder = other.connect()
+
+    def lock():
+        holder.execute(text("SELECT 1 FROM notices WHERE referral_id = :id FOR UPDATE"),
+                       {"id": RID})
+
+    def waiting_for_the_row():
+        with other.connect() as db:
+            return db.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                   "current_database() AND wait_event_type = 'Lock'")).scalar()
+
+    caplog.set_level("INFO", logger=handlers.__name__)
+    sending = eventlet.spawn(handlers.send_due, unit_of_work(notify),
+                             LockedAtAcceptance(transport(notify), lock), utcnow())
+    try:
+        eventually(waiting_for_the_row, what="the ordinary record to wait for the row")
+        assert delivery_log(notify, RID)["start"]["status"] == "pending"
+    finally:
+        holder.rollback()  # the other green thread is done with the row
+        holder.close()
+        other.dispose()
+    assert sending.wait() == 1
+    assert "quick record failed" in caplog.text
+    assert (delivery_log(notify, RID)["start"]["status"], len(mails(smtp, RID))) == ("sent", 1)
