@@ -17,6 +17,7 @@ SECRET_KEY = "KRING_SECRET"
 SMTP_KEY = "KRING_SMTP"
 RETRY_DELAYS_KEY = "KRING_RETRY_DELAYS"
 SWEEP_SECONDS_KEY = "KRING_NOTIFY_SWEEP_SECONDS"
+DEFAULT_DATA_DIR = "./var"
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
 DEFAULT_HTTP_PORT = 8000
@@ -44,7 +45,7 @@ class Settings:
     @classmethod
     def from_env(cls, env=None):
         env = os.environ if env is None else env
-        data_dir = Path(env.get("KRING_DATA_DIR") or "./var")
+        data_dir = Path(env.get("KRING_DATA_DIR") or DEFAULT_DATA_DIR)
         http_port = _port(env, "KRING_HTTP_PORT", DEFAULT_HTTP_PORT)
         databases = {
             name: env.get(f"KRING_DB_{name.upper()}") or f"sqlite:///{data_dir / name}.db"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from eventlet.patcher import original
 
+from kring.config import DEFAULT_DATA_DIR
 from services.notify.domain import DEFAULT_SENDER
 
 _blocking_select = original("select")  # eventlet's is green: it would let others run
@@ -108,4 +109,4 @@ def make_transport(smtp, data_dir):
     if smtp:
         return SmtpTransport(smtp["host"], smtp.get("port") or 25,
                              smtp.get("from") or DEFAULT_SENDER)
-    return FileTransport(Path(data_dir or "./var") / "notices")
+    return FileTransport(Path(data_dir or DEFAULT_DATA_DIR) / "notices")

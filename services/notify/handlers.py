@@ -91,9 +91,10 @@ def _once_more_if_duplicate(once):
     return once()
 
 
-def send_due(uow, transport, now, batch=BATCH, clock=utcnow):
+def send_due(uow, transport, marks, now, batch=BATCH, clock=utcnow):
     """Deliver every notice that is due. Each is claimed first in its own short transaction,
     so replicas never send the same one at once; the sending happens outside transactions.
+    First, what `marks` (services.notify.marks) say a crash left unrecorded is recorded.
 
     `now` is the sweep's moment (tests pass a later one to let back-offs pass); each claim is
     taken at `now` plus the time the sweep has run (`clock`), so a claim made late in a slow
@@ -103,14 +104,35 @@ def send_due(uow, transport, now, batch=BATCH, clock=utcnow):
     def current():
         return now + (clock() - started)
 
+    _record_marked(uow, marks)
     handled = 0
     while handled < batch:
         claimed = _claim_next(uow, current())
         if claimed is None:
             break
-        _attempt(uow, transport, current, *claimed)
+        _attempt(uow, transport, marks, current, *claimed)
         handled += 1
     return handled
+
+
+def _record_marked(uow, marks):
+    """Deliveries whose record a crash or an absent database cut off: the server has them,
+    so they are recorded as sent, never sent again. A mark goes once its record is kept."""
+    for notice_id, delivery in marks.left():
+        if delivery is None:
+            log.warning("the mark of notice %s cannot be read: removed; the notice is mailed "
+                        "again once its claim lapses", notice_id)
+        else:
+            with uow:
+                notices = Notices(uow.session)
+                notice = notices.get(notice_id)
+                if notice is not None and notice.status == PENDING:
+                    notice.delivered(**delivery)
+                    notices.save(notice)
+                    log.warning("%s notice of %s, taken by the server (%s), is recorded as "
+                                "sent from its mark: its own record had not come through",
+                                notice.kind, notice.referral_id, notice.location)
+        marks.remove(notice_id)
 
 
 def _claim_next(uow, now):
@@ -123,7 +145,7 @@ def _claim_next(uow, now):
         return notice, notices.contact(notice.referral_id)
 
 
-def _attempt(uow, transport, current, notice, contact):
+def _attempt(uow, transport, marks, current, notice, contact):
     if not notice.ready_to_send(contact):  # suppressed: the family does not share status
         _record(uow, notice)
         return
@@ -132,7 +154,9 @@ def _attempt(uow, transport, current, notice, contact):
     def accepted(location):
         # the instant the server has the mail, before another word to it: see delivery.py
         notice.delivered(transport.channel, contact.email, location, current())
+        marks.put(notice)
         _record_at_once(uow, notice)
+        marks.remove(notice.notice_id)
         recorded.append(location)
 
     try:
@@ -143,8 +167,9 @@ def _attempt(uow, transport, current, notice, contact):
             log.warning("%s notice of %s delivered; afterwards: %s", notice.kind,
                         notice.referral_id, exc)
         elif notice.status == SENT:  # the server has it; only our record of that failed
-            log.error("%s notice of %s was accepted (%s) but not recorded as sent: %s; it is "
-                      "mailed again once its claim lapses", notice.kind, notice.referral_id,
+            log.error("%s notice of %s was accepted (%s) but not recorded as sent: %s; its "
+                      "mark records it at the next sweep (without one, it is mailed again "
+                      "once its claim lapses)", notice.kind, notice.referral_id,
                       notice.location, exc)
         else:  # any failure of the mail system: kept, retried after back-off
             log.warning("%s notice of %s not delivered (attempt %s): %s", notice.kind,

@@ -135,7 +135,8 @@ class Notices:
         return result.rowcount == 1
 
     def get(self, notice_id):
-        return _to_domain(self.session.get(NoticeRow, notice_id))
+        row = self.session.get(NoticeRow, notice_id)
+        return _to_domain(row) if row else None
 
 
 def _due(now):

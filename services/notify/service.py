@@ -15,6 +15,7 @@ from kring.kit.db import Database
 from kring.kit.events import on_events
 from services.notify import handlers
 from services.notify.delivery import make_transport
+from services.notify.marks import Marks
 from services.notify.models import metadata
 
 log = logging.getLogger(__name__)
@@ -56,8 +57,9 @@ class NotifyService:
         return handlers.delivery_log(self.db, referral_id)
 
     def _send_due(self):
-        transport = make_transport(self.config.get(SMTP_KEY), self.config.get(DATA_DIR_KEY))
         try:
-            handlers.send_due(self.db, transport, utcnow())
+            data_dir = self.config.get(DATA_DIR_KEY)
+            handlers.send_due(self.db, make_transport(self.config.get(SMTP_KEY), data_dir),
+                              Marks.under(data_dir), utcnow())
         except Exception:  # the event is handled and committed; the timer sends what is left
             log.exception("sending due notices failed; the next sweep tries again")

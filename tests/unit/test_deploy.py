@@ -53,6 +53,13 @@ def test_notices_go_to_the_mail_catcher():
     assert "8025:8025" in COMPOSE["services"]["mailpit"]["ports"]
 
 
+def test_notify_keeps_its_data_directory_on_a_named_volume():
+    """Its delivery marks must outlive a recreated container (README "When things break")."""
+    mounts = dict(volume.split(":")[::-1] for volume in COMPOSE["services"]["notify"]["volumes"])
+    assert mounts["/var/lib/kring"] in COMPOSE["volumes"]
+    assert COMPOSE["services"]["notify"]["environment"]["KRING_DATA_DIR"] == "/var/lib/kring"
+
+
 def test_the_broker_loads_the_definitions_and_runs_management():
     rabbitmq = COMPOSE["services"]["rabbitmq"]
     assert rabbitmq["image"].endswith("-management")

@@ -9,6 +9,7 @@ from kring.contracts.events import make_event
 from kring.kit.db import Database
 from services.notify import handlers
 from services.notify.delivery import make_transport
+from services.notify.marks import Marks
 from services.notify.service import SWEEP_SECONDS_KEY, NotifyService
 from tests.integration.events import deliver as deliver_events
 from tests.processes import SmtpServer
@@ -98,8 +99,13 @@ def transport(container):
     return make_transport(container.config[SMTP_KEY], container.config[DATA_DIR_KEY])
 
 
+def marks(container):
+    return Marks.under(container.config[DATA_DIR_KEY])
+
+
 def send_due(container, now):
-    return handlers.send_due(unit_of_work(container), transport(container), now)
+    return handlers.send_due(unit_of_work(container), transport(container), marks(container),
+                             now)
 
 
 def delivery_log(container, referral_id):

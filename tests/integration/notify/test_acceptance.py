@@ -15,7 +15,8 @@ from services.notify import handlers
 from services.notify.delivery import SmtpTransport
 from tests.e2e.conftest import eventually
 from tests.integration.notify.conftest import (case_started, decided, delivery_log, mails,
-                                               received, send_due, transport, unit_of_work)
+                                               marks, received, send_due, transport,
+                                               unit_of_work)
 from tests.processes import SmtpServer
 from tests.smtp_handlers import GOODBYE_ASKED, MESSAGE_HELD
 
@@ -96,52 +97,106 @@ def test_nothing_else_in_the_process_runs_between_the_servers_verdict_and_its_re
     assert meanwhile == []
 
 
-class LockedAtAcceptance:
-    """The real transport, except that another connection locks the notice's row just before
-    the acceptance is recorded: as another green thread of the process could hold it."""
+class RowHolder:
+    """Another connection to notify's PostgreSQL database that locks a referral's notices the
+    moment the mail server has taken one (as another green thread of the process could)."""
 
-    def __init__(self, inner, lock):
-        self.inner, self.lock = inner, lock
+    def __init__(self, url, referral_id):
+        self.engine = make_engine(url)
+        self.connection = self.engine.connect()
+        self.referral_id = referral_id
+
+    def lock(self):
+        self.connection.execute(text("SELECT 1 FROM notices WHERE referral_id = :id "
+                                     "FOR UPDATE"), {"id": self.referral_id})
+
+    def waiters(self):
+        """The server processes of connections that wait for a lock, now."""
+        with self.engine.connect() as db:
+            return db.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = "
+                                   "current_database() AND wait_event_type = 'Lock'")).scalars().all()
+
+    def cut(self, pid):
+        with self.engine.connect() as db:
+            assert db.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
+
+    def release(self):
+        if self.connection.closed:
+            return
+        self.connection.rollback()
+        self.connection.close()
+        self.engine.dispose()
+
+
+class LockedAtAcceptance:
+    """The real transport, except that `holder` locks the notice's row just before the
+    acceptance is recorded."""
+
+    def __init__(self, inner, holder):
+        self.inner, self.holder = inner, holder
         self.channel, self.sender = inner.channel, inner.sender
 
     def deliver(self, message, file_name, accepted):
         def lock_then_accept(location):
-            self.lock()
+            self.holder.lock()
             accepted(location)
         self.inner.deliver(message, file_name, lock_then_accept)
 
 
-def test_a_record_that_meets_a_locked_row_is_kept_the_ordinary_way(
-        notify_factory, sqlite_config, postgres_urls, smtp, caplog):
-    """The quick record over the still connection gives up on a lock at once rather than hold
-    the process still, which alone could release it; the ordinary record waits and keeps it.
+@pytest.fixture
+def on_postgres(notify_factory, sqlite_config, postgres_urls, smtp):
+    """Notify on PostgreSQL, mailing to `smtp`, with the start of RID decided and a RowHolder.
     PostgreSQL only: on SQLite there is no still connection, and nothing yields."""
     notify = notify_factory(dict(sqlite_config, **{
         DATABASES_KEY: postgres_urls, SWEEP_SECONDS_KEY: 3600,
         SMTP_KEY: {"host": "127.0.0.1", "port": smtp.port, "from": "kring@example.org"}}))
     decided(notify, received(RID), case_started(RID))
-    other = make_engine(postgres_urls["notify"])
-    holder = other.connect()
-
-    def lock():
-        holder.execute(text("SELECT 1 FROM notices WHERE referral_id = :id FOR UPDATE"),
-                       {"id": RID})
-
-    def waiting_for_the_row():
-        with other.connect() as db:
-            return db.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                                   "current_database() AND wait_event_type = 'Lock'")).scalar()
-
-    caplog.set_level("INFO", logger=handlers.__name__)
-    sending = eventlet.spawn(handlers.send_due, unit_of_work(notify),
-                             LockedAtAcceptance(transport(notify), lock), utcnow())
+    holder = RowHolder(postgres_urls["notify"], RID)
     try:
-        eventually(waiting_for_the_row, what="the ordinary record to wait for the row")
-        assert delivery_log(notify, RID)["start"]["status"] == "pending"
+        yield notify, holder
     finally:
-        holder.rollback()  # the other green thread is done with the row
-        holder.close()
-        other.dispose()
+        holder.release()
+
+
+def sending_while_held(notify, holder):
+    return eventlet.spawn(handlers.send_due, unit_of_work(notify),
+                          LockedAtAcceptance(transport(notify), holder), marks(notify),
+                          utcnow())
+
+
+def test_a_record_that_meets_a_locked_row_is_kept_the_ordinary_way(on_postgres, smtp,
+                                                                    caplog):
+    """The quick record over the still connection gives up on a lock at once rather than hold
+    the process still, which alone could release it; the ordinary record waits and keeps it."""
+    notify, holder = on_postgres
+    caplog.set_level("INFO", logger=handlers.__name__)
+    sending = sending_while_held(notify, holder)
+    eventually(holder.waiters, what="the ordinary record to wait for the row")
+    assert delivery_log(notify, RID)["start"]["status"] == "pending"
+    holder.release()  # the other green thread is done with the row
     assert sending.wait() == 1
     assert "quick record failed" in caplog.text
     assert (delivery_log(notify, RID)["start"]["status"], len(mails(smtp, RID))) == ("sent", 1)
+
+
+def test_a_delivery_whose_record_was_cut_off_is_recorded_from_its_mark_not_mailed_again(
+        on_postgres, smtp):
+    """The database goes away while notify records that the server took the notice: what a
+    crash of notify at that moment leaves behind, too. The mark outlives both."""
+    notify, holder = on_postgres
+    sending = sending_while_held(notify, holder)
+    (waiting,) = eventually(holder.waiters, what="the ordinary record to wait for the row")
+    holder.cut(waiting)
+    assert sending.wait() == 1
+    holder.release()
+    assert delivery_log(notify, RID)["start"]["status"] == "pending"
+    (notice_id, delivery), = marks(notify).left()
+    assert delivery["location"] == f"127.0.0.1:{smtp.port}"
+
+    later = utcnow() + timedelta(hours=1)  # the claim has lapsed: the notice would go again
+    assert send_due(notify, later) == 0
+    recorded = delivery_log(notify, RID)["start"]
+    assert (recorded["status"], recorded["attempts"], recorded["location"]) == (
+        "sent", 1, f"127.0.0.1:{smtp.port}")
+    assert len(mails(smtp, RID)) == 1
+    assert list(marks(notify).left()) == []

@@ -12,7 +12,7 @@ from services.notify.delivery import FileTransport
 from services.notify.domain import CLAIM_SECONDS
 from services.notify.models import Notices
 from tests.integration.notify.conftest import (case_started, closed, decided, delivery_log,
-                                               received, send_due, unit_of_work)
+                                               marks, received, send_due, unit_of_work)
 
 RID = "5c4d3e2f-0000-4000-8000-00000000000b"
 OTHER = "5c4d3e2f-0000-4000-8000-00000000000c"
@@ -55,7 +55,8 @@ def test_a_claim_taken_late_in_a_slow_sweep_lasts_its_full_time(notify_factory, 
             rival_took.append(notices.claim(notice_id, clock.now, clock.now))
 
     transport = Files(tmp_path / "notices", slow_and_contested)
-    assert handlers.send_due(unit_of_work(notify), transport, clock.now, clock=clock) == 2
+    assert handlers.send_due(unit_of_work(notify), transport, marks(notify), clock.now,
+                             clock=clock) == 2
     assert rival_took == [False, False]  # the second claim was not over before it began
 
 
@@ -85,12 +86,12 @@ def test_a_start_that_failed_holds_its_closure_back(notify_factory, files_config
             raise ConnectionResetError("the mail server hung up")
 
     transport = Files(tmp_path / "notices", the_first_start_fails)
-    uow, now = unit_of_work(notify), utcnow()
-    assert handlers.send_due(uow, transport, now) == 1  # the start, which failed
+    uow, left, now = unit_of_work(notify), marks(notify), utcnow()
+    assert handlers.send_due(uow, transport, left, now) == 1  # the start, which failed
     assert transport.delivered == []
     shown = delivery_log(notify, RID)
     assert (shown["start"]["attempts"], shown["closure"]["attempts"]) == (1, 0)
-    assert handlers.send_due(uow, transport, now + timedelta(seconds=6)) == 2  # back-off over
+    assert handlers.send_due(uow, transport, left, now + timedelta(seconds=6)) == 2  # back-off
     assert transport.delivered == [(RID, "start"), (RID, "closure")]
 
 

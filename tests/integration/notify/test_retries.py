@@ -8,12 +8,12 @@ from nameko.testing.services import entrypoint_waiter
 
 from kring.kit.clock import utcnow
 from services.notify import handlers
-from services.notify.delivery import make_transport
 from services.notify.domain import CLAIM_SECONDS
 from services.notify.models import Notices
 from services.notify.service import SWEEP_SECONDS_KEY
 from tests.integration.notify.conftest import (case_started, decided, deliver, delivery_log,
-                                               mails, received, send_due, unit_of_work)
+                                               mails, marks, received, send_due, transport,
+                                               unit_of_work)
 from tests.processes import SmtpServer
 
 RID = "9a8b7c6d-0000-4000-8000-000000000009"
@@ -76,9 +76,7 @@ def test_two_senders_at_once_send_a_notice_once(notify_factory, smtp_config, smt
 
 
 def send_due_with(container, uow, now):
-    config = container.config
-    return handlers.send_due(uow, make_transport(config["KRING_SMTP"], config["KRING_DATA_DIR"]),
-                             now)
+    return handlers.send_due(uow, transport(container), marks(container), now)
 
 
 def test_a_claimed_notice_is_nobody_elses_until_the_claim_lapses(notify_factory, smtp_config):
