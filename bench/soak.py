@@ -45,6 +45,7 @@ from kring.kit.db import postgres_driver  # noqa: E402
 from kring.kit.outbox import event_exchange  # noqa: E402
 from kring.walker import PlannedWalker, Walker  # noqa: E402
 from nameko.testing.utils import find_free_port  # noqa: E402
+from services.notify.handlers import RECORDED_FROM_MARK  # noqa: E402
 from tests.processes import RunningKring, SmtpServer, broker_stopped, clean_env  # noqa: E402
 
 SECRET = "soak-secret-of-at-least-thirty-two-characters"
@@ -56,6 +57,7 @@ NOTICES = {"completed": ("start", "closure"), "declined": ("closure",),
 POISON_CONSUMERS = ("matching", "notify")  # the consumers of referral_closed
 POISON_KEY = "poison messages published (each parked by matching and notify)"
 IGNORED = re.compile(r"event \S+ already applied by \S+: ignored")
+FROM_MARK = re.compile(re.escape(RECORDED_FROM_MARK))
 EXAMPLE = json.loads((ROOT / "examples" / "referral.json").read_text())
 
 
@@ -126,9 +128,12 @@ class Soak:
         self.walkers = walkers
         self.plans = {}
         self.faults = Counter()
+        self.kills = []  # when each kill -9 was sent (epoch seconds)
         self.poison_sent = 0
         self.crashes = 0
-        self.ignored = 0  # redeliveries the inbox ignored, in the logs of processes now gone
+        # what the logs of processes now gone said: redeliveries the inbox ignored, notices
+        # recorded from their marks
+        self.ignored, self.from_marks = 0, 0
         self.earlier_log = []
 
     def start(self):
@@ -180,7 +185,8 @@ class Soak:
         return fault
 
     def _restart(self):
-        self.ignored += ignored_redeliveries(self.kring.log)
+        self.ignored += lines_saying(IGNORED, self.kring.log)
+        self.from_marks += lines_saying(FROM_MARK, self.kring.log)
         self.earlier_log += self.kring.log
         self.kring.start()
 
@@ -223,6 +229,7 @@ class Soak:
 
     def _inject(self, fault, ids):
         if fault == "kill -9":
+            self.kills.append(time.time())
             self.kring.kill()
             self._restart()
         elif fault == "broker restart":
@@ -288,7 +295,8 @@ class Soak:
             time.sleep(1)
         self.notice_trouble = {key: mails[key] for key in expected if mails[key] != 1}
         parked = parked_counts(self.amqp_uri)
-        ignored = self.ignored + ignored_redeliveries(self.kring.log)
+        ignored = self.ignored + lines_saying(IGNORED, self.kring.log)
+        from_marks = self.from_marks + lines_saying(FROM_MARK, self.kring.log)
         return {
             "referrals submitted": len(self.plans),
             "planned": dict(Counter(self.plans.values())),
@@ -300,6 +308,7 @@ class Soak:
             "notices sent twice or more": sum(1 for key in expected if mails[key] > 1),
             "notices nobody expected": sum(n for key, n in mails.items() if key not in expected),
             "notices notify still holds unsent": len(pending),
+            "notices recorded sent from their marks, not mailed again": from_marks,
             "dead-letter queues": parked,
             POISON_KEY: self.poison_sent,
             "redeliveries the inbox ignored": ignored,
@@ -309,20 +318,31 @@ class Soak:
             "crashes nobody caused": self.crashes,
         }
 
+    def before_a_kill(self, key):
+        """For a notice mailed more than once: how many ms before the next kill -9 the server
+        took its first copy (the Maildir file's time), or None when no kill followed it."""
+        first = min(path.stat().st_mtime for path, mail in self._mail_files()
+                    if (mail["X-Kring-Referral"], mail["X-Kring-Notice"]) == key)
+        after = [kill for kill in self.kills if kill >= first]
+        return round((min(after) - first) * 1000, 1) if after else None
+
+    def _mail_files(self):
+        for path in (self.smtp.folder / "new").iterdir():
+            with open(path, "rb") as handle:
+                yield path, email.message_from_binary_file(handle)
+
     def _mails(self):
         return Counter((m["X-Kring-Referral"], m["X-Kring-Notice"])
                        for m in mailbox.Maildir(str(self.smtp.folder), create=True))
 
     def _recording_lag(self):
         """How long each delivered notice stood accepted by the SMTP server before notify took
-        its `sent_at`, just before committing it: a kill -9 before that commit mails the notice
-        twice (a mail server and a database cannot commit together). The commit itself is not
-        in this figure; the count of notices mailed twice is the whole truth. The server's
-        moment is its Maildir file's (written just before it answers 250)."""
+        its `sent_at`, just before it writes the notice's mark and records it: a kill -9 before
+        the mark mails the notice twice (a mail server and our disk cannot commit together).
+        Writing the mark is not in this figure; the count of notices mailed twice is the whole
+        truth. The server's moment is its Maildir file's (written just before it answers 250)."""
         accepted = {}
-        for path in (self.smtp.folder / "new").iterdir():
-            with open(path, "rb") as handle:
-                mail = email.message_from_binary_file(handle)
+        for path, mail in self._mail_files():
             key = (mail["X-Kring-Referral"], mail["X-Kring-Notice"])
             accepted[key] = max(accepted.get(key, 0), path.stat().st_mtime)  # the last copy
         rows = self.databases.query("notify", "SELECT referral_id, kind, sent_at FROM notices "
@@ -346,9 +366,9 @@ def _utc_seconds(stored):
     return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
 
 
-def ignored_redeliveries(log):
-    """Lines where a consumer said it had applied an event before (kring.kit.db's inbox)."""
-    return sum(bool(IGNORED.search(line)) for line in list(log))
+def lines_saying(pattern, log):
+    """How many lines of kring's log match `pattern`."""
+    return sum(bool(pattern.search(line)) for line in list(log))
 
 
 def healthy(figures):
@@ -403,7 +423,9 @@ def main():
         print(f"  not closed as planned: {referral_id} planned {plan}, is {status} ({outcome}); "
               f"timeline {timeline}; {ids}")
     for (referral_id, kind), n in soak.notice_trouble.items():
-        print(f"  {kind} notice of {referral_id}: {n} mails")
+        ahead = soak.before_a_kill((referral_id, kind)) if n > 1 else None
+        print(f"  {kind} notice of {referral_id}: {n} mails"
+              + (f"; the first taken {ahead} ms before a kill -9" if ahead is not None else ""))
     if args.keep:
         print(f"  data, log and mailbox kept in {args.keep}")
     ok = healthy(figures)

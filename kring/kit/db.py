@@ -18,14 +18,12 @@ from sqlalchemy.orm import sessionmaker
 from kring.config import AMQP_URI_KEY, DATABASES_KEY, RETRY_DELAYS_KEY
 from kring.kit.clock import utcnow
 from kring.contracts.topology import declare_topology
-from kring.kit.green import StillConnection, make_psycopg2_green
 from kring.kit.outbox import OutboxRelay
 from kring.kit.retry import DEFAULT_DELAYS
 
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_S = 30
-STILL_LOCK_TIMEOUT_MS = 100
 
 
 def make_engine(url):
@@ -34,42 +32,8 @@ def make_engine(url):
         return _sqlite_engine(url)
     if url.startswith("postgresql"):
         url = postgres_driver(url)
-        make_psycopg2_green()
+        _make_psycopg2_green()
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
-
-
-def make_still_engine(url):
-    """For a single-statement write that must follow an outside event as closely as it can
-    (notify's "the mail server has it"): one round trip, during which the process stands still
-    (kring.kit.green). None where the ordinary engine already does so: SQLite never yields.
-
-    - autocommit: the statement is its own transaction, no BEGIN or COMMIT round trips;
-    - no pre-ping: a broken connection fails the write, and the caller writes again through
-      the ordinary engine, which pings and reconnects;
-    - a short lock wait: a row held by another green thread of this process is released only
-      when the process moves, so the statement gives up and the caller takes the ordinary way;
-    - asynchronous commit: the server answers before its disk has the record. Only a crash of
-      the database server in the next fraction of a second can lose it, and then the outside
-      event is simply repeated (a resend with the same Message-ID), which is what the record
-      exists to make rare, not impossible.
-    - a pool of two, never waited for: whoever finds both busy takes the ordinary way.
-    """
-    if not url.startswith("postgresql"):
-        return None
-    make_psycopg2_green()
-    engine = create_engine(postgres_driver(url), isolation_level="AUTOCOMMIT", pool_size=2,
-                           max_overflow=0, pool_timeout=0,
-                           connect_args={"connection_factory": StillConnection})
-
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection, _record):
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"SET synchronous_commit = off; "
-                       f"SET lock_timeout = {STILL_LOCK_TIMEOUT_MS}")
-        cursor.close()
-        dbapi_connection.commit()  # session settings outlive the transaction they were set in
-
-    return engine
 
 
 def postgres_driver(url):
@@ -103,30 +67,28 @@ def _sqlite_engine(url):
     return engine
 
 
+def _make_psycopg2_green():
+    # psycopg2 blocks eventlet's hub on every query unless it is told to wait cooperatively.
+    from psycogreen.eventlet import patch_psycopg
+    patch_psycopg()
+
+
 class UnitOfWork:
     """One transaction: the session, the events it emits, the incoming events it has applied."""
 
     @classmethod
-    def on(cls, engine, metadata, still_engine=None):
+    def on(cls, engine, metadata):
         """A unit of work on `engine` for a service whose tables (outbox and inbox included)
         are `metadata`: what each worker gets, and what scripts and tests use directly."""
-        return cls(_sessions(engine), metadata.tables["outbox"], metadata.tables["inbox"],
-                   _sessions(still_engine) if still_engine is not None else None)
+        return cls(sessionmaker(bind=engine, expire_on_commit=False),
+                   metadata.tables["outbox"], metadata.tables["inbox"])
 
-    def __init__(self, session_factory, outbox, inbox, still_session_factory=None):
+    def __init__(self, session_factory, outbox, inbox):
         self._session_factory = session_factory
-        self._still_session_factory = still_session_factory
         self._outbox = outbox
         self._inbox = inbox
         self.session = None
         self.emitted = []
-
-    def still(self):
-        """A unit of work for one statement over the still engine (make_still_engine), or this
-        one where the ordinary engine holds still anyway. Nothing may be emitted in it."""
-        if self._still_session_factory is None:
-            return self
-        return UnitOfWork(self._still_session_factory, self._outbox, self._inbox)
 
     def __enter__(self):
         self.session = self._session_factory()
@@ -171,18 +133,6 @@ class UnitOfWork:
         return True
 
 
-def _open_all(engine):
-    """Connect the whole pool now: connecting (a new server process, its settings) takes
-    milliseconds that would otherwise fall in the first writes after every start."""
-    connections = [engine.connect() for _ in range(engine.pool.size())]
-    for connection in connections:
-        connection.close()
-
-
-def _sessions(engine):
-    return sessionmaker(bind=engine, expire_on_commit=False)
-
-
 def is_duplicate(exc):
     """A unique constraint said no: somebody (a racing request, a redelivery) was first."""
     return isinstance(exc, IntegrityError)
@@ -194,11 +144,10 @@ class Database(DependencyProvider):
     Tables are created on start until the schema settles and migrations take over.
     """
 
-    def __init__(self, metadata, still_writes=False, **kwargs):
+    def __init__(self, metadata, **kwargs):
         self.metadata = metadata
-        self.still_writes = still_writes  # UnitOfWork.still over a still engine of its own
-        self.engine = self.still_engine = None
-        self.session_factory = self.still_session_factory = None
+        self.engine = None
+        self.session_factory = None
         self.relay = None
         super().__init__(**kwargs)
 
@@ -207,11 +156,7 @@ class Database(DependencyProvider):
         url = self.container.config[DATABASES_KEY][service]
         self.engine = make_engine(url)
         self.metadata.create_all(self.engine)
-        self.session_factory = _sessions(self.engine)
-        self.still_engine = make_still_engine(url) if self.still_writes else None
-        if self.still_engine is not None:
-            self.still_session_factory = _sessions(self.still_engine)
-            _open_all(self.still_engine)
+        self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
 
     def start(self):
         outbox = self.metadata.tables.get("outbox")
@@ -228,13 +173,12 @@ class Database(DependencyProvider):
     def stop(self):
         if self.relay is not None:
             self.relay.stop()
-        for engine in (self.engine, self.still_engine):
-            if engine is not None:
-                engine.dispose()
+        if self.engine is not None:
+            self.engine.dispose()
 
     def get_dependency(self, worker_ctx):
         return UnitOfWork(self.session_factory, self.metadata.tables["outbox"],
-                          self.metadata.tables["inbox"], self.still_session_factory)
+                          self.metadata.tables["inbox"])
 
     def worker_result(self, worker_ctx, result=None, exc_info=None):
         uow = worker_ctx.service.__dict__.get(self.attr_name)

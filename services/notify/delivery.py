@@ -4,10 +4,10 @@ Both are called outside any database transaction, and both are safe to repeat: a
 carries the same Message-ID, and a rewritten file replaces the earlier one.
 
 Both call `accepted(location)` the moment the notice is out of our hands (the server's reply
-to the end of the message; the file in place) and before anything else: the caller records
-the notice as sent there. A crash after the server took a mail and before that record mails it
-twice, because a mail server and our database cannot commit together; so nothing may stand in
-between, not even the goodbye.
+to the end of the message; the file in place) and before anything else: the caller marks and
+records the notice as sent there (services.notify.marks). A crash after the server took a mail
+and before that mark mails it twice, because a mail server and our disk cannot commit
+together; so nothing may stand in between, not even the goodbye.
 """
 import os
 import smtplib
@@ -51,8 +51,8 @@ class _VerdictFirst(smtplib.SMTP):
 
     Under eventlet a read that has to wait lets every other green thread that is ready run
     first: on a busy process the server's acceptance then lay unread for tens of milliseconds
-    before notify could record it, and a crash in that time mails the notice twice. Once the
-    reply is there, reading it and the record that follows (on SQLite) yield to nothing.
+    before notify could mark it, and a crash in that time mails the notice twice. Once the
+    reply is there, reading it and the mark that follows yield to nothing.
     """
 
     _message_ended = False

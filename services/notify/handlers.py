@@ -18,6 +18,7 @@ from services.notify.models import Notices
 log = logging.getLogger(__name__)
 
 BATCH = 100  # notices per send_due run; the rest wait for the next run
+RECORDED_FROM_MARK = "is recorded as sent from its mark"  # bench/soak.py counts these lines
 
 
 def apply_referral_event(uow, event, handler, now):
@@ -104,7 +105,7 @@ def send_due(uow, transport, marks, now, batch=BATCH, clock=utcnow):
     def current():
         return now + (clock() - started)
 
-    _record_marked(uow, marks)
+    _record_marked(uow, marks, now)
     handled = 0
     while handled < batch:
         claimed = _claim_next(uow, current())
@@ -115,24 +116,37 @@ def send_due(uow, transport, marks, now, batch=BATCH, clock=utcnow):
     return handled
 
 
-def _record_marked(uow, marks):
+def _record_marked(uow, marks, now):
     """Deliveries whose record a crash or an absent database cut off: the server has them,
-    so they are recorded as sent, never sent again. A mark goes once its record is kept."""
-    for notice_id, delivery in marks.left():
-        if delivery is None:
-            log.warning("the mark of notice %s cannot be read: removed; the notice is mailed "
-                        "again once its claim lapses", notice_id)
-        else:
-            with uow:
-                notices = Notices(uow.session)
-                notice = notices.get(notice_id)
-                if notice is not None and notice.status == PENDING:
-                    notice.delivered(**delivery)
-                    notices.save(notice)
-                    log.warning("%s notice of %s, taken by the server (%s), is recorded as "
-                                "sent from its mark: its own record had not come through",
-                                notice.kind, notice.referral_id, notice.location)
-        marks.remove(notice_id)
+    so they are recorded as sent, never sent again. A mark goes once that is settled."""
+    for mark in marks.left(now):
+        try:
+            _record_from(uow, mark)
+        except Exception:  # the database, most likely: the mark waits for the next sweep
+            log.exception("could not record notice %s from its mark", mark.notice_id)
+            continue
+        marks.discard(mark.path)
+
+
+def _record_from(uow, mark):
+    if mark.delivery is None:
+        log.warning("the mark of notice %s cannot be read: removed; the notice is mailed "
+                    "again once its claim lapses", mark.notice_id)
+        return
+    with uow:
+        notices = Notices(uow.session)
+        notice = notices.get(mark.notice_id)
+        if notice is None or (notice.referral_id, notice.kind) != (mark.referral_id, mark.kind):
+            # a mark from another database (restored, replaced): it says nothing about this one
+            log.warning("the mark of notice %s (%s notice of %s) matches no notice here: "
+                        "removed, nothing recorded", mark.notice_id, mark.kind,
+                        mark.referral_id)
+            return
+        notice.delivered(**mark.delivery)
+        if notices.save(notice):  # False: its own record came through after all
+            log.warning("%s notice of %s, taken by the server (%s), %s: its own record had "
+                        "not come through", notice.kind, notice.referral_id, notice.location,
+                        RECORDED_FROM_MARK)
 
 
 def _claim_next(uow, now):
@@ -155,7 +169,7 @@ def _attempt(uow, transport, marks, current, notice, contact):
         # the instant the server has the mail, before another word to it: see delivery.py
         notice.delivered(transport.channel, contact.email, location, current())
         marks.put(notice)
-        _record_at_once(uow, notice)
+        _record(uow, notice)
         marks.remove(notice.notice_id)
         recorded.append(location)
 
@@ -181,18 +195,6 @@ def _attempt(uow, transport, marks, current, notice, contact):
 def _record(uow, notice):
     with uow:
         Notices(uow.session).save(notice)
-
-
-def _record_at_once(uow, notice):
-    """Record a delivery in one round trip that lets nothing else in this process run first
-    (UnitOfWork.still); if that fails (no free still connection, a lock held, a broken
-    connection), the ordinary way: slower, but the record is kept. Saving is idempotent."""
-    try:
-        _record(uow.still(), notice)
-    except Exception as exc:
-        log.info("%s notice of %s: quick record failed (%s); recording the ordinary way",
-                 notice.kind, notice.referral_id, exc)
-        _record(uow, notice)
 
 
 def delivery_log(uow, referral_id):

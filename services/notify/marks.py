@@ -1,19 +1,20 @@
 """Deliveries the mail server has taken that the database may not hold yet: one small file per
 notice, written the instant the server took it and removed once the database has the record.
 
-The record in the database takes a round trip; a crash of the process inside it, or a database
-that is away at that moment, would mail the notice again once its claim lapses. Writing a mark
-is one system call into the operating system's page cache, which no crash of this process can
-undo. (A crash of the whole machine can: then the notice goes again with its Message-ID, as it
-would without marks.) Each sweep first records what the marks left behind say
-(handlers.send_due), then removes them.
+The record in the database takes a few round trips; a crash of the process among them, or a
+database that is away at that moment, would mail the notice again once its claim lapses.
+Writing a mark is a write into the operating system's page cache, which no crash of this
+process can undo. (A crash of the whole machine can: then the notice goes again with its
+Message-ID, as it would without marks.) Sweeps record what marks left behind say
+(handlers.send_due), then remove them.
 
-A mark holds the notice's id (its name) and where it went, the referrer's address included:
-no family data. It lives for the milliseconds of one record, and is readable by its owner only.
+A mark holds the notice's id (its name), its referral and kind, and where it went, the
+referrer's address included: no family data. It is readable by its owner only.
 """
 import json
 import logging
 import os
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -23,12 +24,31 @@ from kring.kit.clock import iso
 log = logging.getLogger(__name__)
 
 SUFFIX = ".json"
+# A younger mark may belong to a record still under way, which its sender removes in a moment.
+# Leaving it costs nothing: its notice stays claimed for domain.CLAIM_SECONDS, far longer.
+SETTLE_SECONDS = 10
+FIELDS = ("referral_id", "kind", "channel", "recipient", "location", "sent_at")
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A mark left behind. `delivery` holds the arguments of Notice.delivered, or is None for
+    a mark that cannot be read (a crash cut its writing off)."""
+    notice_id: int
+    path: Path
+    age_seconds: float
+    referral_id: str | None = None
+    kind: str | None = None
+    delivery: dict | None = None
 
 
 class Marks:
     def __init__(self, folder):
         self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)  # now, not when it matters
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)  # now, not when it matters
+        except OSError as exc:  # notices still go; only without this protection
+            log.warning("no delivery marks: cannot make %s: %s", self.folder, exc)
 
     @classmethod
     def under(cls, data_dir):
@@ -38,8 +58,8 @@ class Marks:
     def put(self, notice):
         """Mark `notice` (just delivered) as taken by the server. Never raises: without its
         mark a notice is recorded as before, only without this protection."""
-        body = json.dumps({"channel": notice.channel, "recipient": notice.recipient,
-                           "location": notice.location, "sent_at": iso(notice.sent_at)})
+        body = json.dumps({field: getattr(notice, field) for field in FIELDS[:-1]}
+                          | {"sent_at": iso(notice.sent_at)})
         try:
             handle = os.open(self._path(notice.notice_id),
                              os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -52,22 +72,49 @@ class Marks:
                         notice.notice_id, exc)
 
     def remove(self, notice_id):
-        self._path(notice_id).unlink(missing_ok=True)
+        self.discard(self._path(notice_id))
 
-    def left(self):
-        """(notice_id, delivery) for each mark there is; delivery holds the arguments of
-        Notice.delivered, or is None for a mark that cannot be read (cut off by a crash)."""
-        for path in sorted(self.folder.glob(f"*{SUFFIX}")):
-            try:
-                notice_id = int(path.stem)
-            except ValueError:
-                continue  # not ours
-            try:
-                delivery = json.loads(path.read_text(encoding="utf-8"))
-                delivery["now"] = datetime.fromisoformat(delivery.pop("sent_at"))
-            except (OSError, ValueError, KeyError, TypeError, AttributeError):
-                delivery = None
-            yield notice_id, delivery
+    def discard(self, path):
+        """Remove a mark; one that is gone already (a racing sweep) or cannot be removed
+        (logged) changes nothing: recording from a mark is idempotent."""
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("could not remove the delivery mark %s: %s", path, exc)
+
+    def left(self, now):
+        """Every mark left behind at `now` (SETTLE_SECONDS old at least), oldest first."""
+        try:
+            paths = [path for path in self.folder.glob(f"*{SUFFIX}") if _is_id(path.stem)]
+        except OSError:
+            return []
+        marks = [_read(path, now.timestamp()) for path in paths]
+        return sorted((mark for mark in marks
+                       if mark is not None and mark.age_seconds >= SETTLE_SECONDS),
+                      key=lambda mark: -mark.age_seconds)
 
     def _path(self, notice_id):
         return self.folder / f"{notice_id}{SUFFIX}"
+
+
+def _is_id(stem):
+    """Only names this module writes: "10", never "010" (which would stand for 10.json)."""
+    return stem.isdigit() and stem == str(int(stem))
+
+
+def _read(path, now):
+    try:
+        age = now - path.stat().st_mtime
+        content = path.read_text(encoding="utf-8")
+    except OSError:  # removed meanwhile by a racing sweep or its own sender, or unreadable
+        return None
+    try:
+        data = json.loads(content)
+        if not isinstance(data, dict) or not all(isinstance(data.get(field), str)
+                                                 for field in FIELDS):
+            raise ValueError("a field is missing")
+        delivery = {"channel": data["channel"], "recipient": data["recipient"],
+                    "location": data["location"], "now": datetime.fromisoformat(data["sent_at"])}
+    except ValueError:
+        return Mark(int(path.stem), path, age)
+    return Mark(int(path.stem), path, age, data["referral_id"], data["kind"], delivery)

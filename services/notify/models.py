@@ -101,11 +101,13 @@ class Notices:
 
     def save(self, notice):
         """Store the outcome of an attempt; the claim ends with it. Only a pending notice
-        changes: once sent or suppressed it stays so, whatever a slower sender reports."""
-        self.session.execute(update(NoticeRow).where(NoticeRow.notice_id == notice.notice_id,
-                                                     NoticeRow.status == PENDING)
-                             .values(claimed_until=None,
-                                     **{f: getattr(notice, f) for f in NOTICE_FIELDS}))
+        changes: once sent or suppressed it stays so, whatever a slower sender reports.
+        True when it changed."""
+        result = self.session.execute(
+            update(NoticeRow).where(NoticeRow.notice_id == notice.notice_id,
+                                    NoticeRow.status == PENDING)
+            .values(claimed_until=None, **{f: getattr(notice, f) for f in NOTICE_FIELDS}))
+        return result.rowcount == 1
 
     def due(self, now, limit):
         """Ids of pending notices whose time has come, whose contact is known, not claimed."""

@@ -34,7 +34,7 @@ class SweepTimer(Timer):
 class NotifyService:
     name = "notify"
 
-    db = Database(metadata, still_writes=True)  # the record that the mail server took a notice
+    db = Database(metadata)
     config = Config()
 
     @on_events("referral", "referral_received", "referral_closed")

@@ -94,8 +94,8 @@ class Stack:
 
     def resent_across_a_kill(self, key):
         """True when the copies of notice `key` are one mail sent twice because a kill -9 fell
-        between the SMTP server's acceptance and notify's commit (the documented
-        at-least-once window: a mail server and a database cannot commit together): the same
+        between the SMTP server's acceptance and notify's mark of it (the documented
+        at-least-once window: a mail server and our disk cannot commit together): the same
         Message-ID, the first copy composed before a kill and the second after it."""
         copies = [m for m in self.smtp.messages()
                   if (m["X-Kring-Referral"], m["X-Kring-Notice"]) == key]
@@ -250,7 +250,7 @@ def views(stack, referral_ids):
 def assert_closed_loop(stack, plans):
     """Every referral closed with its planned outcome; its referrer got exactly the notices
     that outcome calls for, once each (or twice with one Message-ID where a kill -9 fell
-    between SMTP acceptance and commit: see Stack.resent_across_a_kill); nothing else was
+    between SMTP acceptance and notify's mark: see Stack.resent_across_a_kill); nothing else was
     mailed; `kring run` still runs."""
     stack.assert_alive()
     shown = views(stack, plans)

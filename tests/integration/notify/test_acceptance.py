@@ -99,7 +99,7 @@ def test_nothing_else_in_the_process_runs_between_the_servers_verdict_and_its_re
 
 class RowHolder:
     """Another connection to notify's PostgreSQL database that locks a referral's notices the
-    moment the mail server has taken one (as another green thread of the process could)."""
+    moment the mail server has taken one, so that the record waits where the test can cut it."""
 
     def __init__(self, url, referral_id):
         self.engine = make_engine(url)
@@ -110,11 +110,12 @@ class RowHolder:
         self.connection.execute(text("SELECT 1 FROM notices WHERE referral_id = :id "
                                      "FOR UPDATE"), {"id": self.referral_id})
 
-    def waiters(self):
-        """The server processes of connections that wait for a lock, now."""
+    def recorders(self):
+        """The server processes of connections whose record of a delivery waits for the row."""
         with self.engine.connect() as db:
-            return db.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = "
-                                   "current_database() AND wait_event_type = 'Lock'")).scalars().all()
+            return db.execute(text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND "
+                "wait_event_type = 'Lock' AND query LIKE 'UPDATE notices SET%'")).scalars().all()
 
     def cut(self, pid):
         with self.engine.connect() as db:
@@ -146,7 +147,7 @@ class LockedAtAcceptance:
 @pytest.fixture
 def on_postgres(notify_factory, sqlite_config, postgres_urls, smtp):
     """Notify on PostgreSQL, mailing to `smtp`, with the start of RID decided and a RowHolder.
-    PostgreSQL only: on SQLite there is no still connection, and nothing yields."""
+    PostgreSQL only: a SQLite writer waiting for a lock holds the whole process still."""
     notify = notify_factory(dict(sqlite_config, **{
         DATABASES_KEY: postgres_urls, SWEEP_SECONDS_KEY: 3600,
         SMTP_KEY: {"host": "127.0.0.1", "port": smtp.port, "from": "kring@example.org"}}))
@@ -164,39 +165,27 @@ def sending_while_held(notify, holder):
                           utcnow())
 
 
-def test_a_record_that_meets_a_locked_row_is_kept_the_ordinary_way(on_postgres, smtp,
-                                                                    caplog):
-    """The quick record over the still connection gives up on a lock at once rather than hold
-    the process still, which alone could release it; the ordinary record waits and keeps it."""
-    notify, holder = on_postgres
-    caplog.set_level("INFO", logger=handlers.__name__)
-    sending = sending_while_held(notify, holder)
-    eventually(holder.waiters, what="the ordinary record to wait for the row")
-    assert delivery_log(notify, RID)["start"]["status"] == "pending"
-    holder.release()  # the other green thread is done with the row
-    assert sending.wait() == 1
-    assert "quick record failed" in caplog.text
-    assert (delivery_log(notify, RID)["start"]["status"], len(mails(smtp, RID))) == ("sent", 1)
-
-
 def test_a_delivery_whose_record_was_cut_off_is_recorded_from_its_mark_not_mailed_again(
         on_postgres, smtp):
-    """The database goes away while notify records that the server took the notice: what a
-    crash of notify at that moment leaves behind, too. The mark outlives both."""
+    """The database connection goes while notify records that the server took the notice:
+    what a crash of notify at that moment leaves behind, too. The mark outlives both."""
     notify, holder = on_postgres
     sending = sending_while_held(notify, holder)
-    (waiting,) = eventually(holder.waiters, what="the ordinary record to wait for the row")
-    holder.cut(waiting)
+    (recorder,) = eventually(holder.recorders, what="the record to wait for the row")
+    holder.cut(recorder)
     assert sending.wait() == 1
     holder.release()
     assert delivery_log(notify, RID)["start"]["status"] == "pending"
-    (notice_id, delivery), = marks(notify).left()
-    assert delivery["location"] == f"127.0.0.1:{smtp.port}"
 
+    assert send_due(notify, utcnow()) == 0  # still claimed; the mark is left for now
+    assert delivery_log(notify, RID)["start"]["status"] == "pending"
     later = utcnow() + timedelta(hours=1)  # the claim has lapsed: the notice would go again
+    (mark,) = marks(notify).left(later)
+    assert (mark.referral_id, mark.kind, mark.delivery["location"]) == (
+        RID, "start", f"127.0.0.1:{smtp.port}")
     assert send_due(notify, later) == 0
     recorded = delivery_log(notify, RID)["start"]
     assert (recorded["status"], recorded["attempts"], recorded["location"]) == (
         "sent", 1, f"127.0.0.1:{smtp.port}")
     assert len(mails(smtp, RID)) == 1
-    assert list(marks(notify).left()) == []
+    assert marks(notify).left(later) == []

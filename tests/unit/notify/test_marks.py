@@ -1,51 +1,75 @@
 """Marks: a file per delivery the mail server took, until the database has its record."""
+import os
 import stat
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
-from services.notify.domain import Notice
-from services.notify.marks import Marks
+from services.notify.domain import CLAIM_SECONDS, Notice
+from services.notify.marks import SETTLE_SECONDS, Marks
+from services.notify.service import SWEEP_SECONDS
 
 AT = datetime(2026, 11, 24, 14, 3, 6, 554231, tzinfo=timezone.utc)
 
 
-def delivered(notice_id):
-    notice = Notice("r-1", "start", "2026-11-24T14:00:00.000000Z", notice_id=notice_id)
+def delivered(notice_id, referral_id="r-1"):
+    notice = Notice(referral_id, "start", "2026-11-24T14:00:00.000000Z", notice_id=notice_id)
     notice.delivered("smtp", "j.devries@example.org", "mail.example.org:25", AT)
     return notice
+
+
+def settled():
+    return datetime.now(timezone.utc) + timedelta(seconds=SETTLE_SECONDS)
 
 
 def test_a_mark_gives_back_what_delivered_was_told_until_it_is_removed(tmp_path):
     marks = Marks.under(tmp_path)
     marks.put(delivered(7))
-    ((notice_id, delivery),) = marks.left()
-    assert (notice_id, delivery) == (7, {"channel": "smtp", "recipient": "j.devries@example.org",
-                                         "location": "mail.example.org:25", "now": AT})
+    (mark,) = marks.left(settled())
+    assert (mark.notice_id, mark.referral_id, mark.kind) == (7, "r-1", "start")
     again = Notice("r-1", "start", "2026-11-24T14:00:00.000000Z", notice_id=7)
-    again.delivered(**delivery)
+    again.delivered(**mark.delivery)
     assert again == delivered(7)
     marks.remove(7)
-    marks.remove(7)  # a racing sweep removed it first: nothing to do
-    assert list(marks.left()) == []
+    marks.discard(mark.path)  # a racing sweep removed it first: nothing to do
+    assert marks.left(settled()) == []
+
+
+def test_a_young_mark_is_left_to_the_record_under_way_and_leaving_it_is_safe(tmp_path):
+    marks = Marks(tmp_path)
+    marks.put(delivered(7))
+    assert marks.left(datetime.now(timezone.utc)) == []
+    # its notice stays claimed well past the sweep that will find it settled
+    assert SETTLE_SECONDS + SWEEP_SECONDS < CLAIM_SECONDS / 2
+
+
+def test_marks_come_oldest_first(tmp_path):
+    marks = Marks(tmp_path)
+    for notice_id in (3, 1, 2):
+        marks.put(delivered(notice_id))
+    for age, notice_id in ((30, 2), (20, 3), (10, 1)):
+        os.utime(tmp_path / f"{notice_id}.json", (AT.timestamp() - age,) * 2)
+    assert [mark.notice_id for mark in marks.left(AT)] == [2, 3, 1]
 
 
 def test_a_mark_is_for_its_owner_only(tmp_path):
-    marks = Marks(tmp_path / "marks")
-    marks.put(delivered(3))
+    Marks(tmp_path / "marks").put(delivered(3))
     assert stat.S_IMODE((tmp_path / "marks" / "3.json").stat().st_mode) == 0o600
 
 
-def test_a_mark_cut_off_by_a_crash_is_reported_unreadable_and_strangers_are_left_alone(
-        tmp_path):
+def test_a_mark_cut_off_by_a_crash_is_unreadable_and_strangers_are_left_alone(tmp_path):
     marks = Marks(tmp_path)
     (tmp_path / "12.json").write_bytes(b"")
-    (tmp_path / "13.json").write_text('{"channel": "smtp", "recip')
-    (tmp_path / "notes.json").write_text("{}")
-    (tmp_path / "14.tmp").write_text("{}")
-    assert list(marks.left()) == [(12, None), (13, None)]
+    (tmp_path / "13.json").write_text('{"referral_id": "r-1", "kind": "start", "chan')
+    (tmp_path / "14.json").write_text('["a", "list"]')
+    (tmp_path / "15.json").write_text('{"referral_id": "r-1", "kind": "start"}')
+    for stranger in ("notes.json", "010.json", "1_0.json", "16.tmp"):
+        (tmp_path / stranger).write_text("{}")
+    unreadable = sorted((mark.notice_id, mark.delivery) for mark in marks.left(settled()))
+    assert unreadable == [(12, None), (13, None), (14, None), (15, None)]
 
 
-def test_a_mark_that_cannot_be_written_does_not_stop_the_record(tmp_path, caplog):
-    marks = Marks(tmp_path / "marks")
-    (tmp_path / "marks").rmdir()  # the volume went away under it
+def test_marks_that_cannot_be_kept_do_not_stop_the_notices(tmp_path, caplog):
+    (tmp_path / "data").write_text("a file where the data directory should be")
+    marks = Marks.under(tmp_path / "data")
     marks.put(delivered(5))
-    assert "could not mark notice 5" in caplog.text
+    assert marks.left(settled()) == []
+    assert "no delivery marks" in caplog.text and "could not mark notice 5" in caplog.text
