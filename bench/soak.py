@@ -32,8 +32,6 @@ from pathlib import Path
 
 import requests
 from kombu import Connection
-from sqlalchemy import bindparam, create_engine, text
-from sqlalchemy.exc import OperationalError
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -41,16 +39,16 @@ sys.path.insert(0, str(ROOT))
 from kring.config import SERVICES  # noqa: E402
 from kring.contracts.events import make_event  # noqa: E402
 from kring.dlq import counts as parked_counts  # noqa: E402
-from kring.kit.db import postgres_driver  # noqa: E402
 from kring.kit.outbox import event_exchange  # noqa: E402
 from kring.walker import PlannedWalker, Walker  # noqa: E402
 from nameko.testing.utils import find_free_port  # noqa: E402
 from services.notify.handlers import RECORDED_FROM_MARK  # noqa: E402
-from tests.processes import RunningKring, SmtpServer, broker_stopped, clean_env  # noqa: E402
+from tests.processes import (Databases, RunningKring, SmtpServer, broker_stopped,  # noqa: E402
+                             clean_env)
 
 SECRET = "soak-secret-of-at-least-thirty-two-characters"
 MANAGEMENT = "http://guest:guest@127.0.0.1:15672/api"
-POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"  # where the throw-away one goes
 FAULTS = ("kill -9", "broker restart", "smtp away", "events twice", "poison")
 NOTICES = {"completed": ("start", "closure"), "declined": ("closure",),
            "withdrawn": ("start", "closure")}
@@ -61,52 +59,6 @@ FROM_MARK = re.compile(re.escape(RECORDED_FROM_MARK))
 EXAMPLE = json.loads((ROOT / "examples" / "referral.json").read_text())
 
 
-class Databases:
-    """Each service's database, read as an operator would: a SQLite file under `folder`, or
-    (postgres) a schema of its own in a throw-away PostgreSQL database."""
-
-    def __init__(self, folder, postgres=False):
-        self.admin, self.database = None, None
-        if postgres:
-            self.database = f"kring_soak_{uuid.uuid4().hex[:8]}"
-            self.admin = create_engine(postgres_driver(POSTGRES), isolation_level="AUTOCOMMIT")
-            with self.admin.connect() as db:
-                db.execute(text(f'CREATE DATABASE "{self.database}"'))
-            base = f"{POSTGRES.rsplit('/', 1)[0]}/{self.database}"
-            with create_engine(postgres_driver(base)).begin() as db:
-                for service in SERVICES:
-                    db.execute(text(f'CREATE SCHEMA "{service}"'))
-            self.urls = {service: f"{base}?options=-csearch_path%3D{service}"
-                         for service in SERVICES}
-        else:
-            self.urls = {service: f"sqlite:///{Path(folder) / f'{service}.db'}"
-                         for service in SERVICES}
-        self.engines = {}
-
-    def env(self):
-        return {f"KRING_DB_{service.upper()}": url for service, url in self.urls.items()}
-
-    def query(self, service, sql, expanding=(), **params):
-        """Rows of `sql` in `service`'s database; parameters named in `expanding` are lists
-        (for `IN :name`)."""
-        if service not in self.engines:
-            url = self.urls[service]
-            self.engines[service] = (create_engine(postgres_driver(url)) if self.admin else
-                                     create_engine(url, connect_args={"timeout": 30}))
-        statement = text(sql).bindparams(*(bindparam(name, expanding=True)
-                                           for name in expanding))
-        with self.engines[service].connect() as db:
-            return db.execute(statement, params).all()
-
-    def drop(self):
-        for engine in self.engines.values():
-            engine.dispose()
-        if self.admin is not None:
-            with self.admin.connect() as db:
-                db.execute(text(f'DROP DATABASE "{self.database}" WITH (FORCE)'))
-            self.admin.dispose()
-
-
 class Soak:
     def __init__(self, folder, walkers, postgres=False):
         self.vhost = f"kring-soak-{uuid.uuid4().hex[:8]}"
@@ -115,7 +67,7 @@ class Soak:
                      json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
         self.amqp_uri = f"amqp://guest:guest@127.0.0.1:5672/{self.vhost}"
         self.data = Path(folder) / "data"
-        self.databases = Databases(self.data, postgres)
+        self.databases = Databases(self.data, POSTGRES if postgres else None)
         self.smtp = SmtpServer(Path(folder) / "maildir")
         port = find_free_port()
         self.url = f"http://127.0.0.1:{port}"
@@ -210,14 +162,7 @@ class Soak:
             time.sleep(0.05)
 
     def _statuses(self, ids):
-        try:
-            return Counter(dict(self.databases.query(
-                "referral", "SELECT status, count(*) FROM referrals WHERE id IN :ids "
-                            "GROUP BY status", expanding=("ids",), ids=list(ids))))
-        except OperationalError as exc:  # locked (SQLite), or a table not made yet
-            if "locked" not in str(exc) and "no such table" not in str(exc):
-                raise
-            return Counter()
+        return self.databases.referral_statuses(ids)
 
     def _retrying(self, call, attempts=200):
         for _ in range(attempts):

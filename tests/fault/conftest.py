@@ -10,11 +10,9 @@ import json
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 import re
-import sqlite3
 import subprocess
 import threading
 from collections import Counter
-from contextlib import closing
 
 import pytest
 from kombu import Connection
@@ -23,9 +21,10 @@ from nameko.testing.utils import find_free_port
 from kring.contracts.topology import SUBSCRIPTIONS
 from kring.kit.outbox import event_exchange
 from kring.walker import PlannedWalker
-from tests.conftest import TEST_SECRET, referral_body
+from tests.conftest import POSTGRES_URL, TEST_SECRET, referral_body
 from tests.e2e.conftest import eventually
-from tests.processes import KRING, RunningKring, SmtpServer, broker_stopped, clean_env
+from tests.processes import (KRING, Databases, RunningKring, SmtpServer, broker_stopped,
+                             clean_env)
 
 SUPPORTER = {"name": "Anna", "kind": "volunteer", "programmes": ["home-start"],
              "languages": ["nl"], "municipalities": ["Utrecht"], "capacity": 50,
@@ -40,19 +39,22 @@ IGNORED = re.compile(r"event (\S+) already applied by \S+: ignored")  # kring.ki
 
 
 class Stack:
-    """`kring run` (all five services, SQLite) with SMTP to a server of the test's own."""
+    """`kring run` (all five services, on SQLite or, given its URL, on PostgreSQL) with SMTP to
+    a server of the test's own."""
 
-    def __init__(self, rabbit_config, tmp_path):
+    def __init__(self, rabbit_config, tmp_path, postgres=None):
         self.port = find_free_port()
         self.smtp = SmtpServer(tmp_path / "maildir")
         self.data = tmp_path / "data"
+        self.databases = Databases(self.data, postgres)
         self.env = clean_env(
             AMQP_URI=rabbit_config["AMQP_URI"], KRING_DATA_DIR=str(self.data),
             KRING_SECRET=TEST_SECRET, KRING_HTTP_PORT=str(self.port),
             KRING_SMTP_HOST="127.0.0.1", KRING_SMTP_PORT=str(self.smtp.port),
             KRING_SMTP_FROM="kring@example.org",
             # a short retry ladder and a quick sweep, so a test sees retries within seconds
-            KRING_RETRY_DELAYS="0.2,0.5,1", KRING_NOTIFY_SWEEP_SECONDS="0.5")
+            KRING_RETRY_DELAYS="0.2,0.5,1", KRING_NOTIFY_SWEEP_SECONDS="0.5",
+            **self.databases.env())
         self.kring = RunningKring([], self.env)
         self.earlier_log = []  # what the processes killed before this one said
         self.kills = []  # when each kill -9 fell (UTC)
@@ -75,7 +77,9 @@ class Stack:
         self.kring.kill()
         self.smtp.kill()
         # the whole story, for whoever reads a failure: next to the databases
+        self.data.mkdir(parents=True, exist_ok=True)
         (self.data / "kring.log").write_text("".join(self.earlier_log + self.kring.log))
+        self.databases.drop()
 
     def walker(self, plans=None):
         return PlannedWalker(self.url, TEST_SECRET, plans or {})
@@ -115,9 +119,8 @@ class Stack:
         return self.query("notify", "SELECT referral_id, kind, status, attempts, last_error, "
                                     "claimed_until FROM notices ORDER BY referral_id, kind")
 
-    def query(self, service, sql, *params):
-        with closing(sqlite3.connect(self.data / f"{service}.db", timeout=30)) as db:
-            return db.execute(sql, params).fetchall()
+    def query(self, service, sql):
+        return self.databases.query(service, sql)
 
     def kring_command(self, *args):
         """An operator's `kring ...` against this stack; its standard output."""
@@ -157,10 +160,14 @@ class Stack:
 
 
 @pytest.fixture
-def stack(rabbit_config, tmp_path):
-    running = Stack(rabbit_config, tmp_path).start()
-    yield running
-    running.stop()
+def stack(request, rabbit_config, tmp_path):
+    """On SQLite; a test parametrized with `indirect=["stack"]` may ask for "postgresql"."""
+    on_postgres = getattr(request, "param", "sqlite") == "postgresql"
+    running = Stack(rabbit_config, tmp_path, POSTGRES_URL if on_postgres else None)
+    try:
+        yield running.start()
+    finally:
+        running.stop()
 
 
 def consumers_of(source, event_type):
@@ -214,13 +221,7 @@ class Walking:
 
 
 def statuses(stack):
-    """status -> how many referrals have it, as the referral service has stored it: a quick
-    look (one query) for choosing the moment to break something, not for judging the result."""
-    try:
-        return Counter(dict(stack.query(
-            "referral", "SELECT status, count(*) FROM referrals GROUP BY status")))
-    except sqlite3.OperationalError:  # not created yet, or locked past the timeout
-        return Counter()
+    return stack.databases.referral_statuses()
 
 
 def under_way(stack, started):

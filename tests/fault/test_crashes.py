@@ -1,4 +1,6 @@
 """kill -9 of `kring run`, and a broker restart, in the middle of many concurrent referrals."""
+import pytest
+
 from tests.fault.conftest import (Walking, assert_closed_loop, broker_stopped, eventually,
                                   register_supporter, statuses, submit, under_way,
                                   walk_to_the_end)
@@ -6,6 +8,8 @@ from tests.fault.conftest import (Walking, assert_closed_loop, broker_stopped, e
 REFERRALS = 32
 
 
+# on PostgreSQL too, what production runs: connections cut mid-transaction, rows locked
+@pytest.mark.parametrize("stack", ["sqlite", "postgresql"], indirect=True)
 def test_kill_9_mid_flow_and_start_again(stack):
     register_supporter(stack)
     plans = submit(stack, REFERRALS, "KILL", declined=2, withdrawn=2)
