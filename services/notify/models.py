@@ -109,10 +109,6 @@ class Notices:
             .values(claimed_until=None, **{f: getattr(notice, f) for f in NOTICE_FIELDS}))
         return result.rowcount == 1
 
-    def due(self, now, limit):
-        """Ids of pending notices whose time has come, whose contact is known, not claimed."""
-        return self.session.execute(_due(now).limit(limit)).scalars().all()
-
     def claim_next(self, now, until):
         """Claim the first due notice for this sender until `until`: its id, or None.
 

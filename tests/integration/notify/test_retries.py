@@ -84,10 +84,13 @@ def test_a_claimed_notice_is_nobody_elses_until_the_claim_lapses(notify_factory,
     notify = notify_factory(smtp_config)
     decided(notify, received(RID), case_started(RID))
     uow, now = unit_of_work(notify), utcnow()
-    with uow:
-        (notice_id,) = Notices(uow.session).due(now, limit=10)
     lease = timedelta(seconds=CLAIM_SECONDS)
-    for at, expected in ((now, True), (now, False), (now + lease - timedelta(seconds=1), False),
+    with uow:  # the one due notice, taken by the first sender
+        notices = Notices(uow.session)
+        notice_id = notices.claim_next(now, now + lease)
+        assert notice_id == notices.notice(RID, "start").notice_id
+        assert notices.claim_next(now, now + lease) is None  # nothing else is due
+    for at, expected in ((now, False), (now + lease - timedelta(seconds=1), False),
                          (now + lease + timedelta(seconds=1), True)):
         with uow:
             assert Notices(uow.session).claim(notice_id, at, at + lease) is expected
