@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from kring.config import SERVICES  # noqa: E402
 from kring.contracts.events import make_event  # noqa: E402
 from kring.dlq import counts as parked_counts  # noqa: E402
-from kring.kit.outbox import event_exchange  # noqa: E402
+from kring.kit.topology import event_exchange  # noqa: E402
 from kring.walker import PlannedWalker, Walker  # noqa: E402
 from nameko.testing.utils import find_free_port  # noqa: E402
 from services.notify.handlers import RECORDED_FROM_MARK  # noqa: E402

@@ -142,7 +142,7 @@ def _ask(service, method, referral_id, timeout):
 
 
 def _status(args):
-    from kring.readable import describe
+    from kring.describe import describe
     referral, failed = _ask("referral", "referral_status", args.referral_id, args.timeout)
     if failed:
         return failed
@@ -154,7 +154,7 @@ def _status(args):
 
 
 def _notices(args):
-    from kring.readable import describe_notices
+    from kring.describe import describe_notices
     notices, failed = _ask("notify", "notices", args.referral_id, args.timeout)
     if failed:
         return failed
@@ -165,7 +165,7 @@ def _notices(args):
 def _partner_submit(args):
     import json
 
-    from kring.partner import PartnerClient
+    from kring.partner_client import PartnerClient
     try:
         with open(args.file, encoding="utf-8") as handle:
             body = json.load(handle)
@@ -185,7 +185,7 @@ def _partner_submit(args):
 def _partner_listen(args):
     import json
 
-    from kring.partner import PartnerClient
+    from kring.partner_client import PartnerClient
     client = PartnerClient(Settings.from_env().amqp_uri)
     try:
         for update in client.updates(timeout=args.timeout):

@@ -11,7 +11,7 @@ import uuid
 import requests
 
 from kring.client import ApiClient, ApiError
-from kring.readable import describe
+from kring.describe import describe
 
 PROGRAMME = "home-start"
 WAIT_SECONDS = 30

@@ -20,10 +20,12 @@ import yaml
 
 from kring.config import SERVICES
 from kring.contracts.api import OPERATIONS
-from kring.contracts.partner import (DEAD_EXCHANGE, DEAD_QUEUE, IN_EXCHANGE, INBOUND_QUEUE,
-                                     OUT_EXCHANGE, SUBMIT_KEY, permissions)
-from kring.contracts.topology import SUBSCRIPTIONS, queue_name
-from kring.kit.retry import DEFAULT_DELAYS, dead_letter_queue_name, delay_queue
+from kring.contracts.partner_queues import (DEAD_EXCHANGE, DEAD_QUEUE, IN_EXCHANGE, INBOUND_QUEUE,
+                                            OUT_EXCHANGE, SUBMIT_KEY, permissions)
+from kring.contracts.topology import (SUBSCRIPTIONS, dead_letter_queue_name,
+                                      events_exchange_name, queue_name)
+from kring.kit.retry import DEFAULT_DELAYS
+from kring.kit.topology import delay_queue
 
 VHOST = "/"
 SERVICE_USER = "kring"
@@ -75,13 +77,14 @@ def _consumer_queues(name, delays):
 def broker_definitions(delays=DEFAULT_DELAYS):
     exchanges, queues, bindings = {}, [], []
     for consumer, handler, source, event_types in SUBSCRIPTIONS:
-        exchange = f"{source}.events"  # kring.kit.outbox.event_exchange
+        exchange = events_exchange_name(source)
         exchanges[exchange] = _exchange(exchange)
         name = queue_name(consumer, handler, source)
         queues += _consumer_queues(name, delays)
         bindings += [_binding(exchange, name, event_type) for event_type in event_types]
     for service in SERVICES:  # every service emits events, also those nobody consumes yet
-        exchanges.setdefault(f"{service}.events", _exchange(f"{service}.events"))
+        exchanges.setdefault(events_exchange_name(service),
+                             _exchange(events_exchange_name(service)))
     for name in (IN_EXCHANGE, OUT_EXCHANGE, DEAD_EXCHANGE):
         exchanges[name] = _exchange(name)
     queues += _consumer_queues(INBOUND_QUEUE, delays)
@@ -118,7 +121,7 @@ def routes():
     owners = {}
     for operation in OPERATIONS.values():
         segment = operation.path.split("/")[3]
-        service = PUBLIC_SERVICE if operation.service == "meta" else operation.service
+        service = PUBLIC_SERVICE if operation.service == "about" else operation.service
         if owners.setdefault(segment, service) != service:
             raise ValueError(f"/api/v1/{segment} is served by {owners[segment]} and {service}")
     return owners

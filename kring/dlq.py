@@ -11,7 +11,8 @@ from amqp.exceptions import ChannelError
 from kombu import Connection
 
 from kring.config import SERVICES
-from kring.kit.retry import ATTEMPT_HEADER, ERROR_HEADER, QUEUE_HEADER, dead_letter_queue_name
+from kring.contracts.topology import dead_letter_queue_name
+from kring.kit.retry import ATTEMPT_HEADER, ERROR_HEADER, QUEUE_HEADER
 
 PEEK_LIMIT = 1000
 

@@ -18,7 +18,7 @@ def run_services(names, dev=False):
 
     from nameko.runners import ServiceRunner
 
-    from kring.meta import MetaService
+    from kring.about import AboutService
     from kring.registry import load_service
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
@@ -37,7 +37,7 @@ def run_services(names, dev=False):
     runner = ServiceRunner(config)
     for name in names:
         runner.add_service(load_service(name))
-    runner.add_service(MetaService)
+    runner.add_service(AboutService)
 
     def stop(signum, _frame):
         log.info("signal %s: finishing work in flight, then stopping", signum)

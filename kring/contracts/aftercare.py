@@ -6,7 +6,7 @@ sends the case back to casework, and the end that closes the referral as complet
 from marshmallow import Schema, fields, validate
 
 from kring.contracts.operation import PREFIX, Operation
-from kring.contracts.referral import Strict, text
+from kring.contracts.fields import Strict, text
 
 AFTERCARE_STATUSES = ("active", "completed", "withdrawn", "relapsed")
 PLAN = f"{PREFIX}/aftercare/<aftercare_id>"

@@ -7,9 +7,9 @@ from kring.contracts import aftercare, casework, matching, referral
 from kring.contracts.operation import PREFIX, Operation
 
 META = [
-    Operation("getHealth", "meta", "GET", f"{PREFIX}/health",
+    Operation("getHealth", "about", "GET", f"{PREFIX}/health",
               "Liveness of this process and the services it runs."),
-    Operation("getOpenApi", "meta", "GET", f"{PREFIX}/openapi.json",
+    Operation("getOpenApi", "about", "GET", f"{PREFIX}/openapi.json",
               "This document."),
 ]
 

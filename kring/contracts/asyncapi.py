@@ -2,7 +2,7 @@
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from kring.contracts import partner
+from kring.contracts import partner_queues as partner
 from kring.contracts.referral import SubmitReferral
 
 

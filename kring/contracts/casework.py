@@ -6,7 +6,7 @@ token is the supporter_id), nobody else: visit notes and safety concerns are for
 from marshmallow import Schema, fields, validate
 
 from kring.contracts.operation import PREFIX, Operation
-from kring.contracts.referral import Flag, Strict, text
+from kring.contracts.fields import Flag, Strict, text
 
 CASE = f"{PREFIX}/cases/<case_id>"
 CASE_STATUSES = ("open", "closing", "handed_over", "withdrawn")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from kring.kit.clock import iso, utcnow
+from kring.clock import iso, utcnow
 
 SEVERITIES = ("low", "medium", "high")
 OUTCOMES = ("completed", "declined", "withdrawn")

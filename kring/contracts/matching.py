@@ -5,7 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from kring.contracts.events import PARTIES, SEVERITIES
 from kring.contracts.operation import PREFIX, Operation
-from kring.contracts.referral import Flag, LANGUAGE, PROGRAMME, Strict
+from kring.contracts.fields import LANGUAGE, PROGRAMME, Flag, Strict, text
 
 KINDS = ("volunteer", "professional")
 MAX_CAPACITY = 50
@@ -14,25 +14,6 @@ INTAKE_STATUSES = ("matching", "waitlisted", "declined")
 STAFF = ("coordinator", "admin")
 SUPPORTER = f"{PREFIX}/supporters/<supporter_id>"
 PROPOSAL = f"{PREFIX}/proposals/<proposal_id>"
-
-
-def storable(value):
-    """Text a database can keep: PostgreSQL refuses NUL, and a lone surrogate is not UTF-8."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return "\x00" not in value
-
-
-def _check_storable(value):
-    if not storable(value):
-        raise ValidationError("contains characters that cannot be stored")
-
-
-def text(max_length, **kwargs):
-    return fields.String(validate=[validate.Length(min=1, max=max_length), _check_storable],
-                         **kwargs)
 
 
 def _supporter_fields(required):

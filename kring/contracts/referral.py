@@ -4,36 +4,16 @@ import re
 from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, validate,
                          validates)
 
+from kring.contracts.fields import LANGUAGE, PROGRAMME, Flag, Strict, text
 from kring.contracts.operation import PREFIX, Operation
 
-PROGRAMME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 POSTCODE = re.compile(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
-LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 NOTICE_LANGUAGES = ("nl", "en")
 REFERRER_ROLES = ("gp", "district_nurse", "social_worker", "youth_health", "preschool",
                   "youth_care", "municipality", "family", "other")
 URGENCIES = ("low", "normal", "high")
 STATUSES = ("received", "matching", "waitlisted", "in_progress", "aftercare", "closed")
-
-
-def text(max_length, **kwargs):
-    return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
-
-
-class Flag(fields.Boolean):
-    """JSON true or false, nothing else: marshmallow's Boolean also takes "yes", "0" and 1, and
-    a consent given by accident is no consent."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise self.make_error("invalid")
-        return value
-
-
-class Strict(Schema):
-    class Meta:
-        unknown = RAISE  # a misspelt field is an error, not silently lost information
 
 
 class Referrer(Strict):

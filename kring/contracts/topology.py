@@ -1,15 +1,13 @@
-"""Every event queue of the system, in one table, declared before anything is published.
+"""Every event queue of the system, in one table: who consumes which events of whom.
 
 RabbitMQ confirms a publish that no queue takes, and the message is gone: if referral emitted
 `referral_received` before matching had ever started on this broker, matching would never hear
-of it. So every service declares the whole table when it starts (the outbox relay does it on
-each new connection, before its first publish), and deploy/rabbitmq/definitions.json carries it
-too. An `on_events` handler that is not in the table refuses to start.
+of it. So every service declares the whole table when it starts (kring.kit.topology: the outbox
+relay does it on each new connection, before its first publish), and
+deploy/rabbitmq/definitions.json carries it too. This is the one place a subscription is
+written: an `on_events` entrypoint reads its event types from here, and one that is not in the
+table refuses to start. Names only; the kombu objects are built in kring.kit.topology.
 """
-from kombu import Queue, binding
-
-from kring.kit.outbox import event_exchange
-from kring.kit.retry import DEFAULT_DELAYS, dead_letter_queue_name, delay_queue
 
 # (consuming service, handler method, source service, event types)
 SUBSCRIPTIONS = [
@@ -36,31 +34,35 @@ class TopologyError(Exception):
     """A handler consumes events the topology table does not know of (a bug, said at start)."""
 
 
+def events_exchange_name(source):
+    """The topic exchange a service publishes its events to."""
+    return f"{source}.events"
+
+
 def queue_name(consumer_service, handler, source):
     return f"kring.{consumer_service}.{handler}.{source}"
 
 
-def event_queue(consumer_service, handler, source, event_types):
-    exchange = event_exchange(source)
-    return Queue(queue_name(consumer_service, handler, source), exchange=exchange, durable=True,
-                 bindings=[binding(exchange, routing_key=t) for t in event_types])
+def dead_letter_queue_name(service):
+    """Where a service parks what it could not handle after every retry (`kring dlq`)."""
+    return f"kring.{service}.dead"
 
 
-def check_subscription(consumer_service, handler, source, event_types):
-    if (consumer_service, handler, source, tuple(event_types)) not in {
-            (c, h, s, tuple(t)) for c, h, s, t in SUBSCRIPTIONS}:
-        raise TopologyError(
-            f"{consumer_service}.{handler} consumes {source} {list(event_types)}, which "
-            "kring/contracts/topology.py does not list: add it there (and regenerate the "
-            "broker definitions) so the queue exists before anything is published")
+def delay_queue_name(queue, seconds):
+    """The queue a failed message of `queue` waits in before its next attempt."""
+    return f"{queue}.retry.{delay_milliseconds(seconds)}ms"
 
 
-def declare_topology(channel, delays=DEFAULT_DELAYS):
-    """Declare every event queue with its bindings, delay queues and dead-letter queues."""
-    for consumer, handler, source, event_types in SUBSCRIPTIONS:
-        queue = event_queue(consumer, handler, source, event_types)
-        queue(channel).declare()
-        for seconds in delays:
-            delay_queue(queue.name, seconds)(channel).declare()
-    for consumer in {subscription[0] for subscription in SUBSCRIPTIONS}:
-        Queue(dead_letter_queue_name(consumer), durable=True)(channel).declare()
+def delay_milliseconds(seconds):
+    return int(round(seconds * 1000))
+
+
+def subscribed_types(consumer_service, handler, source, subscriptions=None):
+    """The event types `consumer_service.handler` takes from `source`, as the table says."""
+    for consumer, method, from_, event_types in subscriptions or SUBSCRIPTIONS:
+        if (consumer, method, from_) == (consumer_service, handler, source):
+            return event_types
+    raise TopologyError(
+        f"{consumer_service}.{handler} consumes events of {source}, which "
+        "kring/contracts/topology.py does not list: add it there (and regenerate the "
+        "broker definitions) so the queue exists before anything is published")

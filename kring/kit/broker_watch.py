@@ -18,7 +18,7 @@ from kombu import Connection
 from nameko.extensions import SharedExtension
 
 from kring.config import AMQP_URI_KEY
-from kring.kit.outbox import let_go
+from kring.kit.broker import let_go
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from kring.config import AMQP_URI_KEY, DATABASES_KEY, RETRY_DELAYS_KEY
-from kring.kit.clock import utcnow
-from kring.contracts.topology import declare_topology
-from kring.kit.outbox import OutboxRelay
+from kring.clock import utcnow
+from kring.kit.outbox import Message, OutboxRelay
+from kring.kit.topology import declare_topology
 from kring.kit.retry import DEFAULT_DELAYS
 
 log = logging.getLogger(__name__)
@@ -74,30 +74,39 @@ def _make_psycopg2_green():
 
 
 class UnitOfWork:
-    """One transaction: the session, the events it emits, the incoming events it has applied."""
+    """One transaction: the session, the events it emits, the incoming events it has applied.
+
+    `outgoing(aggregate, event)` is the service's translation table (its outgoing.py): what the
+    domain events of the aggregates its repositories saw become on the wire. `inbox_key` names
+    the consumer in the inbox: the entrypoint's method name.
+    """
 
     @classmethod
-    def on(cls, engine, metadata):
+    def on(cls, engine, metadata, outgoing=None, inbox_key=None):
         """A unit of work on `engine` for a service whose tables (outbox and inbox included)
         are `metadata`: what each worker gets, and what scripts and tests use directly."""
         return cls(sessionmaker(bind=engine, expire_on_commit=False),
-                   metadata.tables["outbox"], metadata.tables["inbox"])
+                   metadata.tables["outbox"], metadata.tables["inbox"], outgoing, inbox_key)
 
-    def __init__(self, session_factory, outbox, inbox):
+    def __init__(self, session_factory, outbox, inbox, outgoing=None, inbox_key=None):
         self._session_factory = session_factory
         self._outbox = outbox
         self._inbox = inbox
+        self._outgoing = outgoing
+        self.inbox_key = inbox_key
         self.session = None
         self.emitted = []
 
     def __enter__(self):
         self.session = self._session_factory()
         self._pending = []
+        self._repositories = []
         return self
 
     def __exit__(self, exc_type, exc, tb):
         try:
             if exc_type is None:
+                self._collect_new_events()
                 self.session.commit()
                 self.emitted.extend(self._pending)
             else:
@@ -106,6 +115,26 @@ class UnitOfWork:
             self.session.close()
             self.session = None
         return False
+
+    def track(self, repository):
+        """Called by every repository made on this unit of work (kring.kit.repository)."""
+        self._repositories.append(repository)
+
+    def _collect_new_events(self):
+        for repository in self._repositories:
+            for aggregate, event in repository.new_events():
+                if self._outgoing is None:
+                    raise TypeError(f"{type(aggregate).__name__} recorded {event!r}, and this "
+                                    "unit of work has no outgoing table to translate it")
+                for message in self._outgoing(aggregate, event):
+                    self.store(message)
+
+    def store(self, message):
+        """Store an outgoing message — a contract Event, or a Message for another exchange."""
+        if isinstance(message, Message):
+            self.publish(*message)
+        else:
+            self.emit(message)
 
     def emit(self, event):
         """Store `event` in the outbox; it leaves only if this transaction commits."""
@@ -118,11 +147,15 @@ class UnitOfWork:
             body=json.dumps(body), created_at=utcnow()))
         self._pending.append(message_id)
 
-    def first_time(self, event_id, handler):
-        """True when `handler` has not applied `event_id` before; records that it now has.
+    def first_time(self, event_id, handler=None):
+        """True when this consumer (`handler`, by default the entrypoint's inbox key) has not
+        applied `event_id` before; records that it now has.
 
         The record shares the transaction of the handler's effect: both happen or neither.
         """
+        handler = handler or self.inbox_key
+        if handler is None:
+            raise TypeError("no inbox key: say which consumer applies the event")
         seen = self.session.execute(select(self._inbox.c.event_id).where(
             self._inbox.c.event_id == event_id, self._inbox.c.handler == handler)).first()
         if seen:  # a redelivery, or a replay from the dead-letter queue: nothing to do again
@@ -144,8 +177,9 @@ class Database(DependencyProvider):
     Tables are created on start until the schema settles and migrations take over.
     """
 
-    def __init__(self, metadata, **kwargs):
+    def __init__(self, metadata, outgoing=None, **kwargs):
         self.metadata = metadata
+        self.outgoing = outgoing
         self.engine = None
         self.session_factory = None
         self.relay = None
@@ -177,8 +211,12 @@ class Database(DependencyProvider):
             self.engine.dispose()
 
     def get_dependency(self, worker_ctx):
+        return self.unit_of_work(inbox_key=worker_ctx.entrypoint.method_name)
+
+    def unit_of_work(self, inbox_key=None):
+        """A unit of work on this service's database (also for tests and scripts)."""
         return UnitOfWork(self.session_factory, self.metadata.tables["outbox"],
-                          self.metadata.tables["inbox"])
+                          self.metadata.tables["inbox"], self.outgoing, inbox_key)
 
     def worker_result(self, worker_ctx, result=None, exc_info=None):
         uow = worker_ctx.service.__dict__.get(self.attr_name)

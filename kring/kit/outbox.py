@@ -7,12 +7,15 @@ it wakes when a worker has committed events, and polls as a safety net.
 """
 import json
 import logging
+from typing import NamedTuple
 
 from eventlet.queue import Empty, LightQueue
-from kombu import Connection, Exchange
+from kombu import Connection
 from sqlalchemy import select, update
 
-from kring.kit.clock import utcnow
+from kring.clock import utcnow
+from kring.kit.broker import let_go
+from kring.kit.topology import event_exchange, topic_exchange
 
 log = logging.getLogger(__name__)
 
@@ -20,22 +23,27 @@ POLL_SECONDS = 2.0
 BATCH = 200
 
 
-def topic_exchange(name):
-    return Exchange(name, type="topic", durable=True, delivery_mode=2)
+class Message(NamedTuple):
+    """A message for an exchange other than the service's own events (a partner update)."""
+    exchange: str
+    routing_key: str
+    body: dict
+    message_id: str
 
 
-def event_exchange(service):
-    """The topic exchange nameko's event handlers bind to for `service`'s events."""
-    return topic_exchange(f"{service}.events")
-
-
-def let_go(connection):
-    """Release an AMQP connection that may be broken already: we only want it gone, and a
-    dead connection that will not close says nothing an operator must act on."""
-    try:
-        connection.release()
-    except Exception as exc:
-        log.debug("a broken broker connection did not close cleanly: %s", exc)
+def outgoing_table(table):
+    """The unit of work's `outgoing` from a service's table {domain event class: translate},
+    where translate(aggregate, event) gives a contract Event, a Message, a list of them, or
+    None (nothing leaves the service)."""
+    def outgoing(aggregate, event):
+        translate = table.get(type(event))
+        if translate is None:
+            raise TypeError(f"no outgoing message for {event!r}: add it to the outgoing table")
+        messages = translate(aggregate, event)
+        if messages is None:
+            return []
+        return messages if isinstance(messages, list) else [messages]
+    return outgoing
 
 
 class OutboxRelay:

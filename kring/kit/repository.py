@@ -1,12 +1,30 @@
-"""The base of the services' repositories: aggregates in and out of a unit of work's session."""
+"""The base of the services' repositories: aggregates in and out of a unit of work.
+
+A repository remembers every aggregate it hands out or takes in (`seen`); when the unit of work
+commits, it collects the domain events those aggregates recorded and stores them in the outbox,
+translated by the service's outgoing table. So a use case loads, asks the domain, saves, and
+never publishes by hand.
+"""
 
 
 class Repository:
-    def __init__(self, session):
-        self.session = session
+    def __init__(self, uow):
+        self.uow = uow
+        self.session = uow.session
+        self.seen = []
+        uow.track(self)
 
     def _to_domain(self, row):
         raise NotImplementedError
+
+    def _load(self, row):
+        """The aggregate of `row`, remembered."""
+        return self.remember(self._to_domain(row))
+
+    def remember(self, aggregate):
+        if not any(known is aggregate for known in self.seen):
+            self.seen.append(aggregate)
+        return aggregate
 
     def _one(self, query, for_update=False):
         """The one aggregate `query` selects, or None. `for_update` locks its row until commit:
@@ -14,4 +32,12 @@ class Repository:
         if for_update:
             query = query.with_for_update()
         row = self.session.execute(query).scalar_one_or_none()
-        return self._to_domain(row) if row else None
+        return self._load(row) if row else None
+
+    def new_events(self):
+        """(aggregate, event) for every domain event the seen aggregates recorded, in order;
+        each is taken off its aggregate, so it is collected once."""
+        for aggregate in self.seen:
+            events = getattr(aggregate, "events", None) or []
+            while events:
+                yield aggregate, events.pop(0)

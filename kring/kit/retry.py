@@ -7,13 +7,13 @@ parked in the service's dead-letter queue, `kring.<service>.dead`, with the erro
 came from and the number of attempts, for `kring dlq` to list, show, replay or purge. The delay
 queues are RabbitMQ's own, so a waiting retry survives a restart of the service.
 """
-import hashlib
-import hmac
 import logging
 
-from kombu import Connection, Exchange, Queue
+from kombu import Connection
 from kombu.pools import producers
 
+from kring.kit.partner_identity import vouch_for
+from kring.kit.topology import dead_letter_queue, delay_queue
 
 log = logging.getLogger(__name__)
 
@@ -21,23 +21,6 @@ DEFAULT_DELAYS = (1, 5, 30, 120, 600)  # seconds; after the last, the dead-lette
 ATTEMPT_HEADER = "x-kring-attempt"
 ERROR_HEADER = "x-kring-error"
 QUEUE_HEADER = "x-kring-queue"
-# The broker vouches for `user_id` only on the partner's own publish; our republished copy
-# cannot carry it (the broker checks it against our user), so it carries it signed instead.
-USER_HEADER, USER_SIGNATURE_HEADER = "x-kring-user-id", "x-kring-user-signature"
-DEFAULT_EXCHANGE = Exchange("", type="direct")
-
-
-def dead_letter_queue_name(service):
-    return f"kring.{service}.dead"
-
-
-def delay_queue(queue_name, seconds):
-    milliseconds = int(round(seconds * 1000))
-    return Queue(f"{queue_name}.retry.{milliseconds}ms", exchange=DEFAULT_EXCHANGE,
-                 routing_key=f"{queue_name}.retry.{milliseconds}ms", durable=True,
-                 queue_arguments={"x-message-ttl": milliseconds,
-                                  "x-dead-letter-exchange": "",
-                                  "x-dead-letter-routing-key": queue_name})
 
 
 class Retrier:
@@ -48,8 +31,7 @@ class Retrier:
         self.secret = secret
         self.queue_name = queue_name
         self.delays = tuple(delays)
-        self.dead = Queue(dead_letter_queue_name(service), exchange=DEFAULT_EXCHANGE,
-                          routing_key=dead_letter_queue_name(service), durable=True)
+        self.dead = dead_letter_queue(service)
 
     def _connection(self):
         return Connection(self.amqp_uri, transport_options={"confirm_publish": True})
@@ -73,12 +55,8 @@ class Retrier:
         else:
             target = self.dead.routing_key
             log.error("parked in %s after %s attempts: %s", target, attempt, error)
+        vouch_for(self.secret, message, headers)
         properties = message.properties
-        user_id = properties.get("user_id")
-        if user_id:
-            headers[USER_HEADER] = user_id
-            headers[USER_SIGNATURE_HEADER] = sign_user(self.secret, user_id,
-                                                       properties.get("message_id"))
         with producers[self._connection()].acquire(block=True) as producer:
             producer.publish(message.body, exchange="", routing_key=target,
                              headers=headers, content_type=message.content_type,
@@ -92,24 +70,6 @@ class Retrier:
         headers = dict(message.headers or {})
         headers[ATTEMPT_HEADER] = len(self.delays)
         return self.route_failure(_WithHeaders(message, headers), error)
-
-
-def sign_user(secret, user_id, message_id):
-    text = f"{user_id}\n{message_id or ''}".encode()
-    return hmac.new(secret.encode(), text, hashlib.sha256).hexdigest()
-
-
-def vouched_user(secret, message):
-    """The publishing broker user: the broker's own `user_id`, or our signed copy of it."""
-    user_id = message.properties.get("user_id")
-    if user_id:
-        return user_id
-    headers = message.headers or {}
-    claimed, signature = headers.get(USER_HEADER), headers.get(USER_SIGNATURE_HEADER)
-    if claimed and signature and hmac.compare_digest(
-            str(signature), sign_user(secret, claimed, message.properties.get("message_id"))):
-        return claimed
-    return None
 
 
 class _WithHeaders:

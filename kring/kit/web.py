@@ -20,6 +20,7 @@ from werkzeug.wrappers import Request, Response
 
 from kring.config import SECRET_KEY
 from kring.contracts.api import OPERATIONS
+from kring.contracts.fields import MAX_BODY_BYTES, read_json_object, storable
 from kring.errors import (Invalid, KringError, Malformed, NotFound, Unauthenticated,
                           Unavailable)
 from kring.kit.auth import read_token
@@ -27,7 +28,6 @@ from kring.kit.broker_watch import BrokerWatch
 
 log = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 256 * 1024
 JSON = "application/json"
 INVALID = "the body has invalid fields"
 RETRY_AFTER_SECONDS = 5
@@ -172,21 +172,7 @@ class ApiEntrypoint(HttpRequestHandler):
     def _read_body(self, request):
         if request.content_length and request.content_length > MAX_BODY_BYTES:
             raise Malformed(f"the body is larger than {MAX_BODY_BYTES} bytes")
-        raw = request.get_data(cache=False)
-        if len(raw) > MAX_BODY_BYTES:
-            raise Malformed(f"the body is larger than {MAX_BODY_BYTES} bytes")
-        if not raw.strip():
-            payload = {}
-        else:
-            try:
-                payload = json.loads(raw)
-            except (ValueError, UnicodeDecodeError):
-                raise Malformed("the body is not valid JSON") from None
-            except RecursionError:  # nesting deeper than Python's stack: no body of ours is
-                raise Malformed("the body is nested too deeply") from None
-            _refuse_unstorable_text(payload)
-        if not isinstance(payload, dict):
-            raise Invalid(INVALID, {"_schema": ["the body must be a JSON object"]})
+        payload = read_json_object(request.get_data(cache=False), empty_is_object=True)
         try:
             return self.operation.body().load(payload)
         except ValidationError as exc:
@@ -219,26 +205,3 @@ class ApiEntrypoint(HttpRequestHandler):
 
 
 api = ApiEntrypoint.decorator
-
-
-def storable(text):
-    """False for text no database or e-mail can keep: a NUL (PostgreSQL refuses it) or half a
-    UTF-16 pair (JSON may escape one, `"\\ud800"`, and Python keeps it; UTF-8 cannot)."""
-    return "\x00" not in text and not any("\ud800" <= c <= "\udfff" for c in text)
-
-
-def _refuse_unstorable_text(payload):
-    """Refuse the whole body, as bad input, before such text travels anywhere. The walk is a
-    loop, not recursion: json.loads has already bounded the depth, but a stack of our own costs
-    nothing."""
-    pending = [payload]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, dict):
-            pending.extend(item.keys())
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-        elif isinstance(item, str) and not storable(item):
-            raise Malformed("the body holds text that cannot be stored: a NUL character or a "
-                            "lone UTF-16 surrogate")

@@ -27,7 +27,7 @@ def start_aftercare(uow, event, handler):
     with uow:
         if not uow.first_time(event.event_id, handler):
             return
-        plans = Plans(uow.session)
+        plans = Plans(uow)
         if plans.was_withdrawn(event.referral_id):
             log.info("case %s handed over after its referral was withdrawn: no aftercare",
                      data["case_id"])
@@ -52,7 +52,7 @@ def end_on_withdrawal(uow, event, handler):
     with uow:
         if not uow.first_time(event.event_id, handler):
             return
-        plans = Plans(uow.session)
+        plans = Plans(uow)
         plans.note_withdrawal(event.referral_id)
         for plan in plans.of_referral(event.referral_id):
             plan.withdraw()
@@ -88,7 +88,7 @@ def _change(uow, aftercare_id, step):
 def mark_overdue_contacts(uow, today):
     """Flag the contacts of active plans that are overdue on `today`; returns how many."""
     with uow:
-        marked = Plans(uow.session).mark_overdue(today)
+        marked = Plans(uow).mark_overdue(today)
     if marked:
         log.info("%s aftercare contact(s) newly overdue", marked)
     return marked
@@ -120,14 +120,14 @@ def _iso(day):
 
 
 def _load(uow, aftercare_id, for_update=False):
-    plan = Plans(uow.session).get(aftercare_id, for_update=for_update)
+    plan = Plans(uow).get(aftercare_id, for_update=for_update)
     if plan is None:
         raise NotFound(f"no aftercare plan {aftercare_id}")
     return plan
 
 
 def _save(uow, plan, new=False):
-    plans = Plans(uow.session)
+    plans = Plans(uow)
     (plans.add if new else plans.save)(plan)
     for happened in plan.events:
         uow.emit(_contract_event(plan, happened))

@@ -3,7 +3,7 @@ from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Integer, Me
                         Text, false, select, update)
 from sqlalchemy.orm import declarative_base
 
-from kring.kit.clock import utcnow
+from kring.clock import utcnow
 from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
 from services.aftercare.domain import ACTIVE, AftercarePlan, Contact
@@ -73,7 +73,7 @@ class Plans(Repository):
     def of_referral(self, referral_id):
         rows = self.session.execute(select(PlanRow).where(PlanRow.referral_id == referral_id)
                                     .with_for_update()).scalars().all()
-        return [self._to_domain(row) for row in rows]
+        return [self._load(row) for row in rows]
 
     def add(self, plan):
         row = PlanRow(id=plan.aftercare_id)

@@ -1,7 +1,7 @@
 """The aftercare service (nazorg): contacts after the handover, relapse, and the end of support."""
 from nameko.timer import timer
 
-from kring.kit.clock import utcnow
+from kring.clock import utcnow
 from kring.kit.db import Database
 from kring.kit.events import on_events
 from kring.kit.web import api
@@ -17,11 +17,11 @@ class AftercareService:
 
     db = Database(metadata)
 
-    @on_events("casework", "case_handed_over")
+    @on_events("casework")
     def on_casework(self, event):
         handlers.start_aftercare(self.db, event, "on_casework")
 
-    @on_events("referral", "referral_withdrawn")
+    @on_events("referral")
     def on_referral(self, event):
         handlers.end_on_withdrawal(self.db, event, "on_referral")
 

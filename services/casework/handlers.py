@@ -7,7 +7,7 @@ import uuid
 
 from kring.contracts.casework import SetPlan
 from kring.errors import NotAllowed, NotFound
-from kring.kit.clock import iso
+from kring.clock import iso
 from kring.kit.db import is_duplicate
 from services.casework.domain import Case
 from services.casework.models import Cases
@@ -28,7 +28,7 @@ def open_case(uow, event, handler):
         with uow:
             if not uow.first_time(event.event_id, handler):
                 return
-            cases = Cases(uow.session)
+            cases = Cases(uow)
             if cases.was_withdrawn(event.referral_id):
                 log.info("match for withdrawn referral %s: no case opened", event.referral_id)
                 return
@@ -51,7 +51,7 @@ def end_on_withdrawal(uow, event, handler):
     with uow:
         if not uow.first_time(event.event_id, handler):
             return
-        cases = Cases(uow.session)
+        cases = Cases(uow)
         cases.note_withdrawal(event.referral_id)
         case = cases.by_referral(event.referral_id, for_update=True)
         if case is None:
@@ -69,7 +69,7 @@ def reopen_case(uow, event, handler):
     with uow:
         if not uow.first_time(event.event_id, handler):
             return
-        cases = Cases(uow.session)
+        cases = Cases(uow)
         case = cases.get(event.data["case_id"], for_update=True)
         if case is None:
             log.warning("relapse reported for unknown case %s", event.data["case_id"])
@@ -131,14 +131,14 @@ def _change(uow, case_id, role, subject, step):
 
 
 def _load(uow, case_id, for_update=False):
-    case = Cases(uow.session).get(case_id, for_update=for_update)
+    case = Cases(uow).get(case_id, for_update=for_update)
     if case is None:
         raise NotFound(f"no case {case_id}")
     return case
 
 
 def _save(uow, case):
-    Cases(uow.session).save(case)
+    Cases(uow).save(case)
     _emit(uow, case)
 
 

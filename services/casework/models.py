@@ -5,7 +5,7 @@ from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey
                         String, Text, select)
 from sqlalchemy.orm import declarative_base
 
-from kring.kit.clock import utcnow
+from kring.clock import utcnow
 from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
 from services.casework.domain import Case

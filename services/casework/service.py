@@ -1,5 +1,5 @@
 """The casework service: the family's trajectory with one supporter, from match to handover."""
-from kring.kit.clock import utcnow
+from kring.clock import utcnow
 from kring.kit.db import Database
 from kring.kit.events import on_events
 from kring.kit.web import api
@@ -12,15 +12,15 @@ class CaseworkService:
 
     db = Database(metadata)
 
-    @on_events("matching", "match_made")
+    @on_events("matching")
     def on_matching(self, event):
         handlers.open_case(self.db, event, "on_matching")
 
-    @on_events("referral", "referral_withdrawn")
+    @on_events("referral")
     def on_referral(self, event):
         handlers.end_on_withdrawal(self.db, event, "on_referral")
 
-    @on_events("aftercare", "relapse_reported")
+    @on_events("aftercare")
     def on_aftercare(self, event):
         handlers.reopen_case(self.db, event, "on_aftercare")
 

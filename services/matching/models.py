@@ -3,7 +3,7 @@ from sqlalchemy import (DDL, JSON, Boolean, Column, DateTime, Index, Integer, Me
                         event, text)
 from sqlalchemy.orm import declarative_base
 
-from kring.kit.clock import utcnow
+from kring.clock import utcnow
 from kring.kit.tables import add_kit_tables
 
 metadata = MetaData()

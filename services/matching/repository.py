@@ -3,7 +3,7 @@ from copy import deepcopy
 
 from sqlalchemy import func, select
 
-from kring.contracts.matching import storable
+from kring.contracts.fields import storable
 from services.matching.domain import MatchingReferral
 from services.matching.models import MatchmakerLockRow, ProposalRow, ReferralRow, SupporterRow
 from services.matching.proposal import OPEN, Proposal

@@ -1,7 +1,7 @@
 """The matching service: supporters, the intake, proposals, the match and the waiting list."""
 from nameko.timer import timer
 
-from kring.kit.clock import iso, utcnow
+from kring.clock import iso, utcnow
 from kring.kit.db import Database
 from kring.kit.events import on_events
 from kring.kit.web import api
@@ -20,14 +20,14 @@ class MatchingService:
 
     db = Database(metadata)
 
-    @on_events("referral", "referral_received", "referral_withdrawn", "referral_closed")
+    @on_events("referral")
     def on_referral(self, event):
         if event.type == "referral_received":
             reactions.receive_referral(self.db, event, "on_referral")
         else:
             reactions.end_referral(self.db, event, "on_referral", now())
 
-    @on_events("casework", "case_handed_over", "case_reopened")
+    @on_events("casework")
     def on_casework(self, event):
         if event.type == "case_handed_over":
             reactions.hand_over(self.db, event, "on_casework", now())

@@ -7,7 +7,7 @@ The event handlers return True when a notice may have become sendable, so the en
 import logging
 from datetime import timedelta
 
-from kring.kit.clock import iso, utcnow
+from kring.clock import iso, utcnow
 from kring.kit.db import is_duplicate
 from services.notify.content import file_name
 from services.notify.domain import (CLAIM_SECONDS, CLOSURE, PENDING, SENT, START, Contact,

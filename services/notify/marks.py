@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kring.config import DEFAULT_DATA_DIR
-from kring.kit.clock import iso
+from kring.clock import iso
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from nameko.dependency_providers import Config
 from nameko.timer import Timer
 
 from kring.config import DATA_DIR_KEY, SMTP_KEY, SWEEP_SECONDS_KEY
-from kring.kit.clock import utcnow
+from kring.clock import utcnow
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
 from kring.kit.events import on_events
@@ -37,12 +37,12 @@ class NotifyService:
     db = Database(metadata)
     config = Config()
 
-    @on_events("referral", "referral_received", "referral_closed")
+    @on_events("referral")
     def on_referral(self, event):
         if handlers.apply_referral_event(self.db, event, "on_referral", utcnow()):
             self._send_due()
 
-    @on_events("casework", "case_started")
+    @on_events("casework")
     def on_casework(self, event):
         if handlers.apply_case_started(self.db, event, "on_casework", utcnow()):
             self._send_due()

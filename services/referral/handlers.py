@@ -2,12 +2,12 @@
 import uuid
 
 from kring.contracts.events import make_event
-from kring.contracts.partner import OUT_EXCHANGE
+from kring.contracts.partner_queues import OUT_EXCHANGE
 from kring.contracts.referral import SubmitReferral
 from kring.errors import NotFound
-from kring.kit.clock import iso, utcnow
+from kring.clock import iso, utcnow
 from kring.kit.db import is_duplicate
-from kring.kit.pseudonym import family_key
+from services.referral.pseudonym import family_key
 from services.referral.domain import Closed, Referral, Withdrawn
 from services.referral.models import Referrals
 from services.referral.partner_updates import partner_updates

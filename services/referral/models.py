@@ -2,7 +2,7 @@
 from sqlalchemy import JSON, Column, DateTime, MetaData, String, UniqueConstraint, select
 from sqlalchemy.orm import declarative_base
 
-from kring.kit.clock import utcnow
+from kring.clock import utcnow
 from kring.kit.tables import add_kit_tables
 from services.referral.domain import Referral, TimelineEntry
 

@@ -1,8 +1,8 @@
 """What a partner hears when one of its referrals moves (kring.partner.out)."""
 import uuid
 
-from kring.contracts.partner import CLOSED, STATUS_EVENTS, update_key
-from kring.kit.clock import iso, utcnow
+from kring.contracts.partner_queues import CLOSED, STATUS_EVENTS, update_key
+from kring.clock import iso, utcnow
 from services.referral.domain import Closed, StatusChanged
 
 

@@ -8,33 +8,33 @@ import uuid
 
 from marshmallow import ValidationError
 
-from kring.contracts.partner import (ACCEPTED, DEAD_EXCHANGE, OUT_EXCHANGE, PARTNER_NAME,
-                                     REJECTED, update_key)
+from kring.contracts.partner_queues import (ACCEPTED, DEAD_EXCHANGE, OUT_EXCHANGE, PARTNER_NAME,
+                                            REJECTED, update_key)
+from kring.contracts.fields import read_json_object
 from kring.contracts.referral import SubmitReferral
-from kring.kit.clock import iso, utcnow
+from kring.errors import Invalid, Malformed
+from kring.clock import iso, utcnow
 from kring.kit.db import is_duplicate
 from services.referral.handlers import submit_referral
 from services.referral.models import PartnerMessageRow, Referrals
 from services.referral.partner_updates import update_body
 
-MAX_BODY_BYTES = 256 * 1024
 JSON_TYPES = ("application/json", None, "")
 
 
 def read_submission(received):
-    """(body, None) when the message is a valid submission, else (None, errors)."""
+    """(body, None) when the message is a valid submission, else (None, errors): read by the
+    same rules as an HTTP body (kring.contracts.fields)."""
     if not received.message_id:
         return None, {"message_id": ["a message_id property is required"]}
     if received.content_type not in JSON_TYPES:
         return None, {"content_type": [f"must be application/json, not {received.content_type}"]}
-    if len(received.body) > MAX_BODY_BYTES:
-        return None, {"_schema": [f"the body is larger than {MAX_BODY_BYTES} bytes"]}
     try:
-        payload = json.loads(received.body)
-    except (ValueError, UnicodeDecodeError):
-        return None, {"_schema": ["the body is not valid JSON"]}
-    if not isinstance(payload, dict):
-        return None, {"_schema": ["the body must be a JSON object"]}
+        payload = read_json_object(received.body)
+    except Malformed as exc:
+        return None, {"_schema": [exc.message]}
+    except Invalid as exc:
+        return None, exc.errors
     try:
         return SubmitReferral().load(payload), None
     except ValidationError as exc:

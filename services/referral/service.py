@@ -5,17 +5,10 @@ from kring.config import SECRET_KEY
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
 from kring.kit.events import on_events
-from kring.kit.partner_inbound import partner_inbound
+from kring.kit.partner_consumer import partner_inbound
 from kring.kit.web import api
 from services.referral import handlers, partners
 from services.referral.models import metadata
-
-STAGE_EVENTS = {
-    "matching": ("intake_recorded", "proposal_made", "proposal_declined", "referral_waitlisted",
-                 "match_made"),
-    "casework": ("case_started", "case_closed", "case_handed_over", "case_reopened"),
-    "aftercare": ("aftercare_started", "aftercare_completed"),
-}
 
 
 class ReferralService:
@@ -41,15 +34,15 @@ class ReferralService:
         return handlers.withdraw_referral(self.db, referral_id, identity.org, identity.role,
                                           by, body["reason"])
 
-    @on_events("matching", *STAGE_EVENTS["matching"])
+    @on_events("matching")
     def on_matching(self, event):
         handlers.apply_stage_event(self.db, event, "on_matching")
 
-    @on_events("casework", *STAGE_EVENTS["casework"])
+    @on_events("casework")
     def on_casework(self, event):
         handlers.apply_stage_event(self.db, event, "on_casework")
 
-    @on_events("aftercare", *STAGE_EVENTS["aftercare"])
+    @on_events("aftercare")
     def on_aftercare(self, event):
         handlers.apply_stage_event(self.db, event, "on_aftercare")
 

@@ -11,7 +11,7 @@ import pytest
 
 from kring.config import SMTP_KEY
 from kring.config import RETRY_DELAYS_KEY
-from kring.meta import MetaService
+from kring.about import AboutService
 from kring.registry import SERVICE_CLASSES, load_service
 from tests.conftest import TEST_SECRET, Api
 from tests.processes import SmtpServer
@@ -45,7 +45,7 @@ def stack(runner_factory, sqlite_config, smtp):
     config[SMTP_KEY] = {"host": "127.0.0.1", "port": smtp.port, "from": "kring@example.org"}
     config[RETRY_DELAYS_KEY] = [0.1, 0.5, 1]
     services = [load_service(name) for name in SERVICE_CLASSES]
-    runner = runner_factory(config, *services, MetaService)
+    runner = runner_factory(config, *services, AboutService)
     runner.start()
     return config
 

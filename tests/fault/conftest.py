@@ -19,7 +19,7 @@ from kombu import Connection
 from nameko.testing.utils import find_free_port
 
 from kring.contracts.topology import SUBSCRIPTIONS
-from kring.kit.outbox import event_exchange
+from kring.kit.topology import event_exchange
 from kring.walker import PlannedWalker
 from tests.conftest import POSTGRES_URL, TEST_SECRET, referral_body
 from tests.e2e.conftest import eventually

@@ -13,7 +13,7 @@ from kombu import Connection, Queue
 from nameko.testing.services import entrypoint_waiter
 
 from kring.contracts.topology import SUBSCRIPTIONS
-from kring.kit.outbox import event_exchange
+from kring.kit.topology import event_exchange
 
 
 class Emitted:

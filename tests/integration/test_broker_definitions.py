@@ -14,7 +14,7 @@ from kombu import Connection
 
 from kring.config import SMTP_KEY
 from kring.deployment import DEVELOPMENT_PASSWORDS, VHOST
-from kring.meta import MetaService
+from kring.about import AboutService
 from kring.registry import SERVICE_CLASSES, load_service
 from tests.conftest import referral_body, token
 from tests.e2e.conftest import eventually
@@ -41,7 +41,7 @@ def test_the_services_start_on_the_definitions_and_events_are_routed(
     config = dict(sqlite_config)
     config[SMTP_KEY] = None
     runner = runner_factory(config, *[load_service(name) for name in SERVICE_CLASSES],
-                            MetaService)
+                            AboutService)
     runner.start()  # PRECONDITION_FAILED on any queue would raise here
 
     # nothing the services declared is missing from the file: no queue appeared on start

@@ -12,10 +12,12 @@ import yaml
 
 from kring.config import SERVICES
 from kring.contracts.api import OPERATIONS
-from kring.contracts.partner import IN_EXCHANGE, OUT_EXCHANGE
-from kring.contracts.topology import SUBSCRIPTIONS, queue_name
+from kring.contracts.partner_queues import IN_EXCHANGE, OUT_EXCHANGE
 from kring.deployment import EXAMPLE_PARTNER, rendered, routes
-from kring.kit.retry import DEFAULT_DELAYS, dead_letter_queue_name, delay_queue
+from kring.contracts.topology import (SUBSCRIPTIONS, dead_letter_queue_name,
+                                      events_exchange_name, queue_name)
+from kring.kit.retry import DEFAULT_DELAYS
+from kring.kit.topology import delay_queue
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -88,7 +90,7 @@ def test_the_gateway_routes_every_operation_to_the_service_that_serves_it():
                                 r"http://(\w+):8000;", config))
     for operation in OPERATIONS.values():
         segment = operation.path.split("/")[3]
-        if operation.service == "meta":
+        if operation.service == "about":
             continue  # every service answers health and the document itself
         assert locations[segment] == operation.service, operation.operation_id
     assert COMPOSE["services"]["gateway"]["ports"] == ["8000:8000"]

@@ -42,7 +42,7 @@ def withdrawn(referral_id):
 
 def unit_of_work(container):
     """A unit of work on the container's own database, to run a handler directly."""
-    return get_extension(container, Database).get_dependency(None)
+    return get_extension(container, Database).unit_of_work()
 
 
 def start_plan(aftercare, config, emitted, **kwargs):

@@ -4,7 +4,7 @@ from datetime import timedelta
 from nameko.testing.services import entrypoint_hook
 from sqlalchemy import func, select
 
-from kring.kit.clock import utcnow
+from kring.clock import utcnow
 from services.aftercare import handlers
 from services.aftercare.models import PlanRow
 from tests.conftest import token

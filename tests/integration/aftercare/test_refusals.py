@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from kring.kit.clock import utcnow
+from kring.clock import utcnow
 from tests.conftest import token
 from tests.integration.aftercare.conftest import start_plan
 

@@ -60,4 +60,4 @@ def open_case(casework, config, emitted, **kwargs):
 
 def unit_of_work(container):
     """A unit of work on the container's own database, to count rows directly."""
-    return get_extension(container, Database).get_dependency(None)
+    return get_extension(container, Database).unit_of_work()

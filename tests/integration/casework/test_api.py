@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from kring.kit.clock import utcnow
+from kring.clock import utcnow
 from tests.conftest import token
 from tests.integration.casework.conftest import (COORDINATOR, OTHER_SUPPORTER, SUPPORTER,
                                                  open_case)

@@ -7,10 +7,12 @@ from nameko.testing.services import entrypoint_waiter
 
 from kring import dlq
 from kring.contracts.events import make_event
-from kring.kit.events import ANY_SUBSCRIPTION_KEY, on_events
-from kring.kit.outbox import event_exchange
+from kring.contracts import topology
+from kring.kit.events import on_events
+from kring.kit.topology import event_exchange
 from kring.config import RETRY_DELAYS_KEY
-from kring.kit.retry import ERROR_HEADER, dead_letter_queue_name
+from kring.contracts.topology import dead_letter_queue_name
+from kring.kit.retry import ERROR_HEADER
 
 FAILURES = {"left": 0}
 HANDLED = []
@@ -19,7 +21,7 @@ HANDLED = []
 class FlakyService:
     name = "notify"  # borrows a real service name: its dead-letter queue is the one kring dlq reads
 
-    @on_events("referral", "referral_withdrawn")
+    @on_events("referral")
     def on_withdrawn(self, event):
         if FAILURES["left"]:
             FAILURES["left"] -= 1
@@ -28,9 +30,12 @@ class FlakyService:
 
 
 @pytest.fixture
-def flaky(container_factory, sqlite_config):
+def flaky(container_factory, sqlite_config, monkeypatch):
     HANDLED.clear()
-    config = dict(sqlite_config, **{RETRY_DELAYS_KEY: [0.05, 0.1], ANY_SUBSCRIPTION_KEY: True})
+    # a throw-away handler: its subscription exists for this test only
+    monkeypatch.setattr(topology, "SUBSCRIPTIONS", [
+        *topology.SUBSCRIPTIONS, ("notify", "on_withdrawn", "referral", ("referral_withdrawn",))])
+    config = dict(sqlite_config, **{RETRY_DELAYS_KEY: [0.05, 0.1]})
     container = container_factory(FlakyService, config)
     container.start()
     return container

@@ -4,7 +4,7 @@ import pytest
 from nameko.testing.utils import find_free_port, get_extension
 
 from kring.config import DATA_DIR_KEY, SMTP_KEY
-from kring.kit.clock import utcnow
+from kring.clock import utcnow
 from kring.contracts.events import make_event
 from kring.kit.db import Database
 from services.notify import handlers
@@ -81,7 +81,7 @@ def deliver(container, *events):
 
 def unit_of_work(container):
     """The service's own database, as its workers see it (for the sender and the log)."""
-    return get_extension(container, Database).get_dependency(None)
+    return get_extension(container, Database).unit_of_work()
 
 
 def decided(container, *events):

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from kring.config import DATABASES_KEY, SMTP_KEY, SWEEP_SECONDS_KEY
-from kring.kit.clock import utcnow
+from kring.clock import utcnow
 from kring.kit.db import make_engine
 from services.notify import handlers
 from services.notify.delivery import SmtpTransport

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import text
 
 from kring.config import DATABASES_KEY, SWEEP_SECONDS_KEY
-from kring.kit.clock import utcnow
+from kring.clock import utcnow
 from services.notify import handlers
 from services.notify.delivery import FileTransport
 from services.notify.domain import CLAIM_SECONDS

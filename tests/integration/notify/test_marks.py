@@ -4,7 +4,7 @@ without recording anything, and neither stops the sweep."""
 from dataclasses import replace
 from datetime import timedelta
 
-from kring.kit.clock import utcnow
+from kring.clock import utcnow
 from services.notify.models import Notices
 from tests.integration.notify.conftest import (case_started, decided, delivery_log, marks,
                                                received, send_due, unit_of_work)

@@ -6,7 +6,7 @@ from datetime import timedelta
 import eventlet
 from nameko.testing.services import entrypoint_waiter
 
-from kring.kit.clock import utcnow
+from kring.clock import utcnow
 from services.notify import handlers
 from services.notify.domain import CLAIM_SECONDS
 from services.notify.models import Notices

@@ -7,10 +7,10 @@ import pytest
 from kombu import Connection
 
 from kring.contracts.events import make_event
-from kring.contracts.partner import permissions
-from kring.kit.outbox import event_exchange
-from kring.kit.partner_inbound import dead_letter_queue
-from kring.partner import PartnerClient
+from kring.contracts.partner_queues import permissions
+from kring.kit.topology import event_exchange
+from kring.kit.partner_consumer import dead_letter_queue
+from kring.partner_client import PartnerClient
 from services.referral.service import ReferralService
 
 

@@ -6,7 +6,7 @@ import amqp.exceptions
 import pytest
 from kombu import Connection, Exchange, Queue
 
-from kring.contracts.partner import IN_EXCHANGE, OUT_EXCHANGE, SUBMIT_KEY
+from kring.contracts.partner_queues import IN_EXCHANGE, OUT_EXCHANGE, SUBMIT_KEY
 from tests.conftest import referral_body, token
 from tests.integration.partner.conftest import (next_dead_letter, next_update,
                                                 publish_stage_event)

@@ -9,7 +9,8 @@ from kombu import Connection, Queue
 
 from kring import dlq
 from kring.contracts.events import make_event, read_event
-from kring.kit.retry import ERROR_HEADER, dead_letter_queue_name
+from kring.contracts.topology import dead_letter_queue_name
+from kring.kit.retry import ERROR_HEADER
 from services.referral.service import ReferralService
 from tests.integration.events import deliver, listening_to, publish
 from tests.conftest import referral_body, token

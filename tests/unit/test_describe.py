@@ -1,5 +1,5 @@
 """`kring status` output: a referral as a person reads it."""
-from kring.readable import describe, describe_notices
+from kring.describe import describe, describe_notices
 
 
 def referral(**overrides):

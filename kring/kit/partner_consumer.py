@@ -8,12 +8,11 @@ from dataclasses import dataclass
 
 from kombu import Connection, Queue, binding
 
-from kring.contracts.partner import (DEAD_EXCHANGE, DEAD_QUEUE, IN_EXCHANGE, INBOUND_QUEUE,
-                                     OUT_EXCHANGE,
-                                     SUBMIT_KEY)
+from kring.contracts.partner_queues import (DEAD_EXCHANGE, DEAD_QUEUE, IN_EXCHANGE, INBOUND_QUEUE,
+                                            OUT_EXCHANGE, SUBMIT_KEY)
 from kring.kit.consumer import RawConsumer
-from kring.kit.outbox import topic_exchange
-from kring.kit.retry import vouched_user
+from kring.kit.topology import topic_exchange
+from kring.kit.partner_identity import vouched_user
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The small service every `kring run` process adds: health and the OpenAPI document.
+"""What every `kring run` process says about itself: its health and the OpenAPI document.
 
 Each process serves them, so a load balancer can probe any replica of any service, and the one
 API document describes every operation whichever services a process runs.
@@ -6,10 +6,10 @@ API document describes every operation whichever services a process runs.
 from kring.contracts.openapi import build_openapi
 from kring.kit.web import api
 
-SERVICE_NAME = "kring_meta"
+SERVICE_NAME = "kring_about"
 
 
-class MetaService:
+class AboutService:
     name = SERVICE_NAME
     document = None
 
@@ -19,6 +19,6 @@ class MetaService:
 
     @api("getOpenApi")
     def openapi(self):
-        if MetaService.document is None:  # built once per process: it never changes while up
-            MetaService.document = build_openapi()
-        return MetaService.document
+        if AboutService.document is None:  # built once per process: it never changes while up
+            AboutService.document = build_openapi()
+        return AboutService.document

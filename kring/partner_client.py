@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlparse
 
 from kombu import Connection, Exchange, Queue
 
-from kring.contracts.partner import IN_EXCHANGE, OUT_EXCHANGE, SUBMIT_KEY
+from kring.contracts.partner_queues import IN_EXCHANGE, OUT_EXCHANGE, SUBMIT_KEY
 
 
 class PartnerClient:
