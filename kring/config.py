@@ -1,4 +1,4 @@
-"""Configuration from the environment (CONTRACT §2): every variable optional, one place to read.
+"""Configuration from the environment (docs/contract.md §2): every variable optional, one place to read.
 
 The services receive these values as a nameko config dict; the module constants are the keys.
 """

@@ -1,4 +1,4 @@
-"""HTTP bodies and operations of the aftercare service (CONTRACT §4).
+"""HTTP bodies and operations of the aftercare service (docs/contract.md §4).
 
 Aftercare (nazorg) is the coordinator's: the agreed contacts after a handover, a relapse that
 sends the case back to casework, and the end that closes the referral as completed.

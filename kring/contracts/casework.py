@@ -1,4 +1,4 @@
-"""HTTP bodies and operations of the casework service (CONTRACT §4).
+"""HTTP bodies and operations of the casework service (docs/contract.md §4).
 
 A case is seen and changed by the coordinator and by its own supporter (the `sub` of a supporter
 token is the supporter_id), nobody else: visit notes and safety concerns are for them only.

@@ -1,4 +1,4 @@
-"""HTTP bodies and operations of the matching service (CONTRACT §4): supporters, the intake
+"""HTTP bodies and operations of the matching service (docs/contract.md §4): supporters, the intake
 (kennismaking), and proposals answered for family and supporter — the match (koppeling) needs
 both to say yes."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema

@@ -1,4 +1,4 @@
-"""The partner queues (CONTRACT §5): exchanges, routing keys and the update body.
+"""The partner queues (docs/contract.md §5): exchanges, routing keys and the update body.
 
 Inbound, a partner publishes the body of submitReferral to `kring.partner.in` with routing key
 `referral.submit`; the partner is the broker user that published it (the broker-checked
@@ -17,7 +17,7 @@ DEAD_EXCHANGE = "kring.partner.dead"
 DEAD_QUEUE = "kring.partner.in.dead"
 
 ACCEPTED, REJECTED, STARTED, CLOSED = "accepted", "rejected", "started", "closed"
-# referral status -> the event a partner is told (CONTRACT §5 names these four; the rest follow
+# referral status -> the event a partner is told (docs/contract.md §5 names these four; the rest follow
 # the status names)
 STATUS_EVENTS = {"in_progress": STARTED, "closed": CLOSED, "matching": "matching",
                  "waitlisted": "waitlisted", "aftercare": "aftercare"}

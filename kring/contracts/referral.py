@@ -1,4 +1,4 @@
-"""HTTP bodies of the referral service (CONTRACT §4), shared with the partner queue (§5)."""
+"""HTTP bodies of the referral service (docs/contract.md §4), shared with the partner queue (docs/contract.md §5)."""
 import re
 
 from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, validate,

@@ -1,6 +1,6 @@
 """A SQLAlchemy 2 unit of work per nameko worker, with the outbox and inbox in its transaction.
 
-Each service owns one database (CONTRACT §2: SQLite by default, any SQLAlchemy URL through
+Each service owns one database (docs/contract.md §2: SQLite by default, any SQLAlchemy URL through
 `KRING_DB_<SERVICE>`). Handlers work inside `with uow:` blocks; `uow.emit(event)` writes the event
 to the outbox table in the same transaction as the state, and the relay (kring.kit.outbox)
 publishes it after the commit. `uow.first_time(event, handler)` records an incoming event in the

@@ -1,4 +1,4 @@
-"""The entrypoint for partner submissions on `kring.partner.in` (CONTRACT §5).
+"""The entrypoint for partner submissions on `kring.partner.in` (docs/contract.md §5).
 
 It hands the service a PartnerMessage with what the broker vouches for (`user_id`) and the raw
 body; reading and validating is the service's. Its queue, and the dead-letter queue operators

@@ -1,7 +1,7 @@
 """What a notice says and how it is addressed. Pure: no nameko, no SQLAlchemy, no IO.
 
 What a notice may show is whitelisted in `body_facts`: the referral, the programme, the status,
-the date and the coordinating organisation — never anything about the family (CONTRACT §6).
+the date and the coordinating organisation — never anything about the family (docs/contract.md §6).
 """
 import re
 

@@ -1,7 +1,7 @@
 """The notify service: tells the referrer when support starts and when the referral closes.
 
 Listens to referral_received (the referrer's contact and consent), case_started (start notice)
-and referral_closed (closure notice); delivers by SMTP or as .eml files (CONTRACT §6).
+and referral_closed (closure notice); delivers by SMTP or as .eml files (docs/contract.md §6).
 """
 import logging
 

@@ -131,7 +131,7 @@ class Referral:
         if status != self.status:
             self.events.append(StatusChanged(status))
             # the timeline shows every status the referral passed through, under its own name
-            # (CONTRACT §1), also where the event that moved it is labelled otherwise
+            # (docs/contract.md §1), also where the event that moved it is labelled otherwise
             if self.timeline[-1].status != status:
                 self.timeline.append(TimelineEntry(status, at))
         self.status, self.status_at = status, at

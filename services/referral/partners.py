@@ -1,4 +1,4 @@
-"""Partner submissions over the queue, and what partners are told (CONTRACT §5).
+"""Partner submissions over the queue, and what partners are told (docs/contract.md §5).
 
 Idempotent per partner and message_id (the answer is recorded and repeated), and per partner
 and external_ref (the same referral as over HTTP: the partner is the organisation).

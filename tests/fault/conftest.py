@@ -2,7 +2,7 @@
 
 Each test drives referrals through the public API with Walkers (kring.walker: every step is
 safe to repeat), several at once, breaks something on the way, and then holds the result to the
-promise of issue 5: every referral reaches `closed` with the outcome it was walked to, and its
+promise of docs/contract.md §6: every referral reaches `closed` with the outcome it was walked to, and its
 referrer has exactly one start notice (when support started) and one closure notice. Waits poll
 for what a user or operator would see; nothing sleeps a fixed time.
 """
@@ -29,7 +29,7 @@ from tests.processes import (KRING, Databases, RunningKring, SmtpServer, broker_
 SUPPORTER = {"name": "Anna", "kind": "volunteer", "programmes": ["home-start"],
              "languages": ["nl"], "municipalities": ["Utrecht"], "capacity": 50,
              "expertise": ["parenting"]}
-# the notices a referral walked to each outcome must have (CONTRACT §6); withdrawals happen
+# the notices a referral walked to each outcome must have (docs/contract.md §6); withdrawals happen
 # mid-case, after the start
 NOTICES = {"completed": ("start", "closure"), "declined": ("closure",),
            "withdrawn": ("start", "closure")}

@@ -1,4 +1,4 @@
-"""Settings from the environment (CONTRACT §2): defaults, overrides, and refusals."""
+"""Settings from the environment (docs/contract.md §2): defaults, overrides, and refusals."""
 from pathlib import Path
 
 import pytest

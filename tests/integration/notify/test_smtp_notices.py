@@ -1,4 +1,4 @@
-"""CONTRACT §6 over a real SMTP server: one start and one closure notice, in the right language."""
+"""docs/contract.md §6 over a real SMTP server: one start and one closure notice, in the right language."""
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from tests.integration.notify.conftest import (FAMILY_DATA, case_started, closed, deliver,

@@ -1,4 +1,4 @@
-"""CONTRACT §5 against the real broker, as a partner with only a broker account sees it."""
+"""docs/contract.md §5 against the real broker, as a partner with only a broker account sees it."""
 import json
 import uuid
 
