@@ -1,6 +1,8 @@
 """Configuration from the environment (docs/contract.md §2): every variable optional, one place to read.
 
-The services receive these values as a nameko config dict; the module constants are the keys.
+Every default is here, and `Settings` always holds every key: the services receive these values
+as a nameko config dict whose keys are the module constants, and read them without defaults of
+their own.
 """
 import os
 from dataclasses import dataclass, field
@@ -21,6 +23,8 @@ DEFAULT_DATA_DIR = "./var"
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
 DEFAULT_HTTP_PORT = 8000
+DEFAULT_RETRY_DELAYS = (1, 5, 30, 120, 600)  # seconds; after the last, the dead-letter queue
+DEFAULT_SWEEP_SECONDS = 5.0
 # Only ever used under --dev: a fixed, public key, so tokens made by `kring token create` on a
 # development machine work against `make run` without any set-up.
 DEVELOPMENT_SECRET = "kring-development-key-not-for-production"
@@ -39,8 +43,8 @@ class Settings:
     secret: str | None
     databases: dict = field(default_factory=dict)
     smtp: dict | None = None
-    retry_delays: tuple | None = None  # None: kring.kit.retry's defaults
-    notify_sweep_seconds: float | None = None
+    retry_delays: tuple = DEFAULT_RETRY_DELAYS
+    notify_sweep_seconds: float = DEFAULT_SWEEP_SECONDS
 
     @classmethod
     def from_env(cls, env=None):
@@ -52,14 +56,14 @@ class Settings:
             for name in SERVICES
         }
         return cls(
-            amqp_uri=env.get("AMQP_URI") or DEFAULT_AMQP_URI,
+            amqp_uri=env.get(AMQP_URI_KEY) or DEFAULT_AMQP_URI,
             data_dir=data_dir,
             http_port=http_port,
             secret=env.get("KRING_SECRET") or None,
             databases=databases,
             smtp=_smtp(env),
-            retry_delays=_retry_delays(env.get(RETRY_DELAYS_KEY)),
-            notify_sweep_seconds=_seconds(env, SWEEP_SECONDS_KEY),
+            retry_delays=_retry_delays(env.get(RETRY_DELAYS_KEY)) or DEFAULT_RETRY_DELAYS,
+            notify_sweep_seconds=_seconds(env, SWEEP_SECONDS_KEY) or DEFAULT_SWEEP_SECONDS,
         )
 
     def signing_key(self, dev):
@@ -85,9 +89,8 @@ class Settings:
             DATABASES_KEY: dict(self.databases),
             SECRET_KEY: self.signing_key(dev),
             SMTP_KEY: self.smtp,
-            **({RETRY_DELAYS_KEY: list(self.retry_delays)} if self.retry_delays else {}),
-            **({SWEEP_SECONDS_KEY: self.notify_sweep_seconds}
-               if self.notify_sweep_seconds else {}),
+            RETRY_DELAYS_KEY: list(self.retry_delays),
+            SWEEP_SECONDS_KEY: self.notify_sweep_seconds,
         }
 
 

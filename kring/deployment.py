@@ -18,13 +18,12 @@ from pathlib import Path
 
 import yaml
 
-from kring.config import SERVICES
+from kring.config import DEFAULT_RETRY_DELAYS, SERVICES
 from kring.contracts.api import OPERATIONS
 from kring.contracts.partner_queues import (DEAD_EXCHANGE, DEAD_QUEUE, IN_EXCHANGE, INBOUND_QUEUE,
                                             OUT_EXCHANGE, SUBMIT_KEY, permissions)
 from kring.contracts.topology import (SUBSCRIPTIONS, dead_letter_queue_name,
                                       events_exchange_name, queue_name)
-from kring.kit.retry import DEFAULT_DELAYS
 from kring.kit.topology import delay_queue
 
 VHOST = "/"
@@ -74,7 +73,7 @@ def _consumer_queues(name, delays):
     return queues
 
 
-def broker_definitions(delays=DEFAULT_DELAYS):
+def broker_definitions(delays=DEFAULT_RETRY_DELAYS):
     exchanges, queues, bindings = {}, [], []
     for consumer, handler, source, event_types in SUBSCRIPTIONS:
         exchange = events_exchange_name(source)

@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 import requests  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from kring.config import DATABASES_KEY, SECRET_KEY, SERVICES, SMTP_KEY  # noqa: E402
+from kring.config import DATABASES_KEY, SERVICES, Settings  # noqa: E402
 from kring.kit.auth import create_token  # noqa: E402
 from kring.kit.db import postgres_driver  # noqa: E402
 
@@ -69,27 +69,25 @@ def database_urls(request, tmp_path):
     return request.getfixturevalue("postgres_urls")
 
 
-@pytest.fixture
-def kring_config(rabbit_config, web_config, database_urls, tmp_path):
-    config = dict(rabbit_config)
+def service_config(rabbit_config, web_config, database_urls, data_dir):
+    """A nameko config as `kring run` makes it (every key, its default unless set here)."""
+    config = Settings.from_env({"KRING_SECRET": TEST_SECRET,
+                                "KRING_DATA_DIR": str(data_dir)}).nameko_config()
+    config.update(rabbit_config)
     config.update(web_config)
     config[DATABASES_KEY] = database_urls
-    config[SECRET_KEY] = TEST_SECRET
-    config["KRING_DATA_DIR"] = str(tmp_path)
-    config[SMTP_KEY] = None
     return config
+
+
+@pytest.fixture
+def kring_config(rabbit_config, web_config, database_urls, tmp_path):
+    return service_config(rabbit_config, web_config, database_urls, tmp_path)
 
 
 @pytest.fixture
 def sqlite_config(rabbit_config, web_config, tmp_path):
     """Like kring_config, SQLite only: for tests about the broker rather than the database."""
-    config = dict(rabbit_config)
-    config.update(web_config)
-    config[DATABASES_KEY] = sqlite_urls(tmp_path)
-    config[SECRET_KEY] = TEST_SECRET
-    config["KRING_DATA_DIR"] = str(tmp_path)
-    config[SMTP_KEY] = None
-    return config
+    return service_config(rabbit_config, web_config, sqlite_urls(tmp_path), tmp_path)
 
 
 def token(org="huisarts-oost", role="referrer", ttl=600):

@@ -20,7 +20,7 @@ from nameko.messaging import Consumer, QueueConsumer
 from nameko.rpc import Rpc, RpcConsumer
 
 from kring.config import AMQP_URI_KEY, RETRY_DELAYS_KEY, SECRET_KEY
-from kring.kit.retry import DEFAULT_DELAYS, Retrier
+from kring.kit.retry import Retrier
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +69,7 @@ class RawConsumer(Consumer):
     def setup(self):
         config = self.container.config
         self.retrier = Retrier(config[AMQP_URI_KEY], self.container.service_name,
-                               self.queue.name, config.get(RETRY_DELAYS_KEY, DEFAULT_DELAYS),
-                               config.get(SECRET_KEY) or "")
+                               self.queue.name, config[RETRY_DELAYS_KEY], config[SECRET_KEY])
         # before the queue consumer starts: a failure must always find its delay queue
         self.retrier.declare()
         super().setup()

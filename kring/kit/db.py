@@ -19,7 +19,6 @@ from kring.config import AMQP_URI_KEY, DATABASES_KEY, RETRY_DELAYS_KEY
 from kring.clock import utcnow
 from kring.kit.outbox import Message, OutboxRelay
 from kring.kit.topology import declare_topology
-from kring.kit.retry import DEFAULT_DELAYS
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +194,7 @@ class Database(DependencyProvider):
     def start(self):
         outbox = self.metadata.tables.get("outbox")
         if outbox is not None:
-            delays = self.container.config.get(RETRY_DELAYS_KEY, DEFAULT_DELAYS)
+            delays = self.container.config[RETRY_DELAYS_KEY]
             self.relay = OutboxRelay(self.container.service_name, self.engine, outbox,
                                      self.container.config[AMQP_URI_KEY],
                                      lambda channel: declare_topology(channel, delays))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from kombu import Connection, Queue, binding
 
+from kring.config import AMQP_URI_KEY
 from kring.contracts.partner_queues import (DEAD_EXCHANGE, DEAD_QUEUE, IN_EXCHANGE, INBOUND_QUEUE,
                                             OUT_EXCHANGE, SUBMIT_KEY)
 from kring.kit.consumer import RawConsumer
@@ -39,7 +40,7 @@ class PartnerInbound(RawConsumer):
         super().setup()
 
     def start(self):
-        with Connection(self.container.config["AMQP_URI"]) as connection:
+        with Connection(self.container.config[AMQP_URI_KEY]) as connection:
             dead_letter_queue()(connection.default_channel).declare()
             # the outbound exchange exists before the first partner binds a queue to it
             topic_exchange(OUT_EXCHANGE)(connection.default_channel).declare()

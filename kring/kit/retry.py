@@ -17,7 +17,6 @@ from kring.kit.topology import dead_letter_queue, delay_queue
 
 log = logging.getLogger(__name__)
 
-DEFAULT_DELAYS = (1, 5, 30, 120, 600)  # seconds; after the last, the dead-letter queue
 ATTEMPT_HEADER = "x-kring-attempt"
 ERROR_HEADER = "x-kring-error"
 QUEUE_HEADER = "x-kring-queue"
@@ -26,7 +25,7 @@ QUEUE_HEADER = "x-kring-queue"
 class Retrier:
     """Where a failed message of one consumer queue goes next."""
 
-    def __init__(self, amqp_uri, service, queue_name, delays=DEFAULT_DELAYS, secret=""):
+    def __init__(self, amqp_uri, service, queue_name, delays, secret):
         self.amqp_uri = amqp_uri
         self.secret = secret
         self.queue_name = queue_name

@@ -8,7 +8,7 @@ import logging
 from nameko.dependency_providers import Config
 from nameko.timer import Timer
 
-from kring.config import DATA_DIR_KEY, SMTP_KEY, SWEEP_SECONDS_KEY
+from kring.config import DATA_DIR_KEY, DEFAULT_SWEEP_SECONDS, SMTP_KEY, SWEEP_SECONDS_KEY
 from kring.clock import utcnow
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
@@ -20,15 +20,12 @@ from services.notify.models import metadata
 
 log = logging.getLogger(__name__)
 
-SWEEP_SECONDS = 5
-
-
 class SweepTimer(Timer):
     """nameko's timer with its interval from config (KRING_NOTIFY_SWEEP_SECONDS), so tests can
     keep it out of the way or make it quick."""
 
     def setup(self):
-        self.interval = self.container.config.get(SWEEP_SECONDS_KEY) or self.interval
+        self.interval = self.container.config[SWEEP_SECONDS_KEY]
 
 
 class NotifyService:
@@ -47,7 +44,7 @@ class NotifyService:
         if handlers.apply_case_started(self.db, event, "on_casework", utcnow()):
             self._send_due()
 
-    @SweepTimer.decorator(interval=SWEEP_SECONDS)
+    @SweepTimer.decorator(interval=DEFAULT_SWEEP_SECONDS)
     def send_due(self):
         """Retries whose back-off has passed, and notices a crash left unsent."""
         self._send_due()
@@ -58,8 +55,8 @@ class NotifyService:
 
     def _send_due(self):
         try:
-            data_dir = self.config.get(DATA_DIR_KEY)
-            handlers.send_due(self.db, make_transport(self.config.get(SMTP_KEY), data_dir),
+            data_dir = self.config[DATA_DIR_KEY]
+            handlers.send_due(self.db, make_transport(self.config[SMTP_KEY], data_dir),
                               Marks.under(data_dir), utcnow())
         except Exception:  # the event is handled and committed; the timer sends what is left
             log.exception("sending due notices failed; the next sweep tries again")

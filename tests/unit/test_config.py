@@ -91,9 +91,10 @@ def test_retry_delays_and_the_notice_sweep_come_from_the_environment():
     assert config["KRING_NOTIFY_SWEEP_SECONDS"] == 1.5
 
 
-def test_without_them_the_services_keep_their_defaults():
+def test_without_them_the_services_get_the_defaults():
     config = Settings.from_env({}).nameko_config(dev=True)
-    assert "KRING_RETRY_DELAYS" not in config and "KRING_NOTIFY_SWEEP_SECONDS" not in config
+    assert config["KRING_RETRY_DELAYS"] == [1, 5, 30, 120, 600]
+    assert config["KRING_NOTIFY_SWEEP_SECONDS"] == 5
 
 
 @pytest.mark.parametrize("text", ["x", "0", "-1,2", "1,,2", "nan", "1;2", "90000"])

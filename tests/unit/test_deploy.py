@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kring.config import SERVICES
+from kring.config import DEFAULT_RETRY_DELAYS, SERVICES
 from kring.contracts.api import OPERATIONS
 from kring.contracts.partner_queues import IN_EXCHANGE, OUT_EXCHANGE
 from kring.deployment import EXAMPLE_PARTNER, rendered, routes
 from kring.contracts.topology import (SUBSCRIPTIONS, dead_letter_queue_name,
                                       events_exchange_name, queue_name)
-from kring.kit.retry import DEFAULT_DELAYS
 from kring.kit.topology import delay_queue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,7 +121,7 @@ def test_every_event_queue_with_its_delay_queues_and_bindings_is_defined():
         assert queues[name]["durable"] and not queues[name]["auto_delete"]
         for event_type in event_types:
             assert (f"{source}.events", name, event_type) in bindings
-        for seconds in DEFAULT_DELAYS:
+        for seconds in DEFAULT_RETRY_DELAYS:
             delayed = delay_queue(name, seconds)
             assert queues[delayed.name]["arguments"] == delayed.queue_arguments
         assert dead_letter_queue_name(consumer) in queues

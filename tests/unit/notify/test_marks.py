@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 from services.notify.domain import CLAIM_SECONDS, Notice
 from services.notify.marks import SETTLE_SECONDS, Marks
-from services.notify.service import SWEEP_SECONDS
+from kring.config import DEFAULT_SWEEP_SECONDS as SWEEP_SECONDS
 
 AT = datetime(2026, 11, 24, 14, 3, 6, 554231, tzinfo=timezone.utc)
 
