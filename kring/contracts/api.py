@@ -17,6 +17,3 @@ OPERATIONS = {op.operation_id: op for op in [
     *META, *referral.OPERATIONS, *matching.OPERATIONS, *casework.OPERATIONS,
     *aftercare.OPERATIONS]}
 
-
-def operations_of(service):
-    return [op for op in OPERATIONS.values() if op.service == service]
