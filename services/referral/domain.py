@@ -7,6 +7,7 @@ referral is closed; the other stages report to it through events, which may arri
 from dataclasses import dataclass, field
 
 from kring.errors import Forbidden, NotAllowed
+from services.referral.events import Closed, Received, StatusChanged, Withdrawn
 
 RECEIVED, MATCHING, WAITLISTED = "received", "matching", "waitlisted"
 IN_PROGRESS, AFTERCARE, CLOSED = "in_progress", "aftercare", "closed"
@@ -33,25 +34,6 @@ class TimelineEntry:
     detail: str | None = None
 
 
-@dataclass(frozen=True)
-class Closed:
-    """Domain event: the referral has reached its final status."""
-    outcome: str
-    reason: str | None = None
-
-
-@dataclass(frozen=True)
-class StatusChanged:
-    """Domain event: the referral moved to another open status (closing is `Closed`)."""
-    status: str
-
-
-@dataclass(frozen=True)
-class Withdrawn:
-    by: str
-    reason: str | None = None
-
-
 @dataclass
 class Referral:
     referral_id: str
@@ -68,14 +50,16 @@ class Referral:
     aftercare_id: str | None = None
     partner: str | None = None
     coordinating_org: str | None = None  # the coordinator's organisation, known from intake
-    events: list = field(default_factory=list, compare=False, repr=False)
+    events: list = field(default_factory=list, compare=False, repr=False)  # domain events
 
     @classmethod
-    def receive(cls, referral_id, org, body, at, partner=None):
+    def receive(cls, referral_id, org, body, at, family_key, partner=None):
+        """A new referral from `body` (submitReferral); `family_key` is the family's pseudonym."""
         details = {key: body[key] for key in ("referrer", "family", "request", "consent")}
         referral = cls(referral_id, org, body["external_ref"], body["programme"], details,
                        status_at=at, partner=partner)
         referral.timeline.append(TimelineEntry(RECEIVED, at))
+        referral.events.append(Received(family_key))
         return referral
 
     @property

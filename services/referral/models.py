@@ -3,6 +3,7 @@ from sqlalchemy import JSON, Column, DateTime, MetaData, String, UniqueConstrain
 from sqlalchemy.orm import declarative_base
 
 from kring.clock import utcnow
+from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
 from services.referral.domain import Referral, TimelineEntry
 
@@ -37,45 +38,39 @@ FIELDS = ("org", "external_ref", "programme", "partner", "coordinating_org", "st
           "proposal_id", "case_id", "aftercare_id", "details")
 
 
-class Referrals:
-    """Repository: loads and stores Referral aggregates within a unit of work's session."""
-
-    def __init__(self, session):
-        self.session = session
+class Referrals(Repository):
+    """Loads and stores Referral aggregates within a unit of work; what they record is emitted
+    on commit (kring.kit.repository)."""
 
     def get(self, referral_id, for_update=False):
-        query = select(ReferralRow).where(ReferralRow.id == referral_id)
-        if for_update:  # two stages reporting at once must not overwrite each other's entry
-            query = query.with_for_update()
-        row = self.session.execute(query).scalar_one_or_none()
-        return _to_domain(row) if row else None
+        # for_update: two stages reporting at once must not overwrite each other's entry
+        return self._one(select(ReferralRow).where(ReferralRow.id == referral_id), for_update)
 
     def by_external_ref(self, org, external_ref):
-        row = self.session.execute(select(ReferralRow).where(
-            ReferralRow.org == org, ReferralRow.external_ref == external_ref)).scalar_one_or_none()
-        return _to_domain(row) if row else None
+        return self._one(select(ReferralRow).where(
+            ReferralRow.org == org, ReferralRow.external_ref == external_ref))
 
     def add(self, referral):
         row = ReferralRow(id=referral.referral_id)
         _copy_to_row(referral, row)
         self.session.add(row)
         self.session.flush()  # the unique constraint speaks now, inside the caller's try
+        self.remember(referral)
 
     def save(self, referral):
         row = self.session.get(ReferralRow, referral.referral_id)
         _copy_to_row(referral, row)
+
+    def _to_domain(self, row):
+        referral = Referral(row.id, **{name: getattr(row, name) for name in FIELDS})
+        referral.timeline = [TimelineEntry(**entry) for entry in row.timeline]
+        return referral
 
 
 def _copy_to_row(referral, row):
     for name in FIELDS:
         setattr(row, name, getattr(referral, name))
     row.timeline = [entry.__dict__ for entry in referral.timeline]
-
-
-def _to_domain(row):
-    referral = Referral(row.id, **{name: getattr(row, name) for name in FIELDS})
-    referral.timeline = [TimelineEntry(**entry) for entry in row.timeline]
-    return referral
 
 
 class PartnerMessageRow(Base):

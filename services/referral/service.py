@@ -1,20 +1,22 @@
 """The referral service: takes referrals in, keeps their status and timeline, closes the loop."""
 from nameko.dependency_providers import Config
 
+from kring.clock import utcnow
 from kring.config import SECRET_KEY
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
 from kring.kit.events import on_events
 from kring.kit.partner_consumer import partner_inbound
 from kring.kit.web import api
-from services.referral import handlers, partners
+from services.referral import handlers, partner_submissions
 from services.referral.models import metadata
+from services.referral.outgoing import outgoing
 
 
 class ReferralService:
     name = "referral"
 
-    db = Database(metadata)
+    db = Database(metadata, outgoing=outgoing)
     config = Config()
 
     @api("submitReferral")
@@ -30,25 +32,24 @@ class ReferralService:
 
     @api("withdrawReferral")
     def withdraw_referral(self, identity, body, referral_id):
-        by = "coordinator" if identity.role == "coordinator" else body["by"]
         return handlers.withdraw_referral(self.db, referral_id, identity.org, identity.role,
-                                          by, body["reason"])
+                                          body)
 
     @on_events("matching")
     def on_matching(self, event):
-        handlers.apply_stage_event(self.db, event, "on_matching")
+        handlers.react(self.db, event, utcnow())
 
     @on_events("casework")
     def on_casework(self, event):
-        handlers.apply_stage_event(self.db, event, "on_casework")
+        handlers.react(self.db, event, utcnow())
 
     @on_events("aftercare")
     def on_aftercare(self, event):
-        handlers.apply_stage_event(self.db, event, "on_aftercare")
+        handlers.react(self.db, event, utcnow())
 
     @partner_inbound()
     def on_partner_message(self, received):
-        partners.receive_partner_message(self.db, received, self.config[SECRET_KEY])
+        partner_submissions.receive_partner_message(self.db, received, self.config[SECRET_KEY])
 
     @rpc
     def referral_status(self, referral_id):

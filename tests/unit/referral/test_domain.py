@@ -2,10 +2,12 @@
 import pytest
 
 from kring.errors import Forbidden, NotAllowed
-from services.referral.domain import Closed, Referral, StatusChanged, TimelineEntry, Withdrawn
+from services.referral.domain import Referral, TimelineEntry
+from services.referral.events import Closed, Received, StatusChanged, Withdrawn
 from tests.conftest import referral_body
 
 ORG = "huisarts-oost"
+FAMILY_KEY = "family-key-1"
 
 
 def at(minute):
@@ -13,8 +15,15 @@ def at(minute):
     return f"2026-11-20T10:{minute:02d}:00.000000Z"
 
 
+def arrived(minute=0):
+    return Referral.receive("r-1", ORG, referral_body(), at(minute), FAMILY_KEY)
+
+
 def received(minute=0):
-    return Referral.receive("r-1", ORG, referral_body(), at(minute))
+    """A referral as a later transaction loads it: its arrival already told."""
+    referral = arrived(minute)
+    referral.events.clear()
+    return referral
 
 
 def statuses(referral):
@@ -28,14 +37,14 @@ def snapshot(referral):
 
 
 def test_receive_stores_the_body_and_starts_the_timeline():
-    referral = received()
+    referral = arrived()
     assert (referral.status, referral.status_at, referral.outcome) == ("received", at(0), None)
     assert (referral.external_ref, referral.programme, referral.org) == (
         "HA-2026-0042", "home-start", ORG)
     assert referral.timeline == [TimelineEntry("received", at(0))]
     assert set(referral.details) == {"referrer", "family", "request", "consent"}
     assert (referral.proposal_id, referral.case_id, referral.aftercare_id) == (None, None, None)
-    assert referral.events == []
+    assert referral.events == [Received(FAMILY_KEY)]
 
 
 def test_an_intake_that_fits_moves_to_matching():

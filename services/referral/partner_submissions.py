@@ -1,4 +1,4 @@
-"""Partner submissions over the queue, and what partners are told (docs/contract.md §5).
+"""A partner's submission over the queue, and the answer it gets (docs/contract.md §5).
 
 Idempotent per partner and message_id (the answer is recorded and repeated), and per partner
 and external_ref (the same referral as over HTTP: the partner is the organisation).
@@ -8,8 +8,7 @@ import uuid
 
 from marshmallow import ValidationError
 
-from kring.contracts.partner_queues import (ACCEPTED, DEAD_EXCHANGE, OUT_EXCHANGE, PARTNER_NAME,
-                                            REJECTED, update_key)
+from kring.contracts.partner_queues import ACCEPTED, DEAD_EXCHANGE, PARTNER_NAME, REJECTED
 from kring.contracts.fields import read_json_object
 from kring.contracts.referral import SubmitReferral
 from kring.errors import Invalid, Malformed
@@ -17,7 +16,7 @@ from kring.clock import iso, utcnow
 from kring.kit.db import is_duplicate
 from services.referral.handlers import submit_referral
 from services.referral.models import PartnerMessageRow, Referrals
-from services.referral.partner_updates import update_body
+from services.referral.outgoing import partner_update
 
 JSON_TYPES = ("application/json", None, "")
 
@@ -79,7 +78,7 @@ def _answered_before(uow, received):
         answered = uow.session.get(PartnerMessageRow, (received.partner, received.message_id))
         if answered is None:
             return False
-        referral = Referrals(uow.session).get(answered.referral_id) \
+        referral = Referrals(uow).get(answered.referral_id) \
             if answered.referral_id else None
         _reply(uow, received, {"referral_id": referral.referral_id,
                                "external_ref": referral.external_ref,
@@ -89,12 +88,12 @@ def _answered_before(uow, received):
 
 
 def _reply(uow, received, referral, errors):
-    event = REJECTED if errors else ACCEPTED
-    body = update_body(event, referral["referral_id"] if referral else None,
-                       referral["external_ref"] if referral else _external_ref(received),
-                       referral["status"] if referral else None, errors=errors,
-                       in_reply_to=received.message_id)
-    uow.publish(OUT_EXCHANGE, update_key(received.partner, event), body, body["message_id"])
+    """The answer is no aggregate's event (the referral may not exist): stored by hand."""
+    uow.store(partner_update(received.partner, REJECTED if errors else ACCEPTED,
+                             referral["referral_id"] if referral else None,
+                             referral["external_ref"] if referral else _external_ref(received),
+                             referral["status"] if referral else None, errors=errors,
+                             in_reply_to=received.message_id))
 
 
 def _dead_letter(uow, received, errors):

@@ -1,0 +1,32 @@
+"""The referral's domain events: what happened to it, in its own words.
+
+Past tense and plain data; services/referral/outgoing.py decides what each becomes on the wire.
+"""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Received:
+    """A referral arrived. `family_key` is the family's pseudonym (services/referral/pseudonym.py),
+    which the referral does not keep but matching needs to recognise the family again."""
+    family_key: str
+
+
+@dataclass(frozen=True)
+class StatusChanged:
+    """The referral moved to another open status (closing is `Closed`)."""
+    status: str
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    """The family, the referrer or a coordinator withdrew the referral."""
+    by: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Closed:
+    """The referral reached its final status."""
+    outcome: str
+    reason: str | None = None

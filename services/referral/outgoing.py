@@ -1,0 +1,77 @@
+"""What leaves the referral service when a referral changes: one table, domain event -> wire.
+
+The stages hear contract events (kring/contracts/events.py); a partner whose referral it is hears a
+partner update on kring.partner.out (docs/contract.md §5). Within one event the contract event
+goes first, then the partner update.
+"""
+import uuid
+
+from kring.clock import iso, utcnow
+from kring.contracts.events import make_event
+from kring.contracts.partner_queues import CLOSED, OUT_EXCHANGE, STATUS_EVENTS, update_key
+from kring.kit.outbox import Message, outgoing_table
+from services.referral.events import Closed, Received, StatusChanged, Withdrawn
+
+SOURCE = "referral"
+
+
+def received(referral, happened):
+    details = referral.details
+    return make_event(
+        SOURCE, "referral_received", referral.referral_id,
+        programme=referral.programme, organisation=referral.org,
+        external_ref=referral.external_ref,
+        municipality=details["family"]["municipality"],
+        languages=details["family"]["languages"],
+        domains=details["request"]["domains"], urgency=details["request"]["urgency"],
+        referrer_email=details["referrer"]["email"],
+        referrer_language=details["referrer"]["language"],
+        referrer_organisation=details["referrer"]["organisation"],
+        share_status_with_referrer=details["consent"]["share_status_with_referrer"],
+        partner=referral.partner, family_key=happened.family_key)
+
+
+def status_changed(referral, happened):
+    """The stages learn of a status change from their own events; only a partner is told."""
+    return _status_update(referral, STATUS_EVENTS.get(happened.status))
+
+
+def withdrawn(referral, happened):
+    return make_event(SOURCE, "referral_withdrawn", referral.referral_id,
+                      by_role=happened.by, reason=happened.reason)
+
+
+def closed(referral, happened):
+    event = make_event(SOURCE, "referral_closed", referral.referral_id,
+                       outcome=happened.outcome, reason=happened.reason,
+                       coordinating_org=referral.coordinating_org,
+                       case_started_at=referral.case_started_at())
+    update = _status_update(referral, CLOSED)
+    return [event, update] if update else event
+
+
+OUTGOING = {
+    Received: received,
+    StatusChanged: status_changed,
+    Withdrawn: withdrawn,
+    Closed: closed,
+}
+outgoing = outgoing_table(OUTGOING)
+
+
+def _status_update(referral, event):
+    """The update for the referral's partner, or None (no partner, or nothing it is told)."""
+    if not referral.partner or event is None:
+        return None
+    return partner_update(referral.partner, event, referral.referral_id, referral.external_ref,
+                          referral.status, referral.outcome)
+
+
+def partner_update(partner, event, referral_id, external_ref, status, outcome=None,
+                   errors=None, in_reply_to=None):
+    """A message for `partner` on kring.partner.out: a status change or the answer to one of
+    its submissions (services/referral/partner_submissions.py). Never about the family."""
+    body = {"message_id": str(uuid.uuid4()), "type": event, "occurred_at": iso(utcnow()),
+            "referral_id": referral_id, "external_ref": external_ref, "status": status,
+            "outcome": outcome, "errors": errors, "in_reply_to": in_reply_to}
+    return Message(OUT_EXCHANGE, update_key(partner, event), body, body["message_id"])

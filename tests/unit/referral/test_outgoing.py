@@ -1,0 +1,49 @@
+"""What leaves the referral service for each domain event, and which reaction each report gets."""
+from kring.contracts.partner_queues import OUT_EXCHANGE, PartnerUpdate
+from kring.contracts.topology import SUBSCRIPTIONS
+from kring.kit.outbox import Message
+from services.referral.domain import Referral
+from services.referral.events import Closed, Received, StatusChanged, Withdrawn
+from services.referral.handlers import REACTIONS
+from services.referral.outgoing import OUTGOING, outgoing
+from tests.conftest import referral_body
+
+AT = "2026-11-20T10:00:00.000000Z"
+
+
+def referral(partner=None):
+    return Referral.receive("r-1", "huisarts-oost", referral_body(), AT, "fk-1", partner)
+
+
+def test_every_domain_event_has_a_translation():
+    assert set(OUTGOING) == {Received, StatusChanged, Withdrawn, Closed}
+
+
+def test_arrival_becomes_referral_received_with_the_family_key():
+    [event] = outgoing(referral(), Received("fk-1"))
+    assert (event.type, event.referral_id) == ("referral_received", "r-1")
+    assert event.data["family_key"] == "fk-1"
+
+
+def test_a_status_change_is_told_only_to_the_partner():
+    assert outgoing(referral(), StatusChanged("matching")) == []
+    [update] = outgoing(referral("acme"), StatusChanged("in_progress"))
+    assert isinstance(update, Message)
+    assert (update.exchange, update.routing_key) == (OUT_EXCHANGE, "acme.referral.started")
+    assert update.message_id == update.body["message_id"]
+    assert PartnerUpdate().validate(update.body) == {}
+
+
+def test_closing_tells_the_stages_before_the_partner():
+    closing = referral("acme")
+    closing.withdraw("family", "we manage", AT)
+    event, update = outgoing(closing, Closed("withdrawn", "we manage"))
+    assert (event.type, event.data["outcome"]) == ("referral_closed", "withdrawn")
+    assert update.routing_key == "acme.referral.closed"
+    assert (update.body["status"], update.body["outcome"]) == ("closed", "withdrawn")
+
+
+def test_every_subscribed_event_type_has_a_reaction():
+    subscribed = {event_type for consumer, _method, _source, types in SUBSCRIPTIONS
+                  if consumer == "referral" for event_type in types}
+    assert set(REACTIONS) == subscribed
