@@ -8,8 +8,7 @@ from sqlalchemy.orm import declarative_base
 from kring.clock import utcnow
 from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
-from services.casework.domain import Case
-from services.casework.records import SafetyConcern, Visit
+from services.casework.domain import Case, SafetyConcern, Visit
 
 metadata = MetaData()
 Base = declarative_base(metadata=metadata)

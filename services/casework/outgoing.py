@@ -3,8 +3,8 @@
 They carry ids, the supporter and the severity, never the family or a safety description.
 """
 from kring.contracts.events import make_event
-from services.casework.records import (CaseClosed, CaseHandedOver, CaseReopened, CaseStarted,
-                                       SafetyConcernRecorded)
+from services.casework.events import (CaseClosed, CaseHandedOver, CaseReopened, CaseStarted,
+                                      SafetyConcernRecorded)
 
 SOURCE = "casework"
 
