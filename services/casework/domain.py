@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from kring.errors import Forbidden, Invalid, NotAllowed, NotFound
+from services.casework.events import (CaseClosed, CaseHandedOver, CaseReopened, CaseStarted,
+                                      SafetyConcernRecorded)
 from services.casework.plan import check_plan
-from services.casework.records import (CaseClosed, CaseHandedOver, CaseReopened, CaseStarted,
-                                       SafetyConcern, SafetyConcernRecorded, Visit)
 
 OPEN, CLOSING, HANDED_OVER, WITHDRAWN = "open", "closing", "handed_over", "withdrawn"
 STATUSES = (OPEN, CLOSING, HANDED_OVER, WITHDRAWN)
@@ -26,7 +26,31 @@ CLOCK_SLACK = timedelta(days=1)
 
 
 @dataclass
+class Visit:
+    visit_id: str
+    visited_on: date
+    hours: float
+    notes: str | None
+    logged_by: str  # the role that logged it: the supporter, or the coordinator at a check-in
+    logged_at: str
+
+
+@dataclass
+class SafetyConcern:
+    concern_id: str
+    description: str
+    immediate: bool
+    recorded_by: str
+    recorded_at: str
+    resolved_at: str | None = None
+    resolution: str | None = None
+
+
+@dataclass
 class Case:
+    """The aggregate: visits and concerns change only through it. `events` holds what happened
+    since it was loaded (services/casework/events.py), for the unit of work to collect."""
+
     case_id: str
     referral_id: str
     supporter_id: str

@@ -1,23 +1,24 @@
-"""Use cases of the casework service: load, ask the domain, save, emit — in one transaction.
+"""Use cases of the casework service, for HTTP commands and event reactions alike.
 
+Each loads the case, asks the domain, saves — in one transaction; the unit of work collects the
+case's domain events on commit and stores them in the outbox (services/casework/outgoing.py).
 Every use case that depends on the time takes `now`, so tests decide what moment it is.
 """
 import logging
 import uuid
 
+from kring.clock import iso
 from kring.contracts.casework import SetPlan
 from kring.errors import NotAllowed, NotFound
-from kring.clock import iso
 from kring.kit.db import is_duplicate
 from services.casework.domain import Case
 from services.casework.models import Cases
-from services.casework.outgoing import contract_event
 from services.casework.views import view
 
 log = logging.getLogger(__name__)
 
 
-def open_case(uow, event, handler):
+def open_case(uow, event, now):
     """Matching made the match (koppeling): the case starts, once per referral.
 
     A second match_made for the referral (a new event_id, or two deliveries racing) finds the
@@ -26,7 +27,7 @@ def open_case(uow, event, handler):
     data = event.data
     try:
         with uow:
-            if not uow.first_time(event.event_id, handler):
+            if not uow.first_time(event.event_id):
                 return
             cases = Cases(uow)
             if cases.was_withdrawn(event.referral_id):
@@ -34,22 +35,20 @@ def open_case(uow, event, handler):
                 return
             if cases.by_referral(event.referral_id) is not None:
                 return
-            case = Case.open(str(uuid.uuid4()), event.referral_id, data["supporter_id"],
-                             data["supporter_kind"], data["severity"], data["coordinator_org"],
-                             event.occurred_at)
-            cases.add(case)
-            _emit(uow, case)
+            cases.add(Case.open(str(uuid.uuid4()), event.referral_id, data["supporter_id"],
+                                data["supporter_kind"], data["severity"],
+                                data["coordinator_org"], event.occurred_at))
     except Exception as exc:
         if not is_duplicate(exc):
             raise
         log.info("referral %s already has a case", event.referral_id)
 
 
-def end_on_withdrawal(uow, event, handler):
+def end_on_withdrawal(uow, event, now):
     """The referral was withdrawn (support is voluntary): its case ends, without an event —
     matching frees the supporter's capacity from referral_withdrawn itself."""
     with uow:
-        if not uow.first_time(event.event_id, handler):
+        if not uow.first_time(event.event_id):
             return
         cases = Cases(uow)
         cases.note_withdrawal(event.referral_id)
@@ -64,10 +63,10 @@ def end_on_withdrawal(uow, event, handler):
         cases.save(case)
 
 
-def reopen_case(uow, event, handler):
+def reopen_case(uow, event, now):
     """Aftercare reported a relapse: the handed-over case opens again, same supporter."""
     with uow:
-        if not uow.first_time(event.event_id, handler):
+        if not uow.first_time(event.event_id):
             return
         cases = Cases(uow)
         case = cases.get(event.data["case_id"], for_update=True)
@@ -79,12 +78,24 @@ def reopen_case(uow, event, handler):
         except NotAllowed as exc:  # e.g. withdrawn meanwhile: a refusal, not worth retrying
             log.warning("relapse on case %s not applied: %s", case.case_id, exc)
             return
-        _save(uow, case)
+        cases.save(case)
+
+
+# the events casework reacts to (kring/contracts/topology.py subscribes it to exactly these)
+REACTIONS = {
+    "match_made": open_case,
+    "referral_withdrawn": end_on_withdrawal,
+    "relapse_reported": reopen_case,
+}
+
+
+def react(uow, event, now):
+    return REACTIONS[event.type](uow, event, now)
 
 
 def get_case(uow, case_id, role, subject):
     with uow:
-        case = _load(uow, case_id)
+        case = _load(Cases(uow), case_id)
         case.check_may_act(role, subject)
         return view(case)
 
@@ -123,26 +134,16 @@ def hand_over_case(uow, case_id, receiving_party, summary, now):
 def _change(uow, case_id, role, subject, step):
     """One person's step on a case, locked against a concurrent event or request."""
     with uow:
-        case = _load(uow, case_id, for_update=True)
+        cases = Cases(uow)
+        case = _load(cases, case_id, for_update=True)
         case.check_may_act(role, subject)
         step(case)
-        _save(uow, case)
+        cases.save(case)
         return view(case)
 
 
-def _load(uow, case_id, for_update=False):
-    case = Cases(uow).get(case_id, for_update=for_update)
+def _load(cases, case_id, for_update=False):
+    case = cases.get(case_id, for_update=for_update)
     if case is None:
         raise NotFound(f"no case {case_id}")
     return case
-
-
-def _save(uow, case):
-    Cases(uow).save(case)
-    _emit(uow, case)
-
-
-def _emit(uow, case):
-    for happened in case.events:
-        uow.emit(contract_event(case, happened))
-    case.events.clear()

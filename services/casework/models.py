@@ -8,8 +8,7 @@ from sqlalchemy.orm import declarative_base
 from kring.clock import utcnow
 from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
-from services.casework.domain import Case
-from services.casework.records import SafetyConcern, Visit
+from services.casework.domain import Case, SafetyConcern, Visit
 
 metadata = MetaData()
 Base = declarative_base(metadata=metadata)
@@ -81,7 +80,8 @@ CONCERN_FIELDS = ("description", "immediate", "recorded_by", "recorded_at", "res
 
 
 class Cases(Repository):
-    """Repository: loads and stores Case aggregates within a unit of work's session."""
+    """Repository: loads and stores Case aggregates within a unit of work, and remembers each,
+    so the unit of work collects their events on commit (kring.kit.repository)."""
 
     def get(self, case_id, for_update=False):
         return self._one(select(CaseRow).where(CaseRow.id == case_id), for_update)
@@ -90,6 +90,7 @@ class Cases(Repository):
         return self._one(select(CaseRow).where(CaseRow.referral_id == referral_id), for_update)
 
     def add(self, case):
+        self.remember(case)
         row = CaseRow(id=case.case_id)
         _copy(case, row, CASE_FIELDS)
         self.session.add(row)

@@ -1,32 +1,35 @@
-"""The contract events (kring.contracts.events) for what happened to a case.
+"""What each domain event of a case becomes on the wire: a contract event (kring.contracts.events).
 
-They carry ids, the supporter and the severity, never the family or a safety description.
+The unit of work collects a case's events on commit and translates them through this table. The
+contract events carry ids, the supporter and the severity, never the family or a safety
+description.
 """
 from kring.contracts.events import make_event
-from services.casework.records import (CaseClosed, CaseHandedOver, CaseReopened, CaseStarted,
-                                       SafetyConcernRecorded)
+from kring.kit.outbox import outgoing_table
+from services.casework.events import (CaseClosed, CaseHandedOver, CaseReopened, CaseStarted,
+                                      SafetyConcernRecorded)
 
 SOURCE = "casework"
 
 
-def contract_event(case, happened):
-    ids = {"case_id": case.case_id}
-    if isinstance(happened, CaseStarted):
-        return make_event(SOURCE, "case_started", case.referral_id, **ids,
-                          supporter_id=case.supporter_id, severity=case.severity,
-                          coordinator_org=case.coordinator_org)
-    if isinstance(happened, SafetyConcernRecorded):  # the description stays here
-        return make_event(SOURCE, "safety_concern_recorded", case.referral_id, **ids,
-                          immediate=happened.immediate)
-    if isinstance(happened, CaseClosed):
-        return make_event(SOURCE, "case_closed", case.referral_id, **ids,
-                          goals_met=happened.goals_met)
-    if isinstance(happened, CaseHandedOver):
-        return make_event(SOURCE, "case_handed_over", case.referral_id, **ids,
-                          supporter_id=case.supporter_id, severity=case.severity,
-                          receiving_kind=happened.receiving_kind,
-                          receiving_name=happened.receiving_name)
-    if isinstance(happened, CaseReopened):
-        return make_event(SOURCE, "case_reopened", case.referral_id, **ids,
-                          supporter_id=case.supporter_id)
-    raise TypeError(f"no contract event for {happened!r}")
+def _case_event(case, event_type, **data):
+    return make_event(SOURCE, event_type, case.referral_id, case_id=case.case_id, **data)
+
+
+OUTGOING = {
+    CaseStarted: lambda case, _: _case_event(
+        case, "case_started", supporter_id=case.supporter_id, severity=case.severity,
+        coordinator_org=case.coordinator_org),
+    # the description stays here
+    SafetyConcernRecorded: lambda case, happened: _case_event(
+        case, "safety_concern_recorded", immediate=happened.immediate),
+    CaseClosed: lambda case, happened: _case_event(
+        case, "case_closed", goals_met=happened.goals_met),
+    CaseHandedOver: lambda case, happened: _case_event(
+        case, "case_handed_over", supporter_id=case.supporter_id, severity=case.severity,
+        receiving_kind=happened.receiving_kind, receiving_name=happened.receiving_name),
+    CaseReopened: lambda case, _: _case_event(
+        case, "case_reopened", supporter_id=case.supporter_id),
+}
+
+outgoing = outgoing_table(OUTGOING)

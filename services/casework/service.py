@@ -5,24 +5,25 @@ from kring.kit.events import on_events
 from kring.kit.web import api
 from services.casework import handlers
 from services.casework.models import metadata
+from services.casework.outgoing import outgoing
 
 
 class CaseworkService:
     name = "casework"
 
-    db = Database(metadata)
+    db = Database(metadata, outgoing=outgoing)
 
     @on_events("matching")
     def on_matching(self, event):
-        handlers.open_case(self.db, event, "on_matching")
+        handlers.react(self.db, event, utcnow())
 
     @on_events("referral")
     def on_referral(self, event):
-        handlers.end_on_withdrawal(self.db, event, "on_referral")
+        handlers.react(self.db, event, utcnow())
 
     @on_events("aftercare")
     def on_aftercare(self, event):
-        handlers.reopen_case(self.db, event, "on_aftercare")
+        handlers.react(self.db, event, utcnow())
 
     @api("getCase")
     def get_case(self, identity, case_id):

@@ -3,8 +3,8 @@ import pytest
 
 from kring.errors import Forbidden, NotAllowed
 from services.casework.domain import CLOSING, HANDED_OVER, OPEN, STATUSES, WITHDRAWN, Case
-from services.casework.records import (CaseClosed, CaseHandedOver, CaseReopened, CaseStarted,
-                                       SafetyConcernRecorded)
+from services.casework.events import (CaseClosed, CaseHandedOver, CaseReopened, CaseStarted,
+                                      SafetyConcernRecorded)
 from tests.unit.casework.factories import AT, OPENED_AT, TODAY, case_in, plan
 
 STEPS = {

@@ -7,21 +7,26 @@ import pytest
 from sqlalchemy import func, select
 
 from kring.contracts.events import make_event
+from kring.contracts.topology import SUBSCRIPTIONS
 from kring.errors import Forbidden, NotAllowed, NotFound
 from kring.kit.db import UnitOfWork, make_engine
 from services.casework import handlers
 from services.casework.models import CaseRow, metadata
+from services.casework.outgoing import outgoing
 
 MATCHED_AT = "2026-01-05T09:30:00.000000Z"
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
 COORDINATOR = ("coordinator", None)
+# the entrypoint that consumes each source's events: its name is the inbox key
+ENTRYPOINTS = {source: handler for service, handler, source, _ in SUBSCRIPTIONS
+               if service == "casework"}
 
 
 @pytest.fixture
 def uow(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path}/casework.db")
     metadata.create_all(engine)
-    yield UnitOfWork.on(engine, metadata)
+    yield UnitOfWork.on(engine, metadata, outgoing)
     engine.dispose()
 
 
@@ -36,6 +41,12 @@ def withdrawn(referral_id="r-1"):
     return make_event("referral", "referral_withdrawn", referral_id, by_role="family")
 
 
+def react(uow, event):
+    """What casework's entrypoint for the event's source does with it."""
+    uow.inbox_key = ENTRYPOINTS[event.source]
+    handlers.react(uow, event, NOW)
+
+
 def outbox(uow):
     with uow:
         rows = uow.session.execute(select(metadata.tables["outbox"].c.body)).scalars().all()
@@ -48,15 +59,15 @@ def cases(uow):
 
 
 def opened(uow):
-    handlers.open_case(uow, match_made(), "on_matching")
+    react(uow, match_made())
     return outbox(uow)[-1]["data"]["case_id"]
 
 
 def test_a_match_opens_one_case_however_often_it_comes(uow):
     event = match_made()
     for _ in range(2):
-        handlers.open_case(uow, event, "on_matching")
-    handlers.open_case(uow, match_made(), "on_matching")  # re-sent: a new event_id
+        react(uow, event)
+    react(uow, match_made())  # re-sent: a new event_id
     assert cases(uow) == 1
     [started] = outbox(uow)
     assert (started["type"], started["referral_id"]) == ("case_started", "r-1")
@@ -67,15 +78,15 @@ def test_a_match_opens_one_case_however_often_it_comes(uow):
 
 
 def test_a_withdrawal_that_overtook_the_match_opens_no_case(uow):
-    handlers.end_on_withdrawal(uow, withdrawn(), "on_referral")
-    handlers.open_case(uow, match_made(), "on_matching")
+    react(uow, withdrawn())
+    react(uow, match_made())
     assert (cases(uow), outbox(uow)) == (0, [])
 
 
 def test_a_withdrawal_ends_the_case_silently(uow):
     case_id = opened(uow)
-    handlers.end_on_withdrawal(uow, withdrawn(), "on_referral")
-    handlers.end_on_withdrawal(uow, withdrawn(), "on_referral")  # again: nothing to stop
+    react(uow, withdrawn())
+    react(uow, withdrawn())  # again: nothing to stop
     assert handlers.get_case(uow, case_id, *COORDINATOR)["status"] == "withdrawn"
     assert [m["type"] for m in outbox(uow)] == ["case_started"]
     with pytest.raises(NotAllowed):
@@ -97,8 +108,8 @@ def test_the_whole_round_is_stored_and_announced(uow):
     assert shown["safety_concerns"][0]["resolution"] == "safe"
     relapse = make_event("aftercare", "relapse_reported", "r-1", aftercare_id="a-1",
                          case_id=case_id)
-    handlers.reopen_case(uow, relapse, "on_aftercare")
-    handlers.reopen_case(uow, relapse, "on_aftercare")  # redelivered: reopened once
+    react(uow, relapse)
+    react(uow, relapse)  # redelivered: reopened once
     shown = handlers.get_case(uow, case_id, *COORDINATOR)
     assert (shown["status"], shown["visits"][0]["notes"]) == ("open", "park")
     assert shown["past_rounds"][0]["handover"]["receiving_name"] == "Utrecht"
@@ -114,8 +125,8 @@ def test_the_whole_round_is_stored_and_announced(uow):
 def test_a_relapse_on_a_case_not_handed_over_changes_nothing(uow):
     case_id = opened(uow)
     for target in (case_id, "no-such-case"):
-        handlers.reopen_case(uow, make_event("aftercare", "relapse_reported", "r-1",
-                                             aftercare_id="a-1", case_id=target), "on_aftercare")
+        react(uow, make_event("aftercare", "relapse_reported", "r-1", aftercare_id="a-1",
+                              case_id=target))
     assert handlers.get_case(uow, case_id, *COORDINATOR)["status"] == "open"
     assert [m["type"] for m in outbox(uow)] == ["case_started"]
 
