@@ -6,9 +6,10 @@ change only through it. Which supporter to propose is scoring.py's business.
 from dataclasses import dataclass, field
 
 from kring.errors import Invalid, NotAllowed
+from services.matching import proposal as proposals  # a proposal's statuses, not a referral's
 from services.matching.events import (IntakeRecorded, MatchMade, ProposalDeclined,
                                       ProposalMade, ReferralWaitlisted)
-from services.matching.proposal import ACCEPTED, OPEN, REFUSED, Proposal
+from services.matching.proposal import Proposal
 
 # referral statuses, as matching sees them
 RECEIVED, DECLINED, LOOKING = "received", "declined", "looking"  # looking: needs a candidate
@@ -87,15 +88,15 @@ class MatchingReferral:
 
     def answer(self, proposal, party, accept, reason, at):
         """The family's or the supporter's answer, given through the coordinator."""
-        if proposal.status != OPEN or proposal.proposal_id != self.proposal_id or \
+        if proposal.status != proposals.OPEN or proposal.proposal_id != self.proposal_id or \
                 self.status != MATCHING:
             raise NotAllowed(f"the proposal is {proposal.status}, no longer open")
         proposal.answer(party, accept, reason, at)
-        if proposal.status == REFUSED:
+        if proposal.status == proposals.DECLINED:
             self.declined_supporters.append(proposal.supporter_id)  # never proposed again
             self.status = LOOKING
             self.events.append(ProposalDeclined(proposal.proposal_id, party))
-        elif proposal.status == ACCEPTED:
+        elif proposal.status == proposals.ACCEPTED:
             self.status, self.supporter_id, self.holds_capacity = (
                 MATCHED, proposal.supporter_id, True)
             self.events.append(MatchMade(proposal.proposal_id, proposal.supporter_id,
@@ -107,7 +108,7 @@ class MatchingReferral:
         if self.is_over:
             return False
         freed = self.holds_capacity
-        if open_proposal is not None and open_proposal.status == OPEN:
+        if open_proposal is not None and open_proposal.status == proposals.OPEN:
             open_proposal.cancel(at)
             freed = True
         self.status, self.ended_at, self.holds_capacity = OVER, at, False

@@ -1,88 +1,216 @@
-"""Use cases of the coordinators' API: load, ask the domain, save, emit — in one transaction.
+"""Use cases, for the coordinators' API and for other services' events: load, ask the domain,
+save — in one transaction, whose commit sends the referral's events (kring.kit.repository).
 
-Every use case that changes anything first takes its turn (repository.take_turn): matching
-decisions depend on every supporter's free capacity, so they are made one at a time.
+Every use case that changes anything first takes its turn (models.take_turn): matching decisions
+depend on every supporter's free capacity, so they are made one at a time. The referral's end
+(withdrawn or closed), a handover and a relapse move capacity; wherever capacity comes free the
+waiting list is matched again, oldest first.
 """
+import functools
+import logging
 import uuid
 
 from kring.errors import NotFound
-from services.matching.domain import LOOKING
-from services.matching.placement import place, rematch_waiting_list, save
-from services.matching.repository import Proposals, Referrals, Supporters, take_turn
+from services.matching.domain import LOOKING, MatchingReferral
+from services.matching.models import Proposals, Referrals, Supporters, take_turn
+from services.matching.scoring import best_candidate, rematch
 from services.matching.supporter import Supporter
 from services.matching.views import intake_view, proposal_view, supporter_view
 
+log = logging.getLogger(__name__)
+
+
+# --- the coordinators' API ------------------------------------------------------------------
 
 def register_supporter(uow, body, at):
     with uow:
-        take_turn(uow.session)
-        supporters = Supporters(uow.session)
+        take_turn(uow)
+        supporters = Supporters(uow)
         supporter = Supporter.register(str(uuid.uuid4()), supporters.next_position(), body, at)
         supporters.add(supporter)
-        rematch_waiting_list(uow, at)  # a new supporter may be what a waiting family needs
+        _serve_waiting_list(uow, at)  # a new supporter may be what a waiting family needs
         return supporter_view(supporters.get(supporter.supporter_id))
 
 
 def update_supporter(uow, supporter_id, changes, at):
     with uow:
-        take_turn(uow.session)
-        supporters = Supporters(uow.session)
+        take_turn(uow)
+        supporters = Supporters(uow)
         supporter = _found(supporters.get(supporter_id), "supporter", supporter_id)
         supporter.update(changes)
         supporters.save(supporter)
         # more capacity, another municipality or language: a waiting family may fit now
-        rematch_waiting_list(uow, at)
+        _serve_waiting_list(uow, at)
         return supporter_view(supporters.get(supporter_id))
 
 
 def get_supporter(uow, supporter_id):
     with uow:
-        return supporter_view(_found(Supporters(uow.session).get(supporter_id), "supporter",
+        return supporter_view(_found(Supporters(uow).get(supporter_id), "supporter",
                                      supporter_id))
 
 
 def list_supporters(uow):
     with uow:
-        return {"supporters": [supporter_view(s) for s in Supporters(uow.session).all()]}
+        return {"supporters": [supporter_view(s) for s in Supporters(uow).all()]}
 
 
 def record_intake(uow, body, coordinator_org, at):
     """The intake (kennismaking): fits → propose or wait; does not fit → the referral ends."""
     with uow:
-        take_turn(uow.session)
-        referral = _found(Referrals(uow.session).get(body["referral_id"]), "referral",
-                          body["referral_id"])
+        take_turn(uow)
+        referrals = Referrals(uow)
+        referral = _found(referrals.get(body["referral_id"]), "referral", body["referral_id"])
         referral.record_intake(body["fits"], body["severity"], body["reason"], coordinator_org)
         proposal = None
         if referral.status == LOOKING:
-            proposal = place(uow, referral, at)  # saves the referral, with its events
-        else:
-            save(uow, referral)
+            proposal = _propose_or_wait(uow, referral, at)
+        referrals.save(referral)
         return intake_view(referral, proposal)
 
 
 def get_proposal(uow, proposal_id):
     with uow:
-        return proposal_view(_found(Proposals(uow.session).get(proposal_id), "proposal",
-                                    proposal_id))
+        return proposal_view(_found(Proposals(uow).get(proposal_id), "proposal", proposal_id))
 
 
 def respond_to_proposal(uow, proposal_id, party, accept, reason, at):
     """An answer for the family or the supporter; a no sends matching to the next candidate."""
     with uow:
-        take_turn(uow.session)
-        proposals = Proposals(uow.session)
+        take_turn(uow)
+        proposals, referrals = Proposals(uow), Referrals(uow)
         proposal = _found(proposals.get(proposal_id), "proposal", proposal_id)
-        referral = Referrals(uow.session).get(proposal.referral_id)
+        referral = referrals.get(proposal.referral_id)
         referral.answer(proposal, party, accept, reason, at)
         proposals.save(proposal)
-        next_proposal = None
-        if referral.status == LOOKING:  # a no: that supporter is never proposed again here
-            next_proposal = place(uow, referral, at)
-            rematch_waiting_list(uow, at)  # the no freed the unit the proposal held
-        else:
-            save(uow, referral)
+        said_no = referral.status == LOOKING  # that supporter is never proposed again here
+        next_proposal = _propose_or_wait(uow, referral, at) if said_no else None
+        referrals.save(referral)
+        if said_no:
+            _serve_waiting_list(uow, at)  # the no freed the unit the proposal held
         return proposal_view(proposal, next_proposal.proposal_id if next_proposal else None)
+
+
+# --- other services' events -----------------------------------------------------------------
+
+def _applied_once(reaction):
+    """Run `reaction` in its own transaction and turn, once per event (the inbox): a redelivered
+    event changes nothing."""
+    @functools.wraps(reaction)
+    def apply(uow, event, at):
+        with uow:
+            take_turn(uow)
+            if uow.first_time(event.event_id):
+                reaction(uow, event, at)
+    return apply
+
+
+@_applied_once
+def receive_referral(uow, event, at):
+    """Keep the profile matching needs — programme, area, languages, domains — nothing else."""
+    referrals = Referrals(uow)
+    if referrals.get(event.referral_id) is None:  # else it ended before it arrived
+        referrals.add(MatchingReferral.receive(event.referral_id, event.data,
+                                               event.occurred_at))
+
+
+@_applied_once
+def end_referral(uow, event, at):
+    """Withdrawn or closed: cancel an open proposal, leave the waiting list, free the match."""
+    referrals, proposals = Referrals(uow), Proposals(uow)
+    referral = referrals.get(event.referral_id)
+    if referral is None:  # the end overtook the profile: remember, so it is never matched
+        referrals.add(MatchingReferral.ended_unseen(event.referral_id, at))
+        return
+    proposal = proposals.get(referral.proposal_id) if referral.proposal_id else None
+    freed = referral.end(proposal, at)
+    if proposal is not None:
+        proposals.save(proposal)
+    referrals.save(referral)
+    if freed:
+        _serve_waiting_list(uow, at)
+
+
+@_applied_once
+def hand_over(uow, event, at):
+    """The case was handed over: its supporter has room for another family."""
+    referrals = Referrals(uow)
+    referral = referrals.get(event.referral_id)
+    if referral is None:
+        log.warning("handover of %s, a referral matching never saw", event.referral_id)
+        return
+    if referral.supporter_id != event.data["supporter_id"]:
+        log.warning("handover of %s names supporter %s; matched was %s", event.referral_id,
+                    event.data["supporter_id"], referral.supporter_id)
+    freed = referral.hand_over()
+    referrals.save(referral)
+    if freed:
+        _serve_waiting_list(uow, at)
+
+
+@_applied_once
+def reopen(uow, event, at):
+    """A relapse reopened the case with the same supporter: the family takes its place again."""
+    referrals = Referrals(uow)
+    referral = referrals.get(event.referral_id)
+    if referral is not None:
+        referral.reopen()
+        referrals.save(referral)
+
+
+REACTIONS = {
+    "referral_received": receive_referral,
+    "referral_withdrawn": end_referral,
+    "referral_closed": end_referral,
+    "case_handed_over": hand_over,
+    "case_reopened": reopen,
+}
+
+
+def react(uow, event, at):
+    """Apply another service's event (kring.contracts.topology says which ones come here)."""
+    return REACTIONS[event.type](uow, event, at)
+
+
+# --- the timer ------------------------------------------------------------------------------
+
+def rematch_waiting_list(uow, at):
+    """The timer's safety net: whatever capacity there is goes to the oldest waiting first.
+
+    Returns the ids of the proposals made.
+    """
+    with uow:
+        take_turn(uow)
+        return _serve_waiting_list(uow, at)
+
+
+# --- steps shared by the use cases, inside their transaction and turn -----------------------
+
+def _propose_or_wait(uow, referral, at):
+    """Propose the best candidate to a referral looking for one, or put it on the waiting list.
+
+    Returns the new Proposal, or None. The caller saves the referral.
+    """
+    candidate = best_candidate(referral, Supporters(uow).all())
+    proposal = referral.place(candidate, str(uuid.uuid4()), at)
+    if proposal is not None:
+        Proposals(uow).add(proposal)
+    return proposal
+
+
+def _serve_waiting_list(uow, at):
+    """Capacity may have come free: propose to every waiting family that now fits someone.
+
+    Returns the ids of the proposals made.
+    """
+    referrals, proposals = Referrals(uow), Proposals(uow)
+    made = []
+    for referral, candidate in rematch(referrals.waiting(), Supporters(uow).all()):
+        proposal = referral.place(candidate, str(uuid.uuid4()), at)
+        proposals.add(proposal)
+        referrals.save(referral)
+        made.append(proposal.proposal_id)
+    return made
 
 
 def _found(item, what, key):

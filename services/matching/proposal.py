@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from kring.errors import NotAllowed
 
-OPEN, ACCEPTED, REFUSED, CANCELLED = "open", "accepted", "declined", "cancelled"
+# proposal statuses; a proposal is DECLINED when the family or the supporter says no
+OPEN, ACCEPTED, DECLINED, CANCELLED = "open", "accepted", "declined", "cancelled"
 PARTIES = ("family", "supporter")
 
 
@@ -32,7 +33,7 @@ class Proposal:
             raise NotAllowed(f"the {party} has already answered this proposal")
         self.answers[party] = {"accept": accept, "reason": reason, "at": at}
         if not accept:
-            self._close(REFUSED, at)
+            self._close(DECLINED, at)
         elif all(self.answers.get(p, {}).get("accept") for p in PARTIES):
             self._close(ACCEPTED, at)
 

@@ -5,8 +5,9 @@ from kring.clock import iso, utcnow
 from kring.kit.db import Database
 from kring.kit.events import on_events
 from kring.kit.web import api
-from services.matching import handlers, reactions
+from services.matching import handlers
 from services.matching.models import metadata
+from services.matching.outgoing import outgoing
 
 REMATCH_SECONDS = 60  # a safety net: capacity changes already re-match the list themselves
 
@@ -18,25 +19,19 @@ def now():
 class MatchingService:
     name = "matching"
 
-    db = Database(metadata)
+    db = Database(metadata, outgoing=outgoing)
 
     @on_events("referral")
     def on_referral(self, event):
-        if event.type == "referral_received":
-            reactions.receive_referral(self.db, event, "on_referral")
-        else:
-            reactions.end_referral(self.db, event, "on_referral", now())
+        handlers.react(self.db, event, now())
 
     @on_events("casework")
     def on_casework(self, event):
-        if event.type == "case_handed_over":
-            reactions.hand_over(self.db, event, "on_casework", now())
-        else:
-            reactions.reopen(self.db, event, "on_casework")
+        handlers.react(self.db, event, now())
 
     @timer(interval=REMATCH_SECONDS)
     def rematch_waiting_list(self):
-        reactions.rematch_waiting_list_now(self.db, now())
+        handlers.rematch_waiting_list(self.db, now())
 
     @api("registerSupporter")
     def register_supporter(self, identity, body):

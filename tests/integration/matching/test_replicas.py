@@ -4,8 +4,9 @@ import pytest
 from sqlalchemy import func, select
 
 from kring.kit.db import UnitOfWork, make_engine
-from services.matching import handlers, reactions
+from services.matching import handlers
 from services.matching.models import ProposalRow, SupporterRow, metadata
+from services.matching.outgoing import outgoing
 from tests.integration.matching.conftest import received
 
 AT = "2026-03-02T10:00:00.000000Z"
@@ -21,7 +22,7 @@ def engine(postgres_urls):
 
 
 def unit_of_work(engine):
-    return UnitOfWork.on(engine, metadata)
+    return UnitOfWork.on(engine, metadata, outgoing, inbox_key="on_referral")
 
 
 def test_timers_of_several_replicas_make_one_proposal_per_free_place(engine):
@@ -31,14 +32,14 @@ def test_timers_of_several_replicas_make_one_proposal_per_free_place(engine):
         "municipalities": ["Utrecht"], "capacity": 0, "expertise": [], "active": True}, AT)
     for _ in range(3):
         event = received()
-        reactions.receive_referral(uow, event, "on_referral")
+        handlers.receive_referral(uow, event, AT)
         handlers.record_intake(uow, {"referral_id": event.referral_id, "fits": True,
                                      "severity": "low", "reason": None}, "hs", AT)
     with uow:  # two places appear without a re-match: each replica's timer will find them
         uow.session.get(SupporterRow, supporter["supporter_id"]).capacity = 2
     pool = eventlet.GreenPool()
-    made = list(pool.imap(lambda _: reactions.rematch_waiting_list_now(unit_of_work(engine),
-                                                                       AT), range(REPLICAS)))
+    made = list(pool.imap(lambda _: handlers.rematch_waiting_list(unit_of_work(engine), AT),
+                          range(REPLICAS)))
     assert sorted(len(ids) for ids in made) == [0] * (REPLICAS - 1) + [2]
     with uow:
         assert uow.session.scalar(select(func.count()).select_from(ProposalRow)) == 2

@@ -6,8 +6,9 @@ from sqlalchemy import select
 
 from kring.contracts.events import make_event
 from kring.kit.db import UnitOfWork, make_engine
-from services.matching import handlers, reactions
+from services.matching import handlers
 from services.matching.models import metadata
+from services.matching.outgoing import outgoing
 
 AT = "2026-03-02T10:00:00.000000Z"
 
@@ -16,7 +17,8 @@ AT = "2026-03-02T10:00:00.000000Z"
 def uow(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path}/matching.db")
     metadata.create_all(engine)
-    yield UnitOfWork.on(engine, metadata)
+    # the tests are one consumer of referral's and casework's events alike
+    yield UnitOfWork.on(engine, metadata, outgoing, inbox_key="tests")
     engine.dispose()
 
 
@@ -52,7 +54,7 @@ def intake(uow, referral_id="r-1", fits=True, severity="medium"):
 
 def referred(uow, referral_id="r-1", **profile):
     """Matching has heard of the referral; returns the intake's answer."""
-    reactions.receive_referral(uow, received(referral_id, **profile), "on_referral")
+    handlers.receive_referral(uow, received(referral_id, **profile), AT)
     return intake(uow, referral_id)
 
 

@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from kring.errors import NotAllowed, NotFound
-from services.matching import handlers, reactions
+from services.matching import handlers
 from services.matching.models import ProposalRow
 from tests.unit.matching.conftest import (AT, answer, intake, outbox, received, referred,
                                           register)
@@ -39,7 +39,7 @@ def test_a_fitting_intake_proposes_the_best_supporter(uow):
 
 def test_an_intake_that_does_not_fit_emits_only_the_intake(uow):
     register(uow)
-    reactions.receive_referral(uow, received("r-1"), "on_referral")
+    handlers.receive_referral(uow, received("r-1"), AT)
     assert intake(uow, fits=False, severity=None) == {
         "referral_id": "r-1", "status": "declined", "proposal_id": None}
     assert outbox(uow) == [("intake_recorded", "r-1", {

@@ -4,7 +4,7 @@ import pytest
 from kring.errors import NotAllowed
 from services.matching.domain import LOOKING, MATCHED, MATCHING
 from services.matching.events import MatchMade, ProposalDeclined
-from services.matching.proposal import ACCEPTED, OPEN, REFUSED
+from services.matching.proposal import ACCEPTED, DECLINED, OPEN
 from services.matching.scoring import best_candidate
 from tests.unit.matching.factories import AT, LATER, proposed, supporter
 
@@ -27,7 +27,7 @@ def test_both_yes_makes_the_match():
 def test_a_no_declines_and_that_supporter_is_never_proposed_again(party):
     looking, proposal = proposed()
     looking.answer(proposal, party, False, "no click", AT)
-    assert (looking.status, proposal.status) == (LOOKING, REFUSED)
+    assert (looking.status, proposal.status) == (LOOKING, DECLINED)
     assert looking.events == [ProposalDeclined("p-1", party)]
     assert best_candidate(looking, [supporter("s-1")]) is None
     assert best_candidate(looking, [supporter("s-1"), supporter("s-2", 2)]) \

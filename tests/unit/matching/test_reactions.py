@@ -3,7 +3,7 @@ import pytest
 
 from kring.contracts.events import make_event
 from kring.errors import NotAllowed
-from services.matching import handlers, reactions
+from services.matching import handlers
 from services.matching.models import SupporterRow
 from tests.unit.matching.conftest import (AT, intake, matched, outbox, received, referred,
                                           register)
@@ -24,7 +24,7 @@ def handed_over(supporter_id, referral_id="r-1"):
 
 
 def end(uow, event):
-    reactions.end_referral(uow, event, "on_referral", AT)
+    handlers.react(uow, event, AT)
 
 
 def usage(uow, supporter_id):
@@ -38,9 +38,9 @@ def made_for(uow):
 
 def test_a_redelivered_profile_is_stored_once(uow):
     event = received()
-    reactions.receive_referral(uow, event, "on_referral")
-    reactions.receive_referral(uow, event, "on_referral")
-    reactions.receive_referral(uow, received(municipality="Zeist"), "on_referral")  # resent
+    handlers.react(uow, event, AT)
+    handlers.react(uow, event, AT)
+    handlers.react(uow, received(municipality="Zeist"), AT)  # resent
     register(uow)
     assert intake(uow)["status"] == "matching"  # still Utrecht: the first profile stands
 
@@ -81,7 +81,7 @@ def test_a_waiting_referral_that_ends_leaves_the_waiting_list(uow):
 def test_an_end_before_the_profile_keeps_the_referral_from_matching(uow):
     register(uow)
     end(uow, withdrawn("r-1"))
-    reactions.receive_referral(uow, received("r-1"), "on_referral")
+    handlers.react(uow, received("r-1"), AT)
     with pytest.raises(NotAllowed, match="over"):
         intake(uow)
 
@@ -90,22 +90,22 @@ def test_a_handover_frees_the_supporter_and_a_relapse_takes_the_place_again(uow)
     supporter_id = register(uow, capacity=1)
     matched(uow, referred(uow, "r-1")["proposal_id"])
     handed_over_first = handed_over(supporter_id)
-    reactions.hand_over(uow, handed_over_first, "on_casework", AT)
+    handlers.react(uow, handed_over_first, AT)
     assert usage(uow, supporter_id) == (0, 0)
     reopened = make_event("casework", "case_reopened", "r-1", case_id="c-1",
                           supporter_id=supporter_id)
-    reactions.reopen(uow, reopened, "on_casework")
+    handlers.react(uow, reopened, AT)
     assert usage(uow, supporter_id) == (1, 0)
-    reactions.hand_over(uow, handed_over_first, "on_casework", AT)  # redelivered: no effect
+    handlers.react(uow, handed_over_first, AT)  # redelivered: no effect
     assert usage(uow, supporter_id) == (1, 0)
     assert referred(uow, "r-2")["status"] == "waitlisted"
-    reactions.hand_over(uow, handed_over(supporter_id), "on_casework", AT)
+    handlers.react(uow, handed_over(supporter_id), AT)
     assert made_for(uow) == ["r-1", "r-2"]
 
 
 def test_a_new_supporter_or_more_capacity_serves_the_waiting_list_oldest_first(uow):
     for referral_id in ("r-1", "r-2", "r-3"):
-        reactions.receive_referral(uow, received(referral_id), "on_referral")
+        handlers.react(uow, received(referral_id), AT)
         assert intake(uow, referral_id)["status"] == "waitlisted"
     supporter_id = register(uow, capacity=1)
     assert made_for(uow) == ["r-1"]
@@ -118,6 +118,6 @@ def test_the_timer_matches_what_changed_behind_its_back(uow):
     assert referred(uow)["status"] == "waitlisted"
     with uow:  # a capacity changed without a re-match (an operator's fix in the database)
         uow.session.get(SupporterRow, supporter_id).capacity = 1
-    assert len(reactions.rematch_waiting_list_now(uow, AT)) == 1
-    assert reactions.rematch_waiting_list_now(uow, AT) == []  # a second replica: nothing
+    assert len(handlers.rematch_waiting_list(uow, AT)) == 1
+    assert handlers.rematch_waiting_list(uow, AT) == []  # a second replica: nothing
     assert made_for(uow) == ["r-1"]
