@@ -20,6 +20,7 @@ from services.notify.models import metadata
 
 log = logging.getLogger(__name__)
 
+
 class SweepTimer(Timer):
     """nameko's timer with its interval from config (KRING_NOTIFY_SWEEP_SECONDS), so tests can
     keep it out of the way or make it quick."""
@@ -36,12 +37,12 @@ class NotifyService:
 
     @on_events("referral")
     def on_referral(self, event):
-        if handlers.apply_referral_event(self.db, event, "on_referral", utcnow()):
+        if handlers.react(self.db, event, utcnow()):
             self._send_due()
 
     @on_events("casework")
     def on_casework(self, event):
-        if handlers.apply_case_started(self.db, event, "on_casework", utcnow()):
+        if handlers.react(self.db, event, utcnow()):
             self._send_due()
 
     @SweepTimer.decorator(interval=DEFAULT_SWEEP_SECONDS)

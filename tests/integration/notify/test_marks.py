@@ -18,7 +18,7 @@ def test_a_sweep_records_good_marks_and_removes_bad_ones(notify_factory, files_c
     decided(notify, received(RID), case_started(RID), received(OTHER), case_started(OTHER))
     uow, left = unit_of_work(notify), marks(notify)
     with uow:
-        start, other = (Notices(uow.session).notice(referral, "start")
+        start, other = (Notices(uow).notice(referral, "start")
                         for referral in (RID, OTHER))
     start.delivered("file", "j.devries@example.org", "/where/it/went.eml", utcnow())
     left.put(start)  # taken by the server; the record never came
