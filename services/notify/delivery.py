@@ -15,8 +15,9 @@ import uuid
 from pathlib import Path
 
 from eventlet.patcher import original
+from nameko.extensions import DependencyProvider
 
-from kring.config import DEFAULT_DATA_DIR
+from kring.config import DATA_DIR_KEY, DEFAULT_DATA_DIR, SMTP_KEY
 from services.notify.domain import DEFAULT_SENDER
 
 _blocking_select = original("select")  # eventlet's is green: it would let others run
@@ -110,3 +111,19 @@ def make_transport(smtp, data_dir):
         return SmtpTransport(smtp["host"], smtp.get("port") or 25,
                              smtp.get("from") or DEFAULT_SENDER)
     return FileTransport(Path(data_dir or DEFAULT_DATA_DIR) / "notices")
+
+
+class Transport(DependencyProvider):
+    """Where notify's notices go (make_transport), made once from the container's config: SMTP
+    when KRING_SMTP is set, else .eml files under KRING_DATA_DIR. Every worker is handed the
+    same one: a transport keeps no state between deliveries (each opens its own connection,
+    or writes its own file), and the configuration does not change while notify runs."""
+
+    transport = None
+
+    def setup(self):
+        config = self.container.config
+        self.transport = make_transport(config[SMTP_KEY], config[DATA_DIR_KEY])
+
+    def get_dependency(self, worker_ctx):
+        return self.transport

@@ -1,8 +1,9 @@
 """Use cases of the notify service: decide a notice once, inside the inbox's transaction; send it
 after the commit, outside any transaction.
 
-The event handlers return True when a notice may have become sendable, so the entrypoint runs
-`send_due` right away; the timer runs it too, for retries and for whatever a crash left behind.
+The event reactions (REACTIONS) return True when a notice may have become sendable, so the
+entrypoint runs `send_due` right away; the timer runs it too, for retries and for whatever a
+crash left behind.
 """
 import logging
 from datetime import timedelta
@@ -14,6 +15,7 @@ from services.notify.domain import (CLAIM_SECONDS, CLOSURE, PENDING, SENT, START
                                    Notice)
 from services.notify.message import compose
 from services.notify.models import Notices
+from services.notify.views import notice_view
 
 log = logging.getLogger(__name__)
 
@@ -21,27 +23,13 @@ BATCH = 100  # notices per send_due run; the rest wait for the next run
 RECORDED_FROM_MARK = "is recorded as sent from its mark"  # bench/soak.py counts these lines
 
 
-def apply_referral_event(uow, event, handler, now):
-    if event.type == "referral_received":
-        return record_contact(uow, event, handler, now)
-    started = event.data.get("case_started_at")
-    return record_notice(uow, event, CLOSURE, handler, now, outcome=event.data["outcome"],
-                         coordinating_org=event.data.get("coordinating_org"),
-                         case_started_at=iso(started) if started else None)
-
-
-def apply_case_started(uow, event, handler, now):
-    return record_notice(uow, event, START, handler, now,
-                         coordinating_org=event.data["coordinator_org"])
-
-
-def record_contact(uow, event, handler, now):
+def record_contact(uow, event, now):
     """referral_received: keep the referrer's contact; notices that waited for it may go."""
     def once():
         with uow:
-            if not uow.first_time(event.event_id, handler):
+            if not uow.first_time(event.event_id):
                 return False
-            notices = Notices(uow.session)
+            notices = Notices(uow)
             contact = notices.contact(event.referral_id)
             if contact is None:  # the first contact stands
                 contact = Contact.from_event(event.referral_id, event.data)
@@ -53,9 +41,22 @@ def record_contact(uow, event, handler, now):
     return _once_more_if_duplicate(once)
 
 
-def record_notice(uow, event, kind, handler, now, outcome=None, coordinating_org=None,
+def record_start(uow, event, now):
+    """case_started: the start notice."""
+    return record_notice(uow, event, START, now, coordinating_org=event.data["coordinator_org"])
+
+
+def record_closure(uow, event, now):
+    """referral_closed: the closure notice, and the start notice it may say is owed."""
+    started = event.data.get("case_started_at")
+    return record_notice(uow, event, CLOSURE, now, outcome=event.data["outcome"],
+                         coordinating_org=event.data.get("coordinating_org"),
+                         case_started_at=iso(started) if started else None)
+
+
+def record_notice(uow, event, kind, now, outcome=None, coordinating_org=None,
                   case_started_at=None):
-    """case_started / referral_closed: the one notice of this kind for the referral.
+    """The one notice of this kind for the referral.
 
     A closure that says the case had started decides the start notice too when case_started
     has not come yet (it travels on another queue): the start is owed, and goes out first.
@@ -63,9 +64,9 @@ def record_notice(uow, event, kind, handler, now, outcome=None, coordinating_org
     referral closed, and gets no notice (Notice.decide)."""
     def once():
         with uow:
-            if not uow.first_time(event.event_id, handler):
+            if not uow.first_time(event.event_id):
                 return False
-            notices = Notices(uow.session)
+            notices = Notices(uow)
             contact = notices.contact(event.referral_id)
             decided = []
             if case_started_at and notices.notice(event.referral_id, START) is None:
@@ -79,6 +80,20 @@ def record_notice(uow, event, kind, handler, now, outcome=None, coordinating_org
                 notices.add(notice)
             return any(notice.status == PENDING for notice in decided)
     return _once_more_if_duplicate(once)
+
+
+# The event types notify subscribes to (kring/contracts/topology.py), each with its use case.
+REACTIONS = {
+    "referral_received": record_contact,
+    "referral_closed": record_closure,
+    "case_started": record_start,
+}
+
+
+def react(uow, event, now):
+    """Apply `event` once (the inbox key is the entrypoint's); True when a notice may have
+    become sendable, so the entrypoint sends right away instead of at the next sweep."""
+    return REACTIONS[event.type](uow, event, now)
 
 
 def _once_more_if_duplicate(once):
@@ -134,7 +149,7 @@ def _record_from(uow, mark):
                     "again once its claim lapses", mark.notice_id)
         return
     with uow:
-        notices = Notices(uow.session)
+        notices = Notices(uow)
         notice = notices.get(mark.notice_id)
         if notice is None or (notice.referral_id, notice.kind) != (mark.referral_id, mark.kind):
             # a mark from another database (restored, replaced): it says nothing about this one
@@ -151,7 +166,7 @@ def _record_from(uow, mark):
 
 def _claim_next(uow, now):
     with uow:
-        notices = Notices(uow.session)
+        notices = Notices(uow)
         notice_id = notices.claim_next(now, now + timedelta(seconds=CLAIM_SECONDS))
         if notice_id is None:
             return None
@@ -194,21 +209,10 @@ def _attempt(uow, transport, marks, current, notice, contact):
 
 def _record(uow, notice):
     with uow:
-        Notices(uow.session).save(notice)
+        Notices(uow).save(notice)
 
 
 def delivery_log(uow, referral_id):
     """What `kring notices REFERRAL_ID` shows: each notice and where it went (no family data)."""
     with uow:
-        return [_view(notice) for notice in Notices(uow.session).of_referral(referral_id)]
-
-
-def _view(notice):
-    def moment(value):
-        return iso(value) if value is not None else None
-    return {"kind": notice.kind, "status": notice.status, "reason": notice.reason,
-            "channel": notice.channel, "recipient": notice.recipient,
-            "location": notice.location, "attempts": notice.attempts,
-            "last_error": notice.last_error, "created_at": moment(notice.created_at),
-            "next_attempt_at": moment(notice.next_attempt_at) if notice.status == PENDING
-            else None, "sent_at": moment(notice.sent_at)}
+        return [notice_view(notice) for notice in Notices(uow).of_referral(referral_id)]

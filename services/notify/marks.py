@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from kring.config import DEFAULT_DATA_DIR
+from nameko.extensions import DependencyProvider
+
+from kring.config import DATA_DIR_KEY, DEFAULT_DATA_DIR
 from kring.clock import iso
 
 log = logging.getLogger(__name__)
@@ -43,21 +45,33 @@ class Mark:
 
 
 class Marks:
+    """The marks in one folder. Its folder is made at the first use (`left`, which a sweep
+    asks before its first delivery, or `put`), once per Marks: each sweep has a Marks of its
+    own (DeliveryMarks), so a folder that could not be made is tried again by the next sweep."""
+
     def __init__(self, folder):
         self.folder = Path(folder)
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)  # now, not when it matters
-        except OSError as exc:  # notices still go; only without this protection
-            log.warning("no delivery marks: cannot make %s: %s", self.folder, exc)
+        self._folder_tried = False
 
     @classmethod
     def under(cls, data_dir):
         """<KRING_DATA_DIR>/notify/marks: on the volume that outlives a restart of notify."""
         return cls(Path(data_dir or DEFAULT_DATA_DIR) / "notify" / "marks")
 
+    def _make_folder(self):
+        """Before the first mark is needed, not when it matters: a sweep asks `left` first."""
+        if self._folder_tried:
+            return
+        self._folder_tried = True
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # notices still go; only without this protection
+            log.warning("no delivery marks: cannot make %s: %s", self.folder, exc)
+
     def put(self, notice):
         """Mark `notice` (just delivered) as taken by the server. Never raises: without its
         mark a notice is recorded as before, only without this protection."""
+        self._make_folder()  # made by the sweep's `left` already: no time lost here
         body = json.dumps({field: getattr(notice, field) for field in FIELDS[:-1]}
                           | {"sent_at": iso(notice.sent_at)})
         try:
@@ -84,6 +98,7 @@ class Marks:
 
     def left(self, now):
         """Every mark left behind at `now` (SETTLE_SECONDS old at least), oldest first."""
+        self._make_folder()
         try:
             paths = [path for path in self.folder.glob(f"*{SUFFIX}") if _is_id(path.stem)]
         except OSError:
@@ -95,6 +110,24 @@ class Marks:
 
     def _path(self, notice_id):
         return self.folder / f"{notice_id}{SUFFIX}"
+
+
+class DeliveryMarks(DependencyProvider):
+    """The marks of notify's deliveries (<KRING_DATA_DIR>/notify/marks) for each worker.
+
+    Every worker gets a Marks of its own, which makes its folder at its first use: so a sweep
+    makes the folder (or warns that it cannot) before it delivers anything, as each sweep
+    always has, and a folder that can be made only later works from the sweep after. A worker
+    that sends nothing (`kring notices`, an event already applied) touches no folder.
+    """
+
+    data_dir = None
+
+    def setup(self):
+        self.data_dir = self.container.config[DATA_DIR_KEY]
+
+    def get_dependency(self, worker_ctx):
+        return Marks.under(self.data_dir)
 
 
 def _is_id(stem):

@@ -7,6 +7,7 @@ from sqlalchemy import (Boolean, Column, DateTime, Integer, MetaData, String, Te
                         UniqueConstraint, and_, or_, select, update)
 from sqlalchemy.orm import aliased, declarative_base
 
+from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
 from services.notify.domain import CLOSURE, PENDING, START, Contact, Notice
 
@@ -59,45 +60,47 @@ NOTICE_FIELDS = ("referral_id", "kind", "occurred_at", "outcome", "coordinating_
                  "location", "created_at", "sent_at")
 
 
-class Notices:
-    """Repository of contacts and notices, within a unit of work's session."""
+class Notices(Repository):
+    """Repository of contacts and notices, within a unit of work. Neither records domain
+    events (notify emits none), so remembering them costs the unit of work nothing."""
 
-    def __init__(self, session):
-        self.session = session
+    def _to_domain(self, row):
+        if isinstance(row, ContactRow):
+            return Contact(row.referral_id, *(getattr(row, f) for f in CONTACT_FIELDS))
+        return Notice(notice_id=row.notice_id, **{f: getattr(row, f) for f in NOTICE_FIELDS})
 
     def contact(self, referral_id):
         row = self.session.get(ContactRow, referral_id)
-        if row is None:
-            return None
-        return Contact(row.referral_id, *(getattr(row, f) for f in CONTACT_FIELDS))
+        return self._load(row) if row else None
 
     def add_contact(self, contact):
         self.session.add(ContactRow(referral_id=contact.referral_id,
                                     **{f: getattr(contact, f) for f in CONTACT_FIELDS}))
         self.session.flush()  # the primary key speaks now, inside the caller's retry
+        self.remember(contact)
 
     def notice(self, referral_id, kind):
-        row = self.session.execute(select(NoticeRow).where(
-            NoticeRow.referral_id == referral_id, NoticeRow.kind == kind)).scalar_one_or_none()
-        return _to_domain(row) if row else None
+        return self._one(select(NoticeRow).where(NoticeRow.referral_id == referral_id,
+                                                 NoticeRow.kind == kind))
 
     def waiting(self, referral_id):
         """Pending notices of a referral, locked: the contact that arrives decides about them."""
         rows = self.session.execute(select(NoticeRow).where(
             NoticeRow.referral_id == referral_id, NoticeRow.status == PENDING)
             .with_for_update()).scalars()
-        return [_to_domain(row) for row in rows]
+        return [self._load(row) for row in rows]
 
     def of_referral(self, referral_id):
         rows = self.session.execute(select(NoticeRow).where(
             NoticeRow.referral_id == referral_id).order_by(NoticeRow.occurred_at)).scalars()
-        return [_to_domain(row) for row in rows]
+        return [self._load(row) for row in rows]
 
     def add(self, notice):
         row = NoticeRow(**{f: getattr(notice, f) for f in NOTICE_FIELDS})
         self.session.add(row)
         self.session.flush()  # the unique constraint speaks now, inside the caller's retry
         notice.notice_id = row.notice_id
+        self.remember(notice)
 
     def save(self, notice):
         """Store the outcome of an attempt; the claim ends with it. Only a pending notice
@@ -134,7 +137,7 @@ class Notices:
 
     def get(self, notice_id):
         row = self.session.get(NoticeRow, notice_id)
-        return _to_domain(row) if row else None
+        return self._load(row) if row else None
 
 
 def _due(now):
@@ -157,7 +160,3 @@ def _due(now):
 
 def _unclaimed(now):
     return or_(NoticeRow.claimed_until.is_(None), NoticeRow.claimed_until < now)
-
-
-def _to_domain(row):
-    return Notice(notice_id=row.notice_id, **{f: getattr(row, f) for f in NOTICE_FIELDS})

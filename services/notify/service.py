@@ -5,20 +5,20 @@ and referral_closed (closure notice); delivers by SMTP or as .eml files (docs/co
 """
 import logging
 
-from nameko.dependency_providers import Config
 from nameko.timer import Timer
 
-from kring.config import DATA_DIR_KEY, DEFAULT_SWEEP_SECONDS, SMTP_KEY, SWEEP_SECONDS_KEY
+from kring.config import DEFAULT_SWEEP_SECONDS, SWEEP_SECONDS_KEY
 from kring.clock import utcnow
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
 from kring.kit.events import on_events
 from services.notify import handlers
-from services.notify.delivery import make_transport
-from services.notify.marks import Marks
+from services.notify.delivery import Transport
+from services.notify.marks import DeliveryMarks
 from services.notify.models import metadata
 
 log = logging.getLogger(__name__)
+
 
 class SweepTimer(Timer):
     """nameko's timer with its interval from config (KRING_NOTIFY_SWEEP_SECONDS), so tests can
@@ -32,16 +32,17 @@ class NotifyService:
     name = "notify"
 
     db = Database(metadata)
-    config = Config()
+    transport = Transport()
+    marks = DeliveryMarks()
 
     @on_events("referral")
     def on_referral(self, event):
-        if handlers.apply_referral_event(self.db, event, "on_referral", utcnow()):
+        if handlers.react(self.db, event, utcnow()):
             self._send_due()
 
     @on_events("casework")
     def on_casework(self, event):
-        if handlers.apply_case_started(self.db, event, "on_casework", utcnow()):
+        if handlers.react(self.db, event, utcnow()):
             self._send_due()
 
     @SweepTimer.decorator(interval=DEFAULT_SWEEP_SECONDS)
@@ -55,8 +56,6 @@ class NotifyService:
 
     def _send_due(self):
         try:
-            data_dir = self.config[DATA_DIR_KEY]
-            handlers.send_due(self.db, make_transport(self.config[SMTP_KEY], data_dir),
-                              Marks.under(data_dir), utcnow())
+            handlers.send_due(self.db, self.transport, self.marks, utcnow())
         except Exception:  # the event is handled and committed; the timer sends what is left
             log.exception("sending due notices failed; the next sweep tries again")

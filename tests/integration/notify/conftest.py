@@ -87,12 +87,10 @@ def unit_of_work(container):
 def decided(container, *events):
     """Apply `events` through notify's handlers directly, as its entrypoints would, but
     without sending: the test sends when it chooses."""
-    uow = unit_of_work(container)
     for event in events:
-        if event.type == "case_started":
-            handlers.apply_case_started(uow, event, "on_casework", utcnow())
-        else:
-            handlers.apply_referral_event(uow, event, "on_referral", utcnow())
+        entrypoint = "on_casework" if event.type == "case_started" else "on_referral"
+        uow = get_extension(container, Database).unit_of_work(inbox_key=entrypoint)
+        handlers.react(uow, event, utcnow())
 
 
 def transport(container):

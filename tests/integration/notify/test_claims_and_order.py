@@ -50,7 +50,7 @@ def test_a_claim_taken_late_in_a_slow_sweep_lasts_its_full_time(notify_factory, 
         clock.now += timedelta(seconds=CLAIM_SECONDS * 2 / 3)  # each delivery takes 40 s
         rival = unit_of_work(notify)  # another replica's sweep, at the real moment
         with rival:
-            notices = Notices(rival.session)
+            notices = Notices(rival)
             notice_id = notices.notice(referral_id, kind).notice_id
             rival_took.append(notices.claim(notice_id, clock.now, clock.now))
 
@@ -65,11 +65,11 @@ def test_a_slower_sender_cannot_undo_a_sent_notice(notify_factory, files_config)
     decided(notify, received(RID), case_started(RID))
     uow = unit_of_work(notify)
     with uow:  # what a sender that claimed it long ago still holds
-        stale = Notices(uow.session).notice(RID, "start")
+        stale = Notices(uow).notice(RID, "start")
     assert send_due(notify, utcnow()) == 1  # meanwhile another sender delivered it
     stale.failed("TimeoutError: the slow sender gave up", utcnow())
     with uow:
-        Notices(uow.session).save(stale)
+        Notices(uow).save(stale)
     shown = delivery_log(notify, RID)["start"]
     assert (shown["status"], shown["attempts"], shown["last_error"]) == ("sent", 1, None)
     assert send_due(notify, utcnow() + timedelta(hours=1)) == 0
@@ -107,12 +107,12 @@ def test_a_notice_another_sender_is_claiming_is_passed_over_not_waited_for(
     until = now + timedelta(seconds=CLAIM_SECONDS)
     rival, us = unit_of_work(notify), unit_of_work(notify)
     with rival:
-        first = Notices(rival.session).claim_next(now, until)  # not committed yet
+        first = Notices(rival).claim_next(now, until)  # not committed yet
         with us:
             # a wait would end the test with an error here, instead of hanging it
             us.session.execute(text("SET LOCAL lock_timeout = '5s'"))
-            second = Notices(us.session).claim_next(now, until)
+            second = Notices(us).claim_next(now, until)
     with rival:
-        starts = {Notices(rival.session).notice(referral, "start").notice_id
+        starts = {Notices(rival).notice(referral, "start").notice_id
                   for referral in (RID, OTHER)}
     assert {first, second} == starts

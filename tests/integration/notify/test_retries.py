@@ -86,11 +86,11 @@ def test_a_claimed_notice_is_nobody_elses_until_the_claim_lapses(notify_factory,
     uow, now = unit_of_work(notify), utcnow()
     lease = timedelta(seconds=CLAIM_SECONDS)
     with uow:  # the one due notice, taken by the first sender
-        notices = Notices(uow.session)
+        notices = Notices(uow)
         notice_id = notices.claim_next(now, now + lease)
         assert notice_id == notices.notice(RID, "start").notice_id
         assert notices.claim_next(now, now + lease) is None  # nothing else is due
     for at, expected in ((now, False), (now + lease - timedelta(seconds=1), False),
                          (now + lease + timedelta(seconds=1), True)):
         with uow:
-            assert Notices(uow.session).claim(notice_id, at, at + lease) is expected
+            assert Notices(uow).claim(notice_id, at, at + lease) is expected

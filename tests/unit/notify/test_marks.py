@@ -73,3 +73,19 @@ def test_marks_that_cannot_be_kept_do_not_stop_the_notices(tmp_path, caplog):
     marks.put(delivered(5))
     assert marks.left(settled()) == []
     assert "no delivery marks" in caplog.text and "could not mark notice 5" in caplog.text
+
+
+def test_marks_make_their_folder_at_first_use_and_the_next_marks_try_again(tmp_path, caplog):
+    """Each sweep has Marks of its own (DeliveryMarks): a folder that could not be made for
+    one sweep is made by the next, and a worker that sends nothing makes no folder."""
+    (tmp_path / "data").write_text("a file where the data directory should be")
+    assert Marks.under(tmp_path / "data").left(settled()) == []
+    assert "no delivery marks" in caplog.text
+    (tmp_path / "data").unlink()
+    unused = Marks.under(tmp_path / "data")
+    assert not (tmp_path / "data").exists()
+    unused.left(settled())
+    assert (tmp_path / "data" / "notify" / "marks").is_dir()
+    marks = Marks.under(tmp_path / "data")
+    marks.put(delivered(5))
+    assert [mark.notice_id for mark in marks.left(settled())] == [5]

@@ -1,0 +1,15 @@
+"""What notify shows: the delivery log of a referral, as `kring notices REFERRAL_ID` prints it
+(docs/contract.md §6). Each notice and where it went, never anything about the family."""
+from kring.clock import iso
+from services.notify.domain import PENDING
+
+
+def notice_view(notice):
+    def moment(value):
+        return iso(value) if value is not None else None
+    return {"kind": notice.kind, "status": notice.status, "reason": notice.reason,
+            "channel": notice.channel, "recipient": notice.recipient,
+            "location": notice.location, "attempts": notice.attempts,
+            "last_error": notice.last_error, "created_at": moment(notice.created_at),
+            "next_attempt_at": moment(notice.next_attempt_at) if notice.status == PENDING
+            else None, "sent_at": moment(notice.sent_at)}
