@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from kring.errors import Invalid, NotAllowed
+from services.aftercare.events import AftercareCompleted, AftercareStarted, RelapseReported
 from services.aftercare.schedule import SCHEDULES, overdue_cutoff
 
 ACTIVE, COMPLETED, WITHDRAWN, RELAPSED = "active", "completed", "withdrawn", "relapsed"
@@ -30,21 +31,6 @@ class Contact:
 
     def is_overdue(self, today):
         return self.is_open and self.due_on < overdue_cutoff(today)
-
-
-@dataclass(frozen=True)
-class AftercareStarted:
-    ends_on: date
-
-
-@dataclass(frozen=True)
-class AftercareCompleted:
-    pass
-
-
-@dataclass(frozen=True)
-class RelapseReported:
-    pass
 
 
 @dataclass

@@ -5,8 +5,8 @@ import pytest
 
 from kring.errors import Invalid, NotAllowed
 from services.aftercare.domain import (ACTIVE, COMPLETED, RELAPSED, STATUSES, WITHDRAWN,
-                                       AftercareCompleted, AftercarePlan, AftercareStarted,
-                                       RelapseReported)
+                                       AftercarePlan)
+from services.aftercare.events import AftercareCompleted, AftercareStarted, RelapseReported
 
 START = date(2026, 1, 5)
 TODAY = date(2026, 3, 1)
