@@ -117,8 +117,10 @@ class Plans(Repository):
     def mark_overdue(self, today):
         """Flags every overdue contact of an active plan, in one conditional UPDATE.
 
-        The same rule as Contact.is_overdue. `overdue = false` in the WHERE makes it idempotent
-        and safe when several replicas run it at once: a row is flagged by one of them, once.
+        The rule: an open scheduled contact (not done, not an extra) due before
+        schedule.overdue_cutoff(today). It lives here only, where the timer applies it to every
+        plan at once. `overdue = false` in the WHERE makes it idempotent and safe when several
+        replicas run it at once: a row is flagged by one of them, once.
         """
         active = select(PlanRow.id).where(PlanRow.status == ACTIVE)
         result = self.session.execute(

@@ -1,6 +1,7 @@
 """The use cases against a throw-away SQLite file (no broker): storage, inbox, outbox, overdue.
 
-The overdue check runs as one SQL UPDATE; these tests hold it to the domain's rule.
+The overdue check runs as one SQL UPDATE; test_overdue holds it to the rule day by day, these
+tests to the plans the use cases leave behind.
 """
 import json
 from dataclasses import replace
@@ -80,7 +81,7 @@ def test_a_withdrawal_that_overtakes_the_handover_prevents_the_plan(engine, uow)
     assert plan_ids(uow) == [] and outbox(uow) == []
 
 
-def test_overdue_marking_follows_the_domain_and_happens_once(uow):
+def test_overdue_marking_follows_the_rule_and_happens_once(uow):
     handlers.react(uow, handed_over(case_id="c-1", referral_id="r-1"), NOW)
     handlers.react(uow, handed_over(case_id="c-2", referral_id="r-2"), NOW)
     first, second = plan_ids(uow)
