@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from kring.errors import Invalid, NotAllowed
-from services.aftercare.schedule import SCHEDULES, overdue_cutoff
+from services.aftercare.events import AftercareCompleted, AftercareStarted, RelapseReported
+from services.aftercare.schedule import SCHEDULES
 
 ACTIVE, COMPLETED, WITHDRAWN, RELAPSED = "active", "completed", "withdrawn", "relapsed"
 STATUSES = (ACTIVE, COMPLETED, WITHDRAWN, RELAPSED)
@@ -21,30 +22,12 @@ class Contact:
     number: int  # 1, 2, … within the plan; never reused
     due_on: date | None  # None: an extra contact, outside the schedule
     done_on: date | None = None
-    overdue: bool = False
+    overdue: bool = False  # the overdue timer's to set, in SQL (models.Plans.mark_overdue)
     notes: str | None = None
 
     @property
     def is_open(self):
         return self.due_on is not None and self.done_on is None
-
-    def is_overdue(self, today):
-        return self.is_open and self.due_on < overdue_cutoff(today)
-
-
-@dataclass(frozen=True)
-class AftercareStarted:
-    ends_on: date
-
-
-@dataclass(frozen=True)
-class AftercareCompleted:
-    pass
-
-
-@dataclass(frozen=True)
-class RelapseReported:
-    pass
 
 
 @dataclass
@@ -127,15 +110,3 @@ class AftercarePlan:
     def scheduled(self):
         return sorted((c for c in self.contacts if c.due_on is not None),
                       key=lambda c: (c.due_on, c.number))
-
-    def contacts_due(self, today):
-        """Open scheduled contacts whose day has come: the coordinator's to-do list."""
-        if self.status != ACTIVE:
-            return []
-        return [c for c in self.scheduled() if c.is_open and c.due_on <= today]
-
-    def overdue(self, today):
-        """Open scheduled contacts past their due date plus the grace days."""
-        if self.status != ACTIVE:
-            return []
-        return [c for c in self.scheduled() if c.is_overdue(today)]

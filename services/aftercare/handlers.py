@@ -1,31 +1,30 @@
-"""Use cases of the aftercare service: load, ask the domain, save, emit — in one transaction.
+"""Use cases of the aftercare service: load, ask the domain, save — in one transaction.
 
-Every use case that depends on the date takes `today`, so tests decide what day it is.
+The unit of work stores the events the plans record in the outbox when it commits (translated
+by outgoing.py), and `uow.first_time` keeps a redelivered event from acting twice. Every use
+case that depends on the date takes `today` (or `now`), so tests decide what day it is.
 """
 import logging
 import uuid
 from datetime import date
 
-from kring.contracts.events import make_event
 from kring.errors import NotAllowed, NotFound
-from services.aftercare.domain import (AftercareCompleted, AftercarePlan, AftercareStarted,
-                                       RelapseReported)
+from services.aftercare.domain import AftercarePlan
 from services.aftercare.models import Plans
+from services.aftercare.views import view
 
 log = logging.getLogger(__name__)
 
-SOURCE = "aftercare"
 
-
-def start_aftercare(uow, event, handler):
+def start_aftercare(uow, event, now):
     """casework handed a case over: plan the contacts its severity needs.
 
-    The plan starts on the day of the handover, also when the event arrives late (a retry);
-    a case handed over again after a relapse starts a new round of the same plan.
+    The plan starts on the day of the handover, not `now`, also when the event arrives late
+    (a retry); a case handed over again after a relapse starts a new round of the same plan.
     """
     data, started_on = event.data, date.fromisoformat(event.occurred_at[:10])
     with uow:
-        if not uow.first_time(event.event_id, handler):
+        if not uow.first_time(event.event_id):
             return
         plans = Plans(uow)
         if plans.was_withdrawn(event.referral_id):
@@ -35,33 +34,43 @@ def start_aftercare(uow, event, handler):
         plan = plans.by_case(data["case_id"], for_update=True)
         party = (data["receiving_kind"], data["receiving_name"])
         if plan is None:
-            plan = AftercarePlan.start(str(uuid.uuid4()), event.referral_id, data["case_id"],
-                                       data["severity"], *party, started_on)
-            _save(uow, plan, new=True)
+            plans.add(AftercarePlan.start(str(uuid.uuid4()), event.referral_id, data["case_id"],
+                                          data["severity"], *party, started_on))
             return
         try:
             plan.restart(data["severity"], *party, started_on)
         except NotAllowed as exc:  # a second handover of a running plan: nothing to do
             log.warning("case %s handed over again, ignored: %s", data["case_id"], exc)
             return
-        _save(uow, plan)
+        plans.save(plan)
 
 
-def end_on_withdrawal(uow, event, handler):
+def end_on_withdrawal(uow, event, now):
     """The referral was withdrawn (support is voluntary): its aftercare stops, silently."""
     with uow:
-        if not uow.first_time(event.event_id, handler):
+        if not uow.first_time(event.event_id):
             return
         plans = Plans(uow)
         plans.note_withdrawal(event.referral_id)
         for plan in plans.of_referral(event.referral_id):
             plan.withdraw()
-            _save(uow, plan)
+            plans.save(plan)
+
+
+# event type -> the use case it starts; which types arrive is kring.contracts.topology's say
+REACTIONS = {
+    "case_handed_over": start_aftercare,
+    "referral_withdrawn": end_on_withdrawal,
+}
+
+
+def react(uow, event, now):
+    return REACTIONS[event.type](uow, event, now)
 
 
 def get_aftercare(uow, aftercare_id):
     with uow:
-        return view(_load(uow, aftercare_id))
+        return view(_plan(Plans(uow), aftercare_id))
 
 
 def log_contact(uow, aftercare_id, on, notes, today):
@@ -79,9 +88,10 @@ def complete_aftercare(uow, aftercare_id, notes):
 def _change(uow, aftercare_id, step):
     """One coordinator's step on a plan, locked against a concurrent event or request."""
     with uow:
-        plan = _load(uow, aftercare_id, for_update=True)
+        plans = Plans(uow)
+        plan = _plan(plans, aftercare_id, for_update=True)
         step(plan)
-        _save(uow, plan)
+        plans.save(plan)
         return view(plan)
 
 
@@ -94,54 +104,8 @@ def mark_overdue_contacts(uow, today):
     return marked
 
 
-def view(plan):
-    return {
-        "aftercare_id": plan.aftercare_id,
-        "referral_id": plan.referral_id,
-        "case_id": plan.case_id,
-        "status": plan.status,
-        "severity": plan.severity,
-        "receiving_party": {"kind": plan.receiving_kind, "name": plan.receiving_name},
-        "started_on": plan.started_on.isoformat(),
-        "ends_on": plan.ends_on.isoformat(),
-        "end_notes": plan.end_notes,
-        "contacts": [{"due_on": _iso(c.due_on), "done_on": _iso(c.done_on),
-                      "overdue": c.overdue, "notes": c.notes}
-                     for c in sorted(plan.contacts, key=_in_time_order)],
-    }
-
-
-def _in_time_order(contact):
-    return contact.due_on or contact.done_on, contact.number
-
-
-def _iso(day):
-    return day.isoformat() if day else None
-
-
-def _load(uow, aftercare_id, for_update=False):
-    plan = Plans(uow).get(aftercare_id, for_update=for_update)
+def _plan(plans, aftercare_id, for_update=False):
+    plan = plans.get(aftercare_id, for_update=for_update)
     if plan is None:
         raise NotFound(f"no aftercare plan {aftercare_id}")
     return plan
-
-
-def _save(uow, plan, new=False):
-    plans = Plans(uow)
-    (plans.add if new else plans.save)(plan)
-    for happened in plan.events:
-        uow.emit(_contract_event(plan, happened))
-    plan.events.clear()
-
-
-def _contract_event(plan, happened):
-    if isinstance(happened, AftercareStarted):
-        return make_event(SOURCE, "aftercare_started", plan.referral_id,
-                          aftercare_id=plan.aftercare_id, ends_on=happened.ends_on.isoformat())
-    if isinstance(happened, AftercareCompleted):
-        return make_event(SOURCE, "aftercare_completed", plan.referral_id,
-                          aftercare_id=plan.aftercare_id)
-    if isinstance(happened, RelapseReported):
-        return make_event(SOURCE, "relapse_reported", plan.referral_id,
-                          aftercare_id=plan.aftercare_id, case_id=plan.case_id)
-    raise TypeError(f"no contract event for {happened!r}")

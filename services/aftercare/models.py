@@ -62,7 +62,10 @@ def _copy_to_row(plan, row):
 
 
 class Plans(Repository):
-    """Repository: loads and stores AftercarePlan aggregates within a unit of work's session."""
+    """Repository: loads and stores AftercarePlan aggregates within a unit of work.
+
+    Every plan it hands out comes through `_load` and every plan it adds is remembered, so the
+    unit of work finds the events they record (kring.kit.repository)."""
 
     def get(self, aftercare_id, for_update=False):
         return self._one(select(PlanRow).where(PlanRow.id == aftercare_id), for_update)
@@ -81,6 +84,7 @@ class Plans(Repository):
         self.session.add(row)
         self.session.flush()  # the unique case_id speaks now, inside the caller's transaction
         self._save_contacts(plan)
+        self.remember(plan)  # its events leave when the unit of work commits
 
     def save(self, plan):
         _copy_to_row(plan, self.session.get(PlanRow, plan.aftercare_id))
@@ -113,8 +117,10 @@ class Plans(Repository):
     def mark_overdue(self, today):
         """Flags every overdue contact of an active plan, in one conditional UPDATE.
 
-        The same rule as Contact.is_overdue. `overdue = false` in the WHERE makes it idempotent
-        and safe when several replicas run it at once: a row is flagged by one of them, once.
+        The rule: an open scheduled contact (not done, not an extra) due before
+        schedule.overdue_cutoff(today). It lives here only, where the timer applies it to every
+        plan at once. `overdue = false` in the WHERE makes it idempotent and safe when several
+        replicas run it at once: a row is flagged by one of them, once.
         """
         active = select(PlanRow.id).where(PlanRow.status == ACTIVE)
         result = self.session.execute(

@@ -1,7 +1,7 @@
 """How often aftercare contacts are agreed, per severity, and when a missed one is overdue.
 
-Pure date arithmetic, no IO: the table the domain plans from, and the rule the overdue check
-(in the domain and in the service's conditional UPDATE) applies.
+Pure date arithmetic, no IO: the table the domain plans from, and the cutoff the overdue check
+(the conditional UPDATE in models.Plans.mark_overdue) applies.
 """
 import calendar
 from dataclasses import dataclass

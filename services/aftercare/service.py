@@ -7,6 +7,7 @@ from kring.kit.events import on_events
 from kring.kit.web import api
 from services.aftercare import handlers
 from services.aftercare.models import metadata
+from services.aftercare.outgoing import outgoing
 
 # how often each replica looks for contacts that became overdue; the check is idempotent
 OVERDUE_CHECK_SECONDS = 60
@@ -15,15 +16,15 @@ OVERDUE_CHECK_SECONDS = 60
 class AftercareService:
     name = "aftercare"
 
-    db = Database(metadata)
+    db = Database(metadata, outgoing=outgoing)
 
     @on_events("casework")
     def on_casework(self, event):
-        handlers.start_aftercare(self.db, event, "on_casework")
+        handlers.react(self.db, event, utcnow())
 
     @on_events("referral")
     def on_referral(self, event):
-        handlers.end_on_withdrawal(self.db, event, "on_referral")
+        handlers.react(self.db, event, utcnow())
 
     @api("getAftercare")
     def get_aftercare(self, identity, aftercare_id):
@@ -31,8 +32,7 @@ class AftercareService:
 
     @api("logAftercareContact")
     def log_contact(self, identity, body, aftercare_id):
-        return handlers.log_contact(self.db, aftercare_id, body["date"], body["notes"],
-                                    today=utcnow().date())
+        return handlers.log_contact(self.db, aftercare_id, body["date"], body["notes"], today())
 
     @api("reportRelapse")
     def report_relapse(self, identity, body, aftercare_id):
@@ -44,4 +44,9 @@ class AftercareService:
 
     @timer(interval=OVERDUE_CHECK_SECONDS)
     def mark_overdue(self):
-        handlers.mark_overdue_contacts(self.db, utcnow().date())
+        handlers.mark_overdue_contacts(self.db, today())
+
+
+def today():
+    """The UTC date: what the domain's date rules count from."""
+    return utcnow().date()

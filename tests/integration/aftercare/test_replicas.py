@@ -7,9 +7,11 @@ import eventlet
 import pytest
 from sqlalchemy import func, select
 
+from kring.clock import utcnow
 from kring.kit.db import UnitOfWork, make_engine
 from services.aftercare import handlers
 from services.aftercare.models import ContactRow, metadata
+from services.aftercare.outgoing import outgoing
 from tests.integration.aftercare.conftest import handed_over
 
 REPLICAS = 4
@@ -25,13 +27,13 @@ def engine(postgres_urls):
 
 
 def unit_of_work(engine):
-    return UnitOfWork.on(engine, metadata)
+    return UnitOfWork.on(engine, metadata, outgoing, inbox_key="on_casework")
 
 
 def test_replicas_flag_each_overdue_contact_once(engine):
     for _ in range(PLANS):  # high severity: a contact every two weeks from 19 January
         event = replace(handed_over(severity="high"), occurred_at="2026-01-05T09:30:00.000000Z")
-        handlers.start_aftercare(unit_of_work(engine), event, "on_casework")
+        handlers.react(unit_of_work(engine), event, utcnow())
     today = date(2026, 2, 20)  # 19 Jan, 2 Feb and 16 Feb are past their grace: 3 per plan
     pool = eventlet.GreenPool()
     marked = list(pool.imap(

@@ -1,10 +1,11 @@
 """The use cases against a throw-away SQLite file (no broker): storage, inbox, outbox, overdue.
 
-The overdue check runs as one SQL UPDATE; these tests hold it to the domain's rule.
+The overdue check runs as one SQL UPDATE; test_overdue holds it to the rule day by day, these
+tests to the plans the use cases leave behind.
 """
 import json
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -13,16 +14,24 @@ from kring.contracts.events import make_event
 from kring.kit.db import UnitOfWork, make_engine
 from services.aftercare import handlers
 from services.aftercare.models import PlanRow, metadata
+from services.aftercare.outgoing import outgoing
 
 HANDED_OVER_ON = "2026-01-05T09:30:00.000000Z"
+NOW = datetime(2026, 1, 5, 9, 31, tzinfo=timezone.utc)  # when the events arrive
 
 
 @pytest.fixture
-def uow(tmp_path):
+def engine(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path}/aftercare.db")
     metadata.create_all(engine)
-    yield UnitOfWork.on(engine, metadata)
+    yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def uow(engine):
+    """A unit of work as the entrypoint for casework's events (on_casework) gets one."""
+    return UnitOfWork.on(engine, metadata, outgoing, inbox_key="on_casework")
 
 
 def handed_over(case_id="c-1", severity="high", referral_id="r-1"):
@@ -46,7 +55,7 @@ def plan_ids(uow):
 def test_a_handover_starts_one_plan_however_often_it_is_delivered(uow):
     event = handed_over()
     for _ in range(3):
-        handlers.start_aftercare(uow, event, "on_casework")
+        handlers.react(uow, event, NOW)
     [aftercare_id] = plan_ids(uow)
     [started] = outbox(uow)
     assert (started["type"], started["referral_id"]) == ("aftercare_started", "r-1")
@@ -57,23 +66,24 @@ def test_a_handover_starts_one_plan_however_often_it_is_delivered(uow):
 
 
 def test_a_second_handover_of_a_running_plan_changes_nothing(uow):
-    handlers.start_aftercare(uow, handed_over(), "on_casework")
-    handlers.start_aftercare(uow, handed_over(severity="low"), "on_casework")
+    handlers.react(uow, handed_over(), NOW)
+    handlers.react(uow, handed_over(severity="low"), NOW)
     [aftercare_id] = plan_ids(uow)
     assert handlers.get_aftercare(uow, aftercare_id)["severity"] == "high"
     assert len(outbox(uow)) == 1
 
 
-def test_a_withdrawal_that_overtakes_the_handover_prevents_the_plan(uow):
+def test_a_withdrawal_that_overtakes_the_handover_prevents_the_plan(engine, uow):
     withdrawn = make_event("referral", "referral_withdrawn", "r-1", by_role="family")
-    handlers.end_on_withdrawal(uow, withdrawn, "on_referral")
-    handlers.start_aftercare(uow, handed_over(), "on_casework")
+    on_referral = UnitOfWork.on(engine, metadata, outgoing, inbox_key="on_referral")
+    handlers.react(on_referral, withdrawn, NOW)
+    handlers.react(uow, handed_over(), NOW)
     assert plan_ids(uow) == [] and outbox(uow) == []
 
 
-def test_overdue_marking_follows_the_domain_and_happens_once(uow):
-    handlers.start_aftercare(uow, handed_over(case_id="c-1", referral_id="r-1"), "on_casework")
-    handlers.start_aftercare(uow, handed_over(case_id="c-2", referral_id="r-2"), "on_casework")
+def test_overdue_marking_follows_the_rule_and_happens_once(uow):
+    handlers.react(uow, handed_over(case_id="c-1", referral_id="r-1"), NOW)
+    handlers.react(uow, handed_over(case_id="c-2", referral_id="r-2"), NOW)
     first, second = plan_ids(uow)
     handlers.log_contact(uow, first, date(2026, 1, 19), "called", today=date(2026, 1, 19))
     handlers.complete_aftercare(uow, second, None)
@@ -88,7 +98,7 @@ def test_overdue_marking_follows_the_domain_and_happens_once(uow):
 
 
 def test_logging_a_contact_keeps_the_overdue_flag_the_timer_set(uow):
-    handlers.start_aftercare(uow, handed_over(severity="low"), "on_casework")
+    handlers.react(uow, handed_over(severity="low"), NOW)
     [aftercare_id] = plan_ids(uow)  # low: one contact on 16 Feb
     assert handlers.mark_overdue_contacts(uow, date(2026, 3, 1)) == 1
     shown = handlers.log_contact(uow, aftercare_id, date(2026, 3, 1), "late call",
@@ -98,12 +108,12 @@ def test_logging_a_contact_keeps_the_overdue_flag_the_timer_set(uow):
 
 
 def test_a_relapse_and_a_new_handover_reuse_the_plan(uow):
-    handlers.start_aftercare(uow, handed_over(severity="medium"), "on_casework")
+    handlers.react(uow, handed_over(severity="medium"), NOW)
     [aftercare_id] = plan_ids(uow)
     handlers.mark_overdue_contacts(uow, date(2026, 3, 20))  # 5 Feb and 5 Mar flagged
     handlers.report_relapse(uow, aftercare_id, "slid back")
     again = replace(handed_over(severity="low"), occurred_at="2026-06-01T10:00:00.000000Z")
-    handlers.start_aftercare(uow, again, "on_casework")
+    handlers.react(uow, again, NOW)
     shown = handlers.get_aftercare(uow, aftercare_id)
     assert (shown["status"], shown["ends_on"]) == ("active", "2026-07-13")
     assert shown["contacts"] == [{"due_on": "2026-07-13", "done_on": None, "overdue": False,
@@ -116,8 +126,8 @@ def test_a_relapse_and_a_new_handover_reuse_the_plan(uow):
 
 def test_the_first_handover_redelivered_after_a_relapse_does_not_restart_the_plan(uow):
     event = handed_over()
-    handlers.start_aftercare(uow, event, "on_casework")
+    handlers.react(uow, event, NOW)
     [aftercare_id] = plan_ids(uow)
     handlers.report_relapse(uow, aftercare_id, "slid back")
-    handlers.start_aftercare(uow, event, "on_casework")  # the broker's second copy, late
+    handlers.react(uow, event, NOW)  # the broker's second copy, late
     assert handlers.get_aftercare(uow, aftercare_id)["status"] == "relapsed"

@@ -3,7 +3,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.aftercare.domain import AftercarePlan, AftercareStarted
+from services.aftercare.domain import AftercarePlan
+from services.aftercare.events import AftercareStarted
 from services.aftercare.schedule import SCHEDULES, after
 
 
