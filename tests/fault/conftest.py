@@ -1,10 +1,10 @@
 """Breaking a real Kring: a `kring run` process, a real SMTP server, the real broker.
 
-Each test drives referrals through the public API with Walkers (kring.walker: every step is
-safe to repeat), several at once, breaks something on the way, and then holds the result to the
-promise of issue 5: every referral reaches `closed` with the outcome it was walked to, and its
-referrer has exactly one start notice (when support started) and one closure notice. Waits poll
-for what a user or operator would see; nothing sleeps a fixed time.
+Each test drives referrals through the public API with Walkers (tests.support.walker: every
+step is safe to repeat), several at once, breaks something on the way, and then holds the
+result to the promise of issue 5: every referral reaches `closed` with the outcome it was walked
+to, and its referrer has exactly one start notice (when support started) and one closure
+notice. Waits poll for what a user or operator would see; nothing sleeps a fixed time.
 """
 import json
 from datetime import datetime, timedelta, timezone
@@ -20,7 +20,7 @@ from nameko.testing.utils import find_free_port
 
 from kring.contracts.topology import SUBSCRIPTIONS
 from kring.kit.outbox import event_exchange
-from kring.walker import PlannedWalker
+from tests.support.walker import PlannedWalker
 from tests.conftest import POSTGRES_URL, TEST_SECRET, referral_body
 from tests.e2e.conftest import eventually
 from tests.processes import (KRING, Databases, RunningKring, SmtpServer, broker_stopped,

@@ -1,0 +1,2 @@
+"""Everything the tests share. bench/ may import this package too; the product (kring/,
+services/) never does."""
