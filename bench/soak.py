@@ -42,8 +42,9 @@ from kring.dlq import counts as parked_counts  # noqa: E402
 from kring.kit.outbox import event_exchange  # noqa: E402
 from nameko.testing.utils import find_free_port  # noqa: E402
 from services.notify.handlers import RECORDED_FROM_MARK  # noqa: E402
-from tests.processes import (Databases, RunningKring, SmtpServer, broker_stopped,  # noqa: E402
-                             clean_env)
+from tests.support.databases import Databases  # noqa: E402
+from tests.support.processes import (RunningKring, SmtpServer, broker_stopped,  # noqa: E402
+                                     clean_env)
 from tests.support.walker import PlannedWalker, Walker  # noqa: E402
 
 SECRET = "soak-secret-of-at-least-thirty-two-characters"

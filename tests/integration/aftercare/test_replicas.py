@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from kring.kit.db import UnitOfWork, make_engine
 from services.aftercare import handlers
 from services.aftercare.models import ContactRow, metadata
-from tests.integration.aftercare.conftest import handed_over
+from tests.support.integration.aftercare import handed_over
 
 REPLICAS = 4
 PLANS = 5

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from kring.kit.db import UnitOfWork, make_engine
 from services.matching import handlers, reactions
 from services.matching.models import ProposalRow, SupporterRow, metadata
-from tests.integration.matching.conftest import received
+from tests.support.integration.matching import received
 
 AT = "2026-03-02T10:00:00.000000Z"
 REPLICAS = 4

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from kring.kit.clock import utcnow
 from services.notify.models import Notices
-from tests.integration.notify.conftest import (case_started, decided, delivery_log, marks,
-                                               received, send_due, unit_of_work)
+from tests.support.databases import unit_of_work
+from tests.support.integration.notify import (case_started, decided, delivery_log, marks, received,
+                                              send_due)
 
 RID = "7e6d5c4b-0000-4000-8000-00000000000d"
 OTHER = "7e6d5c4b-0000-4000-8000-00000000000e"

@@ -2,27 +2,17 @@
 
 The overdue check runs as one SQL UPDATE; these tests hold it to the domain's rule.
 """
-import json
 from dataclasses import replace
 from datetime import date
 
-import pytest
 from sqlalchemy import func, select
 
 from kring.contracts.events import make_event
-from kring.kit.db import UnitOfWork, make_engine
 from services.aftercare import handlers
-from services.aftercare.models import PlanRow, metadata
+from services.aftercare.models import PlanRow
+from tests.support.databases import outbox
 
 HANDED_OVER_ON = "2026-01-05T09:30:00.000000Z"
-
-
-@pytest.fixture
-def uow(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path}/aftercare.db")
-    metadata.create_all(engine)
-    yield UnitOfWork.on(engine, metadata)
-    engine.dispose()
 
 
 def handed_over(case_id="c-1", severity="high", referral_id="r-1"):
@@ -30,12 +20,6 @@ def handed_over(case_id="c-1", severity="high", referral_id="r-1"):
                        supporter_id="s-1", receiving_kind="municipality",
                        receiving_name="Gemeente Utrecht", severity=severity)
     return replace(event, occurred_at=HANDED_OVER_ON)
-
-
-def outbox(uow):
-    with uow:
-        rows = uow.session.execute(select(metadata.tables["outbox"].c.body)).scalars().all()
-    return [json.loads(body) for body in rows]
 
 
 def plan_ids(uow):

@@ -1,5 +1,4 @@
 """The use cases against a throw-away SQLite file (no broker): storage, inbox, outbox."""
-import json
 from dataclasses import replace
 from datetime import date, datetime, timezone
 
@@ -8,21 +7,13 @@ from sqlalchemy import func, select
 
 from kring.contracts.events import make_event
 from kring.errors import Forbidden, NotAllowed, NotFound
-from kring.kit.db import UnitOfWork, make_engine
 from services.casework import handlers
-from services.casework.models import CaseRow, metadata
+from services.casework.models import CaseRow
+from tests.support.databases import outbox
 
 MATCHED_AT = "2026-01-05T09:30:00.000000Z"
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
 COORDINATOR = ("coordinator", None)
-
-
-@pytest.fixture
-def uow(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path}/casework.db")
-    metadata.create_all(engine)
-    yield UnitOfWork.on(engine, metadata)
-    engine.dispose()
 
 
 def match_made(referral_id="r-1"):
@@ -34,12 +25,6 @@ def match_made(referral_id="r-1"):
 
 def withdrawn(referral_id="r-1"):
     return make_event("referral", "referral_withdrawn", referral_id, by_role="family")
-
-
-def outbox(uow):
-    with uow:
-        rows = uow.session.execute(select(metadata.tables["outbox"].c.body)).scalars().all()
-    return [json.loads(body) for body in rows]
 
 
 def cases(uow):

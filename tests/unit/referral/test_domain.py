@@ -3,7 +3,7 @@ import pytest
 
 from kring.errors import Forbidden, NotAllowed
 from services.referral.domain import Closed, Referral, StatusChanged, TimelineEntry, Withdrawn
-from tests.conftest import referral_body
+from tests.support.sample import referral_body
 
 ORG = "huisarts-oost"
 
