@@ -45,6 +45,7 @@ from services.notify.handlers import RECORDED_FROM_MARK  # noqa: E402
 from tests.support.databases import Databases  # noqa: E402
 from tests.support.processes import (RunningKring, SmtpServer, broker_stopped,  # noqa: E402
                                      clean_env)
+from tests.support.sample import referral_body  # noqa: E402
 from tests.support.walker import PlannedWalker, Walker  # noqa: E402
 
 SECRET = "soak-secret-of-at-least-thirty-two-characters"
@@ -57,7 +58,6 @@ POISON_CONSUMERS = ("matching", "notify")  # the consumers of referral_closed
 POISON_KEY = "poison messages published (each parked by matching and notify)"
 IGNORED = re.compile(r"event \S+ already applied by \S+: ignored")
 FROM_MARK = re.compile(re.escape(RECORDED_FROM_MARK))
-EXAMPLE = json.loads((ROOT / "examples" / "referral.json").read_text())
 
 
 class Soak:
@@ -112,7 +112,7 @@ class Soak:
         walker = Walker(self.url, SECRET)
         plans = {}
         for n in range(size):
-            body = dict(EXAMPLE, external_ref=f"SOAK-{number}-{n}-{uuid.uuid4().hex[:6]}")
+            body = referral_body(f"SOAK-{number}-{n}-{uuid.uuid4().hex[:6]}")
             referral_id = self._retrying(lambda: walker.submit(body))
             plans[referral_id] = ("declined" if n % 8 == 3 else
                                   "withdrawn" if n % 8 == 6 else "completed")

@@ -1,20 +1,17 @@
-"""The sample referral the tests submit, and variants of it."""
+"""The sample referral: examples/referral.json, the one the README submits with curl, is the one
+every test starts from."""
+import copy
+import json
+
+from tests.support import ROOT
+
+SAMPLE = json.loads((ROOT / "examples" / "referral.json").read_text(encoding="utf-8"))
 
 
-def referral_body(external_ref="HA-2026-0042", **overrides):
-    body = {
-        "programme": "home-start",
-        "external_ref": external_ref,
-        "referrer": {"name": "J. de Vries", "organisation": "Huisartsenpraktijk Oost",
-                     "role": "gp", "email": "j.devries@example.org", "language": "nl"},
-        "family": {"contact_name": "Fam. Yilmaz", "phone": "+31612345678",
-                   "postcode": "3581AB", "municipality": "Utrecht", "languages": ["nl", "tr"],
-                   "children_ages": [2, 5]},
-        "request": {"question": "Support with parenting after a move", "domains": ["parenting"],
-                    "urgency": "normal"},
-        "consent": {"family_consents": True, "share_status_with_referrer": True,
-                    "given_on": "2026-11-20"},
-    }
+def referral_body(external_ref=SAMPLE["external_ref"], **overrides):
+    """A fresh copy of the sample with its own `external_ref` and top-level keys replaced."""
+    body = copy.deepcopy(SAMPLE)
+    body["external_ref"] = external_ref
     for key, value in overrides.items():
         body[key] = value
     return body
