@@ -40,11 +40,13 @@ from kring.config import SERVICES  # noqa: E402
 from kring.contracts.events import make_event  # noqa: E402
 from kring.dlq import counts as parked_counts  # noqa: E402
 from kring.kit.topology import event_exchange  # noqa: E402
-from kring.walker import PlannedWalker, Walker  # noqa: E402
 from nameko.testing.utils import find_free_port  # noqa: E402
 from services.notify.handlers import RECORDED_FROM_MARK  # noqa: E402
-from tests.processes import (Databases, RunningKring, SmtpServer, broker_stopped,  # noqa: E402
-                             clean_env)
+from tests.support.databases import Databases  # noqa: E402
+from tests.support.processes import (RunningKring, SmtpServer, broker_stopped,  # noqa: E402
+                                     clean_env)
+from tests.support.sample import referral_body  # noqa: E402
+from tests.support.walker import PlannedWalker, Walker  # noqa: E402
 
 SECRET = "soak-secret-of-at-least-thirty-two-characters"
 MANAGEMENT = "http://guest:guest@127.0.0.1:15672/api"
@@ -56,7 +58,6 @@ POISON_CONSUMERS = ("matching", "notify")  # the consumers of referral_closed
 POISON_KEY = "poison messages published (each parked by matching and notify)"
 IGNORED = re.compile(r"event \S+ already applied by \S+: ignored")
 FROM_MARK = re.compile(re.escape(RECORDED_FROM_MARK))
-EXAMPLE = json.loads((ROOT / "examples" / "referral.json").read_text())
 
 
 class Soak:
@@ -111,7 +112,7 @@ class Soak:
         walker = Walker(self.url, SECRET)
         plans = {}
         for n in range(size):
-            body = dict(EXAMPLE, external_ref=f"SOAK-{number}-{n}-{uuid.uuid4().hex[:6]}")
+            body = referral_body(f"SOAK-{number}-{n}-{uuid.uuid4().hex[:6]}")
             referral_id = self._retrying(lambda: walker.submit(body))
             plans[referral_id] = ("declined" if n % 8 == 3 else
                                   "withdrawn" if n % 8 == 6 else "completed")

@@ -2,33 +2,17 @@
 
 The SMTP server is aiosmtpd in a process of its own on loopback, delivering into a Maildir the
 tests read. The services talk by events, so a test waits for what a user would see (a status,
-a mail) with `eventually`, which re-checks a condition until a deadline; nothing sleeps a
-fixed time.
+a mail) with `eventually` (tests/support/waiting.py), which re-checks a condition until a
+deadline; nothing sleeps a fixed time.
 """
-import time
-
 import pytest
 
 from kring.config import SMTP_KEY
 from kring.config import RETRY_DELAYS_KEY
 from kring.about import AboutService
 from kring.registry import SERVICE_CLASSES, load_service
-from tests.conftest import TEST_SECRET, Api
-from tests.processes import SmtpServer
-
-WAIT_SECONDS = 30
-
-
-def eventually(check, timeout=WAIT_SECONDS, what="the condition"):
-    """Re-check `check()` until it returns something truthy; fail with `what` at the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up after {timeout} s waiting for {what}")
-        time.sleep(0.05)
+from tests.support.api import Api
+from tests.support.processes import SmtpServer
 
 
 @pytest.fixture
@@ -55,6 +39,3 @@ def stack_api(stack, web_config_port):
     client = Api(web_config_port)
     yield client
     client.http.close()
-
-
-__all__ = ["eventually", "TEST_SECRET"]

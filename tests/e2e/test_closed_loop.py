@@ -4,8 +4,8 @@ import io
 import pytest
 
 from kring.demo import Demo, run_demo
-from tests.conftest import TEST_SECRET
-from tests.e2e.conftest import eventually
+from tests.support.api import TEST_SECRET
+from tests.support.waiting import eventually
 
 FAMILY_DATA = ("Yilmaz", "Jansen", "Bakker", "+31612345678", "0612345678", "3581AB", "3581 AB",
                "Support with parenting", "parenting")

@@ -1,9 +1,10 @@
 """kill -9 of `kring run`, and a broker restart, in the middle of many concurrent referrals."""
 import pytest
 
-from tests.fault.conftest import (Walking, assert_closed_loop, broker_stopped, eventually,
-                                  register_supporter, statuses, submit, under_way,
-                                  walk_to_the_end)
+from tests.support.fault import (Walking, assert_closed_loop, register_supporter, statuses, submit,
+                                 under_way, walk_to_the_end)
+from tests.support.processes import broker_stopped
+from tests.support.waiting import eventually
 
 REFERRALS = 32
 

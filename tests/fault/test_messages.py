@@ -3,9 +3,9 @@ from collections import Counter
 
 from kring.config import SERVICES
 from kring.contracts.events import make_event
-from tests.fault.conftest import (Walking, assert_closed_loop, consumers_of, eventually,
-                                  register_supporter, submit, under_way, views,
-                                  walk_to_the_end)
+from tests.support.fault import (Walking, assert_closed_loop, consumers_of, register_supporter,
+                                 submit, under_way, views, walk_to_the_end)
+from tests.support.waiting import eventually
 
 REFERRALS = 12
 

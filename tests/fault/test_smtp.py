@@ -1,6 +1,8 @@
 """The SMTP server goes away while referrals start and close, and comes back."""
-from tests.fault.conftest import (NOTICES, SmtpServer, assert_closed_loop, eventually,
-                                  register_supporter, submit, walk_to_the_end)
+from tests.support.fault import (NOTICES, assert_closed_loop, register_supporter, submit,
+                                 walk_to_the_end)
+from tests.support.processes import SmtpServer
+from tests.support.waiting import eventually
 
 REFERRALS = 6
 

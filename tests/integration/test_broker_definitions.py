@@ -16,8 +16,9 @@ from kring.config import SMTP_KEY
 from kring.deployment import DEVELOPMENT_PASSWORDS, VHOST
 from kring.about import AboutService
 from kring.registry import SERVICE_CLASSES, load_service
-from tests.conftest import referral_body, token
-from tests.e2e.conftest import eventually
+from tests.support.api import token
+from tests.support.sample import referral_body
+from tests.support.waiting import eventually
 
 DEFINITIONS = Path(__file__).resolve().parents[2] / "deploy" / "rabbitmq" / "definitions.json"
 

@@ -1,5 +1,4 @@
 """The contracts: event envelopes, the submitReferral body, and the OpenAPI document."""
-import copy
 import json
 from datetime import date
 
@@ -10,7 +9,7 @@ from kring.contracts.api import OPERATIONS
 from kring.contracts.events import Event, EventContractError, make_event, read_event
 from kring.contracts.openapi import build_openapi
 from kring.contracts.referral import SubmitReferral
-from tests.conftest import referral_body
+from tests.support.sample import changed, referral_body
 
 MISSING = ["Missing data for required field."]
 
@@ -113,20 +112,6 @@ def errors_of(body):
     with pytest.raises(ValidationError) as caught:
         load(body)
     return caught.value.messages
-
-
-def changed(path, value=None, delete=False):
-    """referral_body() with the field at `path` (a tuple of keys) replaced or deleted."""
-    body = copy.deepcopy(referral_body())
-    *parents, last = path
-    target = body
-    for key in parents:
-        target = target[key]
-    if delete:
-        del target[last]
-    else:
-        target[last] = value
-    return body
 
 
 def at_path(messages, path):

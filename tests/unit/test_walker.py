@@ -1,6 +1,6 @@
 """The walker of the fault tests and the soak decides each step from one reading of the
 referral: a referral moving on between two readings must not be walked down another path."""
-from kring.walker import PlannedWalker
+from tests.support.walker import PlannedWalker
 
 RID = "r-1"
 

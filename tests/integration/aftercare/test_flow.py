@@ -7,9 +7,10 @@ from sqlalchemy import func, select
 from kring.clock import utcnow
 from services.aftercare import handlers
 from services.aftercare.models import PlanRow
-from tests.conftest import token
-from tests.integration.aftercare.conftest import (deliver, start_plan, unit_of_work,
-                                                  withdrawn)
+from tests.support.api import token
+from tests.support.databases import unit_of_work
+from tests.support.events import deliver
+from tests.support.integration.aftercare import start_plan, withdrawn
 
 COORDINATOR = token("home-start-oost", "coordinator")
 

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from kring.clock import utcnow
-from tests.conftest import token
-from tests.integration.aftercare.conftest import start_plan
+from tests.support.api import token
+from tests.support.integration.aftercare import start_plan
 
 COORDINATOR = token("home-start-oost", "coordinator")
 

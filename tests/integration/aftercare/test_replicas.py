@@ -12,7 +12,7 @@ from kring.kit.db import UnitOfWork, make_engine
 from services.aftercare import handlers
 from services.aftercare.models import ContactRow, metadata
 from services.aftercare.outgoing import outgoing
-from tests.integration.aftercare.conftest import handed_over
+from tests.support.integration.aftercare import handed_over
 
 REPLICAS = 4
 PLANS = 5

@@ -5,9 +5,8 @@ from datetime import date, timedelta
 import pytest
 
 from kring.clock import utcnow
-from tests.conftest import token
-from tests.integration.casework.conftest import (COORDINATOR, OTHER_SUPPORTER, SUPPORTER,
-                                                 open_case)
+from tests.support.api import token
+from tests.support.integration.casework import COORDINATOR, OTHER_SUPPORTER, SUPPORTER, open_case
 
 PLAN = {"goals": [{"life_domain": "parenting", "goal": "calm bedtimes", "for": "adult"},
                   {"life_domain": "school", "goal": "goes every day", "for": "child"}],

@@ -2,9 +2,10 @@
 from sqlalchemy import func, select
 
 from services.casework.models import CaseRow
-from tests.integration.casework.conftest import (COORDINATOR, SUPPORTER, deliver, match_made,
-                                                 open_case, relapse, unit_of_work,
-                                                 withdrawn)
+from tests.support.databases import unit_of_work
+from tests.support.events import deliver
+from tests.support.integration.casework import (COORDINATOR, SUPPORTER, match_made, open_case,
+                                                relapse, withdrawn)
 
 HANDOVER = {"receiving_party": {"kind": "local_partner", "name": "Buurtteam Oost"},
             "summary": "what the buurtteam needs to know"}

@@ -8,8 +8,8 @@ import pytest
 import requests
 from nameko.testing.utils import find_free_port
 
-from tests.conftest import referral_body
-from tests.processes import KRING, RunningKring, clean_env
+from tests.support.processes import KRING, RunningKring, clean_env
+from tests.support.sample import referral_body
 
 SECRET = "an-operator-secret-of-more-than-32-characters"
 

@@ -11,9 +11,9 @@ from nameko.testing.utils import find_free_port
 
 from kring.config import DEVELOPMENT_SECRET
 from kring.kit.auth import create_token
-from tests.conftest import referral_body
-from tests.e2e.conftest import eventually
-from tests.processes import RunningKring, clean_env
+from tests.support.processes import RunningKring, clean_env
+from tests.support.sample import referral_body
+from tests.support.waiting import eventually
 
 CLIENTS = 6
 

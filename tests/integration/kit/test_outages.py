@@ -9,10 +9,11 @@ from sqlalchemy import create_engine, text
 
 from kring.contracts.events import make_event
 from services.referral.service import ReferralService
-from tests.conftest import referral_body, token
-from tests.e2e.conftest import eventually
-from tests.integration.events import publish
-from tests.processes import broker_stopped
+from tests.support.api import token
+from tests.support.events import publish
+from tests.support.processes import broker_stopped
+from tests.support.sample import referral_body
+from tests.support.waiting import eventually
 
 
 def answered(api, status, body):

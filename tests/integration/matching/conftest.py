@@ -1,16 +1,10 @@
 """The matching service in a real container, fed referral's and casework's events over the real
-broker; a queue of the test's own listens to what matching emits."""
-import uuid
-
+broker (tests/support/integration/matching.py); a queue of the test's own listens to what
+matching emits."""
 import pytest
 
-from kring.contracts.events import make_event
 from services.matching.service import MatchingService
-from tests.integration.events import deliver as deliver_event, listening_to
-from tests.conftest import token
-
-COORDINATOR = token("home-start-oost", "coordinator")
-REFERRER = token("huisarts-oost", "referrer")
+from tests.support.events import deliver as deliver_event, listening_to
 
 
 @pytest.fixture
@@ -31,42 +25,3 @@ def matching(container_factory, kring_config, emitted):
 def deliver(matching, kring_config):
     """Publish an event as its source service would, and wait until matching has handled it."""
     return lambda event: deliver_event(matching, kring_config["AMQP_URI"], event)
-
-
-def received(referral_id=None, **overrides):
-    data = {"programme": "home-start", "organisation": "huisarts-oost",
-            "external_ref": "HA-1", "municipality": "Utrecht", "languages": ["nl", "tr"],
-            "domains": ["parenting"], "urgency": "normal",
-            "referrer_email": "j.devries@example.org", "referrer_language": "nl",
-            "referrer_organisation": "Huisartsenpraktijk Oost",
-            "share_status_with_referrer": True, "family_key": "fam-1", **overrides}
-    return make_event("referral", "referral_received", referral_id or str(uuid.uuid4()),
-                      **data)
-
-
-def supporter_body(name="Anna", **overrides):
-    return {"name": name, "kind": "volunteer", "programmes": ["home-start"],
-            "languages": ["nl"], "municipalities": ["Utrecht"], "capacity": 1,
-            "expertise": ["finances"], **overrides}
-
-
-def register(api, name="Anna", **overrides):
-    created = api.post("/supporters", COORDINATOR, json=supporter_body(name, **overrides))
-    assert created.status_code == 201, created.text
-    return created.json()["supporter_id"]
-
-
-def intake(api, referral_id, fits=True, severity="medium", status=201):
-    body = {"referral_id": referral_id, "fits": fits, "reason": "intake held"}
-    if severity:
-        body["severity"] = severity
-    answer = api.post("/intakes", COORDINATOR, json=body)
-    assert answer.status_code == status, answer.text
-    return answer.json()
-
-
-def respond(api, proposal_id, party, accept, status=200):
-    answer = api.post(f"/proposals/{proposal_id}/responses", COORDINATOR,
-                      json={"party": party, "accept": accept, "reason": "first meeting"})
-    assert answer.status_code == status, answer.text
-    return answer.json()

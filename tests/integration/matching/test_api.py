@@ -1,8 +1,8 @@
 """The coordinators' API of matching on the real broker and database: supporters, intakes."""
 import pytest
 
-from tests.integration.matching.conftest import (COORDINATOR, REFERRER, intake, received,
-                                                 register, supporter_body)
+from tests.support.integration.matching import (COORDINATOR, REFERRER, intake, received, register,
+                                                supporter_body)
 
 
 def test_register_read_list_and_update_a_supporter(matching, api):

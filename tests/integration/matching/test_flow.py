@@ -1,8 +1,7 @@
 """Matching on the real broker and database: proposals, answers, the waiting list, and what
 casework's and referral's events do to a supporter's capacity."""
 from kring.contracts.events import make_event
-from tests.integration.matching.conftest import (COORDINATOR, intake, received, register,
-                                                 respond)
+from tests.support.integration.matching import COORDINATOR, intake, received, register, respond
 
 
 def referred(deliver, api, emitted, expect=2, **profile):

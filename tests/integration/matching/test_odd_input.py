@@ -1,7 +1,7 @@
 """No input makes matching answer 5xx: odd ids in paths, odd text in bodies, on both databases."""
 import json
 
-from tests.integration.matching.conftest import COORDINATOR, register, supporter_body
+from tests.support.integration.matching import COORDINATOR, register, supporter_body
 
 ODD_IDS = ["%00", "x%00y", "%ED%A0%80", "%FF", "x" * 5000, "..%2F..%2Fetc%2Fpasswd",
            "%F0%9F%99%82", "a%20b"]

@@ -7,7 +7,7 @@ from kring.kit.db import UnitOfWork, make_engine
 from services.matching import handlers
 from services.matching.models import ProposalRow, SupporterRow, metadata
 from services.matching.outgoing import outgoing
-from tests.integration.matching.conftest import received
+from tests.support.integration.matching import received
 
 AT = "2026-03-02T10:00:00.000000Z"
 REPLICAS = 4

@@ -13,12 +13,12 @@ from kring.clock import utcnow
 from kring.kit.db import make_engine
 from services.notify import handlers
 from services.notify.delivery import SmtpTransport
-from tests.e2e.conftest import eventually
-from tests.integration.notify.conftest import (case_started, decided, delivery_log, mails,
-                                               marks, received, send_due, transport,
-                                               unit_of_work)
-from tests.processes import SmtpServer
-from tests.smtp_handlers import GOODBYE_ASKED, MESSAGE_HELD
+from tests.support.databases import unit_of_work
+from tests.support.integration.notify import (case_started, decided, delivery_log, mails, marks,
+                                              received, send_due, transport)
+from tests.support.processes import SmtpServer
+from tests.support.smtp_handlers import GOODBYE_ASKED, MESSAGE_HELD
+from tests.support.waiting import eventually
 
 RID = "9a8b7c6d-0000-4000-8000-00000000000a"
 
@@ -29,7 +29,7 @@ def misbehaving_smtp(tmp_path, smtp_port):
 
     def start(handler):
         servers.append(SmtpServer(tmp_path / "maildir", smtp_port,
-                                  handler=f"tests.smtp_handlers.{handler}").start())
+                                  handler=f"tests.support.smtp_handlers.{handler}").start())
         return servers[-1]
     yield start
     for server in servers:

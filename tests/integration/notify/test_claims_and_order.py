@@ -11,8 +11,9 @@ from services.notify import handlers
 from services.notify.delivery import FileTransport
 from services.notify.domain import CLAIM_SECONDS
 from services.notify.models import Notices
-from tests.integration.notify.conftest import (case_started, closed, decided, delivery_log,
-                                               marks, received, send_due, unit_of_work)
+from tests.support.databases import unit_of_work
+from tests.support.integration.notify import (case_started, closed, decided, delivery_log, marks,
+                                              received, send_due)
 
 RID = "5c4d3e2f-0000-4000-8000-00000000000b"
 OTHER = "5c4d3e2f-0000-4000-8000-00000000000c"

@@ -2,8 +2,8 @@
 import email
 from pathlib import Path
 
-from tests.integration.notify.conftest import (FAMILY_DATA, case_started, closed, deliver,
-                                               delivery_log, mails, received)
+from tests.support.integration.notify import (FAMILY_DATA, case_started, closed, deliver,
+                                              delivery_log, mails, received)
 
 RID = "7d1e2f3a-0000-4000-8000-000000000007"
 

@@ -12,8 +12,9 @@ from kring.clock import utcnow
 from services.notify.delivery import FileTransport, Transport
 from services.notify.marks import DeliveryMarks
 from services.notify.models import Notices
-from tests.integration.notify.conftest import (case_started, decided, delivery_log, marks,
-                                               received, send_due, unit_of_work)
+from tests.support.databases import unit_of_work
+from tests.support.integration.notify import (case_started, decided, delivery_log, marks, received,
+                                              send_due)
 
 RID = "7e6d5c4b-0000-4000-8000-00000000000d"
 OTHER = "7e6d5c4b-0000-4000-8000-00000000000e"

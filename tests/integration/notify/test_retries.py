@@ -11,10 +11,10 @@ from services.notify import handlers
 from services.notify.domain import CLAIM_SECONDS
 from services.notify.models import Notices
 from services.notify.service import SWEEP_SECONDS_KEY
-from tests.integration.notify.conftest import (case_started, decided, deliver, delivery_log,
-                                               mails, marks, received, send_due, transport,
-                                               unit_of_work)
-from tests.processes import SmtpServer
+from tests.support.databases import unit_of_work
+from tests.support.integration.notify import (case_started, decided, deliver, delivery_log, mails,
+                                              marks, received, send_due, transport)
+from tests.support.processes import SmtpServer
 
 RID = "9a8b7c6d-0000-4000-8000-000000000009"
 

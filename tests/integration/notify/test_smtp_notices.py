@@ -1,8 +1,8 @@
 """docs/contract.md §6 over a real SMTP server: one start and one closure notice, in the right language."""
 from nameko.standalone.rpc import ServiceRpcProxy
 
-from tests.integration.notify.conftest import (FAMILY_DATA, case_started, closed, deliver,
-                                               delivery_log, mails, received, text_of)
+from tests.support.integration.notify import (FAMILY_DATA, case_started, closed, deliver,
+                                              delivery_log, mails, received, text_of)
 
 RID = "5f0c1e2a-0000-4000-8000-000000000042"
 

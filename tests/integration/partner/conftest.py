@@ -1,31 +1,12 @@
-"""A partner organisation with only a broker account, made through the management API."""
-import json
+"""Partner organisations of the test's own, each with only a broker account
+(tests/support/integration/partner.py), and the referral service they talk to."""
 import uuid
-from urllib.parse import urlparse
 
 import pytest
 from kombu import Connection
 
-from kring.contracts.events import make_event
-from kring.contracts.partner_queues import permissions
-from kring.kit.topology import event_exchange
-from kring.kit.partner_consumer import dead_letter_queue
-from kring.partner_client import PartnerClient
 from services.referral.service import ReferralService
-
-
-def make_partner(rabbit_manager, rabbit_config, name):
-    password = uuid.uuid4().hex
-    rabbit_manager._put("users", name, json={"password": password, "tags": ""})
-    allowed = permissions(name)
-    vhost = rabbit_config["vhost"]
-    rabbit_manager.set_vhost_permissions(vhost, name, allowed["configure"], allowed["read"],
-                                         allowed["write"])
-    for topic in allowed["topic"]:
-        rabbit_manager._put("topic-permissions", vhost, name, json=topic)
-    broker = urlparse(rabbit_config["AMQP_URI"])
-    return PartnerClient(f"amqp://{name}:{password}@{broker.hostname}:{broker.port or 5672}"
-                         f"/{vhost}")
+from tests.support.integration.partner import make_partner
 
 
 @pytest.fixture
@@ -49,29 +30,3 @@ def partners(rabbit_manager, rabbit_config, referral_service):
     yield make
     for name in made:
         rabbit_manager._delete("users", name)
-
-
-def next_update(client, timeout=15):
-    for update in client.updates(timeout=timeout):
-        return update
-    raise AssertionError(f"no update for {client.partner} within {timeout} s")
-
-
-def next_dead_letter(amqp_uri, timeout=15):
-    """The next message in the dead-letter queue, read by the operator (guest)."""
-    with Connection(amqp_uri) as conn:
-        queue = conn.SimpleQueue(dead_letter_queue())
-        try:
-            message = queue.get(block=True, timeout=timeout)
-            message.ack()
-            return json.loads(message.body)
-        finally:
-            queue.close()
-
-
-def publish_stage_event(amqp_uri, source, event_type, referral_id, **data):
-    event = make_event(source, event_type, referral_id, **data)
-    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
-        conn.Producer().publish(event.to_message(), exchange=event_exchange(source),
-                                routing_key=event_type, serializer="json",
-                                declare=[event_exchange(source)])

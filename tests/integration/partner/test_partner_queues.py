@@ -7,9 +7,9 @@ import pytest
 from kombu import Connection, Exchange, Queue
 
 from kring.contracts.partner_queues import IN_EXCHANGE, OUT_EXCHANGE, SUBMIT_KEY
-from tests.conftest import referral_body, token
-from tests.integration.partner.conftest import (next_dead_letter, next_update,
-                                                publish_stage_event)
+from tests.support.api import token
+from tests.support.integration.partner import next_dead_letter, next_update, publish_stage_event
+from tests.support.sample import referral_body
 
 
 def test_a_valid_submission_is_accepted_once_and_visible_to_coordinators(partners, api):

@@ -9,8 +9,8 @@ import requests
 
 from kring.kit.auth import create_token
 from services.referral.service import ReferralService
-from tests.conftest import TEST_SECRET, Api, referral_body, token
-from tests.unit.test_contracts import changed
+from tests.support.api import TEST_SECRET, Api, token
+from tests.support.sample import changed, referral_body
 
 REFERRER = token("huisarts-oost", "referrer")
 OTHER_REFERRER = token("huisarts-west", "referrer")

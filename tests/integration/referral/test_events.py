@@ -12,8 +12,9 @@ from kring.contracts.events import make_event, read_event
 from kring.contracts.topology import dead_letter_queue_name
 from kring.kit.retry import ERROR_HEADER
 from services.referral.service import ReferralService
-from tests.integration.events import deliver, listening_to, publish
-from tests.conftest import referral_body, token
+from tests.support.api import token
+from tests.support.events import deliver, listening_to, publish
+from tests.support.sample import referral_body
 
 REFERRER = token("huisarts-oost", "referrer")
 COORDINATOR = token("home-start-oost", "coordinator")

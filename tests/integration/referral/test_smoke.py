@@ -1,6 +1,7 @@
 
 from services.referral.service import ReferralService
-from tests.conftest import referral_body, token
+from tests.support.api import token
+from tests.support.sample import referral_body
 
 
 def test_submit_and_read(container_factory, kring_config, api):

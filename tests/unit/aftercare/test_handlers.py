@@ -3,7 +3,6 @@
 The overdue check runs as one SQL UPDATE; test_overdue holds it to the rule day by day, these
 tests to the plans the use cases leave behind.
 """
-import json
 from dataclasses import replace
 from datetime import date, datetime, timezone
 
@@ -15,6 +14,7 @@ from kring.kit.db import UnitOfWork, make_engine
 from services.aftercare import handlers
 from services.aftercare.models import PlanRow, metadata
 from services.aftercare.outgoing import outgoing
+from tests.support.databases import outbox
 
 HANDED_OVER_ON = "2026-01-05T09:30:00.000000Z"
 NOW = datetime(2026, 1, 5, 9, 31, tzinfo=timezone.utc)  # when the events arrive
@@ -39,12 +39,6 @@ def handed_over(case_id="c-1", severity="high", referral_id="r-1"):
                        supporter_id="s-1", receiving_kind="municipality",
                        receiving_name="Gemeente Utrecht", severity=severity)
     return replace(event, occurred_at=HANDED_OVER_ON)
-
-
-def outbox(uow):
-    with uow:
-        rows = uow.session.execute(select(metadata.tables["outbox"].c.body)).scalars().all()
-    return [json.loads(body) for body in rows]
 
 
 def plan_ids(uow):

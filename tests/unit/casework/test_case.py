@@ -5,7 +5,7 @@ from kring.errors import Forbidden, NotAllowed
 from services.casework.domain import CLOSING, HANDED_OVER, OPEN, STATUSES, WITHDRAWN, Case
 from services.casework.events import (CaseClosed, CaseHandedOver, CaseReopened, CaseStarted,
                                       SafetyConcernRecorded)
-from tests.unit.casework.factories import AT, OPENED_AT, TODAY, case_in, plan
+from tests.support.unit.casework import AT, OPENED_AT, TODAY, case_in, plan
 
 STEPS = {
     "set_plan": lambda case: case.set_plan(plan(), "supporter", AT),

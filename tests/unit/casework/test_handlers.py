@@ -1,5 +1,4 @@
 """The use cases against a throw-away SQLite file (no broker): storage, inbox, outbox."""
-import json
 from dataclasses import replace
 from datetime import date, datetime, timezone
 
@@ -9,10 +8,9 @@ from sqlalchemy import func, select
 from kring.contracts.events import make_event
 from kring.contracts.topology import SUBSCRIPTIONS
 from kring.errors import Forbidden, NotAllowed, NotFound
-from kring.kit.db import UnitOfWork, make_engine
 from services.casework import handlers
-from services.casework.models import CaseRow, metadata
-from services.casework.outgoing import outgoing
+from services.casework.models import CaseRow
+from tests.support.databases import outbox
 
 MATCHED_AT = "2026-01-05T09:30:00.000000Z"
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
@@ -20,14 +18,6 @@ COORDINATOR = ("coordinator", None)
 # the entrypoint that consumes each source's events: its name is the inbox key
 ENTRYPOINTS = {source: handler for service, handler, source, _ in SUBSCRIPTIONS
                if service == "casework"}
-
-
-@pytest.fixture
-def uow(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path}/casework.db")
-    metadata.create_all(engine)
-    yield UnitOfWork.on(engine, metadata, outgoing)
-    engine.dispose()
 
 
 def match_made(referral_id="r-1"):
@@ -45,12 +35,6 @@ def react(uow, event):
     """What casework's entrypoint for the event's source does with it."""
     uow.inbox_key = ENTRYPOINTS[event.source]
     handlers.react(uow, event, NOW)
-
-
-def outbox(uow):
-    with uow:
-        rows = uow.session.execute(select(metadata.tables["outbox"].c.body)).scalars().all()
-    return [json.loads(body) for body in rows]
 
 
 def cases(uow):

@@ -5,7 +5,7 @@ from kring.contracts import casework as contract
 from kring.errors import Invalid
 from services.casework import domain, plan as rules
 from services.casework.domain import OPEN
-from tests.unit.casework.factories import AT, case_in, plan
+from tests.support.unit.casework import AT, case_in, plan
 
 
 def test_a_full_plan_is_kept_with_who_set_it_and_when():

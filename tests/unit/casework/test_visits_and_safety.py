@@ -5,7 +5,7 @@ import pytest
 
 from kring.errors import Invalid, NotAllowed, NotFound
 from services.casework.domain import CLOSING, HANDED_OVER, OPEN
-from tests.unit.casework.factories import AT, OPENED_ON, TODAY, case_in
+from tests.support.unit.casework import AT, OPENED_ON, TODAY, case_in
 
 
 def log(case, on=TODAY, hours=4, today=TODAY):

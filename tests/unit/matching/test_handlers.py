@@ -5,12 +5,12 @@ from sqlalchemy.exc import IntegrityError
 from kring.errors import NotAllowed, NotFound
 from services.matching import handlers
 from services.matching.models import ProposalRow
-from tests.unit.matching.conftest import (AT, answer, intake, outbox, received, referred,
-                                          register)
+from tests.support.unit.matching import (AT, answer, intake, outbox_tuples, received, referred,
+                                         register)
 
 
 def types(uow):
-    return [kind for kind, _, _ in outbox(uow)]
+    return [kind for kind, _, _ in outbox_tuples(uow)]
 
 
 def test_an_intake_needs_the_referral_and_happens_once(uow):
@@ -27,7 +27,7 @@ def test_a_fitting_intake_proposes_the_best_supporter(uow):
     best = register(uow, "Bram", languages=["nl", "tr"], expertise=["parenting"])
     shown = referred(uow)
     assert shown["status"] == "matching"
-    (_, _, recorded), (kind, referral_id, made) = outbox(uow)
+    (_, _, recorded), (kind, referral_id, made) = outbox_tuples(uow)
     assert recorded == {"fits": True, "severity": "medium", "reason": "intake held",
                         "coordinator_org": "home-start-oost"}
     assert (kind, referral_id, made["supporter_id"]) == ("proposal_made", "r-1", best)
@@ -42,7 +42,7 @@ def test_an_intake_that_does_not_fit_emits_only_the_intake(uow):
     handlers.receive_referral(uow, received("r-1"), AT)
     assert intake(uow, fits=False, severity=None) == {
         "referral_id": "r-1", "status": "declined", "proposal_id": None}
-    assert outbox(uow) == [("intake_recorded", "r-1", {
+    assert outbox_tuples(uow) == [("intake_recorded", "r-1", {
         "fits": False, "severity": None, "reason": "intake held",
         "coordinator_org": "home-start-oost"})]
 
@@ -64,7 +64,7 @@ def test_both_yes_makes_the_match_and_takes_the_capacity(uow):
     with pytest.raises(NotAllowed, match="already answered"):
         answer(uow, proposal_id, "supporter", False)
     assert answer(uow, proposal_id, "family", True)["status"] == "accepted"
-    assert outbox(uow)[-1] == ("match_made", "r-1", {
+    assert outbox_tuples(uow)[-1] == ("match_made", "r-1", {
         "proposal_id": proposal_id, "supporter_id": supporter_id,
         "supporter_kind": "professional", "severity": "medium",
         "coordinator_org": "home-start-oost"})
@@ -81,7 +81,7 @@ def test_a_no_proposes_the_next_candidate_and_never_the_same_again(uow):
     shown = answer(uow, proposal_id, "family", False)
     assert (shown["status"], shown["supporter_id"]) == ("declined", first)
     assert types(uow)[-2:] == ["proposal_declined", "proposal_made"]
-    assert outbox(uow)[-1][2]["supporter_id"] == second
+    assert outbox_tuples(uow)[-1][2]["supporter_id"] == second
     assert handlers.get_proposal(uow, shown["next_proposal_id"])["supporter_id"] == second
     again = answer(uow, shown["next_proposal_id"], "supporter", False)
     assert again["next_proposal_id"] is None and types(uow)[-1] == "referral_waitlisted"
@@ -94,7 +94,7 @@ def test_a_no_frees_the_place_for_the_oldest_waiting_family(uow):
     referred(uow, "r-2")
     referred(uow, "r-3")
     answer(uow, proposal_id, "family", False)
-    made = [(kind, rid) for kind, rid, _ in outbox(uow)][-3:]
+    made = [(kind, rid) for kind, rid, _ in outbox_tuples(uow)][-3:]
     assert made == [("proposal_declined", "r-1"), ("referral_waitlisted", "r-1"),
                     ("proposal_made", "r-2")]
 

@@ -6,7 +6,7 @@ from services.matching.domain import LOOKING, MATCHED, MATCHING
 from services.matching.events import MatchMade, ProposalDeclined
 from services.matching.proposal import ACCEPTED, DECLINED, OPEN
 from services.matching.scoring import best_candidate
-from tests.unit.matching.factories import AT, LATER, proposed, supporter
+from tests.support.unit.matching import AT, LATER, proposed, supporter
 
 
 def test_both_yes_makes_the_match():

@@ -5,8 +5,8 @@ from kring.contracts.events import make_event
 from kring.errors import NotAllowed
 from services.matching import handlers
 from services.matching.models import SupporterRow
-from tests.unit.matching.conftest import (AT, intake, matched, outbox, received, referred,
-                                          register)
+from tests.support.unit.matching import (AT, intake, matched, outbox_tuples, received, referred,
+                                         register)
 
 
 def withdrawn(referral_id="r-1"):
@@ -33,7 +33,7 @@ def usage(uow, supporter_id):
 
 
 def made_for(uow):
-    return [rid for kind, rid, _ in outbox(uow) if kind == "proposal_made"]
+    return [rid for kind, rid, _ in outbox_tuples(uow) if kind == "proposal_made"]
 
 
 def test_a_redelivered_profile_is_stored_once(uow):

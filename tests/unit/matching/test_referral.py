@@ -7,7 +7,7 @@ from services.matching.domain import (DECLINED, LOOKING, MATCHING, OVER, RECEIVE
 from services.matching.events import IntakeRecorded, ProposalMade, ReferralWaitlisted
 from services.matching.proposal import CANCELLED, OPEN
 from services.matching.scoring import best_candidate
-from tests.unit.matching.factories import AT, LATER, proposed, referral, supporter
+from tests.support.unit.matching import AT, LATER, proposed, referral, supporter
 
 def test_an_intake_that_fits_looks_for_a_supporter():
     received = referral(fits=None)

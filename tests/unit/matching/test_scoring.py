@@ -2,7 +2,7 @@
 import pytest
 
 from services.matching.scoring import best_candidate, candidates, ruled_out, score
-from tests.unit.matching.factories import referral, supporter
+from tests.support.unit.matching import referral, supporter
 
 
 def test_a_fitting_supporter_is_not_ruled_out():

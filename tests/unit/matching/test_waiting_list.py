@@ -1,6 +1,6 @@
 """The waiting list (wachtlijst): oldest first, and no last place promised twice."""
 from services.matching.scoring import rematch
-from tests.unit.matching.factories import referral, supporter
+from tests.support.unit.matching import referral, supporter
 
 
 def waiting(referral_id, since, **profile):

@@ -5,7 +5,7 @@ import pytest
 
 from services.notify.domain import CLOSURE, START, Contact, Notice
 from services.notify.message import compose
-from tests.conftest import referral_body
+from tests.support.sample import referral_body
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
 BODY = referral_body("HA-2026-0042")

@@ -4,7 +4,7 @@ import pytest
 from kring.errors import Forbidden, NotAllowed
 from services.referral.domain import Referral, TimelineEntry
 from services.referral.events import Closed, Received, StatusChanged, Withdrawn
-from tests.conftest import referral_body
+from tests.support.sample import referral_body
 
 ORG = "huisarts-oost"
 FAMILY_KEY = "family-key-1"

@@ -6,7 +6,7 @@ from services.referral.domain import Referral
 from services.referral.events import Closed, Received, StatusChanged, Withdrawn
 from services.referral.handlers import REACTIONS
 from services.referral.outgoing import OUTGOING, outgoing
-from tests.conftest import referral_body
+from tests.support.sample import referral_body
 
 AT = "2026-11-20T10:00:00.000000Z"
 

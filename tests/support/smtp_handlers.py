@@ -1,5 +1,6 @@
 """aiosmtpd handlers that take every mail but misbehave around it, for the tests of the moment
-notify records a notice as sent (`SmtpServer(..., handler="tests.smtp_handlers.NAME")`)."""
+notify records a notice as sent
+(`SmtpServer(..., handler="tests.support.smtp_handlers.NAME")`)."""
 import asyncio
 from pathlib import Path
 

@@ -3,7 +3,7 @@
 Each step looks at where a referral is now and does the next thing a coordinator would do;
 every step is safe to repeat (a 409 means it was already done, a 404 that a service has not
 heard of it yet), so the walk survives restarts, redeliveries and outages of what it drives.
-Used by the fault tests and by bench/soak.py.
+A test driver, not part of the product: used by the fault tests and by bench/soak.py.
 """
 import time
 

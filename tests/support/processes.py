@@ -8,20 +8,14 @@ import signal
 import subprocess
 import sys
 import threading
-import uuid
-from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
 from nameko.testing.utils import find_free_port
-from sqlalchemy import bindparam, create_engine, text
-from sqlalchemy.exc import OperationalError
 
-from kring.config import SERVICES
-from kring.kit.db import postgres_driver
+from tests.support import ROOT
 
 KRING = str(Path(sys.executable).parent / "kring")
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def clean_env(**extra):
@@ -86,7 +80,7 @@ class RunningKring(_Process):
 
 class SmtpServer(_Process):
     """aiosmtpd on loopback, delivering every message into a Maildir; `handler` names another
-    Mailbox class (tests.smtp_handlers) for a server that misbehaves."""
+    Mailbox class (tests.support.smtp_handlers) for a server that misbehaves."""
     ready_line = "Server is listening"
 
     def __init__(self, folder, port=None, handler="aiosmtpd.handlers.Mailbox"):
@@ -98,7 +92,7 @@ class SmtpServer(_Process):
     def start(self):
         self._start([sys.executable, "-m", "aiosmtpd", "-n", "-d", "-l",
                      f"127.0.0.1:{self.port}", "-c", self.handler, str(self.folder)],
-                    env=dict(os.environ, PYTHONPATH=str(ROOT)))  # the handlers in tests/
+                    env=dict(os.environ, PYTHONPATH=str(ROOT)))  # the handlers in tests/support/
         return self
 
     def messages(self):
@@ -114,65 +108,3 @@ def broker_stopped():
     finally:
         subprocess.run(["rabbitmqctl", "start_app"], check=True, capture_output=True)
         subprocess.run(["rabbitmqctl", "await_startup"], check=True, capture_output=True)
-
-
-class Databases:
-    """Each service's database for a `kring run`, read as an operator would: a SQLite file under
-    `folder`, or (given a PostgreSQL URL) a schema of its own in a throw-away database made
-    next to that URL's."""
-
-    def __init__(self, folder, postgres=None):
-        self.admin, self.database = None, None
-        if postgres:
-            self.database = f"kring_run_{uuid.uuid4().hex[:8]}"
-            self.admin = create_engine(postgres_driver(postgres), isolation_level="AUTOCOMMIT")
-            with self.admin.connect() as db:
-                db.execute(text(f'CREATE DATABASE "{self.database}"'))
-            base = f"{postgres.rsplit('/', 1)[0]}/{self.database}"
-            with create_engine(postgres_driver(base)).begin() as db:
-                for service in SERVICES:
-                    db.execute(text(f'CREATE SCHEMA "{service}"'))
-            self.urls = {service: f"{base}?options=-csearch_path%3D{service}"
-                         for service in SERVICES}
-        else:
-            self.urls = {service: f"sqlite:///{Path(folder) / f'{service}.db'}"
-                         for service in SERVICES}
-        self.engines = {}
-
-    def env(self):
-        return {f"KRING_DB_{service.upper()}": url for service, url in self.urls.items()}
-
-    def query(self, service, sql, expanding=(), **params):
-        """Rows of `sql` in `service`'s database; parameters named in `expanding` are lists
-        (for `IN :name`)."""
-        if service not in self.engines:
-            url = self.urls[service]
-            self.engines[service] = (create_engine(postgres_driver(url)) if self.admin else
-                                     create_engine(url, connect_args={"timeout": 30}))
-        statement = text(sql).bindparams(*(bindparam(name, expanding=True)
-                                           for name in expanding))
-        with self.engines[service].connect() as db:
-            return db.execute(statement, params).all()
-
-    def referral_statuses(self, ids=None):
-        """status -> how many referrals (of `ids`, or all) have it, as the referral service
-        stored it: a quick look for choosing the moment to break something, not for judging
-        the result. Empty while SQLite is locked past its timeout."""
-        sql, params = "SELECT status, count(*) FROM referrals GROUP BY status", {}
-        if ids is not None:
-            sql = "SELECT status, count(*) FROM referrals WHERE id IN :ids GROUP BY status"
-            params = {"expanding": ("ids",), "ids": list(ids)}
-        try:
-            return Counter(dict(self.query("referral", sql, **params)))
-        except OperationalError as exc:  # locked (SQLite), or a table not made yet
-            if "locked" not in str(exc) and "no such table" not in str(exc):
-                raise
-            return Counter()
-
-    def drop(self):
-        for engine in self.engines.values():
-            engine.dispose()
-        if self.admin is not None:
-            with self.admin.connect() as db:
-                db.execute(text(f'DROP DATABASE "{self.database}" WITH (FORCE)'))
-            self.admin.dispose()

@@ -1,0 +1,31 @@
+"""The public HTTP API as a client sees it, and the signed tokens the tests call it with."""
+import requests
+
+from kring.kit.auth import create_token
+
+TEST_SECRET = "kring-test-secret-of-at-least-32-bytes"
+
+
+def token(org="huisarts-oost", role="referrer", ttl=600):
+    return create_token(TEST_SECRET, org, role, ttl)
+
+
+class Api:
+    """The public HTTP API as a client sees it."""
+
+    def __init__(self, port):
+        self.base = f"http://127.0.0.1:{port}/api/v1"
+        self.http = requests.Session()
+
+    def call(self, method, path, token=None, **kwargs):
+        headers = kwargs.pop("headers", {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return self.http.request(method, self.base + path, headers=headers, timeout=30,
+                                 **kwargs)
+
+    def post(self, path, token=None, **kwargs):
+        return self.call("POST", path, token, **kwargs)
+
+    def get(self, path, token=None, **kwargs):
+        return self.call("GET", path, token, **kwargs)

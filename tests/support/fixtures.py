@@ -1,0 +1,98 @@
+"""The fixtures every test folder may ask for, registered once by tests/conftest.py: a database
+per test (a SQLite file or a PostgreSQL schema), the services' configuration, the public API,
+and a unit of work for the unit tests of a service's use cases."""
+import uuid
+from importlib import import_module
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from kring.config import DATABASES_KEY, SERVICES, Settings
+from kring.kit.db import UnitOfWork, make_engine
+from tests.support.api import TEST_SECRET, Api
+from tests.support.databases import POSTGRES_URL, sqlite_urls
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """One throw-away PostgreSQL database for the session; each test gets its own schema."""
+    name = f"kring_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as db:
+        db.execute(text(f'CREATE DATABASE "{name}"'))
+    base = POSTGRES_URL.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    with admin.connect() as db:
+        db.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def postgres_urls(postgres_database):
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(postgres_database, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+    with engine.connect() as db:
+        db.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{postgres_database}?options=-csearch_path%3D{schema}"
+    yield {service: url for service in SERVICES}
+    with engine.connect() as db:
+        db.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_urls(request, tmp_path):
+    """Runs the test twice: on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return sqlite_urls(tmp_path)
+    return request.getfixturevalue("postgres_urls")
+
+
+def service_config(rabbit_config, web_config, database_urls, data_dir):
+    """A nameko config as `kring run` makes it (every key, its default unless set here)."""
+    config = Settings.from_env({"KRING_SECRET": TEST_SECRET,
+                                "KRING_DATA_DIR": str(data_dir)}).nameko_config()
+    config.update(rabbit_config)
+    config.update(web_config)
+    config[DATABASES_KEY] = database_urls
+    return config
+
+
+@pytest.fixture
+def kring_config(rabbit_config, web_config, database_urls, tmp_path):
+    return service_config(rabbit_config, web_config, database_urls, tmp_path)
+
+
+@pytest.fixture
+def sqlite_config(rabbit_config, web_config, tmp_path):
+    """Like kring_config, SQLite only: for tests about the broker rather than the database."""
+    return service_config(rabbit_config, web_config, sqlite_urls(tmp_path), tmp_path)
+
+
+@pytest.fixture
+def api(web_config_port):
+    client = Api(web_config_port)
+    yield client
+    client.http.close()
+
+
+@pytest.fixture
+def uow(request, tmp_path):
+    """A unit of work on a throw-away SQLite file (no broker) holding the tables of the service
+    whose unit tests ask for it: the one the test's folder is named for (tests/unit/<service>/),
+    translating its domain events through its outgoing table. The tests are one consumer of
+    every event they hand it (inbox key "tests")."""
+    service = request.path.parent.name
+    metadata = import_module(f"services.{service}.models").metadata
+    outgoing = getattr(_outgoing_module(service), "outgoing", None)
+    engine = make_engine(f"sqlite:///{tmp_path}/{service}.db")
+    metadata.create_all(engine)
+    yield UnitOfWork.on(engine, metadata, outgoing, inbox_key="tests")
+    engine.dispose()
+
+
+def _outgoing_module(service):
+    try:
+        return import_module(f"services.{service}.outgoing")
+    except ModuleNotFoundError:  # a service that emits no events (notify)
+        return None

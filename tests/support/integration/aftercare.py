@@ -1,0 +1,24 @@
+"""The aftercare service fed casework's and referral's events over the real broker."""
+import uuid
+
+from kring.contracts.events import make_event
+from tests.support.events import deliver
+
+
+def handed_over(referral_id=None, case_id=None, severity="high"):
+    return make_event("casework", "case_handed_over", referral_id or str(uuid.uuid4()),
+                      case_id=case_id or str(uuid.uuid4()), supporter_id="s-1",
+                      receiving_kind="municipality", receiving_name="Gemeente Utrecht",
+                      severity=severity)
+
+
+def withdrawn(referral_id):
+    return make_event("referral", "referral_withdrawn", referral_id, by_role="family",
+                      reason="the family stops")
+
+
+def start_plan(aftercare, config, emitted, **kwargs):
+    """Hand a case over; returns (the event, the aftercare_started event it led to)."""
+    event = handed_over(**kwargs)
+    deliver(aftercare, config["AMQP_URI"], event)
+    return event, emitted.next()

@@ -1,0 +1,37 @@
+"""The casework service fed matching's, referral's and aftercare's events over the real broker,
+and the tokens of the people who work a case."""
+import uuid
+
+from kring.contracts.events import make_event
+from kring.kit.auth import create_token
+from tests.support.api import TEST_SECRET, token
+from tests.support.events import deliver
+
+SUPPORTER_ID = "s-1"
+COORDINATOR = token("home-start-oost", "coordinator")
+SUPPORTER = create_token(TEST_SECRET, "home-start-oost", "supporter", 600, subject=SUPPORTER_ID)
+OTHER_SUPPORTER = create_token(TEST_SECRET, "home-start-oost", "supporter", 600, subject="s-2")
+
+
+def match_made(referral_id=None, severity="medium"):
+    return make_event("matching", "match_made", referral_id or str(uuid.uuid4()),
+                      proposal_id=str(uuid.uuid4()), supporter_id=SUPPORTER_ID,
+                      supporter_kind="volunteer", severity=severity,
+                      coordinator_org="home-start-oost")
+
+
+def withdrawn(referral_id):
+    return make_event("referral", "referral_withdrawn", referral_id, by_role="family",
+                      reason="the family stops")
+
+
+def relapse(referral_id, case_id):
+    return make_event("aftercare", "relapse_reported", referral_id,
+                      aftercare_id=str(uuid.uuid4()), case_id=case_id)
+
+
+def open_case(casework, config, emitted, **kwargs):
+    """Make a match; returns (the match_made event, the case_started event it led to)."""
+    event = match_made(**kwargs)
+    deliver(casework, config["AMQP_URI"], event)
+    return event, emitted.next()
