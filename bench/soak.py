@@ -31,7 +31,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import requests
-from kombu import Connection
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -39,10 +38,10 @@ sys.path.insert(0, str(ROOT))
 from kring.config import SERVICES  # noqa: E402
 from kring.contracts.events import make_event  # noqa: E402
 from kring.dlq import counts as parked_counts  # noqa: E402
-from kring.kit.topology import event_exchange  # noqa: E402
 from nameko.testing.utils import find_free_port  # noqa: E402
 from services.notify.handlers import RECORDED_FROM_MARK  # noqa: E402
 from tests.support.databases import Databases  # noqa: E402
+from tests.support.events import publish_many  # noqa: E402
 from tests.support.processes import (RunningKring, SmtpServer, broker_stopped,  # noqa: E402
                                      clean_env)
 from tests.support.sample import referral_body  # noqa: E402
@@ -204,14 +203,7 @@ class Soak:
             service, "SELECT body FROM outbox WHERE sent_at IS NOT NULL AND exchange IS NULL")]
 
     def _publish(self, *messages):
-        with Connection(self.amqp_uri, transport_options={"confirm_publish": True}) as conn:
-            producer = conn.Producer()
-            for source, routing_key, body, properties in messages:
-                if isinstance(body, dict):
-                    properties = {"serializer": "json", **properties}
-                exchange = event_exchange(source)
-                producer.publish(body, exchange=exchange, routing_key=routing_key,
-                                 declare=[exchange], delivery_mode=2, **properties)
+        publish_many(self.amqp_uri, *messages)
 
     # --- the count -------------------------------------------------------------------------------
 

@@ -69,6 +69,19 @@ def publish(amqp_uri, source, routing_key, body, **properties):
                                       declare=[exchange], **properties)
 
 
+def publish_many(amqp_uri, *messages):
+    """Publish (source, routing_key, body, properties) to `source`'s event exchange, each
+    confirmed by the broker, as an outbox relay does; a dict body goes as JSON."""
+    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
+        producer = connection.Producer()
+        for source, routing_key, body, properties in messages:
+            if isinstance(body, dict):
+                properties = {"serializer": "json", **properties}
+            exchange = event_exchange(source)
+            producer.publish(body, exchange=exchange, routing_key=routing_key,
+                             declare=[exchange], delivery_mode=2, **properties)
+
+
 def handler_for(service, source):
     """The method of `service` that consumes `source`'s events, per the topology table."""
     for consumer, handler, event_source, _types in SUBSCRIPTIONS:

@@ -15,13 +15,12 @@ import subprocess
 import threading
 from collections import Counter
 
-from kombu import Connection
 from nameko.testing.utils import find_free_port
 
 from kring.contracts.topology import SUBSCRIPTIONS
-from kring.kit.topology import event_exchange
 from tests.support.api import TEST_SECRET
 from tests.support.databases import Databases
+from tests.support.events import publish_many
 from tests.support.processes import KRING, RunningKring, SmtpServer, clean_env
 from tests.support.sample import referral_body
 from tests.support.waiting import eventually
@@ -141,15 +140,7 @@ class Stack:
     def publish(self, *messages):
         """Publish (source, routing_key, body, properties) to `source`'s event exchange, each
         confirmed by the broker, as an outbox relay does; a dict body goes as JSON."""
-        with Connection(self.env["AMQP_URI"],
-                        transport_options={"confirm_publish": True}) as connection:
-            producer = connection.Producer()
-            for source, routing_key, body, properties in messages:
-                if isinstance(body, dict):
-                    properties = {"serializer": "json", **properties}
-                exchange = event_exchange(source)
-                producer.publish(body, exchange=exchange, routing_key=routing_key,
-                                 declare=[exchange], delivery_mode=2, **properties)
+        publish_many(self.env["AMQP_URI"], *messages)
 
     def parked(self):
         """{service: messages in its dead-letter queue}, as `kring dlq list` tells an operator."""
