@@ -1,10 +1,11 @@
 """A SQLAlchemy 2 unit of work per nameko worker, with the outbox and inbox in its transaction.
 
-Each service owns one database (docs/contract.md §2: SQLite by default, any SQLAlchemy URL through
-`KRING_DB_<SERVICE>`). Handlers work inside `with uow:` blocks; `uow.emit(event)` writes the event
-to the outbox table in the same transaction as the state, and the relay (kring.kit.outbox)
-publishes it after the commit. `uow.first_time(event, handler)` records an incoming event in the
-inbox in the same transaction, so a redelivered event changes nothing.
+Each service owns one database (docs/contract.md §2: SQLite by default, any SQLAlchemy URL
+through `KRING_DB_<SERVICE>`). Handlers work inside `with uow:` blocks; on commit the unit of work
+writes the domain events of the aggregates its repositories handed out to the outbox table, in
+the same transaction as the state, and the relay (kring.kit.outbox) publishes them after the
+commit. `uow.first_time(event_id)` records an incoming event in the inbox in the same
+transaction, so a redelivered event changes nothing.
 """
 import json
 import logging
@@ -129,15 +130,12 @@ class UnitOfWork:
                     self.store(message)
 
     def store(self, message):
-        """Store an outgoing message — a contract Event, or a Message for another exchange."""
+        """Store an outgoing message — a contract Event, or a Message for another exchange —
+        in the outbox; it leaves only if this transaction commits."""
         if isinstance(message, Message):
             self.publish(*message)
         else:
-            self.emit(message)
-
-    def emit(self, event):
-        """Store `event` in the outbox; it leaves only if this transaction commits."""
-        self.publish(None, event.type, event.to_message(), event.event_id)
+            self.publish(None, message.type, message.to_message(), message.event_id)
 
     def publish(self, exchange, routing_key, body, message_id):
         """Store any message for `exchange` (a partner reply, say) in the outbox."""
@@ -146,13 +144,13 @@ class UnitOfWork:
             body=json.dumps(body), created_at=utcnow()))
         self._pending.append(message_id)
 
-    def first_time(self, event_id, handler=None):
-        """True when this consumer (`handler`, by default the entrypoint's inbox key) has not
-        applied `event_id` before; records that it now has.
+    def first_time(self, event_id):
+        """True when this consumer (the entrypoint's inbox key) has not applied `event_id`
+        before; records that it now has.
 
         The record shares the transaction of the handler's effect: both happen or neither.
         """
-        handler = handler or self.inbox_key
+        handler = self.inbox_key
         if handler is None:
             raise TypeError("no inbox key: say which consumer applies the event")
         seen = self.session.execute(select(self._inbox.c.event_id).where(

@@ -24,7 +24,7 @@ class PartnerMessage:
     body: bytes
 
 
-def dead_letter_queue():
+def partner_dead_letter_queue():
     exchange = topic_exchange(DEAD_EXCHANGE)
     return Queue(DEAD_QUEUE, exchange=exchange, routing_key="#", durable=True)
 
@@ -41,7 +41,7 @@ class PartnerInbound(RawConsumer):
 
     def start(self):
         with Connection(self.container.config[AMQP_URI_KEY]) as connection:
-            dead_letter_queue()(connection.default_channel).declare()
+            partner_dead_letter_queue()(connection.default_channel).declare()
             # the outbound exchange exists before the first partner binds a queue to it
             topic_exchange(OUT_EXCHANGE)(connection.default_channel).declare()
         super().start()

@@ -1,6 +1,6 @@
 """The base of the services' repositories: aggregates in and out of a unit of work.
 
-A repository remembers every aggregate it hands out or takes in (`seen`); when the unit of work
+A repository remembers every aggregate it hands out or takes in; when the unit of work
 commits, it collects the domain events those aggregates recorded and stores them in the outbox,
 translated by the service's outgoing table. So a use case loads, asks the domain, saves, and
 never publishes by hand.
@@ -9,9 +9,9 @@ never publishes by hand.
 
 class Repository:
     def __init__(self, uow):
-        self.uow = uow
         self.session = uow.session
-        self.seen = []
+        # by identity, in the order first seen: one lookup per aggregate, however many are listed
+        self._seen = {}
         uow.track(self)
 
     def _to_domain(self, row):
@@ -22,8 +22,7 @@ class Repository:
         return self.remember(self._to_domain(row))
 
     def remember(self, aggregate):
-        if not any(known is aggregate for known in self.seen):
-            self.seen.append(aggregate)
+        self._seen.setdefault(id(aggregate), aggregate)
         return aggregate
 
     def _one(self, query, for_update=False):
@@ -37,7 +36,7 @@ class Repository:
     def new_events(self):
         """(aggregate, event) for every domain event the seen aggregates recorded, in order;
         each is taken off its aggregate, so it is collected once."""
-        for aggregate in self.seen:
+        for aggregate in self._seen.values():
             events = getattr(aggregate, "events", None) or []
             while events:
                 yield aggregate, events.pop(0)

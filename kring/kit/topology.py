@@ -1,4 +1,5 @@
-"""The kombu side of kring.contracts.topology: exchanges and queues, declared before any publish."""
+"""The kombu side of kring.contracts.topology: exchanges and queues, declared before any
+publish."""
 from kombu import Exchange, Queue, binding
 
 from kring.contracts.topology import (SUBSCRIPTIONS, dead_letter_queue_name, delay_milliseconds,
@@ -44,4 +45,4 @@ def declare_topology(channel, delays):
         for seconds in delays:
             delay_queue(queue.name, seconds)(channel).declare()
     for consumer in {subscription[0] for subscription in SUBSCRIPTIONS}:
-        Queue(dead_letter_queue_name(consumer), durable=True)(channel).declare()
+        dead_letter_queue(consumer)(channel).declare()

@@ -9,7 +9,7 @@ from kombu import Connection
 from kring.contracts.events import make_event
 from kring.contracts.partner_queues import permissions
 from kring.kit.topology import event_exchange
-from kring.kit.partner_consumer import dead_letter_queue
+from kring.kit.partner_consumer import partner_dead_letter_queue
 from kring.partner_client import PartnerClient
 
 
@@ -36,7 +36,7 @@ def next_update(client, timeout=15):
 def next_dead_letter(amqp_uri, timeout=15):
     """The next message in the dead-letter queue, read by the operator (guest)."""
     with Connection(amqp_uri) as conn:
-        queue = conn.SimpleQueue(dead_letter_queue())
+        queue = conn.SimpleQueue(partner_dead_letter_queue())
         try:
             message = queue.get(block=True, timeout=timeout)
             message.ack()
