@@ -1,4 +1,5 @@
-"""The `kring` command (docs/contract.md §3): run services, create tokens, read a referral's status."""
+"""The `kring` command (docs/contract.md §3): run services, create tokens, read a referral's
+status."""
 import argparse
 import sys
 

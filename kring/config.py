@@ -1,4 +1,5 @@
-"""Configuration from the environment (docs/contract.md §2): every variable optional, one place to read.
+"""Configuration from the environment (docs/contract.md §2): every variable optional, one place
+to read.
 
 Every default is here, and `Settings` always holds every key: the services receive these values
 as a nameko config dict whose keys are the module constants, and read them without defaults of

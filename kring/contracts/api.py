@@ -1,4 +1,5 @@
-"""Every HTTP operation of the public API (docs/contract.md §4), gathered from each service's contracts.
+"""Every HTTP operation of the public API (docs/contract.md §4), gathered from each service's
+contracts.
 
 The services' entrypoints take their method, path and roles from here, and the OpenAPI document
 is built from it, so the document cannot drift from what is served.

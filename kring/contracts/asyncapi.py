@@ -1,4 +1,5 @@
-"""The AsyncAPI document of the partner queues (docs/contract.md §5), from the same schemas as HTTP."""
+"""The AsyncAPI document of the partner queues (docs/contract.md §5), from the same schemas as
+HTTP."""
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 

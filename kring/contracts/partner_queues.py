@@ -17,8 +17,8 @@ DEAD_EXCHANGE = "kring.partner.dead"
 DEAD_QUEUE = "kring.partner.in.dead"
 
 ACCEPTED, REJECTED, STARTED, CLOSED = "accepted", "rejected", "started", "closed"
-# referral status -> the event a partner is told (docs/contract.md §5 names these four; the rest follow
-# the status names)
+# referral status -> the event a partner is told (docs/contract.md §5 names these four; the rest
+# follow the status names)
 STATUS_EVENTS = {"in_progress": STARTED, "closed": CLOSED, "matching": "matching",
                  "waitlisted": "waitlisted", "aftercare": "aftercare"}
 EVENTS = (ACCEPTED, REJECTED, STARTED, CLOSED, "matching", "waitlisted", "aftercare")

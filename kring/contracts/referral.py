@@ -1,8 +1,8 @@
-"""HTTP bodies of the referral service (docs/contract.md §4), shared with the partner queue (docs/contract.md §5)."""
+"""HTTP bodies of the referral service (docs/contract.md §4), shared with the partner queue
+(docs/contract.md §5)."""
 import re
 
-from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, validate,
-                         validates)
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
 
 from kring.contracts.fields import LANGUAGE, PROGRAMME, Flag, Strict, text
 from kring.contracts.operation import PREFIX, Operation

@@ -2,8 +2,8 @@
 
 `@api("submitReferral")` takes method, path and roles from kring.contracts.api, checks the bearer
 token, parses and validates the JSON body, and calls the method with (identity, body, **path).
-Every failure becomes a JSON answer with the status of docs/contract.md §4; a bug becomes a plain 500
-with no stack trace, logged for the operator.
+Every failure becomes a JSON answer with the status of docs/contract.md §4; a bug becomes a plain
+500 with no stack trace, logged for the operator.
 """
 import json
 import logging

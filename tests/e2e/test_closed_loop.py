@@ -1,4 +1,5 @@
-"""The closed loop of docs/contract.md §1 end to end: from referral to closure notice, over HTTP."""
+"""The closed loop of docs/contract.md §1 end to end: from referral to closure notice, over
+HTTP."""
 import io
 
 import pytest

@@ -2,9 +2,9 @@
 
 The fault tests (tests/fault/) drive referrals through the public API with Walkers
 (tests.support.walker: every step is safe to repeat), several at once, break something on the
-way, and then hold the result to the promise of docs/contract.md §6: every referral reaches `closed` with
-the outcome it was walked to, and its referrer has exactly one start notice (when support
-started) and one closure notice. Waits poll for what a user or operator would see; nothing
+way, and then hold the result to the promise of docs/contract.md §6: every referral reaches
+`closed` with the outcome it was walked to, and its referrer has exactly one start notice (when
+support started) and one closure notice. Waits poll for what a user or operator would see; nothing
 sleeps a fixed time.
 """
 import json

@@ -13,9 +13,8 @@ import yaml
 from kring.config import DEFAULT_RETRY_DELAYS, SERVICES
 from kring.contracts.api import OPERATIONS
 from kring.contracts.partner_queues import IN_EXCHANGE, OUT_EXCHANGE
+from kring.contracts.topology import SUBSCRIPTIONS, dead_letter_queue_name, queue_name
 from kring.deployment import EXAMPLE_PARTNER, rendered, routes
-from kring.contracts.topology import (SUBSCRIPTIONS, dead_letter_queue_name,
-                                      events_exchange_name, queue_name)
 from kring.kit.topology import delay_queue
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,4 +1,5 @@
-"""docs/contract.md §6 over a real SMTP server: one start and one closure notice, in the right language."""
+"""docs/contract.md §6 over a real SMTP server: one start and one closure notice, in the right
+language."""
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from tests.support.integration.notify import (FAMILY_DATA, case_started, closed, deliver,

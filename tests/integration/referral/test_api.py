@@ -1,5 +1,5 @@
-"""The referral API as a client sees it (docs/contract.md §4): every answer and every refusal, against
-the real service on the real broker, once on SQLite and once on PostgreSQL."""
+"""The referral API as a client sees it (docs/contract.md §4): every answer and every refusal,
+against the real service on the real broker, once on SQLite and once on PostgreSQL."""
 import json
 import time
 
