@@ -4,6 +4,7 @@ import argparse
 import sys
 
 from kring.config import SERVICES, ConfigError, Settings
+from kring.contracts.access import ROLES
 
 RPC_TIMEOUT_SECONDS = 10
 
@@ -49,14 +50,15 @@ def _parser():
     token_commands = token.add_subparsers(metavar="ACTION")
     create = token_commands.add_parser("create", help="print a signed bearer token")
     create.add_argument("--org", required=True, help="the caller's organisation")
-    create.add_argument("--role", required=True,
-                        choices=("referrer", "coordinator", "supporter", "admin"))
-    create.add_argument("--subject", help="who within the organisation, e.g. a supporter's id "
-                        "(a supporter's token needs it to log visits on that supporter's cases)")
-    create.add_argument("--ttl", type=int, default=8 * 3600, help="seconds (default 8 hours)")
+    create.add_argument("--role", required=True, choices=ROLES)
+    create.add_argument("--subject", required=True,
+                        help="the person: who within the organisation (a supporter's token "
+                             "names the supporter_id); every change and read records it")
+    create.add_argument("--ttl", type=int, default=8 * 3600,
+                        help="seconds (default 8 hours, at most 12)")
     create.add_argument("--dev", action="store_true",
-                        help="sign with the development key even if KRING_SECRET is unset "
-                             "(this is also the fallback, with a warning)")
+                        help="sign with the fixed development key when KRING_SECRET is unset "
+                             "(only `kring run --dev`, make run, accepts such a token)")
     create.set_defaults(func=_token_create)
 
     status = commands.add_parser("status", help="a referral's status and timeline")
@@ -115,12 +117,9 @@ def _run(args):
 def _token_create(args):
     from kring.kit.auth import create_token
     settings = Settings.from_env()
-    if not settings.secret and not args.dev:
-        print("kring: KRING_SECRET is not set; signing with the development key, which only "
-              "`kring run --dev` (make run) accepts.", file=sys.stderr)
     try:
-        token = create_token(settings.signing_key(dev=True), args.org, args.role, args.ttl,
-                             subject=args.subject)
+        token = create_token(settings.signing_key(dev=args.dev), args.org, args.role,
+                             args.subject, args.ttl)
     except ValueError as exc:
         print(f"kring: {exc}", file=sys.stderr)
         return 2

@@ -17,8 +17,10 @@ class ApiClient:
     def __init__(self, base_url, secret, referring_org=REFERRING_ORG):
         self.base = base_url.rstrip("/") + "/api/v1"
         self.http = requests.Session()
-        self.coordinator = create_token(secret, COORDINATING_ORG, "coordinator", 24 * 3600)
-        self.referrer = create_token(secret, referring_org, "referrer", 24 * 3600)
+        self.coordinator = create_token(secret, COORDINATING_ORG, "coordinator",
+                                        "demo-coordinator", 12 * 3600)
+        self.referrer = create_token(secret, referring_org, "referrer", "demo-referrer",
+                                     12 * 3600)
 
     def call(self, method, path, token, body=None, accept=(200, 201)):
         """The JSON answer; ApiError for any status outside `accept`, None for one inside it

@@ -17,6 +17,8 @@ WEB_SERVER_KEY = "WEB_SERVER_ADDRESS"
 DATA_DIR_KEY = "KRING_DATA_DIR"
 DATABASES_KEY = "KRING_DATABASES"
 SECRET_KEY = "KRING_SECRET"
+# during a rotation: the secret before, which still verifies what it signed (docs/security.md)
+PREVIOUS_SECRET_KEY = "KRING_SECRET_PREVIOUS"
 SMTP_KEY = "KRING_SMTP"
 RETRY_DELAYS_KEY = "KRING_RETRY_DELAYS"
 SWEEP_SECONDS_KEY = "KRING_NOTIFY_SWEEP_SECONDS"
@@ -42,6 +44,7 @@ class Settings:
     data_dir: Path
     http_port: int
     secret: str | None
+    previous_secret: str | None = None
     databases: dict = field(default_factory=dict)
     smtp: dict | None = None
     retry_delays: tuple = DEFAULT_RETRY_DELAYS
@@ -61,6 +64,7 @@ class Settings:
             data_dir=data_dir,
             http_port=http_port,
             secret=env.get("KRING_SECRET") or None,
+            previous_secret=env.get(PREVIOUS_SECRET_KEY) or None,
             databases=databases,
             smtp=_smtp(env),
             retry_delays=_retry_delays(env.get(RETRY_DELAYS_KEY)) or DEFAULT_RETRY_DELAYS,
@@ -85,10 +89,12 @@ class Settings:
     def nameko_config(self, dev=False):
         return {
             AMQP_URI_KEY: self.amqp_uri,
-            WEB_SERVER_KEY: f"0.0.0.0:{self.http_port}",
+            # under --dev nothing but this machine may reach the fixed development key's API
+            WEB_SERVER_KEY: f"{'127.0.0.1' if dev else '0.0.0.0'}:{self.http_port}",
             DATA_DIR_KEY: str(self.data_dir),
             DATABASES_KEY: dict(self.databases),
             SECRET_KEY: self.signing_key(dev),
+            PREVIOUS_SECRET_KEY: self.previous_secret,
             SMTP_KEY: self.smtp,
             RETRY_DELAYS_KEY: list(self.retry_delays),
             SWEEP_SECONDS_KEY: self.notify_sweep_seconds,

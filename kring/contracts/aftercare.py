@@ -56,20 +56,20 @@ OPERATIONS = [
     Operation("getAftercare", "aftercare", "GET", PLAN,
               "An aftercare plan: its status, the agreed contacts (due, done, overdue) and "
               "when it ends.",
-              roles=("coordinator",), response=AftercareView, statuses=(404,)),
+              response=AftercareView, statuses=(404,)),
     Operation("logAftercareContact", "aftercare", "POST", f"{PLAN}/contacts",
               "Log an aftercare contact: it fulfils the earliest open scheduled contact, or is "
               "added as an extra contact when none is open.",
-              roles=("coordinator",), body=LogAftercareContact, response=AftercareView,
+              body=LogAftercareContact, response=AftercareView,
               success=201, statuses=(404, 409)),
     Operation("reportRelapse", "aftercare", "POST", f"{PLAN}/relapse",
               "The family slid back during aftercare: aftercare stops and casework reopens "
               "the case with the same supporter.",
-              roles=("coordinator",), body=ReportRelapse, response=AftercareView,
+              body=ReportRelapse, response=AftercareView,
               statuses=(404, 409)),
     Operation("completeAftercare", "aftercare", "POST", f"{PLAN}/complete",
               "End aftercare early or confirm its end; the referral is then closed with "
               "outcome completed.",
-              roles=("coordinator",), body=CompleteAftercare, response=AftercareView,
+              body=CompleteAftercare, response=AftercareView,
               statuses=(404, 409)),
 ]

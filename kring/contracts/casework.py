@@ -120,30 +120,27 @@ class CaseView(Schema):
         "description": "evaluation and handover of each round before a relapse reopened it"})
 
 
-def _op(operation_id, method, path, summary, roles, body=None, success=200, statuses=()):
-    return Operation(operation_id, "casework", method, path, summary, roles=roles, body=body,
+def _op(operation_id, method, path, summary, body=None, success=200, statuses=()):
+    return Operation(operation_id, "casework", method, path, summary, body=body,
                      response=CaseView, success=success, statuses=(404, *statuses))
 
 
-WORKERS = ("coordinator", "supporter")
 OPERATIONS = [
     _op("getCase", "GET", CASE, "A case: status, plan, visits and hours, safety concerns, "
-        "evaluation and handover. For the coordinator and the case's own supporter.", WORKERS),
+        "evaluation and handover. For the coordinator and the case's own supporter."),
     _op("setPlan", "PUT", f"{CASE}/plan", "Set the plan of approach (plan van aanpak): goals "
         "per life domain for adults and children, risk and protective factors, support "
-        "figures, intensity.", WORKERS, SetPlan, statuses=(409,)),
+        "figures, intensity.", SetPlan, statuses=(409,)),
     _op("logVisit", "POST", f"{CASE}/visits", "Log a visit (usually a half-day) on an open "
-        "case.", WORKERS, LogVisit, 201, (409,)),
+        "case.", LogVisit, 201, (409,)),
     _op("recordSafetyConcern", "POST", f"{CASE}/safety-concerns", "Record a safety concern; "
-        "an immediate one blocks closing until it is resolved.", WORKERS, RecordSafetyConcern,
+        "an immediate one blocks closing until it is resolved.", RecordSafetyConcern,
         201, (409,)),
     _op("resolveSafetyConcern", "POST", f"{CASE}/safety-concerns/<concern_id>/resolve",
-        "Mark a safety concern resolved.", ("coordinator",), ResolveSafetyConcern,
-        statuses=(409,)),
+        "Mark a safety concern resolved.", ResolveSafetyConcern, statuses=(409,)),
     _op("closeCase", "POST", f"{CASE}/close", "The evaluation and closing conversation: the "
-        "visits end and the case waits for its handover.", ("coordinator",), CloseCase,
-        statuses=(409,)),
+        "visits end and the case waits for its handover.", CloseCase, statuses=(409,)),
     _op("handOverCase", "POST", f"{CASE}/handover", "Hand a closed case over to the "
         "municipality or a local partner; aftercare starts and the supporter is free again.",
-        ("coordinator",), HandOverCase, statuses=(409,)),
+        HandOverCase, statuses=(409,)),
 ]

@@ -37,6 +37,10 @@ class ReferralReceived(Schema):
     # a keyed hash of the family's phone: lets matching recognise an earlier supporter of the
     # same family without ever seeing who the family is
     family_key = fields.String(required=True)
+    # the route: the organisation that provides the programme in the family's municipality
+    # coordinates this referral (docs/contract.md §7). None only in events sent before routing.
+    coordinating_org = fields.String(allow_none=True, load_default=None)
+    municipality_code = fields.String(allow_none=True, load_default=None)
 
 
 class ReferralWithdrawn(Schema):
@@ -108,6 +112,8 @@ class CaseHandedOver(Schema):
     receiving_kind = fields.String(required=True, validate=validate.OneOf(RECEIVING_KINDS))
     receiving_name = fields.String(required=True)
     severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
+    # the route, so that aftercare knows whose it is (None only in events sent before routing)
+    coordinator_org = fields.String(allow_none=True, load_default=None)
 
 
 class CaseReopened(Schema):

@@ -11,7 +11,6 @@ KINDS = ("volunteer", "professional")
 MAX_CAPACITY = 50
 PROPOSAL_STATUSES = ("open", "accepted", "declined", "cancelled")
 INTAKE_STATUSES = ("matching", "waitlisted", "declined")
-STAFF = ("coordinator", "admin")
 SUPPORTER = f"{PREFIX}/supporters/<supporter_id>"
 PROPOSAL = f"{PREFIX}/proposals/<proposal_id>"
 
@@ -118,30 +117,30 @@ class ProposalView(Schema):
         "description": "after a no: the proposal of the next candidate, if there is one"})
 
 
-def _op(operation_id, method, path, summary, roles, **kwargs):
-    return Operation(operation_id, "matching", method, path, summary, roles=roles, **kwargs)
+def _op(operation_id, method, path, summary, **kwargs):
+    return Operation(operation_id, "matching", method, path, summary, **kwargs)
 
 
 OPERATIONS = [
     _op("registerSupporter", "POST", f"{PREFIX}/supporters", "Register a volunteer or "
-        "professional supporter; waiting families are matched again.", STAFF,
+        "professional supporter; waiting families are matched again.",
         body=RegisterSupporter, response=SupporterView, success=201),
     _op("updateSupporter", "PATCH", SUPPORTER, "Change some of a supporter's fields; raising "
-        "the capacity matches waiting families again.", STAFF, body=UpdateSupporter,
+        "the capacity matches waiting families again.", body=UpdateSupporter,
         response=SupporterView, statuses=(404,)),
-    _op("getSupporter", "GET", SUPPORTER, "A supporter with load and capacity.", STAFF,
+    _op("getSupporter", "GET", SUPPORTER, "A supporter with load and capacity.",
         response=SupporterView, statuses=(404,)),
     _op("listSupporters", "GET", f"{PREFIX}/supporters", "Every supporter, in registration "
-        "order, with load and capacity.", STAFF, response=SupporterList),
+        "order, with load and capacity.", response=SupporterList),
     _op("recordIntake", "POST", f"{PREFIX}/intakes", "The intake: does the question fit the "
         "programme? If so a supporter is proposed, or the family waits for one; if not the "
         "referral closes as declined. 404 until matching has heard of the referral.",
-        ("coordinator",), body=RecordIntake, response=IntakeResult, success=201,
+        body=RecordIntake, response=IntakeResult, success=201,
         statuses=(404, 409)),
     _op("getProposal", "GET", PROPOSAL, "A proposal: the supporter, the score and the reasons, "
-        "and the answers so far.", ("coordinator",), response=ProposalView, statuses=(404,)),
+        "and the answers so far.", response=ProposalView, statuses=(404,)),
     _op("respondToProposal", "POST", f"{PROPOSAL}/responses", "Answer a proposal for the "
         "family or for the supporter. Both yes: the match is made and the case starts; a no: "
-        "the next candidate is proposed, or the family waits.", ("coordinator",),
+        "the next candidate is proposed, or the family waits.",
         body=RespondToProposal, response=ProposalView, statuses=(404, 409)),
 ]

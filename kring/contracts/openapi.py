@@ -4,19 +4,25 @@ import re
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from kring.contracts.access import ANYONE, OWN_CASE, OWN_ORG, REFERRING, ROUTED
 from kring.contracts.api import OPERATIONS
 
 ERRORS = {
     400: "Malformed JSON",
     401: "No token, or a bad or expired one",
-    403: "Wrong role, or another organisation's referral",
-    404: "Unknown id",
+    403: "This operation is not for the token's role",
+    404: "Unknown id, or one outside the caller's reach (the same answer: ids cannot be probed)",
     409: "The current status does not allow this step",
     422: "Invalid fields: {\"errors\": {field: [messages]}}",
     503: "The broker or the database is unreachable and nothing was stored; send the same "
          "request again after the Retry-After header (changes only; reads keep working while "
          "the broker is away)",
 }
+REACH_WORDS = {
+    ANYONE: "any", OWN_ORG: "its own organisation's",
+    REFERRING: "referrals its organisation submitted",
+    ROUTED: "what is routed to its organisation",
+    OWN_CASE: "the case it is matched to, while open"}
 PATH_PARAMETER = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 
 
@@ -62,6 +68,11 @@ def _operation(op):
                  "tags": [op.service], "responses": responses}
     parameters = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
                   for name in PATH_PARAMETER.findall(op.path)]
+    if op.query is not None:
+        parameters += [{"name": field.data_key or name, "in": "query",
+                        "required": field.required, "schema": {"type": "string"},
+                        "description": field.metadata.get("description", "")}
+                       for name, field in op.query().fields.items()]
     if parameters:
         operation["parameters"] = parameters
     if op.body is not None:
@@ -73,5 +84,7 @@ def _operation(op):
         operation["security"] = []
     else:
         operation["security"] = [{"bearer": []}]
-        operation["description"] = f"Roles: {', '.join(op.roles)}."
+        reach = "; ".join(f"{role}: {REACH_WORDS[what]}" for role, what in op.rule.reach.items())
+        operation["description"] = f"Roles (docs/security.md): {reach}." + (
+            " Every call is recorded in the referral's audit trail." if op.rule.audited else "")
     return operation

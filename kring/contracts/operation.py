@@ -1,6 +1,8 @@
 """One HTTP operation of the public API: what the entrypoint serves and the document says."""
 from dataclasses import dataclass
 
+from kring.contracts.access import rule_of
+
 PREFIX = "/api/v1"
 
 
@@ -11,11 +13,20 @@ class Operation:
     method: str
     path: str  # werkzeug rule, e.g. /api/v1/referrals/<referral_id>
     summary: str
-    roles: tuple = ()  # empty: public
     body: type | None = None  # marshmallow schema of the request body
     response: type | None = None
     success: int = 200
     statuses: tuple = ()  # error statuses this operation can answer besides 400/401/403/422
+    query: type | None = None  # marshmallow schema of the query string
+
+    @property
+    def rule(self):
+        """Who may call it and what they reach: its row of kring.contracts.access."""
+        return rule_of(self.operation_id)
+
+    @property
+    def roles(self):
+        return self.rule.roles
 
     @property
     def public(self):

@@ -106,15 +106,15 @@ OPERATIONS = [
     Operation("submitReferral", "referral", "POST", f"{PREFIX}/referrals",
               "Refer a family. The same external_ref from the same organisation returns the "
               "first referral (200) instead of creating a second one.",
-              roles=("referrer",), body=SubmitReferral, response=ReferralCreated, success=201),
+              body=SubmitReferral, response=ReferralCreated, success=201),
     Operation("getReferral", "referral", "GET", f"{PREFIX}/referrals/<referral_id>",
               "Status, outcome, timeline and downstream ids of a referral. The referring "
               "organisation sees the status; coordinators also see the family's details.",
-              roles=("referrer", "coordinator", "admin"), response=ReferralView,
+              response=ReferralView,
               statuses=(404,)),
     Operation("withdrawReferral", "referral", "POST", f"{PREFIX}/referrals/<referral_id>/withdraw",
               "Withdraw a referral (the family or the referrer stops; support is voluntary). "
               "Downstream work stops and the supporter's capacity is freed.",
-              roles=("referrer", "coordinator"), body=WithdrawReferral, response=ReferralView,
+              body=WithdrawReferral, response=ReferralView,
               statuses=(404, 409)),
 ]

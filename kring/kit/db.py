@@ -5,19 +5,23 @@ through `KRING_DB_<SERVICE>`). Handlers work inside `with uow:` blocks; on commi
 writes the domain events of the aggregates its repositories handed out to the outbox table, in
 the same transaction as the state, and the relay (kring.kit.outbox) publishes them after the
 commit. `uow.first_time(event_id)` records an incoming event in the inbox in the same
-transaction, so a redelivered event changes nothing.
+transaction, so a redelivered event changes nothing. An HTTP call's `Caller` rides along: the
+unit of work writes its audit record in the transaction that reads or changes the referral.
 """
 import json
 import logging
 from pathlib import Path
 
 from nameko.extensions import DependencyProvider
-from sqlalchemy import create_engine, event, insert, select
+from sqlalchemy import create_engine, event, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from kring.config import AMQP_URI_KEY, DATABASES_KEY, RETRY_DELAYS_KEY
 from kring.clock import utcnow
+from kring.errors import KringError
+from kring.kit import audit
+from kring.kit.access import Caller
 from kring.kit.outbox import Message, OutboxRelay
 from kring.kit.topology import declare_topology
 
@@ -82,18 +86,20 @@ class UnitOfWork:
     """
 
     @classmethod
-    def on(cls, engine, metadata, outgoing=None, inbox_key=None):
-        """A unit of work on `engine` for a service whose tables (outbox and inbox included)
-        are `metadata`: what each worker gets, and what scripts and tests use directly."""
-        return cls(sessionmaker(bind=engine, expire_on_commit=False),
-                   metadata.tables["outbox"], metadata.tables["inbox"], outgoing, inbox_key)
+    def on(cls, engine, metadata, outgoing=None, inbox_key=None, caller=None):
+        """A unit of work on `engine` for a service whose tables (outbox, inbox and audit
+        included) are `metadata`: what each worker gets, and what scripts and tests use."""
+        return cls(sessionmaker(bind=engine, expire_on_commit=False), metadata, outgoing,
+                   inbox_key, caller)
 
-    def __init__(self, session_factory, outbox, inbox, outgoing=None, inbox_key=None):
+    def __init__(self, session_factory, metadata, outgoing=None, inbox_key=None, caller=None):
         self._session_factory = session_factory
-        self._outbox = outbox
-        self._inbox = inbox
+        self._outbox = metadata.tables["outbox"]
+        self._inbox = metadata.tables["inbox"]
+        self.audit_table = metadata.tables["audit"]
         self._outgoing = outgoing
         self.inbox_key = inbox_key
+        self.caller = caller  # the HTTP caller whose reads and changes are audited
         self.session = None
         self.emitted = []
 
@@ -107,14 +113,26 @@ class UnitOfWork:
         try:
             if exc_type is None:
                 self._collect_new_events()
+                audited = self._audit_caller()
                 self.session.commit()
                 self.emitted.extend(self._pending)
+                if audited:
+                    self.caller.recorded = True
             else:
                 self.session.rollback()
         finally:
             self.session.close()
             self.session = None
         return False
+
+    def _audit_caller(self):
+        """The caller's record, in this transaction, once it has reached a referral."""
+        caller = self.caller
+        if caller is None or not caller.audited or caller.recorded or not caller.referral_id:
+            return False
+        audit.record_call(self.session, self.audit_table, caller,
+                          caller.answer or _usual_answer(caller))
+        return True
 
     def track(self, repository):
         """Called by every repository made on this unit of work (kring.kit.repository)."""
@@ -163,6 +181,11 @@ class UnitOfWork:
         return True
 
 
+def _usual_answer(caller):
+    from kring.contracts.api import OPERATIONS  # the table of every operation's success status
+    return OPERATIONS[caller.operation_id].success
+
+
 def is_duplicate(exc):
     """A unique constraint said no: somebody (a racing request, a redelivery) was first."""
     return isinstance(exc, IntegrityError)
@@ -187,6 +210,7 @@ class Database(DependencyProvider):
         url = self.container.config[DATABASES_KEY][service]
         self.engine = make_engine(url)
         self.metadata.create_all(self.engine)
+        add_missing_columns(self.engine, self.metadata)
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
 
     def start(self):
@@ -208,14 +232,52 @@ class Database(DependencyProvider):
             self.engine.dispose()
 
     def get_dependency(self, worker_ctx):
-        return self.unit_of_work(inbox_key=worker_ctx.entrypoint.method_name)
+        return self.unit_of_work(inbox_key=worker_ctx.entrypoint.method_name,
+                                 caller=_caller_of(worker_ctx))
 
-    def unit_of_work(self, inbox_key=None):
+    def unit_of_work(self, inbox_key=None, caller=None):
         """A unit of work on this service's database (also for tests and scripts)."""
-        return UnitOfWork(self.session_factory, self.metadata.tables["outbox"],
-                          self.metadata.tables["inbox"], self.outgoing, inbox_key)
+        return UnitOfWork(self.session_factory, self.metadata, self.outgoing, inbox_key, caller)
 
     def worker_result(self, worker_ctx, result=None, exc_info=None):
         uow = worker_ctx.service.__dict__.get(self.attr_name)
         if uow is not None and uow.emitted and self.relay is not None:
             self.relay.kick()
+        caller = _caller_of(worker_ctx)
+        if caller is not None and caller.audited and not caller.recorded:
+            self._audit_failed_call(caller, exc_info)
+
+    def _audit_failed_call(self, caller, exc_info):
+        """A call that reached no commit (refused, not found, a bug): recorded on its own."""
+        exc = exc_info[1] if exc_info else None
+        answer = exc.status if isinstance(exc, KringError) else 500 if exc else \
+            caller.answer or _usual_answer(caller)
+        try:
+            with self.unit_of_work() as uow:
+                audit.record_call(uow.session, uow.audit_table, caller, answer)
+            caller.recorded = True
+        except Exception:  # the database is away: the caller already has its answer
+            log.exception("could not record %r in the audit trail", caller)
+
+
+def _caller_of(worker_ctx):
+    return next((arg for arg in worker_ctx.args if isinstance(arg, Caller)), None)
+
+
+def add_missing_columns(engine, metadata):
+    """Columns added since a table was created, added to it (nullable, without data): what
+    create_all does not do for tables that already exist. Only ever adds."""
+    with engine.connect() as connection:  # one look, finished before anything is changed
+        inspector = inspect(connection)
+        existing = set(inspector.get_table_names())
+        present = {table.name: {column["name"] for column in inspector.get_columns(table.name)}
+                   for table in metadata.sorted_tables if table.name in existing}
+    missing = [(table, column) for table in metadata.sorted_tables if table.name in present
+               for column in table.columns if column.name not in present[table.name]]
+    if not missing:
+        return
+    with engine.begin() as connection:
+        for table, column in missing:
+            kind = column.type.compile(dialect=engine.dialect)
+            connection.exec_driver_sql(
+                f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}')

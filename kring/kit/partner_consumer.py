@@ -51,7 +51,7 @@ class PartnerInbound(RawConsumer):
         body = message.body
         if isinstance(body, str):  # kombu hands over text when a content_encoding was given
             body = body.encode("utf-8")
-        received = PartnerMessage(vouched_user(self.retrier.secret, message),
+        received = PartnerMessage(vouched_user(self.retrier.secrets, message),
                                   properties.get("message_id"), message.content_type, body)
         super().handle_message(received, message)
 

@@ -25,9 +25,9 @@ QUEUE_HEADER = "x-kring-queue"
 class Retrier:
     """Where a failed message of one consumer queue goes next."""
 
-    def __init__(self, amqp_uri, service, queue_name, delays, secret):
+    def __init__(self, amqp_uri, service, queue_name, delays, secrets):
         self.amqp_uri = amqp_uri
-        self.secret = secret
+        self.secrets = secrets
         self.queue_name = queue_name
         self.delays = tuple(delays)
         self.dead = dead_letter_queue(service)
@@ -54,7 +54,7 @@ class Retrier:
         else:
             target = self.dead.routing_key
             log.error("parked in %s after %s attempts: %s", target, attempt, error)
-        vouch_for(self.secret, message, headers)
+        vouch_for(self.secrets, message, headers)
         properties = message.properties
         with producers[self._connection()].acquire(block=True) as producer:
             producer.publish(message.body, exchange="", routing_key=target,

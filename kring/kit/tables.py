@@ -3,7 +3,8 @@ from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text
 
 
 def add_kit_tables(metadata: MetaData):
-    """Outbox (events to publish) and inbox (events already applied), in the service's database."""
+    """Outbox (events to publish), inbox (events already applied) and the audit trail, in the
+    service's database."""
     outbox = Table(
         "outbox", metadata,
         Column("id", Integer, primary_key=True, autoincrement=True),
@@ -20,4 +21,20 @@ def add_kit_tables(metadata: MetaData):
         Column("handler", String(64), primary_key=True),
         Column("handled_at", DateTime(timezone=True), nullable=False),
     )
-    return outbox, inbox
+    return outbox, inbox, add_audit_table(metadata)
+
+
+def add_audit_table(metadata: MetaData):
+    """Who read or changed which referral's data (kring.kit.audit): written, never changed."""
+    return Table(
+        "audit", metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("at", DateTime(timezone=True), nullable=False),
+        Column("operation", String(64), nullable=False),
+        Column("referral_id", String(64), nullable=True, index=True),
+        Column("target_id", String(64), nullable=True),
+        Column("person", String(128), nullable=False),
+        Column("organisation", String(128), nullable=False),
+        Column("role", String(32), nullable=False),
+        Column("answer", Integer, nullable=False),
+    )

@@ -1,9 +1,11 @@
 """HTTP for the services: one listening socket per process, and the `api` entrypoint.
 
 `@api("submitReferral")` takes method, path and roles from kring.contracts.api, checks the bearer
-token, parses and validates the JSON body, and calls the method with (identity, body, **path).
-Every failure becomes a JSON answer with the status of docs/contract.md §4; a bug becomes a plain
-500 with no stack trace, logged for the operator.
+token against the rule table (kring.contracts.access), parses and validates the JSON body and the
+query, and calls the method with (caller, body, query, **path), leaving out what the operation
+does not have. Every failure becomes a JSON answer with the status of docs/contract.md §4; a bug
+becomes a plain 500 with no stack trace, logged for the operator. No answer to a signed-in caller
+may be kept by a cache: most carry a family's data.
 """
 import json
 import logging
@@ -18,11 +20,12 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound as Rou
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from kring.config import SECRET_KEY
+from kring.config import PREVIOUS_SECRET_KEY, SECRET_KEY
 from kring.contracts.api import OPERATIONS
 from kring.contracts.fields import MAX_BODY_BYTES, read_json_object, storable
 from kring.errors import (Invalid, KringError, Malformed, NotFound, Unauthenticated,
                           Unavailable)
+from kring.kit.access import Caller
 from kring.kit.auth import read_token
 from kring.kit.broker_watch import BrokerWatch
 
@@ -31,6 +34,7 @@ log = logging.getLogger(__name__)
 JSON = "application/json"
 INVALID = "the body has invalid fields"
 RETRY_AFTER_SECONDS = 5
+PRIVATE = {"Cache-Control": "no-store"}
 
 
 def json_response(status, payload, headers=None):
@@ -154,10 +158,14 @@ class ApiEntrypoint(HttpRequestHandler):
         operation = self.operation
         args = []
         if not operation.public:
-            identity = read_token(self.container.config[SECRET_KEY],
+            config = self.container.config
+            identity = read_token([config[SECRET_KEY], config[PREVIOUS_SECRET_KEY]],
                                   request.headers.get("Authorization"))
             identity.require(*operation.roles)
-            args.append(identity)
+            path = dict(request.path_values)
+            referral_id = path.pop("referral_id", None)
+            args.append(Caller(identity, operation.operation_id, referral_id,
+                               next(iter(path.values()), None)))
         if operation.method != "GET" and not self.broker.reachable:
             # checked before anything is read or stored: the caller keeps the work and retries
             raise Unavailable("the message broker is unreachable, so nothing can move on; "
@@ -167,7 +175,20 @@ class ApiEntrypoint(HttpRequestHandler):
                 raise NotFound("nothing is known by that id")
         if operation.body is not None:
             args.append(self._read_body(request))
+        if operation.query is not None:
+            args.append(self._read_query(request))
         return tuple(args), dict(request.path_values)
+
+    def _read_query(self, request):
+        values = {}
+        for name, given in request.args.lists():
+            if len(given) > 1:
+                raise Invalid(INVALID, {name: ["give it once"]})
+            values[name] = given[0]
+        try:
+            return self.operation.query().load(values)
+        except ValidationError as exc:
+            raise Invalid(INVALID, exc.messages) from None
 
     def _read_body(self, request):
         if request.content_length and request.content_length > MAX_BODY_BYTES:
@@ -183,12 +204,22 @@ class ApiEntrypoint(HttpRequestHandler):
 
     def response_from_result(self, result):
         if isinstance(result, Response):
-            return result
-        status, payload = result if isinstance(result, tuple) else (self.operation.success,
-                                                                       result)
-        return json_response(status, payload)
+            response = result
+        else:
+            status, payload = result if isinstance(result, tuple) else (
+                self.operation.success, result)
+            response = json_response(status, payload)
+        return self._private(response)
 
     def response_from_exception(self, exc):
+        return self._private(self._error_response(exc))
+
+    def _private(self, response):
+        if not self.operation.public:
+            response.headers.update(PRIVATE)
+        return response
+
+    def _error_response(self, exc):
         if isinstance(exc, KringError):
             headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else \
                 {"Retry-After": str(RETRY_AFTER_SECONDS)} if isinstance(exc, Unavailable) else None

@@ -27,7 +27,8 @@ OUTGOING = {
         case, "case_closed", goals_met=happened.goals_met),
     CaseHandedOver: lambda case, happened: _case_event(
         case, "case_handed_over", supporter_id=case.supporter_id, severity=case.severity,
-        receiving_kind=happened.receiving_kind, receiving_name=happened.receiving_name),
+        receiving_kind=happened.receiving_kind, receiving_name=happened.receiving_name,
+        coordinator_org=case.coordinator_org),
     CaseReopened: lambda case, _: _case_event(
         case, "case_reopened", supporter_id=case.supporter_id),
 }

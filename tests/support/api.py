@@ -6,8 +6,9 @@ from kring.kit.auth import create_token
 TEST_SECRET = "kring-test-secret-of-at-least-32-bytes"
 
 
-def token(org="huisarts-oost", role="referrer", ttl=600):
-    return create_token(TEST_SECRET, org, role, ttl)
+def token(org="huisarts-oost", role="referrer", ttl=600, subject=None):
+    """A token for a person of `org` in `role`; by default a person named after both."""
+    return create_token(TEST_SECRET, org, role, subject or f"{role}-of-{org}", ttl)
 
 
 class Api:

@@ -8,6 +8,8 @@ import pytest
 import requests
 from nameko.testing.utils import find_free_port
 
+from kring.config import DEVELOPMENT_SECRET
+from kring.kit.keys import TOKEN_SIGNING, derive
 from tests.support.processes import KRING, RunningKring, clean_env
 from tests.support.sample import referral_body
 
@@ -33,13 +35,44 @@ def running(rabbit_config, tmp_path):
 
 def test_token_create_prints_only_a_signed_token():
     result = kring("token", "create", "--org", "ggd-utrecht", "--role", "coordinator",
-                   "--ttl", "120", env={"KRING_SECRET": SECRET})
+                   "--subject", "carla", "--ttl", "120", env={"KRING_SECRET": SECRET})
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert len(lines) == 1
-    claims = jwt.decode(lines[0], SECRET, algorithms=["HS256"])
-    assert (claims["org"], claims["role"]) == ("ggd-utrecht", "coordinator")
+    claims = jwt.decode(lines[0], derive(SECRET, TOKEN_SIGNING), algorithms=["HS256"])
+    assert (claims["org"], claims["role"], claims["sub"]) == ("ggd-utrecht", "coordinator",
+                                                               "carla")
     assert claims["exp"] - claims["iat"] == 120
+
+
+@pytest.mark.parametrize("missing", ["--subject", "--org"])
+def test_token_create_names_a_person_of_an_organisation(missing):
+    given = {"--org": "ggd-utrecht", "--role": "coordinator", "--subject": "carla"}
+    del given[missing]
+    result = kring("token", "create", *[part for pair in given.items() for part in pair],
+                   env={"KRING_SECRET": SECRET})
+    assert result.returncode == 2
+    assert missing in result.stderr and result.stdout == ""
+
+
+def test_token_create_refuses_an_empty_organisation_and_a_day_long_token():
+    for extra in (["--org", " "], ["--org", "ggd", "--ttl", str(24 * 3600)]):
+        result = kring("token", "create", "--role", "referrer", "--subject", "anna", *extra,
+                       env={"KRING_SECRET": SECRET})
+        assert result.returncode == 2
+        assert result.stdout == ""
+
+
+def test_token_create_without_a_secret_refuses_unless_told_it_is_development():
+    args = ("token", "create", "--org", "ggd", "--role", "referrer", "--subject", "anna")
+    refused = kring(*args, env={"KRING_SECRET": ""})
+    assert refused.returncode == 2 and "KRING_SECRET" in refused.stderr
+    assert refused.stdout == ""
+    development = kring(*args, "--dev", env={"KRING_SECRET": ""})
+    assert development.returncode == 0, development.stderr
+    claims = jwt.decode(development.stdout.strip(), derive(DEVELOPMENT_SECRET, TOKEN_SIGNING),
+                        algorithms=["HS256"])
+    assert claims["sub"] == "anna"
 
 
 def test_token_create_rejects_an_unknown_role():
@@ -70,6 +103,7 @@ def test_run_serves_the_api_with_tokens_from_the_command(running):
     assert {"submitReferral", "getReferral", "withdrawReferral"} <= operation_ids
 
     token = kring("token", "create", "--org", "huisarts-oost", "--role", "referrer",
+                  "--subject", "anna", "--dev",
                   env=running.env).stdout.strip()
     auth = {"Authorization": f"Bearer {token}"}
     created = requests.post(f"{running.base}/referrals", json=referral_body(), headers=auth,

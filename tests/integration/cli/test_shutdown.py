@@ -39,8 +39,9 @@ def test_sigterm_finishes_work_in_flight_and_loses_nothing(rabbit_config, tmp_pa
     env = clean_env(AMQP_URI=rabbit_config["AMQP_URI"], KRING_HTTP_PORT=str(port),
                     KRING_DATA_DIR=str(tmp_path))
     base = f"http://127.0.0.1:{port}/api/v1"
-    referrer = create_token(DEVELOPMENT_SECRET, "huisarts-oost", "referrer", 600)
-    coordinator = create_token(DEVELOPMENT_SECRET, "home-start-oost", "coordinator", 600)
+    referrer = create_token(DEVELOPMENT_SECRET, "huisarts-oost", "referrer", "anna", 600)
+    coordinator = create_token(DEVELOPMENT_SECRET, "home-start-oost", "coordinator", "carla",
+                               600)
     kring = RunningKring(["referral", "matching", "--dev"], env).start()
     answers, stop = [], threading.Event()
     clients = [threading.Thread(target=submitter, args=(base, referrer, n, answers, stop))

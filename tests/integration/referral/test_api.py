@@ -57,7 +57,7 @@ def assert_error(answer, status, code=None):
 
 
 def expired_token():
-    return create_token(TEST_SECRET, "huisarts-oost", "referrer", ttl=60,
+    return create_token(TEST_SECRET, "huisarts-oost", "referrer", "anna", ttl=60,
                         now=time.time() - 3600)
 
 
@@ -99,7 +99,7 @@ def test_a_body_over_the_limit_is_400(api):
 BAD_AUTHORIZATION = {
     "none": None,
     "bad signature": "Bearer " + create_token("another-key-that-is-long-enough-to-sign",
-                                              "huisarts-oost", "referrer"),
+                                              "huisarts-oost", "referrer", "anna"),
     "expired": "Bearer " + expired_token(),
     "basic scheme": "Basic " + REFERRER,
     "garbage": "Bearer not.a.token",

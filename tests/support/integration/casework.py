@@ -9,8 +9,8 @@ from tests.support.events import deliver
 
 SUPPORTER_ID = "s-1"
 COORDINATOR = token("home-start-oost", "coordinator")
-SUPPORTER = create_token(TEST_SECRET, "home-start-oost", "supporter", 600, subject=SUPPORTER_ID)
-OTHER_SUPPORTER = create_token(TEST_SECRET, "home-start-oost", "supporter", 600, subject="s-2")
+SUPPORTER = create_token(TEST_SECRET, "home-start-oost", "supporter", SUPPORTER_ID, 600)
+OTHER_SUPPORTER = create_token(TEST_SECRET, "home-start-oost", "supporter", "s-2", 600)
 
 
 def match_made(referral_id=None, severity="medium"):

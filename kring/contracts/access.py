@@ -1,0 +1,82 @@
+"""The rule table: which role may call which operation, and on what (docs/security.md).
+
+Every HTTP operation has one row. A role that is not in an operation's row is refused with 403
+before anything is looked up (the answer is the same for every id, so it tells nothing). A role
+that is in it reaches only what its `reach` allows; anything else answers 404, word for word as
+an id that does not exist, so ids of other organisations cannot be probed.
+
+Names and data only: kring.kit.access applies the table, the OpenAPI document prints it, and
+the table-driven test calls every operation against it.
+"""
+from dataclasses import dataclass, field
+
+# what a role reaches with an operation
+ANYONE = "anyone"        # nothing of a family is involved: every caller with the role
+OWN_ORG = "own_org"      # records of the caller's own organisation (supporters; a new referral)
+REFERRING = "referring"  # a referral its organisation submitted
+ROUTED = "routed"        # what is routed to its organisation: the referral, intake, proposal,
+#                          case and aftercare of a referral it coordinates
+OWN_CASE = "own_case"    # the case the supporter (the token's `sub`) is matched to, while open
+REACHES = (ANYONE, OWN_ORG, REFERRING, ROUTED, OWN_CASE)
+
+ROLES = ("referrer", "coordinator", "supporter", "admin", "operator", "municipality")
+EVERY_ROLE = {role: ANYONE for role in ROLES}
+STAFF = {"coordinator": OWN_ORG, "admin": OWN_ORG}
+CASE_WORKERS = {"coordinator": ROUTED, "supporter": OWN_CASE}
+
+
+@dataclass(frozen=True)
+class Rule:
+    reach: dict = field(default_factory=dict)  # role -> what it reaches; empty: public
+    audited: bool = False  # it reads or changes a family's data: every call is in the audit
+
+    @property
+    def roles(self):
+        return tuple(self.reach)
+
+
+PUBLIC = Rule()
+
+RULES = {
+    "getHealth": PUBLIC,
+    "getOpenApi": PUBLIC,
+    # referral
+    "submitReferral": Rule({"referrer": OWN_ORG}, audited=True),
+    "getReferral": Rule({"referrer": REFERRING, "coordinator": ROUTED, "admin": ROUTED},
+                        audited=True),
+    "withdrawReferral": Rule({"referrer": REFERRING, "coordinator": ROUTED}, audited=True),
+    "getAudit": Rule({"admin": ROUTED}, audited=True),
+    # the directory: who provides which programme where (no family data)
+    "registerProvider": Rule({"operator": ANYONE}),
+    "listProgrammes": Rule(EVERY_ROLE),
+    # matching
+    "registerSupporter": Rule(STAFF),
+    "updateSupporter": Rule(STAFF),
+    "getSupporter": Rule(STAFF),
+    "listSupporters": Rule(STAFF),
+    "recordIntake": Rule({"coordinator": ROUTED}, audited=True),
+    "getProposal": Rule({"coordinator": ROUTED}, audited=True),
+    "respondToProposal": Rule({"coordinator": ROUTED}, audited=True),
+    # casework
+    "getCase": Rule(CASE_WORKERS, audited=True),
+    "setPlan": Rule(CASE_WORKERS, audited=True),
+    "logVisit": Rule(CASE_WORKERS, audited=True),
+    "recordSafetyConcern": Rule(CASE_WORKERS, audited=True),
+    "resolveSafetyConcern": Rule({"coordinator": ROUTED}, audited=True),
+    "closeCase": Rule({"coordinator": ROUTED}, audited=True),
+    "handOverCase": Rule({"coordinator": ROUTED}, audited=True),
+    # aftercare
+    "getAftercare": Rule({"coordinator": ROUTED}, audited=True),
+    "logAftercareContact": Rule({"coordinator": ROUTED}, audited=True),
+    "reportRelapse": Rule({"coordinator": ROUTED}, audited=True),
+    "completeAftercare": Rule({"coordinator": ROUTED}, audited=True),
+}
+
+
+def rule_of(operation_id):
+    """The operation's row; an operation without one is a bug said at import, never a hole."""
+    try:
+        return RULES[operation_id]
+    except KeyError:
+        raise KeyError(f"{operation_id} has no row in kring/contracts/access.py: every "
+                       "operation needs one") from None

@@ -1,0 +1,69 @@
+"""The rule table applied: who reaches what (kring.contracts.access, docs/security.md).
+
+The HTTP entrypoint checks the role and hands the method a `Caller`. The service looks the thing
+up, says who owns it (`Owner`) and asks `caller.reach(owner, missing)`: what is out of reach
+raises exactly the NotFound an unknown id raises. The caller also remembers which referral it
+reached, so the unit of work can write the audit record in the transaction of the change.
+"""
+from dataclasses import dataclass
+
+from kring.contracts.access import ANYONE, OWN_CASE, OWN_ORG, REFERRING, ROUTED, rule_of
+from kring.errors import NotFound
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Whose a thing is. Every field that the rule of an operation may ask about."""
+    referral_id: str | None = None
+    org: str | None = None  # a supporter's organisation; a new referral's referring one
+    referring_org: str | None = None
+    coordinating_org: str | None = None  # the route: the provider's organisation
+    supporter_id: str | None = None
+    open: bool = False  # a case a supporter still works on
+
+
+class Caller:
+    """Who calls which operation; what they reached and the answer, for the audit trail."""
+
+    def __init__(self, identity, operation_id, referral_id=None, target_id=None):
+        self.identity = identity
+        self.operation_id = operation_id
+        self.rule = rule_of(operation_id)
+        self.referral_id = referral_id
+        self.target_id = target_id
+        self.answer = None  # the status to record when it is not the operation's usual one
+        self.recorded = False
+
+    org = property(lambda self: self.identity.org)
+    role = property(lambda self: self.identity.role)
+    subject = property(lambda self: self.identity.subject)
+
+    @property
+    def audited(self):
+        return self.rule.audited
+
+    def reach(self, owner, missing):
+        """`owner` if the caller reaches it, else `missing` (a NotFound) raised; an owner of
+        None is an id that does not exist, answered the same way."""
+        if owner is not None and owner.referral_id:
+            self.referral_id = owner.referral_id
+        if owner is None or not reaches(self.identity, self.rule.reach.get(self.role), owner):
+            raise missing if isinstance(missing, NotFound) else NotFound(missing)
+        return owner
+
+    def __repr__(self):
+        return f"Caller({self.subject!r} of {self.org!r} as {self.role}, {self.operation_id})"
+
+
+def reaches(identity, reach, owner):
+    if reach == ANYONE:
+        return True
+    if reach == OWN_ORG:
+        return owner.org == identity.org
+    if reach == REFERRING:
+        return owner.referring_org == identity.org
+    if reach == ROUTED:
+        return owner.coordinating_org is not None and owner.coordinating_org == identity.org
+    if reach == OWN_CASE:
+        return owner.open and owner.supporter_id == identity.subject
+    return False
