@@ -40,3 +40,9 @@ def merged(trails):
     """One trail in time order from the trails of several services."""
     return sorted((entry for entries in trails for entry in entries),
                   key=lambda entry: (entry["at"], entry["service"]))
+
+
+def trail_in(uow, referral_id, service):
+    """This service's records of `referral_id` (the `audit_trail` call every service answers)."""
+    with uow:
+        return trail(uow.session, uow.audit_table, referral_id, service)

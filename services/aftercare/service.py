@@ -2,6 +2,8 @@
 from nameko.timer import timer
 
 from kring.clock import utcnow
+from kring.kit import audit
+from kring.kit.consumer import rpc
 from kring.kit.db import Database
 from kring.kit.events import on_events
 from kring.kit.web import api
@@ -50,3 +52,8 @@ class AftercareService:
 def today():
     """The UTC date: what the domain's date rules count from."""
     return utcnow().date()
+
+    @rpc
+    def audit_trail(self, referral_id):
+        """This service's audit records of a referral (`kring audit`, getAudit)."""
+        return audit.trail_in(self.db, referral_id, self.name)

@@ -1,5 +1,7 @@
 """The casework service: the family's trajectory with one supporter, from match to handover."""
 from kring.clock import utcnow
+from kring.kit import audit
+from kring.kit.consumer import rpc
 from kring.kit.db import Database
 from kring.kit.events import on_events
 from kring.kit.web import api
@@ -58,3 +60,8 @@ class CaseworkService:
     def hand_over_case(self, identity, body, case_id):
         return handlers.hand_over_case(self.db, case_id, body["receiving_party"],
                                        body["summary"], utcnow())
+
+    @rpc
+    def audit_trail(self, referral_id):
+        """This service's audit records of a referral (`kring audit`, getAudit)."""
+        return audit.trail_in(self.db, referral_id, self.name)

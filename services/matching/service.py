@@ -2,6 +2,8 @@
 from nameko.timer import timer
 
 from kring.clock import iso, utcnow
+from kring.kit import audit
+from kring.kit.consumer import rpc
 from kring.kit.db import Database
 from kring.kit.events import on_events
 from kring.kit.web import api
@@ -61,3 +63,8 @@ class MatchingService:
     def respond_to_proposal(self, identity, body, proposal_id):
         return handlers.respond_to_proposal(self.db, proposal_id, body["party"], body["accept"],
                                             body["reason"], now())
+
+    @rpc
+    def audit_trail(self, referral_id):
+        """This service's audit records of a referral (`kring audit`, getAudit)."""
+        return audit.trail_in(self.db, referral_id, self.name)

@@ -9,6 +9,7 @@ from nameko.timer import Timer
 
 from kring.config import DEFAULT_SWEEP_SECONDS, SWEEP_SECONDS_KEY
 from kring.clock import utcnow
+from kring.kit import audit
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
 from kring.kit.events import on_events
@@ -59,3 +60,8 @@ class NotifyService:
             handlers.send_due(self.db, self.transport, self.marks, utcnow())
         except Exception:  # the event is handled and committed; the timer sends what is left
             log.exception("sending due notices failed; the next sweep tries again")
+
+    @rpc
+    def audit_trail(self, referral_id):
+        """This service's audit records of a referral (`kring audit`, getAudit)."""
+        return audit.trail_in(self.db, referral_id, self.name)

@@ -3,6 +3,7 @@ from nameko.dependency_providers import Config
 
 from kring.clock import utcnow
 from kring.config import SECRET_KEY
+from kring.kit import audit
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
 from kring.kit.events import on_events
@@ -54,3 +55,8 @@ class ReferralService:
     @rpc
     def referral_status(self, referral_id):
         return handlers.referral_status(self.db, referral_id)
+
+    @rpc
+    def audit_trail(self, referral_id):
+        """This service's audit records of a referral (`kring audit`, getAudit)."""
+        return audit.trail_in(self.db, referral_id, self.name)
