@@ -27,6 +27,8 @@ class SupporterRow(Base):
 
     id = Column(String(36), primary_key=True)
     position = Column(Integer, nullable=False, unique=True)
+    # the organisation that registered it; null for a supporter from before organisations
+    organisation = Column(String(128), nullable=True)
     name = Column(String(200), nullable=False)
     kind = Column(String(16), nullable=False)
     programmes = Column(JSON, nullable=False)
@@ -53,7 +55,7 @@ class ReferralRow(Base):
     received_at = Column(String(40), nullable=False)
     status = Column(String(16), nullable=False, index=True)
     severity = Column(String(16), nullable=True)
-    coordinator_org = Column(String(128), nullable=True)
+    coordinator_org = Column(String(128), nullable=True)  # the route (domain.MatchingReferral)
     waitlisted_at = Column(String(40), nullable=True)
     declined_supporters = Column(JSON, nullable=False)
     proposal_id = Column(String(36), nullable=True)
@@ -107,7 +109,7 @@ REFERRAL_FIELDS = ("programme", "municipality", "languages", "domains", "urgency
                    "ended_at")
 PROPOSAL_FIELDS = ("referral_id", "supporter_id", "supporter_name", "supporter_kind", "score",
                    "reasons", "made_at", "status", "answers", "closed_at")
-SUPPORTER_FIELDS = ("position", *EDITABLE, "registered_at")
+SUPPORTER_FIELDS = ("position", "organisation", *EDITABLE, "registered_at")
 
 
 def take_turn(uow):
@@ -178,6 +180,11 @@ class Supporters(_OneTable):
 
     def all(self):
         return self._with_usage(select(SupporterRow).order_by(SupporterRow.position))
+
+    def of(self, organisation):
+        """The supporters of one organisation, in registration order."""
+        return self._with_usage(select(SupporterRow).where(
+            SupporterRow.organisation == organisation).order_by(SupporterRow.position))
 
     def _with_usage(self, query):
         """Supporters with their load, reservations and families, counted from the facts."""
