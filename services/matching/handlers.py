@@ -213,6 +213,33 @@ def rematch_waiting_list(uow, at):
         return _serve_waiting_list(uow, at)
 
 
+# --- on start -------------------------------------------------------------------------------
+
+def settle_supporter_organisations(uow):
+    """Supporters registered before supporters belonged to an organisation: each gets the
+    organisation it can be known to work for, the one coordinating every referral it was
+    proposed to or matched with. The others (never proposed, or proposed for several
+    organisations) stay without one and reach nobody until an admin registers them again.
+
+    Run on every start (service.py); it changes only supporters without an organisation, so a
+    second run, or a second replica, changes nothing. Returns {supporter_id: organisation}.
+    """
+    with uow:
+        take_turn(uow)
+        supporters = Supporters(uow)
+        settled = {}
+        for supporter in supporters.without_organisation():
+            served = supporters.organisations_served(supporter.supporter_id)
+            if len(served) != 1:
+                log.warning("supporter %s has no organisation (it worked for %s): it is "
+                            "proposed to nobody until an admin registers it again",
+                            supporter.supporter_id, ", ".join(sorted(served)) or "nobody")
+                continue
+            supporter.organisation = settled[supporter.supporter_id] = served.pop()
+            supporters.save(supporter)
+        return settled
+
+
 # --- steps shared by the use cases, inside their transaction and turn -----------------------
 
 def _propose_or_wait(uow, referral, at):

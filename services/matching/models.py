@@ -27,7 +27,8 @@ class SupporterRow(Base):
 
     id = Column(String(36), primary_key=True)
     position = Column(Integer, nullable=False, unique=True)
-    # the organisation that registered it; null for a supporter from before organisations
+    # the organisation that registered it; null only for a supporter from before organisations
+    # whose organisation could not be told (handlers.settle_supporter_organisations)
     organisation = Column(String(128), nullable=True)
     name = Column(String(200), nullable=False)
     kind = Column(String(16), nullable=False)
@@ -185,6 +186,22 @@ class Supporters(_OneTable):
         """The supporters of one organisation, in registration order."""
         return self._with_usage(select(SupporterRow).where(
             SupporterRow.organisation == organisation).order_by(SupporterRow.position))
+
+    def without_organisation(self):
+        return [self._load(row) for row in self.session.execute(
+            select(SupporterRow).where(SupporterRow.organisation.is_(None))
+            .order_by(SupporterRow.position)).scalars()]
+
+    def organisations_served(self, supporter_id):
+        """The coordinating organisations of the referrals `supporter_id` was proposed to or
+        matched with."""
+        proposed = select(ReferralRow.coordinator_org).join(
+            ProposalRow, ProposalRow.referral_id == ReferralRow.id).where(
+            ProposalRow.supporter_id == supporter_id)
+        matched = select(ReferralRow.coordinator_org).where(
+            ReferralRow.supporter_id == supporter_id)
+        found = self.session.execute(proposed.union(matched)).scalars()
+        return {organisation for organisation in found if organisation is not None}
 
     def _with_usage(self, query):
         """Supporters with their load, reservations and families, counted from the facts."""

@@ -18,10 +18,19 @@ def now():
     return iso(utcnow())
 
 
+class MatchingDatabase(Database):
+    """The service's database; once its tables are up to date, supporters from before
+    organisations get theirs where it can be known."""
+
+    def setup(self):
+        super().setup()
+        handlers.settle_supporter_organisations(self.unit_of_work())
+
+
 class MatchingService:
     name = "matching"
 
-    db = Database(metadata, outgoing=outgoing)
+    db = MatchingDatabase(metadata, outgoing=outgoing)
 
     @on_events("referral")
     def on_referral(self, event):

@@ -25,7 +25,8 @@ class Supporter:
     expertise: list
     active: bool
     registered_at: str
-    # None for a supporter from before supporters belonged to organisations: it reaches nobody
+    # None only for a supporter from before supporters belonged to organisations, when its
+    # organisation could not be told (handlers.settle_supporter_organisations): it reaches nobody
     organisation: str | None = None
     load: int = 0  # matches made that still take capacity
     reserved: int = 0  # open proposals: each holds a unit until it is answered

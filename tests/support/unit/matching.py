@@ -9,6 +9,7 @@ from kring.kit.access import Caller
 from kring.kit.auth import Identity
 from services.matching import handlers
 from services.matching.domain import MatchingReferral
+from services.matching.models import ProposalRow, ReferralRow, SupporterRow
 from services.matching.scoring import best_candidate
 from services.matching.supporter import Supporter
 from tests.support.databases import outbox
@@ -140,3 +141,30 @@ def answer(uow, proposal_id, party, accept, org=ORG):
 def matched(uow, proposal_id):
     answer(uow, proposal_id, "family", True)
     return answer(uow, proposal_id, "supporter", True)
+
+
+# --- rows as they stood before supporters belonged to an organisation -----------------------
+
+def old_supporter(supporter_id, position):
+    """A supporter's row from before organisations, its new column added empty on start."""
+    return SupporterRow(
+        id=supporter_id, position=position, organisation=None, name=supporter_id,
+        kind="volunteer", programmes=["home-start"], languages=["nl"],
+        municipalities=["Utrecht"], capacity=2, expertise=[], active=True, registered_at=AT)
+
+
+def old_referral(referral_id, coordinator_org, supporter_id=None):
+    """A referral whose intake a coordinator of `coordinator_org` held; matched to
+    `supporter_id` if given."""
+    return ReferralRow(
+        id=referral_id, programme="home-start", municipality="Utrecht", languages=["nl"],
+        domains=[], received_at=AT, status="matched" if supporter_id else "matching",
+        coordinator_org=coordinator_org, declined_supporters=[], supporter_id=supporter_id,
+        holds_capacity=bool(supporter_id))
+
+
+def old_proposal(proposal_id, referral_id, supporter_id, status="declined"):
+    return ProposalRow(
+        id=proposal_id, referral_id=referral_id, supporter_id=supporter_id,
+        supporter_name=supporter_id, supporter_kind="volunteer", score=10, reasons=[],
+        status=status, answers={}, made_at=AT)

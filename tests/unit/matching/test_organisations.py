@@ -7,9 +7,11 @@ from sqlalchemy import select
 
 from kring.errors import NotFound
 from services.matching import handlers
+from services.matching.models import SupporterRow
 from tests.support.unit.matching import (AT, ORG, OTHER_ORG, answer, get_proposal, get_supporter,
-                                         intake, list_supporters, outbox_tuples, received,
-                                         referred, register, update_supporter)
+                                         intake, list_supporters, old_proposal, old_referral,
+                                         old_supporter, outbox_tuples, received, referred,
+                                         register, update_supporter)
 
 
 def refused(call):
@@ -104,3 +106,39 @@ def test_a_successful_call_on_a_referral_is_audited_in_its_own_transaction(uow):
         ("recordIntake", "r-1", None, person, ORG, "coordinator", 201),
         ("getProposal", "r-1", proposal_id, person, ORG, "coordinator", 200),
         ("respondToProposal", "r-1", proposal_id, person, ORG, "coordinator", 200)]
+
+
+# --- supporters registered before supporters belonged to an organisation -------------------
+
+def organisations(uow):
+    with uow:
+        found = uow.session.execute(select(SupporterRow.id, SupporterRow.organisation))
+        return dict(found.all())
+
+
+def test_a_supporter_from_before_organisations_gets_the_one_it_worked_for(uow):
+    with uow:
+        uow.session.add_all([
+            *(old_supporter(supporter_id, position) for position, supporter_id in
+              enumerate(("matched", "proposed", "both", "idle"), 1)),
+            old_referral("r-1", ORG, supporter_id="matched"),
+            old_referral("r-2", ORG), old_proposal("p-1", "r-2", "proposed"),
+            old_referral("r-3", OTHER_ORG),
+            old_proposal("p-2", "r-3", "both"),  # proposed for two organisations: unknown
+            old_proposal("p-3", "r-1", "both")])
+    assert handlers.settle_supporter_organisations(uow) == {"matched": ORG, "proposed": ORG}
+    assert organisations(uow) == {"matched": ORG, "proposed": ORG, "both": None, "idle": None}
+    assert handlers.settle_supporter_organisations(uow) == {}  # a second start: nothing
+    assert [s["supporter_id"] for s in list_supporters(uow)] == ["matched", "proposed"]
+    # one without an organisation reaches nobody: no list, no look, no proposal
+    assert list_supporters(uow, OTHER_ORG) == []
+    assert refused(lambda: get_supporter(uow, "idle")) == "no supporter idle"
+    assert referred(uow, "r-4", OTHER_ORG)["status"] == "waitlisted"
+
+
+def test_settling_leaves_supporters_with_an_organisation_alone(uow):
+    ours = register(uow)
+    with uow:
+        uow.session.add(old_referral("r-1", OTHER_ORG, supporter_id=ours))
+    assert handlers.settle_supporter_organisations(uow) == {}
+    assert organisations(uow) == {ours: ORG}
