@@ -127,12 +127,13 @@ def _token_create(args):
     return 0
 
 
-def _ask(service, method, referral_id, timeout):
+def _ask(service, method, referral_id, timeout, *more):
     """(answer, exit code): an RPC to a running service, with the operator's error messages."""
     from kring.rpc import call
     settings = Settings.from_env()
     try:
-        return call(settings.amqp_uri, service, method, referral_id, timeout=timeout), 0
+        return call(settings.amqp_uri, service, method, referral_id, *more,
+                    timeout=timeout), 0
     except TimeoutError:
         print(f"kring: the {service} service did not answer within {timeout:g} s. "
               f"Is `kring run` running against {settings.amqp_uri}?", file=sys.stderr)
@@ -155,11 +156,22 @@ def _status(args):
 
 def _notices(args):
     from kring.describe import describe_notices
-    notices, failed = _ask("notify", "notices", args.referral_id, args.timeout)
+    # the person in notify's audit trail: whoever runs the command on this machine
+    notices, failed = _ask("notify", "notices", args.referral_id, args.timeout, _os_user())
     if failed:
         return failed
     print(describe_notices(args.referral_id, notices))
     return 0
+
+
+def _os_user():
+    """The OS user running the command; in a container its user may have no name: its uid."""
+    import getpass
+    import os
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}"
 
 
 def _partner_submit(args):
