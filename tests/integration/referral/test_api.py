@@ -1,5 +1,6 @@
-"""The referral API as a client sees it (docs/contract.md §4, §7): every answer and every
-refusal, against the real service on the real broker, once on SQLite and once on PostgreSQL.
+"""The referral API as a client sees it (docs/contract.md §4 and docs/contract.md §7): every
+answer and every refusal, against the real service on the real broker, once on SQLite and once
+on PostgreSQL.
 
 The service starts with the tests' provider directory (tests/support/directory.py): the sample
 referral, home-start in Utrecht, is routed to home-start-oost."""
