@@ -13,6 +13,7 @@ from kring.clock import iso, utcnow
 from kring.contracts.directory import RegisterProvider
 from kring.contracts.fields import storable
 from kring.contracts.referral import SubmitReferral
+from kring.describe import field_errors
 from kring.errors import Invalid, KringError, NotFound, Unavailable
 from kring.kit import audit
 from kring.kit.access import Owner
@@ -232,8 +233,8 @@ def apply_directory(uow, path):
         try:
             register_provider(uow, _provider_body(entry))
         except KringError as exc:
-            raise DirectoryError(f"entry {number}: "
-                                 f"{said(exc.errors) if exc.errors else exc.message}") from None
+            why = field_errors(exc.errors) if exc.errors else exc.message
+            raise DirectoryError(f"entry {number}: {why}") from None
     return len(entries)
 
 
@@ -248,16 +249,6 @@ def read_entries(path):
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise DirectoryError(f"{path} must hold a JSON list of registerProvider bodies")
     return entries
-
-
-def said(errors, within=""):
-    """Field errors (marshmallow's shape) as one line for a person."""
-    if isinstance(errors, dict):
-        return "; ".join(said(value, f"{within}.{name}" if within else str(name))
-                         for name, value in errors.items())
-    messages = ", ".join(str(message) for message in errors) if isinstance(errors, list) \
-        else str(errors)
-    return f"{within}: {messages}" if within else messages
 
 
 def _route_unrouted(uow, directory, programme):
