@@ -9,6 +9,7 @@ import json
 import uuid
 
 from marshmallow import ValidationError
+
 from kring.clock import iso, utcnow
 from kring.contracts.directory import RegisterProvider
 from kring.contracts.fields import storable
