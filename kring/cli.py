@@ -331,7 +331,8 @@ def _demo(args):
     url = args.url or f"http://localhost:{settings.http_port}"
 
     def notices(referral_id):
-        answer, failed = _ask("notify", "notices", referral_id, timeout=RPC_TIMEOUT_SECONDS)
+        answer, failed = _ask("notify", "notices", referral_id, _operator(),
+                              timeout=RPC_TIMEOUT_SECONDS)
         return [] if failed else answer
 
     return run_demo(url, settings.signing_key(dev=True), notices)
