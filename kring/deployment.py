@@ -146,7 +146,8 @@ def nginx_conf():
                   "        }"]
     lines += ["        location / {",
               "            default_type application/json;",
-              "            return 404 '{\"error\": \"not_found\", \"message\": \"no such resource\"}';",
+              "            return 404 "
+              "'{\"error\": \"not_found\", \"message\": \"no such resource\"}';",
               "        }", "    }", "}", ""]
     return "\n".join(lines)
 

@@ -36,6 +36,10 @@ class NotAllowed(KringError):
     status, code = 409, "conflict"
 
 
+INVALID_BODY = "the body has invalid fields"
+INVALID_QUERY = "the query has invalid parameters"
+
+
 class Invalid(KringError):
     """Fields failed validation; `errors` has marshmallow's shape {field: [messages]}."""
     status, code = 422, "invalid"

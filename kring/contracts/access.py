@@ -16,7 +16,8 @@ OWN_ORG = "own_org"      # records of the caller's own organisation (supporters;
 REFERRING = "referring"  # a referral its organisation submitted
 ROUTED = "routed"        # what is routed to its organisation: the referral, intake, proposal,
 #                          case and aftercare of a referral it coordinates
-OWN_CASE = "own_case"    # the case the supporter (the token's `sub`) is matched to, while open
+OWN_CASE = "own_case"    # the case the supporter (the token's `sub`, of the organisation the
+#                          case is routed to) is matched to, while it is open
 REACHES = (ANYONE, OWN_ORG, REFERRING, ROUTED, OWN_CASE)
 
 ROLES = ("referrer", "coordinator", "supporter", "admin", "operator", "municipality")

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields
 from kring.contracts.operation import PREFIX, Operation
 
 SYSTEM_ROLE = "system"  # a service acting on its own (a notice sent to the referrer)
+PARTNER_ROLE = "partner"  # a partner's system on the queues (docs/contract.md §5), not a token
 
 
 class AuditEntry(Schema):

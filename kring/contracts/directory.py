@@ -1,6 +1,6 @@
 """HTTP bodies of the provider directory (docs/contract.md §7): which organisation runs which
 programme in which municipalities. The referral service owns it: it routes at submission."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from kring.contracts.fields import LANGUAGE, PROGRAMME, Flag, Strict, text
 from kring.contracts.operation import PREFIX, Operation
@@ -8,8 +8,16 @@ from kring.contracts.operation import PREFIX, Operation
 MAX_MUNICIPALITIES = 400  # a provider may serve a whole province; the country has fewer
 
 
+def _organisation_name(value):
+    """Written exactly as its people's tokens write it: a name padded with spaces, or with a
+    control character, would be an organisation nobody can sign in as."""
+    if value != value.strip() or not value.isprintable():
+        raise ValidationError("no spaces at either end and no control characters: the "
+                              "organisation exactly as its tokens name it")
+
+
 class RegisterProvider(Strict):
-    organisation = text(128, required=True, metadata={
+    organisation = text(128, also=[_organisation_name], required=True, metadata={
         "description": "the organisation that coordinates this programme's referrals: the "
                        "`org` of its people's tokens"})
     name = text(200, required=True)

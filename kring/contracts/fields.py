@@ -9,7 +9,7 @@ import re
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from kring.errors import Invalid, Malformed
+from kring.errors import INVALID_BODY, Invalid, Malformed
 
 MAX_BODY_BYTES = 256 * 1024
 PROGRAMME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -27,10 +27,11 @@ def _check_storable(value):
         raise ValidationError("contains characters that cannot be stored")
 
 
-def text(max_length, **kwargs):
-    """A non-empty string of at most `max_length` characters that can be stored."""
-    return fields.String(validate=[validate.Length(min=1, max=max_length), _check_storable],
-                         **kwargs)
+def text(max_length, also=(), **kwargs):
+    """A non-empty string of at most `max_length` characters that can be stored; `also`: more
+    validators."""
+    return fields.String(validate=[validate.Length(min=1, max=max_length), _check_storable,
+                                   *also], **kwargs)
 
 
 class Flag(fields.Boolean):
@@ -65,7 +66,7 @@ def read_json_object(raw, max_bytes=MAX_BODY_BYTES, empty_is_object=False):
         raise Malformed("the body is nested too deeply") from None
     _refuse_unstorable_text(payload)
     if not isinstance(payload, dict):
-        raise Invalid("the body has invalid fields",
+        raise Invalid(INVALID_BODY,
                       {"_schema": ["the body must be a JSON object"]})
     return payload
 

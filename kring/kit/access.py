@@ -42,6 +42,11 @@ class Caller:
     def audited(self):
         return self.rule.audited
 
+    def about(self, referral_id):
+        """The referral this call is about, when no reach is to be checked: the caller's own
+        new referral, or the first one of its own external_ref."""
+        self.referral_id = referral_id
+
     def reach(self, owner, missing):
         """`owner` if the caller reaches it, else `missing` (a NotFound) raised; an owner of
         None is an id that does not exist, answered the same way."""
@@ -64,6 +69,7 @@ def reaches(identity, reach, owner):
         return owner.referring_org == identity.org
     if reach == ROUTED:
         return owner.coordinating_org is not None and owner.coordinating_org == identity.org
-    if reach == OWN_CASE:
-        return owner.open and owner.supporter_id == identity.subject
+    if reach == OWN_CASE:  # the person, of the organisation the case is routed to
+        return owner.open and owner.supporter_id == identity.subject and \
+            owner.coordinating_org is not None and owner.coordinating_org == identity.org
     return False

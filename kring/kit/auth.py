@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import jwt
 
 from kring.contracts.access import ROLES
+from kring.contracts.fields import storable
 from kring.errors import Forbidden, Unauthenticated
 from kring.kit.keys import TOKEN_SIGNING, signing_key, verifying_keys
 
@@ -37,8 +38,8 @@ def create_token(secrets, org, role, subject, ttl=DEFAULT_TTL_SECONDS, now=None)
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     for name, value in (("organisation", org), ("subject", subject)):
-        if not isinstance(value, str) or not value.strip() or len(value) > MAX_NAME_LENGTH:
-            raise ValueError(f"{name} must be 1 to {MAX_NAME_LENGTH} characters")
+        if not _is_name(value):
+            raise ValueError(f"{name} must be 1 to {MAX_NAME_LENGTH} printable characters")
     if not 0 < ttl <= MAX_TTL_SECONDS:
         raise ValueError(f"ttl must be 1 to {MAX_TTL_SECONDS} seconds (12 hours)")
     issued = int(now if now is not None else time.time())
@@ -56,8 +57,7 @@ def read_token(secrets, header):
         raise Unauthenticated("the Authorization header must be 'Bearer <token>'")
     claims = _verified_claims(token.strip(), verifying_keys(secrets, TOKEN_SIGNING))
     if claims["role"] not in ROLES or not all(
-            isinstance(claims[name], str) and claims[name].strip()
-            and len(claims[name]) <= MAX_NAME_LENGTH for name in ("org", "sub")):
+            _is_name(claims[name]) for name in ("org", "sub")):
         raise Unauthenticated("the token is not valid")
     if not isinstance(claims["iat"], int) or not isinstance(claims["exp"], int) or \
             claims["exp"] - claims["iat"] > MAX_TTL_SECONDS:
@@ -81,3 +81,10 @@ def _verified_claims(token, keys):
             raise Unauthenticated("the token is not valid") from None
     raise Unauthenticated("the token is not valid")
 
+
+def _is_name(value):
+    """A person's or organisation's name as the audit trail and its readers can keep it: text
+    with something in it, no control characters (a newline could forge a line of `kring
+    audit`), nothing a database refuses (a NUL, half a UTF-16 pair)."""
+    return isinstance(value, str) and bool(value.strip()) and len(value) <= MAX_NAME_LENGTH \
+        and value.isprintable() and storable(value)

@@ -17,14 +17,14 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound as RouteNotFound
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import Map, RequestRedirect, Rule
 from werkzeug.wrappers import Request, Response
 
 from kring.config import PREVIOUS_SECRET_KEY, SECRET_KEY
 from kring.contracts.api import OPERATIONS
 from kring.contracts.fields import MAX_BODY_BYTES, read_json_object, storable
-from kring.errors import (Invalid, KringError, Malformed, NotFound, Unauthenticated,
-                          Unavailable)
+from kring.errors import (INVALID_BODY, INVALID_QUERY, Invalid, KringError, Malformed, NotFound,
+                          Unauthenticated, Unavailable)
 from kring.kit.access import Caller
 from kring.kit.auth import read_token
 from kring.kit.broker_watch import BrokerWatch
@@ -32,7 +32,6 @@ from kring.kit.broker_watch import BrokerWatch
 log = logging.getLogger(__name__)
 
 JSON = "application/json"
-INVALID = "the body has invalid fields"
 RETRY_AFTER_SECONDS = 5
 PRIVATE = {"Cache-Control": "no-store"}
 
@@ -107,10 +106,12 @@ class _Listener:
         except MethodNotAllowed as exc:
             response = error_response(405, "method_not_allowed", "method not allowed",
                                       headers={"Allow": ", ".join(exc.valid_methods or [])})
-        except RouteNotFound:
+        except (RouteNotFound, RequestRedirect):  # no path of ours is reached by a redirect
             response = error_response(404, "not_found", "no such resource")
         except HTTPException as exc:
             response = error_response(exc.code or 400, "bad_request", exc.description or "")
+        if "Authorization" in request.headers:  # answered before any operation could say it
+            response.headers.update(PRIVATE)
         return response(environ, start_response)
 
 
@@ -183,21 +184,21 @@ class ApiEntrypoint(HttpRequestHandler):
         values = {}
         for name, given in request.args.lists():
             if len(given) > 1:
-                raise Invalid(INVALID, {name: ["give it once"]})
+                raise Invalid(INVALID_QUERY, {name: ["give it once"]})
             values[name] = given[0]
         try:
             return self.operation.query().load(values)
         except ValidationError as exc:
-            raise Invalid(INVALID, exc.messages) from None
+            raise Invalid(INVALID_QUERY, exc.messages) from None
 
     def _read_body(self, request):
         if request.content_length and request.content_length > MAX_BODY_BYTES:
             raise Malformed(f"the body is larger than {MAX_BODY_BYTES} bytes")
-        payload = read_json_object(request.get_data(cache=False), empty_is_object=True)
+        payload = read_json_object(_raw_body(request), empty_is_object=True)
         try:
             return self.operation.body().load(payload)
         except ValidationError as exc:
-            raise Invalid(INVALID, exc.messages) from None
+            raise Invalid(INVALID_BODY, exc.messages) from None
 
     def check_signature(self, args, kwargs):
         pass  # our own parameters are built from the operation, not the caller's request
@@ -233,6 +234,14 @@ class ApiEntrypoint(HttpRequestHandler):
         log.error("unexpected error in %s", self.operation.operation_id,
                   exc_info=(type(exc), exc, exc.__traceback__))
         return error_response(500, "internal", "something went wrong on our side; it is logged")
+
+
+def _raw_body(request):
+    """The body's bytes, also when it comes in chunks without a Content-Length (werkzeug then
+    reads nothing): read up to one byte past the limit, so that a larger one is refused."""
+    if "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+        return request.environ["wsgi.input"].read(MAX_BODY_BYTES + 1)
+    return request.get_data(cache=False)
 
 
 api = ApiEntrypoint.decorator

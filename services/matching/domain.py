@@ -56,6 +56,11 @@ class MatchingReferral:
     def is_over(self):
         return self.status == OVER
 
+    def learn_route(self, organisation):
+        """The route, heard late (a profile that came after the end). A route never changes."""
+        if self.coordinator_org is None:
+            self.coordinator_org = organisation
+
     def record_intake(self, fits, severity, reason, recorder_org):
         """The intake, held by a coordinator of `recorder_org`. A routed referral keeps its
         route (who may hold the intake is the caller's check); one received before routing is

@@ -68,9 +68,12 @@ def record_intake(uow, caller, body, at):
         referrals = Referrals(uow)
         referral_id = body["referral_id"]
         referral = referrals.get(referral_id)
-        # a referral from before routing has no route yet: its intake's organisation becomes it
-        owner = Owner(referral_id=referral_id,
-                      coordinating_org=referral.coordinator_org or caller.org) if referral else None
+        owner = None
+        if referral is not None:
+            # a referral from before routing has no route yet: its intake's organisation
+            # becomes it; one that ended before we heard of it has none and gets none
+            route = referral.coordinator_org or (None if referral.is_over else caller.org)
+            owner = Owner(referral_id=referral_id, coordinating_org=route)
         caller.reach(owner, NotFound(f"no referral {referral_id}"))
         referral.record_intake(body["fits"], body["severity"], body["reason"], caller.org)
         proposal = None
@@ -138,9 +141,13 @@ def _applied_once(reaction):
 def receive_referral(uow, event, at):
     """Keep the profile matching needs — programme, area, languages, domains — nothing else."""
     referrals = Referrals(uow)
-    if referrals.get(event.referral_id) is None:  # else it ended before it arrived
+    ended = referrals.get(event.referral_id)
+    if ended is None:
         referrals.add(MatchingReferral.receive(event.referral_id, event.data,
                                                event.occurred_at))
+    else:  # it ended before it arrived: only whose it is, so its coordinator gets the 409
+        ended.learn_route(event.data.get("coordinating_org"))
+        referrals.save(ended)
 
 
 @_applied_once

@@ -7,9 +7,7 @@ organisation, never to two, and never left to whoever reads it first. Pure: the 
 """
 from dataclasses import dataclass
 
-from kring.errors import Invalid, NotAllowed
-
-INVALID = "the body has invalid fields"  # as the HTTP layer says it of a body it refuses
+from kring.errors import INVALID_BODY as INVALID, Invalid, NotAllowed
 
 
 class DirectoryError(Exception):

@@ -15,7 +15,7 @@ from kring.contracts.directory import RegisterProvider
 from kring.contracts.fields import storable
 from kring.contracts.referral import SubmitReferral
 from kring.describe import field_errors
-from kring.errors import Invalid, KringError, NotFound, Unavailable
+from kring.errors import INVALID_QUERY, Invalid, KringError, NotFound, Unavailable
 from kring.kit import audit
 from kring.kit.access import Owner
 from kring.kit.db import is_duplicate
@@ -58,8 +58,7 @@ def submit_referral(uow, org, body, secret, partner=None, caller=None):
                                         where)
             Referrals(uow).add(referral)
             if caller is not None:  # its record is written with the referral
-                caller.reach(Owner(referral_id=referral.referral_id, org=org),
-                             NotFound("no referral"))
+                caller.about(referral.referral_id)
             return referral_view(referral, "referrer"), True
     except Exception as exc:
         if not is_duplicate(exc):
@@ -71,9 +70,9 @@ def submit_referral(uow, org, body, secret, partner=None, caller=None):
 
 def _first_again(referral, caller):
     """The first referral of an external_ref, answered again (200, in the audit too)."""
-    if caller is not None:
+    if caller is not None:  # looked up by the caller's own organisation: its own
         caller.answer = 200
-        caller.reach(_owner(referral), NotFound("no referral"))
+        caller.about(referral.referral_id)
     return referral_view(referral, "referrer")
 
 
@@ -216,7 +215,7 @@ def list_programmes(uow, municipality=None):
     if municipality is not None:
         found = register().find(municipality)
         if found is None:
-            raise Invalid("the query has invalid fields",
+            raise Invalid(INVALID_QUERY,
                           {"municipality": [register().unknown(municipality)]})
     with uow:
         providers = Directory(uow).providers(found.code if found else None)

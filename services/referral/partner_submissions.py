@@ -8,11 +8,14 @@ import uuid
 
 from marshmallow import ValidationError
 
+from kring.contracts.audit import PARTNER_ROLE
 from kring.contracts.partner_queues import ACCEPTED, DEAD_EXCHANGE, PARTNER_NAME, REJECTED
 from kring.contracts.fields import read_json_object
 from kring.contracts.referral import SubmitReferral
 from kring.errors import Invalid, Malformed
 from kring.clock import iso, utcnow
+from kring.kit.access import Caller
+from kring.kit.auth import Identity
 from kring.kit.db import is_duplicate
 from services.referral.handlers import submit_referral
 from services.referral.models import PartnerMessageRow, Referrals
@@ -53,10 +56,14 @@ def receive_partner_message(uow, received, secret):
         return None
     body, errors = read_submission(received)
     referral = None
+    # in the audit trail like an HTTP submission: the partner is the organisation and, as the
+    # broker vouches for no one else, the person too (docs/security.md "The audit trail")
+    uow.caller = Caller(Identity(received.partner, PARTNER_ROLE, received.partner),
+                        "submitReferral")
     if body is not None:
         try:
             referral = submit_referral(uow, received.partner, body, secret,
-                                       partner=received.partner)[0]
+                                       partner=received.partner, caller=uow.caller)[0]
         except Invalid as exc:  # nowhere to route it: refused as over HTTP (422)
             errors = exc.errors
     try:

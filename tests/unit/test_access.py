@@ -47,6 +47,8 @@ def test_only_the_coordinating_organisation_reaches_what_is_routed_to_it():
 def test_a_supporter_reaches_its_own_case_only_while_it_is_open():
     assert reached("hs-utrecht", "supporter", "getCase", subject="s-1")
     assert not reached("hs-utrecht", "supporter", "getCase", subject="s-2")
+    # the same person id in a token of another organisation is somebody else
+    assert not reached("hs-zeist", "supporter", "getCase", subject="s-1")
     handed_over = Owner(referral_id="r-1", coordinating_org="hs-utrecht", supporter_id="s-1")
     assert not reached("hs-utrecht", "supporter", "getCase", handed_over, subject="s-1")
 

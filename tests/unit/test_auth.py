@@ -103,7 +103,8 @@ def test_garbage_tokens_are_refused(garbage):
     ("huisarts-oost", "family", "anna", 60), ("huisarts-oost", "", "anna", 60),
     ("", "referrer", "anna", 60), ("   ", "referrer", "anna", 60),
     ("x" * 129, "referrer", "anna", 60), ("huisarts-oost", "referrer", "", 60),
-    ("huisarts-oost", "referrer", None, 60), ("huisarts-oost", "referrer", "anna", 0),
+    ("huisarts-oost", "referrer", None, 60), ("huisarts-oost", "referrer", "a\nb", 60),
+    ("huisarts-oost", "referrer", "a\x00b", 60), ("huisarts-oost", "referrer", "anna", 0),
     ("huisarts-oost", "referrer", "anna", -5),
     ("huisarts-oost", "referrer", "anna", MAX_TTL_SECONDS + 1)])
 def test_create_refuses_bad_claims(org, role, subject, ttl):
@@ -113,6 +114,7 @@ def test_create_refuses_bad_claims(org, role, subject, ttl):
 
 @pytest.mark.parametrize("changes", [
     {"role": "superuser"}, {"org": ""}, {"org": "  "}, {"sub": ""}, {"org": 7}, {"sub": ["a"]},
+    {"sub": "a\ud800b"}, {"sub": "a\x00b"}, {"sub": "anna\nFAKE AUDIT LINE"}, {"org": "o\tp"},
     {"exp": int(time.time()) + MAX_TTL_SECONDS + 600}])
 def test_a_token_that_create_token_would_not_make_is_refused(changes):
     with pytest.raises(Unauthenticated):

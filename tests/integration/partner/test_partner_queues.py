@@ -8,6 +8,7 @@ from kombu import Connection, Exchange, Queue
 
 from kring.contracts.partner_queues import IN_EXCHANGE, OUT_EXCHANGE, SUBMIT_KEY
 from tests.support.api import token
+from tests.support.databases import audit_records, unit_of_work
 from tests.support.directory import COORDINATING_ORG
 from tests.support.integration.partner import next_dead_letter, next_update, publish_stage_event
 from tests.support.sample import referral_body
@@ -24,6 +25,23 @@ def test_a_valid_submission_is_accepted_once_and_visible_to_coordinators(partner
     # the partner's own organisation, over HTTP, sees the same referral
     own = api.get(f"/referrals/{accepted['referral_id']}", token(partner.partner, "referrer"))
     assert own.status_code == 200
+
+
+def test_a_partners_submission_is_in_the_audit_trail_like_one_over_http(partners,
+                                                                         referral_service):
+    partner = partners()
+    message_id = partner.submit_referral(referral_body("YH-9"))
+    first = next_update(partner)
+    partner.submit_referral(referral_body("YH-9"))  # the same referral, in a new message
+    again = next_update(partner)
+    assert first["in_reply_to"] == message_id and again["referral_id"] == first["referral_id"]
+    records = [(r["operation"], r["referral_id"], r["person"], r["organisation"], r["role"],
+                r["answer"]) for r in audit_records(unit_of_work(referral_service))]
+    assert records == [
+        ("submitReferral", first["referral_id"], partner.partner, partner.partner, "partner",
+         201),
+        ("submitReferral", first["referral_id"], partner.partner, partner.partner, "partner",
+         200)]
 
 
 def test_the_same_message_twice_creates_one_referral(partners):

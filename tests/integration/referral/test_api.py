@@ -100,6 +100,29 @@ def test_a_body_over_the_limit_is_400(api):
     assert_error(submit(api, body), 400, "malformed")
 
 
+def chunks(body, size=1000):
+    """The body sent in chunks, without a Content-Length (Transfer-Encoding: chunked)."""
+    raw = json.dumps(body).encode()
+    return (raw[start:start + size] for start in range(0, len(raw), size))
+
+
+def test_a_body_sent_in_chunks_is_read_as_a_whole(api):
+    answer = api.post("/referrals", REFERRER, data=chunks(referral_body("CH-1")),
+                      headers={"Content-Type": "application/json"})
+    assert answer.status_code == 201, answer.text
+    referral_id = answer.json()["referral_id"]
+    withdrawn = api.post(f"/referrals/{referral_id}/withdraw", REFERRER,
+                         data=chunks({"by": "family"}))
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert withdrawn.json()["timeline"][-2]["detail"] == "by family"
+
+
+def test_a_body_in_chunks_over_the_limit_is_400(api):
+    body = referral_body(external_ref="x" * (300 * 1024))
+    assert_error(api.post("/referrals", REFERRER, data=chunks(body, 64 * 1024)), 400,
+                 "malformed")
+
+
 # --- 401: no or bad token -----------------------------------------------------------------
 
 BAD_AUTHORIZATION = {
@@ -478,6 +501,14 @@ def test_no_input_ever_gives_a_5xx(api):
 def test_an_unknown_route_is_a_json_404(api, path):
     assert_error(api.get(path, REFERRER), 404, "not_found")
     assert_error(api.post(path, REFERRER, json={}), 404, "not_found")
+
+
+@pytest.mark.parametrize("path", ["/nowhere", "/referrals//{id}", "/referrals/{id}/"])
+def test_what_the_router_answers_a_signed_in_caller_is_not_cached_either(api, path):
+    answer = api.get(path.format(id=submitted(api)), REFERRER, allow_redirects=False)
+    assert_error(answer, 404, "not_found")  # a redirect would lead nowhere of ours either
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert api.call("DELETE", "/referrals", REFERRER).headers["Cache-Control"] == "no-store"
 
 
 def test_an_unknown_route_outside_the_api_is_a_json_404(api):

@@ -82,6 +82,13 @@ def test_the_same_organisation_and_programme_again_replaces_its_entry(api):
         [{"code": "GM0384", "name": "Diemen"}], True)
 
 
+@pytest.mark.parametrize("organisation", ["   ", " home-start-oost", "home\nstart"])
+def test_an_organisation_nobody_can_sign_in_as_is_422(api, organisation):
+    answer = register(api, provider(organisation=organisation))
+    assert answer.status_code == 422, answer.text
+    assert list(answer.json()["errors"]) == ["organisation"]
+
+
 def test_unknown_municipalities_are_422_with_what_they_may_mean(api):
     answer = register(api, provider(municipalities=["Amsterdm", "Atlantis"]))
     assert answer.status_code == 422, answer.text
@@ -90,5 +97,6 @@ def test_unknown_municipalities_are_422_with_what_they_may_mean(api):
         "unknown municipality 'Atlantis'"]}
     listed = api.get("/programmes", OPERATOR, params={"municipality": "Utrect"})
     assert listed.status_code == 422
+    assert listed.json()["message"] == "the query has invalid parameters"
     assert listed.json()["errors"] == {"municipality": [
         "unknown municipality 'Utrect'; did you mean: Utrecht?"]}

@@ -40,8 +40,8 @@ def coordinator(operation_id, org=ORG):
     return caller(operation_id, org, "coordinator", f"anna-of-{org}")
 
 
-def supporter(operation_id, supporter_id="s-1"):
-    return caller(operation_id, ORG, "supporter", supporter_id)
+def supporter(operation_id, supporter_id="s-1", org=ORG):
+    return caller(operation_id, org, "supporter", supporter_id)
 
 
 def open_case(uow, referral_id="r-1"):
@@ -92,6 +92,9 @@ def test_a_supporter_reaches_only_the_case_it_supports(uow, operation_id):
     case_id, concern_id = open_case(uow)
     before = call(uow, handlers.get_case, coordinator("getCase"), case_id)
     refused(uow, operation_id, supporter(operation_id, "s-2"), case_id, concern_id)
+    # its id in a token of another organisation is not the supporter the case was matched to
+    refused(uow, operation_id, supporter(operation_id, "s-1", "buurtgezin-west"), case_id,
+            concern_id)
     unchanged(uow, case_id, before)
     run(uow, operation_id, supporter(operation_id), case_id, concern_id)  # its own: fine
 

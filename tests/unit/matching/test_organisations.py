@@ -5,7 +5,8 @@ proposes its people to it. Outside its reach an organisation gets exactly an unk
 import pytest
 from sqlalchemy import select
 
-from kring.errors import NotFound
+from kring.contracts.events import make_event
+from kring.errors import NotAllowed, NotFound
 from services.matching import handlers
 from services.matching.models import SupporterRow
 from tests.support.unit.matching import (AT, ORG, OTHER_ORG, answer, get_proposal, get_supporter,
@@ -71,6 +72,17 @@ def test_a_referral_from_before_routing_is_coordinated_by_whoever_holds_its_inta
     answer(uow, proposal_id, "supporter", True, OTHER_ORG)
     assert outbox_tuples(uow)[-1][:2] == ("match_made", "r-1")
     assert outbox_tuples(uow)[-1][2]["coordinator_org"] == OTHER_ORG
+
+
+def test_a_referral_that_ended_before_its_profile_came_is_nobody_elses(uow):
+    handlers.end_referral(uow, make_event("referral", "referral_withdrawn", "r-1",
+                                          by_role="referrer"), AT)
+    # no route yet: not a referral from before routing, so nobody may claim its intake
+    assert refused(lambda: intake(uow, "r-1", org=OTHER_ORG)) == "no referral r-1"
+    handlers.receive_referral(uow, received("r-1"), AT)  # the profile, late, with the route
+    assert refused(lambda: intake(uow, "r-1", org=OTHER_ORG)) == "no referral r-1"
+    with pytest.raises(NotAllowed, match="over"):  # its own coordinator hears why not
+        intake(uow, "r-1")
 
 
 def test_matching_never_proposes_another_organisations_supporter(uow):
