@@ -12,9 +12,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	@touch $(STAMP)
 
+# The shipped provider directory routes the demo's referrals, unless KRING_DIRECTORY says otherwise.
 run: $(STAMP)
 	@$(BIN)/python scripts/ensure_services.py
-	$(BIN)/kring run --dev
+	KRING_DIRECTORY=$${KRING_DIRECTORY:-examples/directory.json} $(BIN)/kring run --dev
 
 test: $(STAMP)
 	@$(BIN)/python scripts/ensure_services.py --postgres

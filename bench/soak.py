@@ -41,6 +41,7 @@ from kring.dlq import counts as parked_counts  # noqa: E402
 from nameko.testing.utils import find_free_port  # noqa: E402
 from services.notify.handlers import RECORDED_FROM_MARK  # noqa: E402
 from tests.support.databases import Databases  # noqa: E402
+from tests.support.directory import EXAMPLE_DIRECTORY  # noqa: E402
 from tests.support.events import publish_many  # noqa: E402
 from tests.support.processes import (RunningKring, SmtpServer, broker_stopped,  # noqa: E402
                                      clean_env)
@@ -76,6 +77,7 @@ class Soak:
             KRING_HTTP_PORT=str(port), KRING_SMTP_HOST="127.0.0.1",
             KRING_SMTP_PORT=str(self.smtp.port), KRING_SMTP_FROM="kring@example.org",
             KRING_RETRY_DELAYS="0.2,1,3", KRING_NOTIFY_SWEEP_SECONDS="1",
+            KRING_DIRECTORY=str(EXAMPLE_DIRECTORY),  # routes Utrecht to the walkers' coordinator
             **self.databases.env()))
         self.walkers = walkers
         self.plans = {}

@@ -1,5 +1,5 @@
 """The `kring` command (docs/contract.md §3): run services, create tokens, read a referral's
-status."""
+status and audit trail, keep the provider directory."""
 import argparse
 import sys
 
@@ -66,11 +66,32 @@ def _parser():
     status.add_argument("--timeout", type=float, default=RPC_TIMEOUT_SECONDS,
                         help="seconds to wait for the referral service (default 10)")
     status.set_defaults(func=_status)
+    audit = commands.add_parser("audit", help="who read or changed a referral's data, in all "
+                                "five services (recorded as your read)")
+    audit.add_argument("referral_id")
+    audit.add_argument("--timeout", type=float, default=RPC_TIMEOUT_SECONDS,
+                       help="seconds to wait for each service (default 10)")
+    audit.set_defaults(func=_audit)
     notices = commands.add_parser("notices", help="the notices of a referral: sent, pending, "
                                   "suppressed, with their delivery attempts")
     notices.add_argument("referral_id")
     notices.add_argument("--timeout", type=float, default=RPC_TIMEOUT_SECONDS)
     notices.set_defaults(func=_notices)
+
+    provider = commands.add_parser("provider", help="the provider directory: which "
+                                   "organisation coordinates which programme where")
+    provider_commands = provider.add_subparsers(metavar="ACTION")
+    register = provider_commands.add_parser(
+        "register", help="register the provider(s) in FILE.json: one registerProvider body "
+        "or a list of them; the same organisation and programme again replaces its entry")
+    register.add_argument("file", metavar="FILE.json")
+    register.add_argument("--timeout", type=float, default=RPC_TIMEOUT_SECONDS)
+    register.set_defaults(func=_provider_register)
+    listing = provider_commands.add_parser("list", help="the providers, of one municipality "
+                                           "or all")
+    listing.add_argument("--municipality", help="a CBS code (GM0344) or a name")
+    listing.add_argument("--timeout", type=float, default=RPC_TIMEOUT_SECONDS)
+    listing.set_defaults(func=_provider_list)
 
     partner = commands.add_parser("partner", help="try the partner queues as an integrator "
                                   "(AMQP_URI carries the partner's broker account)")
@@ -127,12 +148,12 @@ def _token_create(args):
     return 0
 
 
-def _ask(service, method, referral_id, timeout):
+def _ask(service, method, *args, timeout):
     """(answer, exit code): an RPC to a running service, with the operator's error messages."""
     from kring.rpc import call
     settings = Settings.from_env()
     try:
-        return call(settings.amqp_uri, service, method, referral_id, timeout=timeout), 0
+        return call(settings.amqp_uri, service, method, *args, timeout=timeout), 0
     except TimeoutError:
         print(f"kring: the {service} service did not answer within {timeout:g} s. "
               f"Is `kring run` running against {settings.amqp_uri}?", file=sys.stderr)
@@ -141,9 +162,20 @@ def _ask(service, method, referral_id, timeout):
     return None, 1
 
 
+def _operator():
+    """Who runs the command, for the audit trail: the login of this machine's user."""
+    import getpass
+    import os
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # a container's user without a name
+        return f"uid {os.getuid()}"
+
+
 def _status(args):
     from kring.describe import describe
-    referral, failed = _ask("referral", "referral_status", args.referral_id, args.timeout)
+    referral, failed = _ask("referral", "referral_status", args.referral_id, _operator(),
+                            timeout=args.timeout)
     if failed:
         return failed
     if referral is None:
@@ -153,9 +185,66 @@ def _status(args):
     return 0
 
 
+def _audit(args):
+    from kring.audit_trail import TrailIncomplete, full_trail
+    from kring.describe import describe_trail
+    own, failed = _ask("referral", "audit_read", args.referral_id, _operator(),
+                       timeout=args.timeout)
+    if failed:
+        return failed
+    if own is None:
+        print(f"kring: no referral {args.referral_id}", file=sys.stderr)
+        return 1
+    try:
+        entries = full_trail(Settings.from_env().amqp_uri, args.referral_id,
+                             timeout=args.timeout, own=("referral", own))
+    except TrailIncomplete as exc:
+        print(f"kring: the audit trail of {args.referral_id} is incomplete: {exc}. Is `kring "
+              f"run {exc.service}` running?", file=sys.stderr)
+        return 1
+    print(describe_trail(args.referral_id, entries))
+    return 0
+
+
+def _provider_register(args):
+    import json
+
+    from kring.describe import describe_registered
+    try:
+        with open(args.file, encoding="utf-8") as handle:
+            entries = json.load(handle)
+    except (OSError, ValueError) as exc:
+        print(f"kring: cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
+    entries = [entries] if isinstance(entries, dict) else entries
+    if not isinstance(entries, list):
+        print(f"kring: {args.file} must hold a registerProvider body or a list of them",
+              file=sys.stderr)
+        return 2
+    answers, failed = _ask("referral", "register_providers", entries, timeout=args.timeout)
+    if failed:
+        return failed
+    for number, (entry, answer) in enumerate(zip(entries, answers), 1):
+        print(describe_registered(number, entry, answer),
+              file=sys.stderr if "error" in answer else sys.stdout)
+    return 1 if any("error" in answer for answer in answers) else 0
+
+
+def _provider_list(args):
+    from kring.describe import describe_programmes, field_errors
+    listing, failed = _ask("referral", "programmes", args.municipality, timeout=args.timeout)
+    if failed:
+        return failed
+    if "error" in listing:
+        print(f"kring: {field_errors(listing['error']['errors'])}", file=sys.stderr)
+        return 2
+    print(describe_programmes(listing))
+    return 0
+
+
 def _notices(args):
     from kring.describe import describe_notices
-    notices, failed = _ask("notify", "notices", args.referral_id, args.timeout)
+    notices, failed = _ask("notify", "notices", args.referral_id, timeout=args.timeout)
     if failed:
         return failed
     print(describe_notices(args.referral_id, notices))
@@ -240,7 +329,7 @@ def _demo(args):
     url = args.url or f"http://localhost:{settings.http_port}"
 
     def notices(referral_id):
-        answer, failed = _ask("notify", "notices", referral_id, RPC_TIMEOUT_SECONDS)
+        answer, failed = _ask("notify", "notices", referral_id, timeout=RPC_TIMEOUT_SECONDS)
         return [] if failed else answer
 
     return run_demo(url, settings.signing_key(dev=True), notices)

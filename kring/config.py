@@ -22,6 +22,8 @@ PREVIOUS_SECRET_KEY = "KRING_SECRET_PREVIOUS"
 SMTP_KEY = "KRING_SMTP"
 RETRY_DELAYS_KEY = "KRING_RETRY_DELAYS"
 SWEEP_SECONDS_KEY = "KRING_NOTIFY_SWEEP_SECONDS"
+# a JSON file of registerProvider bodies the referral service registers when it starts
+DIRECTORY_KEY = "KRING_DIRECTORY"
 DEFAULT_DATA_DIR = "./var"
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
@@ -49,6 +51,7 @@ class Settings:
     smtp: dict | None = None
     retry_delays: tuple = DEFAULT_RETRY_DELAYS
     notify_sweep_seconds: float = DEFAULT_SWEEP_SECONDS
+    directory: str | None = None
 
     @classmethod
     def from_env(cls, env=None):
@@ -69,6 +72,7 @@ class Settings:
             smtp=_smtp(env),
             retry_delays=_retry_delays(env.get(RETRY_DELAYS_KEY)) or DEFAULT_RETRY_DELAYS,
             notify_sweep_seconds=_seconds(env, SWEEP_SECONDS_KEY) or DEFAULT_SWEEP_SECONDS,
+            directory=env.get(DIRECTORY_KEY) or None,
         )
 
     def signing_key(self, dev):
@@ -98,6 +102,7 @@ class Settings:
             SMTP_KEY: self.smtp,
             RETRY_DELAYS_KEY: list(self.retry_delays),
             SWEEP_SECONDS_KEY: self.notify_sweep_seconds,
+            DIRECTORY_KEY: self.directory,
         }
 
 

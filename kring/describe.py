@@ -1,4 +1,5 @@
-"""A referral's status and timeline as a person reads them (`kring status`)."""
+"""What the `kring` command shows a person: a referral's status and timeline (`kring status`),
+its notices, its audit trail (`kring audit`) and the provider directory (`kring provider`)."""
 from datetime import datetime, timezone
 
 LABELS = {
@@ -23,12 +24,12 @@ def label(status):
     return LABELS.get(status, status.replace("_", " "))
 
 
-def when(at):
+def when(at, seconds=False):
     moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
     if moment.tzinfo is None:  # Kring only writes UTC; a bare time is one of ours
         moment = moment.replace(tzinfo=timezone.utc)
     moment = moment.astimezone(timezone.utc)
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC" if seconds else "%Y-%m-%d %H:%M UTC")
 
 
 def describe(referral):
@@ -67,3 +68,61 @@ def describe_notices(referral_id, notices):
         if notice.get("sent_at"):
             lines.append(f"           sent {when(notice['sent_at'])}")
     return "\n".join(lines)
+
+
+TRAIL_COLUMNS = ("time", "service", "operation", "person", "organisation", "role", "answer")
+
+
+def describe_trail(referral_id, entries):
+    """The audit trail as a table, oldest first."""
+    if not entries:
+        return f"Referral {referral_id}: nothing recorded"
+    rows = [TRAIL_COLUMNS] + [
+        (when(entry["at"], seconds=True), entry["service"], entry["operation"],
+         entry["person"], entry["organisation"], entry["role"], str(entry["answer"]))
+        for entry in entries]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(TRAIL_COLUMNS))]
+    lines = [f"Audit trail of referral {referral_id}"]
+    lines += ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+              for row in rows]
+    return "\n".join(lines)
+
+
+def describe_programmes(listing):
+    """The providers of `listing` (a ProgrammeList), one block each."""
+    place = listing["municipality"]
+    where = f" in {place['name']} ({place['code']})" if place else ""
+    if not listing["providers"]:
+        return f"No programme is provided{where}."
+    lines = [f"Providers{where}:"]
+    for provider in listing["providers"]:
+        areas = ", ".join(f"{m['name']} ({m['code']})" for m in provider["municipalities"])
+        lines += [f"  {provider['programme']} by {provider['organisation']} "
+                  f"({provider['name']})" + (", waiting list" if provider["waiting_list"]
+                                             else ""),
+                  f"      municipalities: {areas}",
+                  f"      languages: {', '.join(provider['languages'])}"]
+    return "\n".join(lines)
+
+
+def describe_registered(number, entry, answer):
+    """One line per entry of `kring provider register`: registered, or why not."""
+    if "error" not in answer:
+        count = len(answer["municipalities"])
+        return (f"registered {answer['programme']} by {answer['organisation']} in {count} "
+                f"municipalit{'y' if count == 1 else 'ies'}")
+    error = answer["error"]
+    named = f" ({entry.get('programme')} by {entry.get('organisation')})" \
+        if isinstance(entry, dict) else ""
+    why = field_errors(error["errors"]) if error.get("errors") else error["message"]
+    return f"kring: entry {number}{named} refused ({error['status']}): {why}"
+
+
+def field_errors(errors, within=""):
+    """Field errors (marshmallow's shape, as in a 422 answer) as one line for a person."""
+    if isinstance(errors, dict):
+        return "; ".join(field_errors(value, f"{within}.{name}" if within else str(name))
+                         for name, value in errors.items())
+    messages = ", ".join(str(message) for message in errors) if isinstance(errors, list) \
+        else str(errors)
+    return f"{within}: {messages}" if within else messages

@@ -7,7 +7,7 @@ import logging
 import signal
 import sys
 
-from kring.config import SERVICES, Settings
+from kring.config import SERVICES, ConfigError, Settings
 
 log = logging.getLogger("kring")
 
@@ -45,7 +45,12 @@ def run_services(names, dev=False):
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    runner.start()
+    try:
+        runner.start()
+    except ConfigError as exc:  # e.g. a provider directory that cannot be applied
+        runner.kill()
+        print(f"kring: {exc}", file=sys.stderr)
+        return 2
     notices = ("SMTP " + settings.smtp["host"]) if settings.smtp else \
         f"{settings.data_dir / 'notices'}/*.eml"
     log.info("Kring is running: %s", ", ".join(names))

@@ -72,8 +72,9 @@ class SubmitReferral(Strict):
 
 
 class WithdrawReferral(Strict):
-    by = fields.String(load_default="referrer",
-                       validate=validate.OneOf(("family", "referrer", "coordinator")))
+    by = fields.String(load_default=None, validate=validate.OneOf(
+        ("family", "referrer", "coordinator")), metadata={
+            "description": "who asked: the caller's role (the default) or the family"})
     reason = text(2000, load_default=None, allow_none=True)
 
 

@@ -44,7 +44,7 @@ def create_token(secrets, org, role, subject, ttl=DEFAULT_TTL_SECONDS, now=None)
     issued = int(now if now is not None else time.time())
     claims = {"iss": ISSUER, "org": org, "role": role, "sub": subject, "iat": issued,
               "exp": issued + int(ttl)}
-    return jwt.encode(claims, signing_key(_listed(secrets), TOKEN_SIGNING), algorithm="HS256")
+    return jwt.encode(claims, signing_key(secrets, TOKEN_SIGNING), algorithm="HS256")
 
 
 def read_token(secrets, header):
@@ -54,7 +54,7 @@ def read_token(secrets, header):
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("the Authorization header must be 'Bearer <token>'")
-    claims = _verified_claims(token.strip(), verifying_keys(_listed(secrets), TOKEN_SIGNING))
+    claims = _verified_claims(token.strip(), verifying_keys(secrets, TOKEN_SIGNING))
     if claims["role"] not in ROLES or not all(
             isinstance(claims[name], str) and claims[name].strip()
             and len(claims[name]) <= MAX_NAME_LENGTH for name in ("org", "sub")):
@@ -81,6 +81,3 @@ def _verified_claims(token, keys):
             raise Unauthenticated("the token is not valid") from None
     raise Unauthenticated("the token is not valid")
 
-
-def _listed(secrets):
-    return [secrets] if isinstance(secrets, str) else [s for s in secrets if s]

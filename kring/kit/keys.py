@@ -22,10 +22,15 @@ def derive(secret, purpose):
 
 
 def signing_key(secrets, purpose):
-    """The key that signs now: from the current secret (the first of `secrets`)."""
-    return derive(secrets[0], purpose)
+    """The key that signs now: from the current secret. `secrets`: KRING_SECRET alone, or a
+    list of it and KRING_SECRET_PREVIOUS (None when no rotation is under way)."""
+    return derive(listed(secrets)[0], purpose)
 
 
 def verifying_keys(secrets, purpose):
     """Every key that still verifies: the current one first, then the previous one."""
-    return [derive(secret, purpose) for secret in secrets if secret]
+    return [derive(secret, purpose) for secret in listed(secrets)]
+
+
+def listed(secrets):
+    return [secrets] if isinstance(secrets, str) else [secret for secret in secrets if secret]

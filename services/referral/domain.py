@@ -6,7 +6,7 @@ referral is closed; the other stages report to it through events, which may arri
 """
 from dataclasses import dataclass, field
 
-from kring.errors import Forbidden, NotAllowed
+from kring.errors import NotAllowed
 from services.referral.events import Closed, Received, StatusChanged, Withdrawn
 
 RECEIVED, MATCHING, WAITLISTED = "received", "matching", "waitlisted"
@@ -49,16 +49,24 @@ class Referral:
     case_id: str | None = None
     aftercare_id: str | None = None
     partner: str | None = None
-    coordinating_org: str | None = None  # the coordinator's organisation, known from intake
+    # the route (services/referral/directory.py): who coordinates it, for which municipality;
+    # None only for a referral stored before routing, until the directory routes it
+    coordinating_org: str | None = None
+    municipality_code: str | None = None
     events: list = field(default_factory=list, compare=False, repr=False)  # domain events
 
     @classmethod
-    def receive(cls, referral_id, org, body, at, family_key, partner=None):
-        """A new referral from `body` (submitReferral); `family_key` is the family's pseudonym."""
+    def receive(cls, referral_id, org, body, at, family_key, partner=None, route=None):
+        """A new referral from `body` (submitReferral); `family_key` is the family's pseudonym,
+        `route` where it goes (services/referral/directory.py)."""
         details = {key: body[key] for key in ("referrer", "family", "request", "consent")}
         referral = cls(referral_id, org, body["external_ref"], body["programme"], details,
                        status_at=at, partner=partner)
-        referral.timeline.append(TimelineEntry(RECEIVED, at))
+        if route is not None:
+            referral.coordinating_org = route.organisation
+            referral.municipality_code = route.municipality_code
+        referral.timeline.append(TimelineEntry(
+            RECEIVED, at, f"routed to {route.organisation}" if route else None))
         referral.events.append(Received(family_key))
         return referral
 
@@ -66,13 +74,16 @@ class Referral:
     def is_closed(self):
         return self.status == CLOSED
 
-    def check_visible_to(self, org, role):
-        """Coordinators and admins see every referral; a referrer only its organisation's."""
-        if role in ("coordinator", "admin"):
-            return
-        if role == "referrer" and org == self.org:
-            return
-        raise Forbidden("this referral belongs to another organisation")
+    @property
+    def municipality(self):
+        """The family's municipality as the referrer wrote it."""
+        return self.details["family"]["municipality"]
+
+    def route_to(self, route):
+        """A referral stored before routing gets its route once the directory has one."""
+        if self.coordinating_org is None:
+            self.coordinating_org = route.organisation
+            self.municipality_code = route.municipality_code
 
     def check_open(self):
         if self.is_closed:
@@ -87,7 +98,8 @@ class Referral:
     def record_intake(self, fits, reason, coordinator_org, at):
         if self.is_closed:
             return
-        self.coordinating_org = coordinator_org
+        if self.coordinating_org is None:  # stored before routing, and still unrouted
+            self.coordinating_org = coordinator_org
         self.timeline.append(TimelineEntry("intake_done", at, None if fits else "does not fit"))
         if fits:
             self._move_to(MATCHING, at)

@@ -1,69 +1,286 @@
 """Use cases of the referral service: load, ask the domain, save — in one transaction.
 
 What the referral records as it changes leaves through the unit of work (services/referral/
-outgoing.py). The stages' reports are reactions, mapped by event type in `REACTIONS`.
+outgoing.py). The stages' reports are reactions, mapped by event type in `REACTIONS`. Who
+reaches which referral is the rule table's (kring/contracts/access.py): a use case says whose
+the referral is and asks the caller.
 """
+import json
 import uuid
 
+from marshmallow import ValidationError
+
 from kring.clock import iso, utcnow
+from kring.contracts.directory import RegisterProvider
+from kring.contracts.fields import storable
 from kring.contracts.referral import SubmitReferral
-from kring.errors import NotFound
+from kring.describe import field_errors
+from kring.errors import Invalid, KringError, NotFound, Unavailable
+from kring.kit import audit
+from kring.kit.access import Owner
 from kring.kit.db import is_duplicate
+from services.referral.directory import (INVALID, DirectoryError, check_free, provider_from,
+                                         route, route_of_stored)
 from services.referral.domain import PROGRESS, Referral
-from services.referral.models import Referrals
-from services.referral.pseudonym import family_key
-from services.referral.views import referral_view, status_view
+from services.referral.models import Directory, PseudonymKey, Referrals
+from services.referral.municipalities import register
+from services.referral.pseudonym import family_key, new_key
+from services.referral.views import programme_list, provider_view, referral_view, status_view
+
+# what a caller may say withdrew the referral (`by`); without it, the caller's own role
+WITHDRAWERS = {"referrer": ("family", "referrer"), "coordinator": ("family", "coordinator")}
+OPERATOR = "operator"
+STATUS_COMMAND, AUDIT_COMMAND = "kring status", "kring audit"
 
 
-def submit_referral(uow, org, body, secret, partner=None):
-    """Store a new referral, or return the first one for this organisation and external_ref.
+def submit_referral(uow, org, body, secret, partner=None, caller=None):
+    """Store a new referral, routed to the provider of its programme in its municipality, or
+    return the first one for this organisation and external_ref.
 
     Returns (view, created). Two identical requests racing both pass the look-up; the unique
-    constraint lets one insert win and the other reads the winner's referral.
+    constraint lets one insert win and the other reads the winner's referral. `secret`: the
+    key of the family pseudonym in a database that held referrals before it had its own.
     """
     body = SubmitReferral().dump(body)  # JSON types (dates as text) for storage and events
     with uow:
         existing = Referrals(uow).by_external_ref(org, body["external_ref"])
         if existing:
-            return referral_view(existing, "referrer"), False
+            return _first_again(existing, caller), False
+        key = PseudonymKey(uow).get()
+    key = key or pseudonym_key(uow, secret)
     try:
         with uow:
+            directory = Directory(uow)
+            where = route(body["programme"], body["family"]["municipality"], register(),
+                          directory.provider_of)
             referral = Referral.receive(str(uuid.uuid4()), org, body, iso(utcnow()),
-                                        family_key(secret, body["family"]["phone"]), partner)
+                                        family_key(key, body["family"]["phone"]), partner,
+                                        where)
             Referrals(uow).add(referral)
+            if caller is not None:  # its record is written with the referral
+                caller.reach(Owner(referral_id=referral.referral_id, org=org),
+                             NotFound("no referral"))
             return referral_view(referral, "referrer"), True
     except Exception as exc:
         if not is_duplicate(exc):
             raise
     with uow:
-        return referral_view(Referrals(uow).by_external_ref(org, body["external_ref"]),
-                             "referrer"), False
+        return _first_again(Referrals(uow).by_external_ref(org, body["external_ref"]),
+                            caller), False
 
 
-def get_referral(uow, referral_id, org, role):
+def _first_again(referral, caller):
+    """The first referral of an external_ref, answered again (200, in the audit too)."""
+    if caller is not None:
+        caller.answer = 200
+        caller.reach(_owner(referral), NotFound("no referral"))
+    return referral_view(referral, "referrer")
+
+
+def get_referral(uow, caller, referral_id):
     with uow:
-        referral = _load(Referrals(uow), referral_id)
-        referral.check_visible_to(org, role)
-        return referral_view(referral, role)
+        referral = _reached(caller, Referrals(uow), referral_id)
+        return referral_view(referral, caller.role)
 
 
-def withdraw_referral(uow, referral_id, org, role, body):
-    """A coordinator withdraws as the coordinator; a referrer says who asked (`by`)."""
-    by = "coordinator" if role == "coordinator" else body["by"]
+def withdraw_referral(uow, caller, referral_id, body):
+    """A referrer withdraws for the family or itself, a coordinator for the family or itself."""
+    allowed = WITHDRAWERS[caller.role]
+    by = body.get("by") or caller.role
+    if by not in allowed:
+        raise Invalid(INVALID, {"by": [f"a {caller.role} withdraws as "
+                                       f"{' or '.join(allowed)}, not {by}"]})
     with uow:
         referrals = Referrals(uow)
-        referral = _load(referrals, referral_id, for_update=True)
-        referral.check_visible_to(org, role)
+        referral = _reached(caller, referrals, referral_id, for_update=True)
         referral.withdraw(by, body["reason"], iso(utcnow()))
         referrals.save(referral)
-        return referral_view(referral, role)
+        return referral_view(referral, caller.role)
 
 
-def referral_status(uow, referral_id):
-    """The status and timeline for an operator (`kring status`), or None."""
+def referral_status(uow, referral_id, person):
+    """The status and timeline for an operator (`kring status`), or None; the read is in the
+    audit trail."""
+    if not _could_be_ours(referral_id):
+        return None
     with uow:
         referral = Referrals(uow).get(referral_id)
+        _operator_read(uow, STATUS_COMMAND, person, referral_id, referral is not None)
         return status_view(referral) if referral else None
+
+
+def _reached(caller, referrals, referral_id, for_update=False):
+    """The referral if `caller` reaches it; else exactly the answer an unknown id gets."""
+    referral = referrals.get(referral_id, for_update=for_update)
+    caller.reach(_owner(referral) if referral else None, NotFound(f"no referral {referral_id}"))
+    return referral
+
+
+def _owner(referral):
+    return Owner(referral_id=referral.referral_id, org=referral.org,
+                 referring_org=referral.org, coordinating_org=referral.coordinating_org)
+
+
+def _could_be_ours(referral_id):
+    """What an operator typed may be anything; no id of ours is longer than the audit's column."""
+    return storable(referral_id) and 0 < len(referral_id) <= 64
+
+
+def _operator_read(uow, command, person, referral_id, found):
+    audit.record(uow.session, uow.audit_table, command, person or "unknown",
+                 audit.CLI_ORGANISATION, OPERATOR, 200 if found else 404, referral_id)
+
+
+# --- the audit trail ----------------------------------------------------------------------
+
+def get_audit(uow, caller, referral_id, others):
+    """The referral's whole trail, for the admin of its coordinating organisation.
+
+    `others(referral_id)`: the records of the other four services (kring.audit_trail); it
+    raises Unavailable naming a service that did not answer: a trail with a hole would look
+    complete. They are asked first, so that this read's own record, written in the transaction
+    that reaches the referral, carries the answer given (404 before 503: what is out of reach
+    says nothing more).
+    """
+    try:
+        gathered, incomplete = others(referral_id), None
+    except Unavailable as exc:
+        gathered, incomplete = [], exc
+    with uow:
+        _reached(caller, Referrals(uow), referral_id)
+        if incomplete is not None:
+            raise incomplete
+        own = audit.trail(uow.session, uow.audit_table, referral_id, "referral")
+    return {"referral_id": referral_id, "entries": audit.merged([gathered, own])}
+
+
+def audit_read(uow, referral_id, person):
+    """`kring audit`: this service's records of the referral, with this read recorded first;
+    None when there is no such referral."""
+    if not _could_be_ours(referral_id):
+        return None
+    with uow:
+        found = Referrals(uow).get(referral_id) is not None
+        _operator_read(uow, AUDIT_COMMAND, person, referral_id, found)
+    if not found:
+        return None
+    return audit.trail_in(uow, referral_id, "referral")
+
+
+# --- the provider directory ---------------------------------------------------------------
+
+def register_provider(uow, body):
+    """Register a provider, or replace its organisation's entry for the programme; referrals
+    stored before routing that it now provides for are routed to it."""
+    provider = provider_from(body, register())
+    for attempt in (1, 2):
+        try:
+            with uow:
+                directory = Directory(uow)
+                check_free(provider, directory.serving(provider.programme), register())
+                if directory.get(provider.organisation, provider.programme) != provider:
+                    directory.put(provider)
+                _route_unrouted(uow, directory, provider.programme)
+                return provider_view(provider, register())
+        except Exception as exc:  # a registration racing ours took the place first: say so
+            if attempt == 2 or not is_duplicate(exc):
+                raise
+    raise AssertionError("unreachable")
+
+
+def register_entries(uow, entries):
+    """registerProvider bodies as they come (`kring provider register`), each on its own: for
+    each, the provider as registered or {"error": {"status", "message", "errors"}}."""
+    return [answer_of(lambda: register_provider(uow, _provider_body(entry)))
+            for entry in entries]
+
+
+def _provider_body(entry):
+    try:
+        return RegisterProvider().load(entry)
+    except ValidationError as exc:
+        raise Invalid(INVALID, exc.messages) from None
+
+
+def answer_of(use_case, *args):
+    """What an operator's command hears: the answer, or the refusal as the API would say it."""
+    try:
+        return use_case(*args)
+    except KringError as exc:
+        return {"error": {"status": exc.status, "message": exc.message, "errors": exc.errors}}
+
+
+def list_programmes(uow, municipality=None):
+    """Who provides which programme; in one municipality (a code or a name), or everywhere."""
+    found = None
+    if municipality is not None:
+        found = register().find(municipality)
+        if found is None:
+            raise Invalid("the query has invalid fields",
+                          {"municipality": [register().unknown(municipality)]})
+    with uow:
+        providers = Directory(uow).providers(found.code if found else None)
+    return programme_list(found, providers, register())
+
+
+def apply_directory(uow, path):
+    """The directory of the configuration (KRING_DIRECTORY, a JSON list of registerProvider
+    bodies), registered when the service starts. The same file again changes nothing; a file
+    that cannot be read or applied is a DirectoryError that says why. Returns the count."""
+    if not path:
+        return 0
+    entries = read_entries(path)
+    for number, entry in enumerate(entries, 1):
+        try:
+            register_provider(uow, _provider_body(entry))
+        except KringError as exc:
+            why = field_errors(exc.errors) if exc.errors else exc.message
+            raise DirectoryError(f"entry {number}: {why}") from None
+    return len(entries)
+
+
+def read_entries(path):
+    """The registerProvider bodies in a JSON file: a list of them, or one."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            entries = json.load(handle)
+    except (OSError, ValueError) as exc:
+        raise DirectoryError(f"cannot read {path}: {exc}") from None
+    entries = [entries] if isinstance(entries, dict) else entries
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise DirectoryError(f"{path} must hold a JSON list of registerProvider bodies")
+    return entries
+
+
+def _route_unrouted(uow, directory, programme):
+    """Referrals stored before routing existed get their route as soon as there is one."""
+    referrals = Referrals(uow)
+    for referral in referrals.unrouted(programme):
+        where = route_of_stored(programme, referral.municipality, register(),
+                                directory.provider_of)
+        if where is not None:
+            referral.route_to(where)
+            referrals.save(referral)
+
+
+# --- the key of family pseudonyms ---------------------------------------------------------
+
+def pseudonym_key(uow, secret):
+    """The database's key of family pseudonyms, made on first use. Two replicas making it at
+    once both insert; the primary key keeps one, and both read that one."""
+    with uow:
+        key = PseudonymKey(uow).get()
+        if key:
+            return key
+        held_referrals = Referrals(uow).any()
+    try:
+        with uow:  # before this key existed, KRING_SECRET itself was the key
+            PseudonymKey(uow).add(secret if held_referrals else new_key())
+    except Exception as exc:
+        if not is_duplicate(exc):
+            raise
+    with uow:
+        return PseudonymKey(uow).get()
 
 
 # --- reactions: a later stage reported on a referral --------------------------------------
@@ -109,10 +326,3 @@ def _report(uow, event, change):
             return  # not ours (another deployment's referral): nothing to update
         change(referral)
         referrals.save(referral)
-
-
-def _load(referrals, referral_id, for_update=False):
-    referral = referrals.get(referral_id, for_update=for_update)
-    if referral is None:
-        raise NotFound(f"no referral {referral_id}")
-    return referral

@@ -1,10 +1,12 @@
-"""The referral service's tables, and the repository that maps them to the domain."""
-from sqlalchemy import JSON, Column, DateTime, MetaData, String, UniqueConstraint, select
+"""The referral service's tables, and the repositories that map them to the domain."""
+from sqlalchemy import (JSON, Boolean, Column, DateTime, Integer, MetaData, String, Text,
+                        UniqueConstraint, delete, select)
 from sqlalchemy.orm import declarative_base
 
 from kring.clock import utcnow
 from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
+from services.referral.directory import Provider
 from services.referral.domain import Referral, TimelineEntry
 
 metadata = MetaData()
@@ -21,7 +23,8 @@ class ReferralRow(Base):
     external_ref = Column(String(128), nullable=False)
     programme = Column(String(64), nullable=False)
     partner = Column(String(128), nullable=True)
-    coordinating_org = Column(String(128), nullable=True)
+    coordinating_org = Column(String(128), nullable=True)  # None: stored before routing
+    municipality_code = Column(String(6), nullable=True)
     status = Column(String(32), nullable=False, index=True)
     status_at = Column(String(40), nullable=False)
     outcome = Column(String(32), nullable=True)
@@ -34,8 +37,8 @@ class ReferralRow(Base):
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 
 
-FIELDS = ("org", "external_ref", "programme", "partner", "coordinating_org", "status", "status_at", "outcome",
-          "proposal_id", "case_id", "aftercare_id", "details")
+FIELDS = ("org", "external_ref", "programme", "partner", "coordinating_org", "municipality_code",
+          "status", "status_at", "outcome", "proposal_id", "case_id", "aftercare_id", "details")
 
 
 class Referrals(Repository):
@@ -49,6 +52,17 @@ class Referrals(Repository):
     def by_external_ref(self, org, external_ref):
         return self._one(select(ReferralRow).where(
             ReferralRow.org == org, ReferralRow.external_ref == external_ref))
+
+    def any(self):
+        """Whether any referral is stored at all."""
+        return self.session.execute(select(ReferralRow.id).limit(1)).first() is not None
+
+    def unrouted(self, programme):
+        """Referrals of `programme` stored before routing that still have no route."""
+        rows = self.session.execute(select(ReferralRow).where(
+            ReferralRow.programme == programme, ReferralRow.coordinating_org.is_(None))
+            .with_for_update()).scalars()
+        return [self._load(row) for row in rows]
 
     def add(self, referral):
         row = ReferralRow(id=referral.referral_id)
@@ -82,3 +96,102 @@ class PartnerMessageRow(Base):
     referral_id = Column(String(36), nullable=True)
     errors = Column(JSON, nullable=True)
     received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+# --- the provider directory (services/referral/directory.py) ------------------------------
+
+class ProviderRow(Base):
+    __tablename__ = "providers"
+
+    organisation = Column(String(128), primary_key=True)
+    programme = Column(String(64), primary_key=True)
+    name = Column(String(200), nullable=False)
+    municipalities = Column(JSON, nullable=False)  # CBS codes, in the order given
+    languages = Column(JSON, nullable=False)
+    waiting_list = Column(Boolean, nullable=False, default=False)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class ProviderAreaRow(Base):
+    """Who provides a programme in a municipality. The primary key is the rule itself: one
+    provider per programme and municipality, also when two registrations race."""
+    __tablename__ = "provider_areas"
+
+    programme = Column(String(64), primary_key=True)
+    municipality_code = Column(String(6), primary_key=True)
+    organisation = Column(String(128), nullable=False)
+
+
+class Directory:
+    """The providers in and out of a unit of work."""
+
+    def __init__(self, uow):
+        self.session = uow.session
+
+    def providers(self, municipality_code=None):
+        query = select(ProviderRow).order_by(ProviderRow.programme, ProviderRow.organisation)
+        if municipality_code is not None:
+            query = query.join(ProviderAreaRow, (
+                ProviderAreaRow.programme == ProviderRow.programme)
+                & (ProviderAreaRow.organisation == ProviderRow.organisation)).where(
+                ProviderAreaRow.municipality_code == municipality_code)
+        return [_provider(row) for row in self.session.execute(query).scalars()]
+
+    def get(self, organisation, programme):
+        row = self.session.get(ProviderRow, (organisation, programme))
+        return _provider(row) if row else None
+
+    def serving(self, programme):
+        """Municipality code -> the organisation that provides `programme` there."""
+        rows = self.session.execute(select(ProviderAreaRow).where(
+            ProviderAreaRow.programme == programme)).scalars()
+        return {row.municipality_code: row.organisation for row in rows}
+
+    def provider_of(self, programme, municipality_code):
+        row = self.session.get(ProviderAreaRow, (programme, municipality_code))
+        return row.organisation if row else None
+
+    def put(self, provider):
+        """Store `provider`, replacing its organisation's entry for the programme."""
+        row = self.session.get(ProviderRow, (provider.organisation, provider.programme))
+        if row is None:
+            row = ProviderRow(organisation=provider.organisation, programme=provider.programme)
+            self.session.add(row)
+        row.name, row.languages = provider.name, list(provider.languages)
+        row.municipalities, row.waiting_list = list(provider.municipalities), provider.waiting_list
+        self.session.execute(delete(ProviderAreaRow).where(
+            ProviderAreaRow.programme == provider.programme,
+            ProviderAreaRow.organisation == provider.organisation))
+        self.session.add_all([ProviderAreaRow(programme=provider.programme, municipality_code=code,
+                                              organisation=provider.organisation)
+                              for code in provider.municipalities])
+        self.session.flush()  # the primary keys speak now, inside the caller's try
+
+
+def _provider(row):
+    return Provider(row.organisation, row.name, row.programme, tuple(row.municipalities),
+                    tuple(row.languages), bool(row.waiting_list))
+
+
+# --- the family pseudonym's key (services/referral/pseudonym.py) ---------------------------
+
+class PseudonymKeyRow(Base):
+    """One row, written once and never changed: the key of every family pseudonym."""
+    __tablename__ = "pseudonym_key"
+
+    id = Column(Integer, primary_key=True, autoincrement=False)
+    key = Column(Text, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class PseudonymKey:
+    def __init__(self, uow):
+        self.session = uow.session
+
+    def get(self):
+        row = self.session.get(PseudonymKeyRow, 1)
+        return row.key if row else None
+
+    def add(self, key):
+        self.session.add(PseudonymKeyRow(id=1, key=key))
+        self.session.flush()  # a replica that was first speaks now, inside the caller's try

@@ -28,7 +28,9 @@ def received(referral, happened):
         referrer_language=details["referrer"]["language"],
         referrer_organisation=details["referrer"]["organisation"],
         share_status_with_referrer=details["consent"]["share_status_with_referrer"],
-        partner=referral.partner, family_key=happened.family_key)
+        partner=referral.partner, family_key=happened.family_key,
+        coordinating_org=referral.coordinating_org,
+        municipality_code=referral.municipality_code)
 
 
 def status_changed(referral, happened):

@@ -52,8 +52,13 @@ def receive_partner_message(uow, received, secret):
     if _answered_before(uow, received):
         return None
     body, errors = read_submission(received)
-    referral = submit_referral(uow, received.partner, body, secret,
-                               partner=received.partner)[0] if body is not None else None
+    referral = None
+    if body is not None:
+        try:
+            referral = submit_referral(uow, received.partner, body, secret,
+                                       partner=received.partner)[0]
+        except Invalid as exc:  # nowhere to route it: refused as over HTTP (422)
+            errors = exc.errors
     try:
         with uow:
             if received.message_id:

@@ -1,8 +1,13 @@
-"""The referral service: takes referrals in, keeps their status and timeline, closes the loop."""
+"""The referral service: takes referrals in, routes them, keeps their status and timeline,
+closes the loop; it holds the provider directory that routes them."""
+import logging
+
 from nameko.dependency_providers import Config
 
+from kring.audit_trail import TrailIncomplete, full_trail
 from kring.clock import utcnow
-from kring.config import SECRET_KEY
+from kring.config import AMQP_URI_KEY, DIRECTORY_KEY, SECRET_KEY, ConfigError
+from kring.errors import Unavailable
 from kring.kit import audit
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
@@ -10,31 +15,60 @@ from kring.kit.events import on_events
 from kring.kit.partner_consumer import partner_inbound
 from kring.kit.web import api
 from services.referral import handlers, partner_submissions
+from services.referral.directory import DirectoryError
 from services.referral.models import metadata
 from services.referral.outgoing import outgoing
+
+log = logging.getLogger(__name__)
+
+
+class ReferralDatabase(Database):
+    """The referral database, with the directory of the configuration (KRING_DIRECTORY)
+    applied as the service starts: it routes from its first request, or does not start."""
+
+    def setup(self):
+        super().setup()
+        path = self.container.config[DIRECTORY_KEY]
+        try:
+            count = handlers.apply_directory(self.unit_of_work(), path)
+        except DirectoryError as exc:
+            raise ConfigError(f"{DIRECTORY_KEY} {path}: {exc}") from None
+        if count:
+            log.info("directory: %d provider entries from %s", count, path)
 
 
 class ReferralService:
     name = "referral"
 
-    db = Database(metadata, outgoing=outgoing)
+    db = ReferralDatabase(metadata, outgoing=outgoing)
     config = Config()
 
     @api("submitReferral")
-    def submit_referral(self, identity, body):
-        referral, created = handlers.submit_referral(self.db, identity.org, body,
-                                                      self.config[SECRET_KEY])
+    def submit_referral(self, caller, body):
+        referral, created = handlers.submit_referral(self.db, caller.org, body,
+                                                      self.config[SECRET_KEY], caller=caller)
         status = 201 if created else 200  # the same external_ref again: the first referral
         return status, {"referral_id": referral["referral_id"], "status": referral["status"]}
 
     @api("getReferral")
-    def get_referral(self, identity, referral_id):
-        return handlers.get_referral(self.db, referral_id, identity.org, identity.role)
+    def get_referral(self, caller, referral_id):
+        return handlers.get_referral(self.db, caller, referral_id)
 
     @api("withdrawReferral")
-    def withdraw_referral(self, identity, body, referral_id):
-        return handlers.withdraw_referral(self.db, referral_id, identity.org, identity.role,
-                                          body)
+    def withdraw_referral(self, caller, body, referral_id):
+        return handlers.withdraw_referral(self.db, caller, referral_id, body)
+
+    @api("getAudit")
+    def get_audit(self, caller, referral_id):
+        return handlers.get_audit(self.db, caller, referral_id, self._other_trails)
+
+    @api("registerProvider")
+    def register_provider(self, caller, body):
+        return handlers.register_provider(self.db, body)
+
+    @api("listProgrammes")
+    def list_programmes(self, caller, query):
+        return handlers.list_programmes(self.db, query["municipality"])
 
     @on_events("matching")
     def on_matching(self, event):
@@ -52,11 +86,36 @@ class ReferralService:
     def on_partner_message(self, received):
         partner_submissions.receive_partner_message(self.db, received, self.config[SECRET_KEY])
 
+    # --- operators, over the broker (the `kring` command) ----------------------------------
+
     @rpc
-    def referral_status(self, referral_id):
-        return handlers.referral_status(self.db, referral_id)
+    def referral_status(self, referral_id, person=None):
+        """`kring status`: `person` is the operator's login, for the audit trail."""
+        return handlers.referral_status(self.db, referral_id, person)
 
     @rpc
     def audit_trail(self, referral_id):
         """This service's audit records of a referral (`kring audit`, getAudit)."""
         return audit.trail_in(self.db, referral_id, self.name)
+
+    @rpc
+    def audit_read(self, referral_id, person=None):
+        """`kring audit`: the read recorded, then this service's records (None: no referral)."""
+        return handlers.audit_read(self.db, referral_id, person)
+
+    @rpc
+    def register_providers(self, entries):
+        """`kring provider register`: each registerProvider body on its own; for each, the
+        provider as registered or why not."""
+        return handlers.register_entries(self.db, entries)
+
+    @rpc
+    def programmes(self, municipality=None):
+        """`kring provider list`: a ProgrammeList, or why not."""
+        return handlers.answer_of(handlers.list_programmes, self.db, municipality)
+
+    def _other_trails(self, referral_id):
+        try:
+            return full_trail(self.config[AMQP_URI_KEY], referral_id, own=(self.name, []))
+        except TrailIncomplete as exc:
+            raise Unavailable(f"the audit trail is incomplete: {exc}; try again") from None

@@ -1,4 +1,5 @@
-"""What each role may see of a referral (plain JSON-ready dicts)."""
+"""What each role may see of a referral, and what the directory shows (plain JSON-ready
+dicts)."""
 
 DOWNSTREAM_IDS = ("proposal_id", "case_id", "aftercare_id")
 
@@ -25,3 +26,22 @@ def referral_view(referral, role):
 def status_view(referral):
     """The status and timeline for an operator (`kring status`): no family details."""
     return referral_view(referral, "referrer")
+
+
+def provider_view(provider, register):
+    """A provider as the directory shows it (kring/contracts/directory.py ProviderView)."""
+    return {"organisation": provider.organisation, "name": provider.name,
+            "programme": provider.programme,
+            "municipalities": [municipality_view(register.by_code[code])
+                               for code in provider.municipalities],
+            "languages": list(provider.languages), "waiting_list": provider.waiting_list}
+
+
+def programme_list(municipality, providers, register):
+    """Who provides what: in `municipality`, or everywhere when it is None (ProgrammeList)."""
+    return {"municipality": municipality_view(municipality) if municipality else None,
+            "providers": [provider_view(provider, register) for provider in providers]}
+
+
+def municipality_view(municipality):
+    return {"code": municipality.code, "name": municipality.name}

@@ -7,11 +7,11 @@ deadline; nothing sleeps a fixed time.
 """
 import pytest
 
-from kring.config import SMTP_KEY
-from kring.config import RETRY_DELAYS_KEY
+from kring.config import DIRECTORY_KEY, RETRY_DELAYS_KEY, SMTP_KEY
 from kring.about import AboutService
 from kring.registry import SERVICE_CLASSES, load_service
 from tests.support.api import Api
+from tests.support.directory import EXAMPLE_DIRECTORY
 from tests.support.processes import SmtpServer
 
 
@@ -24,8 +24,10 @@ def smtp(tmp_path):
 
 @pytest.fixture
 def stack(runner_factory, sqlite_config, smtp):
-    """All five services in one runner (as `kring run` does), notices over SMTP."""
+    """All five services in one runner (as `kring run` does), notices over SMTP, routing by
+    the shipped directory as `make run` does (the demo acts as kring.client's coordinator)."""
     config = dict(sqlite_config)
+    config[DIRECTORY_KEY] = str(EXAMPLE_DIRECTORY)
     config[SMTP_KEY] = {"host": "127.0.0.1", "port": smtp.port, "from": "kring@example.org"}
     config[RETRY_DELAYS_KEY] = [0.1, 0.5, 1]
     services = [load_service(name) for name in SERVICE_CLASSES]

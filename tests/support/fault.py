@@ -20,6 +20,7 @@ from nameko.testing.utils import find_free_port
 from kring.contracts.topology import SUBSCRIPTIONS
 from tests.support.api import TEST_SECRET
 from tests.support.databases import Databases
+from tests.support.directory import EXAMPLE_DIRECTORY
 from tests.support.events import publish_many
 from tests.support.processes import KRING, RunningKring, SmtpServer, clean_env
 from tests.support.sample import referral_body
@@ -52,6 +53,8 @@ class Stack:
             KRING_SECRET=TEST_SECRET, KRING_HTTP_PORT=str(self.port),
             KRING_SMTP_HOST="127.0.0.1", KRING_SMTP_PORT=str(self.smtp.port),
             KRING_SMTP_FROM="kring@example.org",
+            # the shipped directory: it routes Utrecht to kring.client's coordinators
+            KRING_DIRECTORY=str(EXAMPLE_DIRECTORY),
             # a short retry ladder and a quick sweep, so a test sees retries within seconds
             KRING_RETRY_DELAYS="0.2,0.5,1", KRING_NOTIFY_SWEEP_SECONDS="0.5",
             **self.databases.env())

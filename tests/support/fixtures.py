@@ -11,6 +11,7 @@ from kring.config import DATABASES_KEY, SERVICES, Settings
 from kring.kit.db import UnitOfWork, make_engine
 from tests.support.api import TEST_SECRET, Api
 from tests.support.databases import POSTGRES_URL, sqlite_urls
+from tests.support.directory import TEST_DIRECTORY
 
 
 @pytest.fixture(scope="session")
@@ -49,9 +50,10 @@ def database_urls(request, tmp_path):
 
 
 def service_config(rabbit_config, web_config, database_urls, data_dir):
-    """A nameko config as `kring run` makes it (every key, its default unless set here)."""
-    config = Settings.from_env({"KRING_SECRET": TEST_SECRET,
-                                "KRING_DATA_DIR": str(data_dir)}).nameko_config()
+    """A nameko config as `kring run` makes it (every key, its default unless set here), with
+    the tests' provider directory (tests/support/directory.py)."""
+    config = Settings.from_env({"KRING_SECRET": TEST_SECRET, "KRING_DATA_DIR": str(data_dir),
+                                "KRING_DIRECTORY": str(TEST_DIRECTORY)}).nameko_config()
     config.update(rabbit_config)
     config.update(web_config)
     config[DATABASES_KEY] = database_urls

@@ -14,13 +14,16 @@ from pathlib import Path
 from nameko.testing.utils import find_free_port
 
 from tests.support import ROOT
+from tests.support.directory import TEST_DIRECTORY
 
 KRING = str(Path(sys.executable).parent / "kring")
 
 
 def clean_env(**extra):
-    """This process's environment without any KRING_ variable, plus `extra`."""
+    """This process's environment without any KRING_ variable, plus the tests' provider
+    directory (tests/support/directory.py) and `extra`."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("KRING_")}
+    env["KRING_DIRECTORY"] = str(TEST_DIRECTORY)
     env.update(extra)
     return env
 

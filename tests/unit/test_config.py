@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from kring.config import (DEVELOPMENT_SECRET, SERVICES, ConfigError, DATABASES_KEY, SECRET_KEY,
-                          SMTP_KEY, Settings)
+from kring.config import (DEVELOPMENT_SECRET, PREVIOUS_SECRET_KEY, SERVICES, ConfigError,
+                          DATABASES_KEY, SECRET_KEY, SMTP_KEY, WEB_SERVER_KEY, Settings)
 
 GOOD_SECRET = "0123456789abcdef0123456789abcdef"  # exactly the minimum, 32 characters
 
@@ -107,3 +107,16 @@ def test_bad_retry_delays_are_refused(text):
 def test_a_bad_sweep_interval_is_refused(text):
     with pytest.raises(ConfigError, match="KRING_NOTIFY_SWEEP_SECONDS"):
         Settings.from_env({"KRING_NOTIFY_SWEEP_SECONDS": text})
+
+
+def test_development_mode_listens_on_this_machine_only():
+    assert Settings.from_env({}).nameko_config(dev=True)[WEB_SERVER_KEY] == "127.0.0.1:8000"
+    production = Settings.from_env({"KRING_SECRET": GOOD_SECRET}).nameko_config()
+    assert production[WEB_SERVER_KEY] == "0.0.0.0:8000"
+
+
+def test_the_previous_secret_of_a_rotation_is_passed_on():
+    settings = Settings.from_env({"KRING_SECRET": GOOD_SECRET, PREVIOUS_SECRET_KEY: "before"})
+    assert settings.nameko_config()[PREVIOUS_SECRET_KEY] == "before"
+    assert Settings.from_env({"KRING_SECRET": GOOD_SECRET}).nameko_config()[
+        PREVIOUS_SECRET_KEY] is None

@@ -46,6 +46,13 @@ def test_each_service_runs_in_its_own_container_with_what_it_needs(service):
     assert ("KRING_SMTP_HOST" in environment) == (service == "notify")
 
 
+def test_the_referral_service_starts_with_a_provider_directory():
+    referral = COMPOSE["services"]["referral"]
+    mounts = {volume.split(":")[1]: volume.split(":")[0] for volume in referral["volumes"]}
+    path = referral["environment"]["KRING_DIRECTORY"]
+    assert (ROOT / mounts[path]).is_file()
+
+
 def test_notices_go_to_the_mail_catcher():
     notify = COMPOSE["services"]["notify"]["environment"]
     assert notify["KRING_SMTP_HOST"] == "mailpit"

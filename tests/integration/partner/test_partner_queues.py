@@ -8,6 +8,7 @@ from kombu import Connection, Exchange, Queue
 
 from kring.contracts.partner_queues import IN_EXCHANGE, OUT_EXCHANGE, SUBMIT_KEY
 from tests.support.api import token
+from tests.support.directory import COORDINATING_ORG
 from tests.support.integration.partner import next_dead_letter, next_update, publish_stage_event
 from tests.support.sample import referral_body
 
@@ -18,7 +19,7 @@ def test_a_valid_submission_is_accepted_once_and_visible_to_coordinators(partner
     accepted = next_update(partner)
     assert accepted["type"] == "accepted" and accepted["in_reply_to"] == message_id
     assert accepted["external_ref"] == "YH-1" and accepted["status"] == "received"
-    shown = api.get(f"/referrals/{accepted['referral_id']}", token("home-start", "coordinator"))
+    shown = api.get(f"/referrals/{accepted['referral_id']}", token(COORDINATING_ORG, "coordinator"))
     assert shown.status_code == 200 and shown.json()["external_ref"] == "YH-1"
     # the partner's own organisation, over HTTP, sees the same referral
     own = api.get(f"/referrals/{accepted['referral_id']}", token(partner.partner, "referrer"))
@@ -66,6 +67,23 @@ def test_a_body_that_fails_validation_is_rejected_with_its_errors(partners, krin
     assert next_dead_letter(kring_config["AMQP_URI"])["errors"] == rejected["errors"]
 
 
+@pytest.mark.parametrize("municipality,errors", [
+    ("Utrect", {"family": {"municipality": [
+        "unknown municipality 'Utrect'; did you mean: Utrecht?"]}}),
+    ("Amsterdam", {"programme": ["no organisation provides home-start in Amsterdam (GM0363)"]}),
+])
+def test_a_referral_that_cannot_be_routed_is_rejected_as_over_http(partners, kring_config,
+                                                                   municipality, errors):
+    partner = partners()
+    body = referral_body("YH-6")
+    body["family"]["municipality"] = municipality
+    partner.submit_referral(body)
+    rejected = next_update(partner)
+    assert (rejected["type"], rejected["referral_id"], rejected["errors"]) == (
+        "rejected", None, errors)
+    assert next_dead_letter(kring_config["AMQP_URI"])["errors"] == errors
+
+
 def test_no_consent_is_rejected(partners):
     partner = partners()
     body = referral_body("YH-5")
@@ -101,10 +119,10 @@ def test_started_and_closed_reach_the_partner(partners, kring_config):
     referral_id = next_update(partner)["referral_id"]
     uri = kring_config["AMQP_URI"]
     publish_stage_event(uri, "matching", "intake_recorded", referral_id, fits=True,
-                        severity="medium", coordinator_org="home-start")
+                        severity="medium", coordinator_org=COORDINATING_ORG)
     assert next_update(partner)["type"] == "matching"
     publish_stage_event(uri, "casework", "case_started", referral_id, case_id="c-1",
-                        supporter_id="s-1", severity="medium", coordinator_org="home-start")
+                        supporter_id="s-1", severity="medium", coordinator_org=COORDINATING_ORG)
     started = next_update(partner)
     assert (started["type"], started["status"]) == ("started", "in_progress")
     publish_stage_event(uri, "aftercare", "aftercare_completed", referral_id,
@@ -134,8 +152,8 @@ def test_coordinators_withdrawal_is_told_to_the_partner(partners, api):
     partner = partners()
     partner.submit_referral(referral_body(f"YH-{uuid.uuid4().hex[:6]}"))
     referral_id = next_update(partner)["referral_id"]
-    response = api.post(f"/referrals/{referral_id}/withdraw", token("home-start", "coordinator"),
-                        json={"reason": "family stopped"})
+    response = api.post(f"/referrals/{referral_id}/withdraw",
+                        token(COORDINATING_ORG, "coordinator"), json={"reason": "family stopped"})
     assert response.status_code == 200
     closed = next_update(partner)
     assert (closed["type"], closed["outcome"]) == ("closed", "withdrawn")

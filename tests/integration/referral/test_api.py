@@ -1,5 +1,9 @@
-"""The referral API as a client sees it (docs/contract.md §4): every answer and every refusal,
-against the real service on the real broker, once on SQLite and once on PostgreSQL."""
+"""The referral API as a client sees it (docs/contract.md §4 and docs/contract.md §7): every
+answer and every refusal, against the real service on the real broker, once on SQLite and once
+on PostgreSQL.
+
+The service starts with the tests' provider directory (tests/support/directory.py): the sample
+referral, home-start in Utrecht, is routed to home-start-oost."""
 import json
 import time
 
@@ -16,7 +20,9 @@ REFERRER = token("huisarts-oost", "referrer")
 OTHER_REFERRER = token("huisarts-west", "referrer")
 COORDINATOR = token("home-start-oost", "coordinator")
 SUPPORTER = token("home-start-oost", "supporter")
-ADMIN = token("kring", "admin")
+ADMIN = token("home-start-oost", "admin")
+OTHER_COORDINATOR = token("home-start-west", "coordinator")
+OTHER_ADMIN = token("home-start-west", "admin")
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 
 
@@ -131,7 +137,7 @@ def test_a_refused_submission_stores_nothing(api):
     assert submit(api).status_code == 201  # the first real one is new
 
 
-# --- 403: wrong role or another organisation ----------------------------------------------
+# --- 403: a role that may never do this -------------------------------------------------
 
 @pytest.mark.parametrize("who", [SUPPORTER, COORDINATOR, ADMIN],
                          ids=["supporter", "coordinator", "admin"])
@@ -150,10 +156,27 @@ def test_only_referrers_and_coordinators_withdraw(api, who):
     assert api.get(f"/referrals/{referral_id}", REFERRER).json()["status"] == "received"
 
 
-def test_another_organisation_may_not_read_or_withdraw(api):
+# --- 404: outside the caller's reach, word for word as an unknown id -----------------------
+
+def unknown_answer(api, path, who, method="GET"):
+    """The answer to `path` with the unknown id in place of the real one."""
+    referral_id = path.split("/")[2]
+    return api.call(method, path.replace(referral_id, UNKNOWN_ID), who, json={}).json()
+
+
+@pytest.mark.parametrize("who", [OTHER_REFERRER, OTHER_COORDINATOR, OTHER_ADMIN],
+                         ids=["another referrer", "another coordinator", "another admin"])
+def test_another_organisation_reads_or_withdraws_nothing_and_learns_nothing(api, who):
     referral_id = submitted(api)
-    assert_error(api.get(f"/referrals/{referral_id}", OTHER_REFERRER), 403, "forbidden")
-    assert_error(withdraw(api, referral_id, OTHER_REFERRER), 403, "forbidden")
+    shown = api.get(f"/referrals/{referral_id}", who)
+    assert_error(shown, 404, "not_found")
+    assert shown.json()["message"].replace(referral_id, UNKNOWN_ID) == unknown_answer(
+        api, f"/referrals/{referral_id}", who)["message"]
+    if who != OTHER_ADMIN:  # admins never withdraw (403 for every id)
+        refused = withdraw(api, referral_id, who)
+        assert_error(refused, 404, "not_found")
+        assert refused.json()["message"].replace(referral_id, UNKNOWN_ID) == unknown_answer(
+            api, f"/referrals/{referral_id}/withdraw", who, "POST")["message"]
     assert api.get(f"/referrals/{referral_id}", REFERRER).json()["status"] == "received"
 
 
@@ -246,7 +269,7 @@ def test_another_organisation_with_the_same_external_ref_gets_its_own_referral(a
     theirs = submitted(api, who=OTHER_REFERRER)
     assert theirs != ours
     assert api.get(f"/referrals/{theirs}", OTHER_REFERRER).status_code == 200
-    assert api.get(f"/referrals/{ours}", OTHER_REFERRER).status_code == 403
+    assert api.get(f"/referrals/{ours}", OTHER_REFERRER).status_code == 404
 
 
 def test_a_different_external_ref_is_a_new_referral(api):
@@ -280,12 +303,13 @@ def test_what_a_referrer_and_a_coordinator_see(api):
     assert (shown["referral_id"], shown["status"], shown["outcome"]) == (
         referral_id, "received", None)
     assert (shown["proposal_id"], shown["case_id"], shown["aftercare_id"]) == (None, None, None)
-    assert [entry["status"] for entry in shown["timeline"]] == ["received"]
+    assert [(entry["status"], entry["detail"]) for entry in shown["timeline"]] == [
+        ("received", "routed to home-start-oost")]
     assert shown["timeline"][0]["at"].endswith("Z")
     assert "family" not in shown and "request" not in shown
     assert "Yilmaz" not in seen_by_referrer.text and "3581" not in seen_by_referrer.text
 
-    for who in (COORDINATOR, ADMIN):
+    for who in (COORDINATOR, ADMIN):  # of the organisation it is routed to
         full = api.get(f"/referrals/{referral_id}", who).json()
         assert full["family"]["contact_name"] == "Fam. Yilmaz"
         assert full["family"]["postcode"] == "3581AB"
@@ -304,8 +328,8 @@ def test_a_referrer_withdraws(api):
     assert (answer.json()["status"], answer.json()["outcome"]) == ("closed", "withdrawn")
     shown = api.get(f"/referrals/{referral_id}", REFERRER).json()
     assert (shown["status"], shown["outcome"]) == ("closed", "withdrawn")
-    assert withdrawn_timeline(shown) == [("received", None), ("withdrawn", "by family"),
-                                         ("closed", "withdrawn")]
+    assert withdrawn_timeline(shown) == [("received", "routed to home-start-oost"),
+                                         ("withdrawn", "by family"), ("closed", "withdrawn")]
     assert shown == answer.json()
 
 
@@ -315,6 +339,56 @@ def test_a_coordinator_withdraws_with_an_empty_body(api):
     assert answer.status_code == 200, answer.text
     assert withdrawn_timeline(answer.json())[1:] == [("withdrawn", "by coordinator"),
                                                      ("closed", "withdrawn")]
+
+
+@pytest.mark.parametrize("who,by,detail", [
+    (REFERRER, None, "by referrer"), (REFERRER, "family", "by family"),
+    (COORDINATOR, "family", "by family"), (COORDINATOR, "coordinator", "by coordinator")])
+def test_who_withdrew_is_the_callers_role_or_the_family(api, who, by, detail):
+    referral_id = submitted(api)
+    answer = withdraw(api, referral_id, who, {"by": by} if by else None)
+    assert answer.status_code == 200, answer.text
+    assert withdrawn_timeline(answer.json())[1] == ("withdrawn", detail)
+
+
+@pytest.mark.parametrize("who,by", [(REFERRER, "coordinator"), (COORDINATOR, "referrer")])
+def test_nobody_withdraws_in_the_name_of_another_role(api, who, by):
+    referral_id = submitted(api)
+    found = errors(withdraw(api, referral_id, who, {"by": by}))
+    assert list(found) == ["by"]
+    assert api.get(f"/referrals/{referral_id}", REFERRER).json()["status"] == "received"
+
+
+# --- routing: to the provider of the programme in the family's municipality ---------------
+
+@pytest.mark.parametrize("written", ["Utrecht", " utrecht ", "GM0344", "Gemeente Utrecht"])
+def test_a_referral_is_routed_by_its_municipality_however_it_is_written(api, written):
+    referral_id = submitted(api, changed(("family", "municipality"), written))
+    shown = api.get(f"/referrals/{referral_id}", COORDINATOR)
+    assert shown.status_code == 200, shown.text
+    assert shown.json()["timeline"][0]["detail"] == "routed to home-start-oost"
+    assert api.get(f"/referrals/{referral_id}", OTHER_COORDINATOR).status_code == 404
+
+
+def test_a_referral_goes_to_the_provider_of_its_municipality(api):
+    referral_id = submitted(api, changed(("family", "municipality"), "Woerden"))
+    assert api.get(f"/referrals/{referral_id}", OTHER_COORDINATOR).status_code == 200
+    assert api.get(f"/referrals/{referral_id}", COORDINATOR).status_code == 404
+
+
+def test_an_unknown_municipality_is_422_with_what_it_may_mean(api):
+    found = errors(submit(api, changed(("family", "municipality"), "Utrect")))
+    assert found == {"family": {"municipality": [
+        "unknown municipality 'Utrect'; did you mean: Utrecht?"]}}
+
+
+def test_a_municipality_without_a_provider_is_422_and_stores_nothing(api):
+    body = changed(("family", "municipality"), "Amsterdam")
+    assert errors(submit(api, body)) == {"programme": [
+        "no organisation provides home-start in Amsterdam (GM0363)"]}
+    assert errors(submit(api, referral_body(programme="family-help"))) == {"programme": [
+        "no organisation provides family-help in Utrecht (GM0344)"]}
+    assert submit(api).status_code == 201  # nothing of the refused ones was kept
 
 
 # --- nothing a client sends gives a 5xx ---------------------------------------------------

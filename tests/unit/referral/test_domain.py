@@ -1,7 +1,8 @@
-"""The Referral aggregate: status, timeline, downstream ids and who may see it; no IO."""
+"""The Referral aggregate: status, timeline, downstream ids and its route; no IO."""
 import pytest
 
-from kring.errors import Forbidden, NotAllowed
+from kring.errors import NotAllowed
+from services.referral.directory import Route
 from services.referral.domain import Referral, TimelineEntry
 from services.referral.events import Closed, Received, StatusChanged, Withdrawn
 from tests.support.sample import referral_body
@@ -157,16 +158,28 @@ def test_complete_closes_as_completed():
     assert referral.events == [Closed("completed", None)]
 
 
-@pytest.mark.parametrize("org,role", [
-    (ORG, "referrer"), ("home-start-oost", "coordinator"), ("anyone", "admin")])
-def test_who_may_see_a_referral(org, role):
-    received().check_visible_to(org, role)  # no exception
+def test_a_routed_referral_says_where_it_went():
+    referral = Referral.receive("r-1", ORG, referral_body(), at(0), FAMILY_KEY,
+                                route=Route("home-start-oost", "GM0344"))
+    assert (referral.coordinating_org, referral.municipality_code) == ("home-start-oost",
+                                                                       "GM0344")
+    assert referral.timeline == [TimelineEntry("received", at(0), "routed to home-start-oost")]
 
 
-@pytest.mark.parametrize("org,role", [("huisarts-west", "referrer"), (ORG, "supporter")])
-def test_who_may_not_see_a_referral(org, role):
-    with pytest.raises(Forbidden):
-        received().check_visible_to(org, role)
+def test_the_intake_does_not_change_the_route():
+    referral = Referral.receive("r-1", ORG, referral_body(), at(0), FAMILY_KEY,
+                                route=Route("home-start-oost", "GM0344"))
+    referral.record_intake(True, None, "someone-else", at(1))
+    assert referral.coordinating_org == "home-start-oost"
+
+
+def test_a_referral_stored_before_routing_is_routed_once():
+    referral = received()
+    assert referral.municipality == "Utrecht"
+    referral.route_to(Route("home-start-oost", "GM0344"))
+    referral.route_to(Route("home-start-west", "GM0344"))
+    assert (referral.coordinating_org, referral.municipality_code) == ("home-start-oost",
+                                                                       "GM0344")
 
 
 def test_the_timeline_is_shown_in_time_order():

@@ -1,0 +1,74 @@
+"""The rule table applied (kring.kit.access): each kind of reach, and one answer for all that is
+out of it."""
+import pytest
+
+from kring.contracts.access import REACHES, ROLES, RULES
+from kring.contracts.api import OPERATIONS
+from kring.errors import NotFound
+from kring.kit.access import Caller, Owner
+from kring.kit.auth import Identity
+
+REFERRAL = Owner(referral_id="r-1", referring_org="gp-oost", coordinating_org="hs-utrecht",
+                 supporter_id="s-1", open=True)
+MISSING = NotFound("no such thing")
+
+
+def caller(org, role, operation_id, subject="someone"):
+    return Caller(Identity(org, role, subject), operation_id)
+
+
+def reached(org, role, operation_id, owner=REFERRAL, subject="someone"):
+    try:
+        caller(org, role, operation_id, subject).reach(owner, MISSING)
+        return True
+    except NotFound as exc:
+        assert exc is MISSING  # exactly what an unknown id answers
+        return False
+
+
+def test_every_operation_has_a_row_and_every_row_an_operation():
+    assert set(RULES) == set(OPERATIONS)
+    for rule in RULES.values():
+        assert set(rule.reach) <= set(ROLES) and set(rule.reach.values()) <= set(REACHES)
+
+
+def test_the_referring_organisation_reaches_its_referral_and_no_other():
+    assert reached("gp-oost", "referrer", "getReferral")
+    assert not reached("gp-west", "referrer", "getReferral")
+
+
+def test_only_the_coordinating_organisation_reaches_what_is_routed_to_it():
+    assert reached("hs-utrecht", "coordinator", "getCase")
+    assert not reached("hs-zeist", "coordinator", "getCase")
+    unrouted = Owner(referral_id="r-2", referring_org="gp-oost", coordinating_org=None)
+    assert not reached("hs-utrecht", "coordinator", "getReferral", unrouted)
+
+
+def test_a_supporter_reaches_its_own_case_only_while_it_is_open():
+    assert reached("hs-utrecht", "supporter", "getCase", subject="s-1")
+    assert not reached("hs-utrecht", "supporter", "getCase", subject="s-2")
+    handed_over = Owner(referral_id="r-1", coordinating_org="hs-utrecht", supporter_id="s-1")
+    assert not reached("hs-utrecht", "supporter", "getCase", handed_over, subject="s-1")
+
+
+def test_supporters_are_reached_by_their_own_organisation():
+    supporter = Owner(org="hs-utrecht")
+    assert reached("hs-utrecht", "admin", "getSupporter", supporter)
+    assert not reached("hs-zeist", "admin", "getSupporter", supporter)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_everyone_signed_in_reads_the_directory(role):
+    assert reached("anyone", role, "listProgrammes", Owner())
+
+
+def test_an_unknown_id_and_a_role_outside_the_row_reach_nothing():
+    assert not reached("hs-utrecht", "coordinator", "getCase", owner=None)
+    assert not reached("hs-utrecht", "operator", "getCase")  # the entrypoint says 403 first
+
+
+def test_reaching_a_referral_names_it_for_the_audit_even_when_refused():
+    outsider = caller("hs-zeist", "coordinator", "getCase")
+    with pytest.raises(NotFound):
+        outsider.reach(REFERRAL, MISSING)
+    assert outsider.referral_id == "r-1" and outsider.audited
