@@ -20,10 +20,10 @@ from typing import Callable
 
 from kring.contracts.access import ANYONE, ROLES, RULES
 from kring.contracts.api import OPERATIONS
-from tests.support.access import (CLOSING, CONCERN, HANDOVER, OPERATOR_ORG, PLAN, PROVIDERS,
-                                  UNSERVED, Directory, Kring, aftercare_of, body_text, case_of,
-                                  closed, contact, fresh_id, person, provider_body, referral_in,
-                                  supporter_body, visit)
+from tests.support.access import (CLOSING, CONCERN, HANDOVER, OPERATOR_ORG, PLAN, PROGRAMME,
+                                  PROVIDERS, UNSERVED, Directory, Kring, aftercare_of,
+                                  body_text, case_of, closed, contact, fresh_id, person,
+                                  provider_body, referral_in, supporter_body, visit)
 from tests.support.waiting import eventually
 
 OWNER, OTHER = "Utrecht", "Zeist"  # the sides: the municipality whose people call
@@ -51,8 +51,9 @@ def fixed(body):
 
 
 def programmes_of(answer, side, table):
-    served = [provider["organisation"] for provider in answer["providers"]]
-    return [] if served == [PROVIDERS[side]] else [f"{side} is served by {served}"]
+    served = [provider["organisation"] for provider in answer["providers"]
+              if provider["programme"] == PROGRAMME]
+    return [] if served == [PROVIDERS[side]] else [f"{side} has {PROGRAMME} of {served}"]
 
 
 def own_supporters(answer, side, table):
@@ -337,6 +338,9 @@ def test_a_referral_for_a_municipality_nobody_serves_is_refused(stack_api):
     kring = Kring(stack_api)
     directory = Directory(kring)
     directory.register_providers()
+    nobody = kring.do("listProgrammes", directory.operator, query={"municipality": UNSERVED})
+    assert [provider for provider in nobody["providers"] if provider["programme"] ==
+            PROGRAMME] == [], f"the test needs a municipality nobody serves: {nobody}"
     referrer = Directory.referrer(OWNER)
     refused = kring.call("submitReferral", referrer, body=referral_in(UNSERVED))
     assert refused.status_code == 422, body_text(refused)

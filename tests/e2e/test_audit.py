@@ -170,8 +170,10 @@ def test_the_trail_holds_every_read_and_change_and_nothing_of_the_family(stack, 
     lines = command.stdout.splitlines()
     position = 0
     for entry in entries:
-        words = [entry[name] for name in ("service", "operation", "person", "organisation",
-                                          "role")] + [str(entry["answer"])]
+        moment = entry["at"][:19].replace("T", " ")  # to the second, as a person reads it
+        words = [moment] + [entry[name] for name in ("service", "operation", "person",
+                                                     "organisation", "role")] + \
+            [str(entry["answer"])]
         for index in range(position, len(lines)):
             if all(word in lines[index] for word in words):
                 position = index + 1

@@ -152,8 +152,29 @@ class Directory:
         self.operator = person(OPERATOR_ORG, "operator", "olga-operator")
 
     def register_providers(self):
+        self._hand_over_our_municipalities()
         for municipality in PROVIDERS:
             self.kring.do("registerProvider", self.operator, body=provider_body(municipality))
+
+    def _hand_over_our_municipalities(self):
+        """The stack may start with a directory (KRING_DIRECTORY) in which another provider
+        serves the programme in our municipalities; the operator takes them off its entry
+        first, as when a region's work passes to new providers."""
+        listings = [self.kring.do("listProgrammes", self.operator,
+                                  query={"municipality": municipality})
+                    for municipality in PROVIDERS]
+        ours = {listing["municipality"]["code"] for listing in listings}
+        others = {provider["organisation"]: provider for listing in listings
+                  for provider in listing["providers"] if provider["programme"] == PROGRAMME
+                  and provider["organisation"] not in PROVIDERS.values()}
+        for provider in others.values():
+            keep = [place["code"] for place in provider["municipalities"]
+                    if place["code"] not in ours]
+            assert keep, f"{provider['organisation']} serves only our municipalities"
+            self.kring.do("registerProvider", self.operator, body={
+                **{key: provider[key] for key in ("organisation", "name", "programme",
+                                                  "languages", "waiting_list")},
+                "municipalities": keep})
 
     @staticmethod
     def referrer(municipality):
