@@ -244,7 +244,9 @@ def _provider_list(args):
 
 def _notices(args):
     from kring.describe import describe_notices
-    notices, failed = _ask("notify", "notices", args.referral_id, timeout=args.timeout)
+    # the person in notify's audit trail: whoever runs the command on this machine
+    notices, failed = _ask("notify", "notices", args.referral_id, _operator(),
+                           timeout=args.timeout)
     if failed:
         return failed
     print(describe_notices(args.referral_id, notices))
@@ -329,7 +331,8 @@ def _demo(args):
     url = args.url or f"http://localhost:{settings.http_port}"
 
     def notices(referral_id):
-        answer, failed = _ask("notify", "notices", referral_id, timeout=RPC_TIMEOUT_SECONDS)
+        answer, failed = _ask("notify", "notices", referral_id, _operator(),
+                              timeout=RPC_TIMEOUT_SECONDS)
         return [] if failed else answer
 
     return run_demo(url, settings.signing_key(dev=True), notices)

@@ -1,6 +1,7 @@
 """HTTP bodies and operations of the aftercare service (docs/contract.md §4).
 
-Aftercare (nazorg) is the coordinator's: the agreed contacts after a handover, a relapse that
+Aftercare (nazorg) is the coordinators' of the organisation the referral is routed to (and no
+one else's: kring/contracts/access.py): the agreed contacts after a handover, a relapse that
 sends the case back to casework, and the end that closes the referral as completed.
 """
 from marshmallow import Schema, fields, validate

@@ -1,7 +1,8 @@
 """HTTP bodies and operations of the casework service (docs/contract.md §4).
 
-A case is seen and changed by the coordinator and by its own supporter (the `sub` of a supporter
-token is the supporter_id), nobody else: visit notes and safety concerns are for them only.
+A case is seen and changed by the coordinators of the organisation it is routed to and by its own
+supporter while it is open or closing (the `sub` of a supporter token is the supporter_id),
+nobody else: visit notes and safety concerns are for them only (kring/contracts/access.py).
 """
 from marshmallow import Schema, fields, validate
 
@@ -76,8 +77,19 @@ class HandOverCase(Strict):
     summary = text(10000, required=True)
 
 
+def _person(what):
+    return fields.String(required=True, allow_none=True, metadata={
+        "description": f"the person who {what} (the token's sub); null when that was before "
+                       "people were recorded"})
+
+
+def _role(what):
+    return fields.String(required=True, metadata={"description": f"the role of who {what}"})
+
+
 class CasePlan(SetPlan):
-    set_by = fields.String()
+    set_by = _person("set the plan")
+    set_by_role = _role("set the plan")
     set_at = fields.String(metadata={"format": "date-time"})
 
 
@@ -86,14 +98,16 @@ class CaseVisit(Schema):
     date = fields.Date(required=True)
     hours = fields.Float(required=True)
     notes = fields.String(allow_none=True)
-    logged_by = fields.String(required=True)
+    logged_by = _person("logged the visit")
+    logged_by_role = _role("logged the visit")
 
 
 class SafetyConcernView(Schema):
     concern_id = fields.String(required=True)
     description = fields.String(required=True)
     immediate = Flag(required=True)
-    recorded_by = fields.String(required=True)
+    recorded_by = _person("recorded the concern")
+    recorded_by_role = _role("recorded the concern")
     recorded_at = fields.String(required=True)
     resolved_at = fields.String(allow_none=True)
     resolution = fields.String(allow_none=True)
@@ -127,7 +141,8 @@ def _op(operation_id, method, path, summary, body=None, success=200, statuses=()
 
 OPERATIONS = [
     _op("getCase", "GET", CASE, "A case: status, plan, visits and hours, safety concerns, "
-        "evaluation and handover. For the coordinator and the case's own supporter."),
+        "evaluation and handover. For the coordinators of its organisation, and for its own "
+        "supporter until it is handed over."),
     _op("setPlan", "PUT", f"{CASE}/plan", "Set the plan of approach (plan van aanpak): goals "
         "per life domain for adults and children, risk and protective factors, support "
         "figures, intensity.", SetPlan, statuses=(409,)),

@@ -51,6 +51,10 @@ class UpdateSupporter(_Update):
 
 SupporterView = Schema.from_dict({
     "supporter_id": fields.String(required=True), "name": fields.String(required=True),
+    "organisation": fields.String(allow_none=True, metadata={
+        "description": "the organisation that registered it: only its coordinators and admins "
+                       "see it, and it is proposed only to families that organisation "
+                       "coordinates"}),
     "kind": fields.String(required=True, validate=validate.OneOf(KINDS)),
     "active": Flag(required=True),
     **{name: fields.List(fields.String(), required=True)
@@ -123,18 +127,20 @@ def _op(operation_id, method, path, summary, **kwargs):
 
 OPERATIONS = [
     _op("registerSupporter", "POST", f"{PREFIX}/supporters", "Register a volunteer or "
-        "professional supporter; waiting families are matched again.",
+        "professional supporter of the caller's organisation; waiting families are matched "
+        "again.",
         body=RegisterSupporter, response=SupporterView, success=201),
     _op("updateSupporter", "PATCH", SUPPORTER, "Change some of a supporter's fields; raising "
         "the capacity matches waiting families again.", body=UpdateSupporter,
         response=SupporterView, statuses=(404,)),
     _op("getSupporter", "GET", SUPPORTER, "A supporter with load and capacity.",
         response=SupporterView, statuses=(404,)),
-    _op("listSupporters", "GET", f"{PREFIX}/supporters", "Every supporter, in registration "
-        "order, with load and capacity.", response=SupporterList),
+    _op("listSupporters", "GET", f"{PREFIX}/supporters", "Every supporter of the caller's "
+        "organisation, in registration order, with load and capacity.", response=SupporterList),
     _op("recordIntake", "POST", f"{PREFIX}/intakes", "The intake: does the question fit the "
         "programme? If so a supporter is proposed, or the family waits for one; if not the "
-        "referral closes as declined. 404 until matching has heard of the referral.",
+        "referral closes as declined. 404 until matching has heard of the referral, and for a "
+        "referral routed to another organisation.",
         body=RecordIntake, response=IntakeResult, success=201,
         statuses=(404, 409)),
     _op("getProposal", "GET", PROPOSAL, "A proposal: the supporter, the score and the reasons, "

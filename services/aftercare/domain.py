@@ -42,16 +42,26 @@ class AftercarePlan:
     ends_on: date
     status: str = ACTIVE
     end_notes: str | None = None
+    # the organisation the referral is routed to: its coordinators, and only they, work on the
+    # plan. None in a plan stored before plans knew it: nobody reaches that one until its case
+    # is handed over again (learn_coordinator)
+    coordinator_org: str | None = None
     contacts: list = field(default_factory=list)
     events: list = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
     def start(cls, aftercare_id, referral_id, case_id, severity, receiving_kind,
-              receiving_name, started_on):
+              receiving_name, started_on, coordinator_org):
         plan = cls(aftercare_id, referral_id, case_id, severity, receiving_kind,
-                   receiving_name, started_on, started_on)
+                   receiving_name, started_on, started_on, coordinator_org=coordinator_org)
         plan._schedule(severity, started_on)
         return plan
+
+    def learn_coordinator(self, coordinator_org):
+        """A handover of the plan's case names its coordinating organisation, which never
+        changes for a case: a plan that does not know it yet takes it; one that does keeps it."""
+        if self.coordinator_org is None:
+            self.coordinator_org = coordinator_org
 
     def restart(self, severity, receiving_kind, receiving_name, started_on):
         """The reopened case was handed over again: a new round of contacts, the same plan."""

@@ -2,13 +2,15 @@
 
 The unit of work stores the events the plans record in the outbox when it commits (translated
 by outgoing.py), and `uow.first_time` keeps a redelivered event from acting twice. Every use
-case that depends on the date takes `today` (or `now`), so tests decide what day it is.
+case that depends on the date takes `today` (or `now`), so tests decide what day it is. The
+HTTP use cases take the `Caller` (kring.kit.access) and act only on a plan within its reach.
 """
 import logging
 import uuid
 from datetime import date
 
 from kring.errors import NotAllowed, NotFound
+from kring.kit.access import Owner
 from services.aftercare.domain import AftercarePlan
 from services.aftercare.models import Plans
 from services.aftercare.views import view
@@ -35,13 +37,14 @@ def start_aftercare(uow, event, now):
         party = (data["receiving_kind"], data["receiving_name"])
         if plan is None:
             plans.add(AftercarePlan.start(str(uuid.uuid4()), event.referral_id, data["case_id"],
-                                          data["severity"], *party, started_on))
+                                          data["severity"], *party, started_on,
+                                          data["coordinator_org"]))
             return
+        plan.learn_coordinator(data["coordinator_org"])  # a plan stored before it knew
         try:
             plan.restart(data["severity"], *party, started_on)
-        except NotAllowed as exc:  # a second handover of a running plan: nothing to do
+        except NotAllowed as exc:  # a second handover of a running plan: nothing more to do
             log.warning("case %s handed over again, ignored: %s", data["case_id"], exc)
-            return
         plans.save(plan)
 
 
@@ -68,28 +71,28 @@ def react(uow, event, now):
     return REACTIONS[event.type](uow, event, now)
 
 
-def get_aftercare(uow, aftercare_id):
+def get_aftercare(uow, caller, aftercare_id):
     with uow:
-        return view(_plan(Plans(uow), aftercare_id))
+        return view(_reach(caller, Plans(uow), aftercare_id))
 
 
-def log_contact(uow, aftercare_id, on, notes, today):
-    return _change(uow, aftercare_id, lambda plan: plan.log_contact(on, notes, today))
+def log_contact(uow, caller, aftercare_id, on, notes, today):
+    return _change(uow, caller, aftercare_id, lambda plan: plan.log_contact(on, notes, today))
 
 
-def report_relapse(uow, aftercare_id, notes):
-    return _change(uow, aftercare_id, lambda plan: plan.report_relapse(notes))
+def report_relapse(uow, caller, aftercare_id, notes):
+    return _change(uow, caller, aftercare_id, lambda plan: plan.report_relapse(notes))
 
 
-def complete_aftercare(uow, aftercare_id, notes):
-    return _change(uow, aftercare_id, lambda plan: plan.complete(notes))
+def complete_aftercare(uow, caller, aftercare_id, notes):
+    return _change(uow, caller, aftercare_id, lambda plan: plan.complete(notes))
 
 
-def _change(uow, aftercare_id, step):
+def _change(uow, caller, aftercare_id, step):
     """One coordinator's step on a plan, locked against a concurrent event or request."""
     with uow:
         plans = Plans(uow)
-        plan = _plan(plans, aftercare_id, for_update=True)
+        plan = _reach(caller, plans, aftercare_id, for_update=True)
         step(plan)
         plans.save(plan)
         return view(plan)
@@ -104,8 +107,15 @@ def mark_overdue_contacts(uow, today):
     return marked
 
 
-def _plan(plans, aftercare_id, for_update=False):
+def _reach(caller, plans, aftercare_id, for_update=False):
+    """The plan, if the caller coordinates it (kring/contracts/access.py); anything else, a
+    plan that does not know its organisation included, answers word for word as an unknown id.
+    Reaching it names the referral, so the unit of work records the call in this transaction."""
     plan = plans.get(aftercare_id, for_update=for_update)
-    if plan is None:
-        raise NotFound(f"no aftercare plan {aftercare_id}")
+    caller.reach(None if plan is None else owner(plan),
+                 NotFound(f"no aftercare plan {aftercare_id}"))
     return plan
+
+
+def owner(plan):
+    return Owner(referral_id=plan.referral_id, coordinating_org=plan.coordinator_org)

@@ -27,6 +27,8 @@ class PlanRow(Base):
     ends_on = Column(Date, nullable=False)
     status = Column(String(16), nullable=False, index=True)
     end_notes = Column(Text, nullable=True)
+    # NULL in plans stored before plans knew it (the column is added on start): see the domain
+    coordinator_org = Column(String(128), nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -53,7 +55,7 @@ class WithdrawalRow(Base):
 
 
 PLAN_FIELDS = ("referral_id", "case_id", "severity", "receiving_kind", "receiving_name",
-               "started_on", "ends_on", "status", "end_notes")
+               "started_on", "ends_on", "status", "end_notes", "coordinator_org")
 
 
 def _copy_to_row(plan, row):

@@ -29,31 +29,32 @@ class AftercareService:
         handlers.react(self.db, event, utcnow())
 
     @api("getAftercare")
-    def get_aftercare(self, identity, aftercare_id):
-        return handlers.get_aftercare(self.db, aftercare_id)
+    def get_aftercare(self, caller, aftercare_id):
+        return handlers.get_aftercare(self.db, caller, aftercare_id)
 
     @api("logAftercareContact")
-    def log_contact(self, identity, body, aftercare_id):
-        return handlers.log_contact(self.db, aftercare_id, body["date"], body["notes"], today())
+    def log_contact(self, caller, body, aftercare_id):
+        return handlers.log_contact(self.db, caller, aftercare_id, body["date"], body["notes"],
+                                    today())
 
     @api("reportRelapse")
-    def report_relapse(self, identity, body, aftercare_id):
-        return handlers.report_relapse(self.db, aftercare_id, body["notes"])
+    def report_relapse(self, caller, body, aftercare_id):
+        return handlers.report_relapse(self.db, caller, aftercare_id, body["notes"])
 
     @api("completeAftercare")
-    def complete_aftercare(self, identity, body, aftercare_id):
-        return handlers.complete_aftercare(self.db, aftercare_id, body["notes"])
+    def complete_aftercare(self, caller, body, aftercare_id):
+        return handlers.complete_aftercare(self.db, caller, aftercare_id, body["notes"])
 
     @timer(interval=OVERDUE_CHECK_SECONDS)
     def mark_overdue(self):
         handlers.mark_overdue_contacts(self.db, today())
 
-
-def today():
-    """The UTC date: what the domain's date rules count from."""
-    return utcnow().date()
-
     @rpc
     def audit_trail(self, referral_id):
         """This service's audit records of a referral (`kring audit`, getAudit)."""
         return audit.trail_in(self.db, referral_id, self.name)
+
+
+def today():
+    """The UTC date: what the domain's date rules count from."""
+    return utcnow().date()

@@ -12,17 +12,26 @@ unresolved immediate concern blocks the closing and the handover (overdracht).
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from kring.errors import Forbidden, Invalid, NotAllowed, NotFound
+from kring.errors import Invalid, NotAllowed, NotFound
 from services.casework.events import (CaseClosed, CaseHandedOver, CaseReopened, CaseStarted,
                                       SafetyConcernRecorded)
 from services.casework.plan import check_plan
 
 OPEN, CLOSING, HANDED_OVER, WITHDRAWN = "open", "closing", "handed_over", "withdrawn"
 STATUSES = (OPEN, CLOSING, HANDED_OVER, WITHDRAWN)
+# the supporter works on the case, and takes part in its evaluation; after that it is not theirs
+SUPPORTER_TAKES_PART = (OPEN, CLOSING)
 RECEIVING_KINDS = ("municipality", "local_partner")
 MAX_VISIT_HOURS = 12
 # `today` is the UTC date, and a Dutch supporter's day begins an hour or two before UTC's
 CLOCK_SLACK = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who wrote something on the case: the person (the token's `sub`) and the role they had."""
+    person: str
+    role: str
 
 
 @dataclass
@@ -31,7 +40,8 @@ class Visit:
     visited_on: date
     hours: float
     notes: str | None
-    logged_by: str  # the role that logged it: the supporter, or the coordinator at a check-in
+    logged_by: str | None  # the person; None for visits logged before people were recorded
+    logged_by_role: str  # the supporter, or the coordinator at a check-in
     logged_at: str
 
 
@@ -40,7 +50,8 @@ class SafetyConcern:
     concern_id: str
     description: str
     immediate: bool
-    recorded_by: str
+    recorded_by: str | None  # the person; None for concerns from before people were recorded
+    recorded_by_role: str
     recorded_at: str
     resolved_at: str | None = None
     resolution: str | None = None
@@ -83,11 +94,11 @@ class Case:
     def open_immediate_concerns(self):
         return [c for c in self.concerns if c.immediate and c.resolved_at is None]
 
-    def check_may_act(self, role, subject):
-        """The coordinator acts on every case; a supporter only on the case they support."""
-        if role == "coordinator" or (role == "supporter" and subject == self.supporter_id):
-            return
-        raise Forbidden("this case is supported by someone else")
+    @property
+    def supporter_takes_part(self):
+        """While open and closing the case is its supporter's too; handed over or withdrawn, it
+        is no longer (who reaches a case: kring/contracts/access.py)."""
+        return self.status in SUPPORTER_TAKES_PART
 
     def check_status(self, step, *allowed):
         if self.status not in allowed:
@@ -100,7 +111,7 @@ class Case:
     def set_plan(self, plan, by, at):
         self.check_status("change the plan", OPEN)
         check_plan(plan)
-        self.plan = {**plan, "set_by": by, "set_at": at}
+        self.plan = {**plan, "set_by": by.person, "set_by_role": by.role, "set_at": at}
 
     def log_visit(self, visit_id, on, hours, notes, by, at, today):
         self.check_status("log a visit", OPEN)
@@ -113,13 +124,13 @@ class Case:
         if on < opened_on:
             raise Invalid("the visit is before the case opened",
                           {"date": [f"must not be before {opened_on.isoformat()}"]})
-        visit = Visit(visit_id, on, hours, notes, by, at)
+        visit = Visit(visit_id, on, hours, notes, by.person, by.role, at)
         self.visits.append(visit)
         return visit
 
     def record_safety_concern(self, concern_id, description, immediate, by, at):
         self.check_status("record a safety concern", OPEN, CLOSING)
-        concern = SafetyConcern(concern_id, description, immediate, by, at)
+        concern = SafetyConcern(concern_id, description, immediate, by.person, by.role, at)
         self.concerns.append(concern)
         self.events.append(SafetyConcernRecorded(immediate))
         return concern

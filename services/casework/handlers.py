@@ -2,7 +2,8 @@
 
 Each loads the case, asks the domain, saves — in one transaction; the unit of work collects the
 case's domain events on commit and stores them in the outbox (services/casework/outgoing.py).
-Every use case that depends on the time takes `now`, so tests decide what moment it is.
+Every use case that depends on the time takes `now`, so tests decide what moment it is. The
+HTTP use cases take the `Caller` (kring.kit.access) and act only on a case within its reach.
 """
 import logging
 import uuid
@@ -10,8 +11,9 @@ import uuid
 from kring.clock import iso
 from kring.contracts.casework import SetPlan
 from kring.errors import NotAllowed, NotFound
+from kring.kit.access import Owner
 from kring.kit.db import is_duplicate
-from services.casework.domain import Case
+from services.casework.domain import Author, Case
 from services.casework.models import Cases
 from services.casework.views import view
 
@@ -93,57 +95,67 @@ def react(uow, event, now):
     return REACTIONS[event.type](uow, event, now)
 
 
-def get_case(uow, case_id, role, subject):
+def get_case(uow, caller, case_id):
     with uow:
-        case = _load(Cases(uow), case_id)
-        case.check_may_act(role, subject)
-        return view(case)
+        return view(_reach(caller, Cases(uow), case_id))
 
 
-def set_plan(uow, case_id, role, subject, body, now):
+def set_plan(uow, caller, case_id, body, now):
     plan = SetPlan().dump(body)  # JSON types, "for" as the API spells it
-    return _change(uow, case_id, role, subject, lambda case: case.set_plan(plan, role, iso(now)))
+    return _change(uow, caller, case_id,
+                   lambda case: case.set_plan(plan, _author(caller), iso(now)))
 
 
-def log_visit(uow, case_id, role, subject, body, now):
-    return _change(uow, case_id, role, subject, lambda case: case.log_visit(
-        str(uuid.uuid4()), body["date"], body["hours"], body["notes"], role, iso(now),
-        now.date()))
+def log_visit(uow, caller, case_id, body, now):
+    return _change(uow, caller, case_id, lambda case: case.log_visit(
+        str(uuid.uuid4()), body["date"], body["hours"], body["notes"], _author(caller),
+        iso(now), now.date()))
 
 
-def record_safety_concern(uow, case_id, role, subject, body, now):
-    return _change(uow, case_id, role, subject, lambda case: case.record_safety_concern(
-        str(uuid.uuid4()), body["description"], body["immediate"], role, iso(now)))
+def record_safety_concern(uow, caller, case_id, body, now):
+    return _change(uow, caller, case_id, lambda case: case.record_safety_concern(
+        str(uuid.uuid4()), body["description"], body["immediate"], _author(caller), iso(now)))
 
 
-def resolve_safety_concern(uow, case_id, concern_id, resolution, now):
-    return _change(uow, case_id, "coordinator", None,
+def resolve_safety_concern(uow, caller, case_id, concern_id, resolution, now):
+    return _change(uow, caller, case_id,
                    lambda case: case.resolve_safety_concern(concern_id, resolution, iso(now)))
 
 
-def close_case(uow, case_id, evaluation, goals_met, now):
-    return _change(uow, case_id, "coordinator", None,
+def close_case(uow, caller, case_id, evaluation, goals_met, now):
+    return _change(uow, caller, case_id,
                    lambda case: case.close(evaluation, goals_met, iso(now)))
 
 
-def hand_over_case(uow, case_id, receiving_party, summary, now):
-    return _change(uow, case_id, "coordinator", None, lambda case: case.hand_over(
+def hand_over_case(uow, caller, case_id, receiving_party, summary, now):
+    return _change(uow, caller, case_id, lambda case: case.hand_over(
         receiving_party["kind"], receiving_party["name"], summary, iso(now)))
 
 
-def _change(uow, case_id, role, subject, step):
+def _change(uow, caller, case_id, step):
     """One person's step on a case, locked against a concurrent event or request."""
     with uow:
         cases = Cases(uow)
-        case = _load(cases, case_id, for_update=True)
-        case.check_may_act(role, subject)
+        case = _reach(caller, cases, case_id, for_update=True)
         step(case)
         cases.save(case)
         return view(case)
 
 
-def _load(cases, case_id, for_update=False):
+def _reach(caller, cases, case_id, for_update=False):
+    """The case, if it is within the caller's reach (kring/contracts/access.py): a coordinator
+    of its organisation, or its supporter while the supporter takes part. Anything else answers
+    word for word as an unknown id, so case ids cannot be probed. Reaching it names the
+    referral, so the unit of work records the call in this transaction (kring.kit.db)."""
     case = cases.get(case_id, for_update=for_update)
-    if case is None:
-        raise NotFound(f"no case {case_id}")
+    caller.reach(None if case is None else owner(case), NotFound(f"no case {case_id}"))
     return case
+
+
+def owner(case):
+    return Owner(referral_id=case.referral_id, coordinating_org=case.coordinator_org,
+                 supporter_id=case.supporter_id, open=case.supporter_takes_part)
+
+
+def _author(caller):
+    return Author(caller.subject, caller.role)

@@ -44,7 +44,10 @@ class VisitRow(Base):
     visited_on = Column(Date, nullable=False)
     hours = Column(Float, nullable=False)
     notes = Column(Text, nullable=True)
-    logged_by = Column(String(16), nullable=False)
+    # The column "logged_by" held the role before visits named the person, and still holds it
+    # (too narrow for a person); the person has a column of its own, NULL in older rows.
+    logged_by_role = Column("logged_by", String(16), nullable=False)
+    logged_by = Column("logged_by_person", String(128), nullable=True)
     logged_at = Column(String(40), nullable=False)
 
 
@@ -55,7 +58,9 @@ class ConcernRow(Base):
     case_id = Column(String(36), ForeignKey("cases.id"), nullable=False, index=True)
     description = Column(Text, nullable=False)
     immediate = Column(Boolean, nullable=False)
-    recorded_by = Column(String(16), nullable=False)
+    # as with visits: the old column keeps the role, the person is NULL in older rows
+    recorded_by_role = Column("recorded_by", String(16), nullable=False)
+    recorded_by = Column("recorded_by_person", String(128), nullable=True)
     recorded_at = Column(String(40), nullable=False)
     resolved_at = Column(String(40), nullable=True)
     resolution = Column(Text, nullable=True)
@@ -74,9 +79,9 @@ class WithdrawalRow(Base):
 CASE_FIELDS = ("referral_id", "supporter_id", "supporter_kind", "severity", "coordinator_org",
                "opened_at", "status", "plan", "evaluation", "handover", "withdrawn_at",
                "past_rounds")
-VISIT_FIELDS = ("visited_on", "hours", "notes", "logged_by", "logged_at")
-CONCERN_FIELDS = ("description", "immediate", "recorded_by", "recorded_at", "resolved_at",
-                  "resolution")
+VISIT_FIELDS = ("visited_on", "hours", "notes", "logged_by", "logged_by_role", "logged_at")
+CONCERN_FIELDS = ("description", "immediate", "recorded_by", "recorded_by_role", "recorded_at",
+                  "resolved_at", "resolution")
 
 
 class Cases(Repository):

@@ -28,37 +28,34 @@ class CaseworkService:
         handlers.react(self.db, event, utcnow())
 
     @api("getCase")
-    def get_case(self, identity, case_id):
-        return handlers.get_case(self.db, case_id, identity.role, identity.subject)
+    def get_case(self, caller, case_id):
+        return handlers.get_case(self.db, caller, case_id)
 
     @api("setPlan")
-    def set_plan(self, identity, body, case_id):
-        return handlers.set_plan(self.db, case_id, identity.role, identity.subject, body,
-                                 utcnow())
+    def set_plan(self, caller, body, case_id):
+        return handlers.set_plan(self.db, caller, case_id, body, utcnow())
 
     @api("logVisit")
-    def log_visit(self, identity, body, case_id):
-        return handlers.log_visit(self.db, case_id, identity.role, identity.subject, body,
-                                  utcnow())
+    def log_visit(self, caller, body, case_id):
+        return handlers.log_visit(self.db, caller, case_id, body, utcnow())
 
     @api("recordSafetyConcern")
-    def record_safety_concern(self, identity, body, case_id):
-        return handlers.record_safety_concern(self.db, case_id, identity.role,
-                                              identity.subject, body, utcnow())
+    def record_safety_concern(self, caller, body, case_id):
+        return handlers.record_safety_concern(self.db, caller, case_id, body, utcnow())
 
     @api("resolveSafetyConcern")
-    def resolve_safety_concern(self, identity, body, case_id, concern_id):
-        return handlers.resolve_safety_concern(self.db, case_id, concern_id,
+    def resolve_safety_concern(self, caller, body, case_id, concern_id):
+        return handlers.resolve_safety_concern(self.db, caller, case_id, concern_id,
                                                body["resolution"], utcnow())
 
     @api("closeCase")
-    def close_case(self, identity, body, case_id):
-        return handlers.close_case(self.db, case_id, body["evaluation"], body["goals_met"],
-                                   utcnow())
+    def close_case(self, caller, body, case_id):
+        return handlers.close_case(self.db, caller, case_id, body["evaluation"],
+                                   body["goals_met"], utcnow())
 
     @api("handOverCase")
-    def hand_over_case(self, identity, body, case_id):
-        return handlers.hand_over_case(self.db, case_id, body["receiving_party"],
+    def hand_over_case(self, caller, body, case_id):
+        return handlers.hand_over_case(self.db, caller, case_id, body["receiving_party"],
                                        body["summary"], utcnow())
 
     @rpc

@@ -1,7 +1,8 @@
 """The case as the API shows it (kring.contracts.casework.CaseView), in plain JSON types.
 
-Only the coordinator and the case's own supporter ever get this far (Case.check_may_act), so
-visit notes and safety descriptions are shown in full: they are the two who need them.
+Only a coordinator of the case's organisation and the case's own supporter ever get this far
+(handlers: the rule table's reach), so visit notes and safety descriptions are shown in full:
+they are the ones who need them. Who wrote what is the person, with the role they wrote it in.
 """
 
 
@@ -15,14 +16,16 @@ def view(case):
         "severity": case.severity,
         "coordinator_org": case.coordinator_org,
         "opened_at": case.opened_at,
-        "plan": case.plan,
+        "plan": _plan(case.plan),
         "visits": [{"visit_id": v.visit_id, "date": v.visited_on.isoformat(),
-                    "hours": v.hours, "notes": v.notes, "logged_by": v.logged_by}
+                    "hours": v.hours, "notes": v.notes, "logged_by": v.logged_by,
+                    "logged_by_role": v.logged_by_role}
                    for v in sorted(case.visits, key=lambda v: (v.visited_on, v.logged_at))],
         "total_hours": round(case.total_hours, 2),
         "safety_concerns": [
             {"concern_id": c.concern_id, "description": c.description,
              "immediate": c.immediate, "recorded_by": c.recorded_by,
+             "recorded_by_role": c.recorded_by_role,
              "recorded_at": c.recorded_at, "resolved_at": c.resolved_at,
              "resolution": c.resolution}
             for c in sorted(case.concerns, key=lambda c: c.recorded_at)],
@@ -31,3 +34,10 @@ def view(case):
         "withdrawn_at": case.withdrawn_at,
         "past_rounds": case.past_rounds,
     }
+
+
+def _plan(plan):
+    """A plan set before people were recorded names only the role, in `set_by`."""
+    if plan is None or "set_by_role" in plan:
+        return plan
+    return {**plan, "set_by": None, "set_by_role": plan.get("set_by")}

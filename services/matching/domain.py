@@ -30,6 +30,8 @@ class MatchingReferral:
     received_at: str
     status: str = RECEIVED
     severity: str | None = None
+    # the route: the organisation that coordinates it (referral_received's coordinating_org);
+    # None only for a referral received before routing, until its intake is recorded
     coordinator_org: str | None = None
     waitlisted_at: str | None = None
     declined_supporters: list = field(default_factory=list)
@@ -43,7 +45,7 @@ class MatchingReferral:
     def receive(cls, referral_id, profile, at):
         return cls(referral_id, profile["programme"], profile["municipality"],
                    list(profile["languages"]), list(profile["domains"]), profile["urgency"],
-                   profile["family_key"], at)
+                   profile["family_key"], at, coordinator_org=profile.get("coordinating_org"))
 
     @classmethod
     def ended_unseen(cls, referral_id, at):
@@ -54,16 +56,20 @@ class MatchingReferral:
     def is_over(self):
         return self.status == OVER
 
-    def record_intake(self, fits, severity, reason, coordinator_org):
+    def record_intake(self, fits, severity, reason, recorder_org):
+        """The intake, held by a coordinator of `recorder_org`. A routed referral keeps its
+        route (who may hold the intake is the caller's check); one received before routing is
+        coordinated from now on by the organisation that holds its intake."""
         if self.is_over:
             raise NotAllowed("the referral is over (withdrawn or closed)")
         if self.status != RECEIVED:
             raise NotAllowed("the intake of this referral is already recorded")
         if fits and severity is None:
             raise Invalid("severity is required", {"severity": ["required when it fits"]})
-        self.severity, self.coordinator_org = severity, coordinator_org
+        self.severity = severity
+        self.coordinator_org = self.coordinator_org or recorder_org
         self.status = LOOKING if fits else DECLINED
-        self.events.append(IntakeRecorded(fits, severity, reason, coordinator_org))
+        self.events.append(IntakeRecorded(fits, severity, reason, self.coordinator_org))
 
     def place(self, candidate, proposal_id, at):
         """Propose `candidate` (a scoring.Candidate), or wait when there is none.

@@ -11,6 +11,7 @@ import logging
 import uuid
 
 from kring.errors import NotFound
+from kring.kit.access import Owner
 from services.matching.domain import LOOKING, MatchingReferral
 from services.matching.models import Proposals, Referrals, Supporters, take_turn
 from services.matching.scoring import best_candidate, rematch
@@ -21,22 +22,27 @@ log = logging.getLogger(__name__)
 
 
 # --- the coordinators' API ------------------------------------------------------------------
+# `caller` (kring.kit.access.Caller) reaches its own organisation's supporters, and the intake
+# and proposals of the referrals routed to its organisation; anything else answers exactly as
+# an unknown id does (kring/contracts/access.py). Reaching a referral names it to the caller, so
+# the unit of work records the call in the audit trail in the same transaction.
 
-def register_supporter(uow, body, at):
+def register_supporter(uow, caller, body, at):
     with uow:
         take_turn(uow)
         supporters = Supporters(uow)
-        supporter = Supporter.register(str(uuid.uuid4()), supporters.next_position(), body, at)
+        supporter = Supporter.register(str(uuid.uuid4()), supporters.next_position(),
+                                       caller.org, body, at)
         supporters.add(supporter)
         _serve_waiting_list(uow, at)  # a new supporter may be what a waiting family needs
         return supporter_view(supporters.get(supporter.supporter_id))
 
 
-def update_supporter(uow, supporter_id, changes, at):
+def update_supporter(uow, caller, supporter_id, changes, at):
     with uow:
         take_turn(uow)
         supporters = Supporters(uow)
-        supporter = _found(supporters.get(supporter_id), "supporter", supporter_id)
+        supporter = _own_supporter(caller, supporters.get(supporter_id), supporter_id)
         supporter.update(changes)
         supporters.save(supporter)
         # more capacity, another municipality or language: a waiting family may fit now
@@ -44,24 +50,29 @@ def update_supporter(uow, supporter_id, changes, at):
         return supporter_view(supporters.get(supporter_id))
 
 
-def get_supporter(uow, supporter_id):
+def get_supporter(uow, caller, supporter_id):
     with uow:
-        return supporter_view(_found(Supporters(uow).get(supporter_id), "supporter",
-                                     supporter_id))
+        return supporter_view(_own_supporter(caller, Supporters(uow).get(supporter_id),
+                                             supporter_id))
 
 
-def list_supporters(uow):
+def list_supporters(uow, caller):
     with uow:
-        return {"supporters": [supporter_view(s) for s in Supporters(uow).all()]}
+        return {"supporters": [supporter_view(s) for s in Supporters(uow).of(caller.org)]}
 
 
-def record_intake(uow, body, coordinator_org, at):
+def record_intake(uow, caller, body, at):
     """The intake (kennismaking): fits → propose or wait; does not fit → the referral ends."""
     with uow:
         take_turn(uow)
         referrals = Referrals(uow)
-        referral = _found(referrals.get(body["referral_id"]), "referral", body["referral_id"])
-        referral.record_intake(body["fits"], body["severity"], body["reason"], coordinator_org)
+        referral_id = body["referral_id"]
+        referral = referrals.get(referral_id)
+        # a referral from before routing has no route yet: its intake's organisation becomes it
+        owner = Owner(referral_id=referral_id,
+                      coordinating_org=referral.coordinator_org or caller.org) if referral else None
+        caller.reach(owner, NotFound(f"no referral {referral_id}"))
+        referral.record_intake(body["fits"], body["severity"], body["reason"], caller.org)
         proposal = None
         if referral.status == LOOKING:
             proposal = _propose_or_wait(uow, referral, at)
@@ -69,18 +80,18 @@ def record_intake(uow, body, coordinator_org, at):
         return intake_view(referral, proposal)
 
 
-def get_proposal(uow, proposal_id):
+def get_proposal(uow, caller, proposal_id):
     with uow:
-        return proposal_view(_found(Proposals(uow).get(proposal_id), "proposal", proposal_id))
+        proposal, _ = _routed_proposal(caller, Proposals(uow), Referrals(uow), proposal_id)
+        return proposal_view(proposal)
 
 
-def respond_to_proposal(uow, proposal_id, party, accept, reason, at):
+def respond_to_proposal(uow, caller, proposal_id, party, accept, reason, at):
     """An answer for the family or the supporter; a no sends matching to the next candidate."""
     with uow:
         take_turn(uow)
         proposals, referrals = Proposals(uow), Referrals(uow)
-        proposal = _found(proposals.get(proposal_id), "proposal", proposal_id)
-        referral = referrals.get(proposal.referral_id)
+        proposal, referral = _routed_proposal(caller, proposals, referrals, proposal_id)
         referral.answer(proposal, party, accept, reason, at)
         proposals.save(proposal)
         said_no = referral.status == LOOKING  # that supporter is never proposed again here
@@ -89,6 +100,24 @@ def respond_to_proposal(uow, proposal_id, party, accept, reason, at):
         if said_no:
             _serve_waiting_list(uow, at)  # the no freed the unit the proposal held
         return proposal_view(proposal, next_proposal.proposal_id if next_proposal else None)
+
+
+def _own_supporter(caller, supporter, supporter_id):
+    """`supporter` when it is of the caller's organisation; else an unknown id's 404."""
+    caller.reach(Owner(org=supporter.organisation) if supporter else None,
+                 NotFound(f"no supporter {supporter_id}"))
+    return supporter
+
+
+def _routed_proposal(caller, proposals, referrals, proposal_id):
+    """(proposal, its referral) when the referral is routed to the caller's organisation; else
+    an unknown id's 404."""
+    proposal = proposals.get(proposal_id)
+    referral = referrals.get(proposal.referral_id) if proposal else None
+    caller.reach(Owner(referral_id=referral.referral_id,
+                       coordinating_org=referral.coordinator_org) if referral else None,
+                 NotFound(f"no proposal {proposal_id}"))
+    return proposal, referral
 
 
 # --- other services' events -----------------------------------------------------------------
@@ -184,6 +213,33 @@ def rematch_waiting_list(uow, at):
         return _serve_waiting_list(uow, at)
 
 
+# --- on start -------------------------------------------------------------------------------
+
+def settle_supporter_organisations(uow):
+    """Supporters registered before supporters belonged to an organisation: each gets the
+    organisation it can be known to work for, the one coordinating every referral it was
+    proposed to or matched with. The others (never proposed, or proposed for several
+    organisations) stay without one and reach nobody until an admin registers them again.
+
+    Run on every start (service.py); it changes only supporters without an organisation, so a
+    second run, or a second replica, changes nothing. Returns {supporter_id: organisation}.
+    """
+    with uow:
+        take_turn(uow)
+        supporters = Supporters(uow)
+        settled = {}
+        for supporter in supporters.without_organisation():
+            served = supporters.organisations_served(supporter.supporter_id)
+            if len(served) != 1:
+                log.warning("supporter %s has no organisation (it worked for %s): it is "
+                            "proposed to nobody until an admin registers it again",
+                            supporter.supporter_id, ", ".join(sorted(served)) or "nobody")
+                continue
+            supporter.organisation = settled[supporter.supporter_id] = served.pop()
+            supporters.save(supporter)
+        return settled
+
+
 # --- steps shared by the use cases, inside their transaction and turn -----------------------
 
 def _propose_or_wait(uow, referral, at):
@@ -191,7 +247,7 @@ def _propose_or_wait(uow, referral, at):
 
     Returns the new Proposal, or None. The caller saves the referral.
     """
-    candidate = best_candidate(referral, Supporters(uow).all())
+    candidate = best_candidate(referral, Supporters(uow).of(referral.coordinator_org))
     proposal = referral.place(candidate, str(uuid.uuid4()), at)
     if proposal is not None:
         Proposals(uow).add(proposal)
@@ -211,9 +267,3 @@ def _serve_waiting_list(uow, at):
         referrals.save(referral)
         made.append(proposal.proposal_id)
     return made
-
-
-def _found(item, what, key):
-    if item is None:
-        raise NotFound(f"no {what} {key}")
-    return item

@@ -27,6 +27,9 @@ class SupporterRow(Base):
 
     id = Column(String(36), primary_key=True)
     position = Column(Integer, nullable=False, unique=True)
+    # the organisation that registered it; null only for a supporter from before organisations
+    # whose organisation could not be told (handlers.settle_supporter_organisations)
+    organisation = Column(String(128), nullable=True)
     name = Column(String(200), nullable=False)
     kind = Column(String(16), nullable=False)
     programmes = Column(JSON, nullable=False)
@@ -53,7 +56,7 @@ class ReferralRow(Base):
     received_at = Column(String(40), nullable=False)
     status = Column(String(16), nullable=False, index=True)
     severity = Column(String(16), nullable=True)
-    coordinator_org = Column(String(128), nullable=True)
+    coordinator_org = Column(String(128), nullable=True)  # the route (domain.MatchingReferral)
     waitlisted_at = Column(String(40), nullable=True)
     declined_supporters = Column(JSON, nullable=False)
     proposal_id = Column(String(36), nullable=True)
@@ -107,7 +110,7 @@ REFERRAL_FIELDS = ("programme", "municipality", "languages", "domains", "urgency
                    "ended_at")
 PROPOSAL_FIELDS = ("referral_id", "supporter_id", "supporter_name", "supporter_kind", "score",
                    "reasons", "made_at", "status", "answers", "closed_at")
-SUPPORTER_FIELDS = ("position", *EDITABLE, "registered_at")
+SUPPORTER_FIELDS = ("position", "organisation", *EDITABLE, "registered_at")
 
 
 def take_turn(uow):
@@ -178,6 +181,27 @@ class Supporters(_OneTable):
 
     def all(self):
         return self._with_usage(select(SupporterRow).order_by(SupporterRow.position))
+
+    def of(self, organisation):
+        """The supporters of one organisation, in registration order."""
+        return self._with_usage(select(SupporterRow).where(
+            SupporterRow.organisation == organisation).order_by(SupporterRow.position))
+
+    def without_organisation(self):
+        return [self._load(row) for row in self.session.execute(
+            select(SupporterRow).where(SupporterRow.organisation.is_(None))
+            .order_by(SupporterRow.position)).scalars()]
+
+    def organisations_served(self, supporter_id):
+        """The coordinating organisations of the referrals `supporter_id` was proposed to or
+        matched with."""
+        proposed = select(ReferralRow.coordinator_org).join(
+            ProposalRow, ProposalRow.referral_id == ReferralRow.id).where(
+            ProposalRow.supporter_id == supporter_id)
+        matched = select(ReferralRow.coordinator_org).where(
+            ReferralRow.supporter_id == supporter_id)
+        found = self.session.execute(proposed.union(matched)).scalars()
+        return {organisation for organisation in found if organisation is not None}
 
     def _with_usage(self, query):
         """Supporters with their load, reservations and families, counted from the facts."""

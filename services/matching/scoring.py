@@ -27,6 +27,9 @@ def _same(text):
 
 def ruled_out(supporter, referral):
     """Why `supporter` may not be proposed to `referral` (None: they may)."""
+    if supporter.organisation is None or supporter.organisation != referral.coordinator_org:
+        # the coordinating organisation proposes its own people, never another's
+        return "not of the coordinating organisation"
     if not supporter.active:
         return "not active"
     if referral.programme not in supporter.programmes:

@@ -18,10 +18,19 @@ def now():
     return iso(utcnow())
 
 
+class MatchingDatabase(Database):
+    """The service's database; once its tables are up to date, supporters from before
+    organisations get theirs where it can be known."""
+
+    def setup(self):
+        super().setup()
+        handlers.settle_supporter_organisations(self.unit_of_work())
+
+
 class MatchingService:
     name = "matching"
 
-    db = Database(metadata, outgoing=outgoing)
+    db = MatchingDatabase(metadata, outgoing=outgoing)
 
     @on_events("referral")
     def on_referral(self, event):
@@ -36,33 +45,33 @@ class MatchingService:
         handlers.rematch_waiting_list(self.db, now())
 
     @api("registerSupporter")
-    def register_supporter(self, identity, body):
-        return handlers.register_supporter(self.db, body, now())
+    def register_supporter(self, caller, body):
+        return handlers.register_supporter(self.db, caller, body, now())
 
     @api("updateSupporter")
-    def update_supporter(self, identity, body, supporter_id):
-        return handlers.update_supporter(self.db, supporter_id, body, now())
+    def update_supporter(self, caller, body, supporter_id):
+        return handlers.update_supporter(self.db, caller, supporter_id, body, now())
 
     @api("getSupporter")
-    def get_supporter(self, identity, supporter_id):
-        return handlers.get_supporter(self.db, supporter_id)
+    def get_supporter(self, caller, supporter_id):
+        return handlers.get_supporter(self.db, caller, supporter_id)
 
     @api("listSupporters")
-    def list_supporters(self, identity):
-        return handlers.list_supporters(self.db)
+    def list_supporters(self, caller):
+        return handlers.list_supporters(self.db, caller)
 
     @api("recordIntake")
-    def record_intake(self, identity, body):
-        return handlers.record_intake(self.db, body, identity.org, now())
+    def record_intake(self, caller, body):
+        return handlers.record_intake(self.db, caller, body, now())
 
     @api("getProposal")
-    def get_proposal(self, identity, proposal_id):
-        return handlers.get_proposal(self.db, proposal_id)
+    def get_proposal(self, caller, proposal_id):
+        return handlers.get_proposal(self.db, caller, proposal_id)
 
     @api("respondToProposal")
-    def respond_to_proposal(self, identity, body, proposal_id):
-        return handlers.respond_to_proposal(self.db, proposal_id, body["party"], body["accept"],
-                                            body["reason"], now())
+    def respond_to_proposal(self, caller, body, proposal_id):
+        return handlers.respond_to_proposal(self.db, caller, proposal_id, body["party"],
+                                            body["accept"], body["reason"], now())
 
     @rpc
     def audit_trail(self, referral_id):

@@ -1,7 +1,10 @@
 """A supporter (vrijwilliger / familieondersteuner): a volunteer or a professional.
 
-Pure. `load`, `reserved` and `families` are not stored with the supporter: the repository
-counts them from the referrals and proposals, so they can never drift from the facts.
+Pure. A supporter belongs to the organisation that registered it: only that organisation's
+coordinators and admins see and change it, and it is proposed only to the families that
+organisation coordinates. `load`, `reserved` and `families` are not stored with the supporter:
+the repository counts them from the referrals and proposals, so they can never drift from the
+facts.
 """
 from dataclasses import dataclass, field
 
@@ -22,13 +25,16 @@ class Supporter:
     expertise: list
     active: bool
     registered_at: str
+    # None only for a supporter from before supporters belonged to organisations, when its
+    # organisation could not be told (handlers.settle_supporter_organisations): it reaches nobody
+    organisation: str | None = None
     load: int = 0  # matches made that still take capacity
     reserved: int = 0  # open proposals: each holds a unit until it is answered
     families: frozenset = field(default_factory=frozenset)  # family_keys matched before
 
     @classmethod
-    def register(cls, supporter_id, position, body, at):
-        return cls(supporter_id, position, registered_at=at,
+    def register(cls, supporter_id, position, organisation, body, at):
+        return cls(supporter_id, position, registered_at=at, organisation=organisation,
                    **{name: _clean(name, body[name]) for name in EDITABLE})
 
     def update(self, changes):

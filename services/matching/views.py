@@ -5,7 +5,7 @@ INTAKE_STATUS = {"matching": "matching", "waitlisted": "waitlisted", "declined":
 
 
 def supporter_view(supporter):
-    return {"supporter_id": supporter.supporter_id,
+    return {"supporter_id": supporter.supporter_id, "organisation": supporter.organisation,
             **{name: getattr(supporter, name) for name in EDITABLE},
             "load": supporter.load, "reserved": supporter.reserved, "free": supporter.free,
             "registered_at": supporter.registered_at}

@@ -3,13 +3,15 @@ after the commit, outside any transaction.
 
 The event reactions (REACTIONS) return True when a notice may have become sendable, so the
 entrypoint runs `send_due` right away; the timer runs it too, for retries and for whatever a
-crash left behind.
+crash left behind. Whatever settles a notice (sent, suppressed) writes its audit record in the
+same transaction (services/notify/trail.py).
 """
 import logging
 from datetime import timedelta
 
 from kring.clock import iso, utcnow
 from kring.kit.db import is_duplicate
+from services.notify import trail
 from services.notify.content import file_name
 from services.notify.domain import (CLAIM_SECONDS, CLOSURE, PENDING, SENT, START, Contact,
                                    Notice)
@@ -36,7 +38,7 @@ def record_contact(uow, event, now):
                 notices.add_contact(contact)
             for notice in notices.waiting(event.referral_id):
                 notice.ready_to_send(contact)  # or suppressed, for want of consent
-                notices.save(notice)
+                _save(uow, notices, notice)
             return True
     return _once_more_if_duplicate(once)
 
@@ -77,7 +79,7 @@ def record_notice(uow, event, kind, now, outcome=None, coordinating_org=None,
                 decided.append(Notice.decide(event.referral_id, kind, event.occurred_at, now,
                                              contact, closed, outcome, coordinating_org))
             for notice in decided:
-                notices.add(notice)
+                _add(uow, notices, notice)
             return any(notice.status == PENDING for notice in decided)
     return _once_more_if_duplicate(once)
 
@@ -158,7 +160,7 @@ def _record_from(uow, mark):
                         mark.referral_id)
             return
         notice.delivered(**mark.delivery)
-        if notices.save(notice):  # False: its own record came through after all
+        if _save(uow, notices, notice):  # False: its own record came through after all
             log.warning("%s notice of %s, taken by the server (%s), %s: its own record had "
                         "not come through", notice.kind, notice.referral_id, notice.location,
                         RECORDED_FROM_MARK)
@@ -209,10 +211,29 @@ def _attempt(uow, transport, marks, current, notice, contact):
 
 def _record(uow, notice):
     with uow:
-        Notices(uow).save(notice)
+        _save(uow, Notices(uow), notice)
 
 
-def delivery_log(uow, referral_id):
-    """What `kring notices REFERRAL_ID` shows: each notice and where it went (no family data)."""
+def _add(uow, notices, notice):
+    notices.add(notice)
+    if notice.status != PENDING:  # suppressed the moment it was decided
+        trail.notice_settled(uow, notice)
+
+
+def _save(uow, notices, notice):
+    """Store what became of a notice (Notices.save: True when it changed). The save that settles
+    it, sent or suppressed, also writes its record in the audit trail, in the same transaction:
+    once, whoever settles it (its sender, or a sweep from its mark)."""
+    changed = notices.save(notice)
+    if changed and notice.status != PENDING:
+        trail.notice_settled(uow, notice)
+    return changed
+
+
+def delivery_log(uow, referral_id, person=None):
+    """What `kring notices REFERRAL_ID` shows: each notice and where it went (no family data).
+    The read is recorded in the audit trail as `person`'s, in the transaction that read."""
     with uow:
-        return [notice_view(notice) for notice in Notices(uow).of_referral(referral_id)]
+        shown = [notice_view(notice) for notice in Notices(uow).of_referral(referral_id)]
+        trail.notices_read(uow, referral_id, person)
+        return shown

@@ -52,8 +52,9 @@ class NotifyService:
         self._send_due()
 
     @rpc
-    def notices(self, referral_id):
-        return handlers.delivery_log(self.db, referral_id)
+    def notices(self, referral_id, person=None):
+        """`kring notices REFERRAL_ID`; `person`: who runs it (the OS user), for the audit."""
+        return handlers.delivery_log(self.db, referral_id, person)
 
     def _send_due(self):
         try:

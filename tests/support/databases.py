@@ -1,6 +1,6 @@
 """Databases as the tests make and read them: each service's on SQLite or PostgreSQL, for the
-containers of the integration tests and for a `kring run` process; and the outbox as a unit test
-reads it."""
+containers of the integration tests and for a `kring run` process; and the outbox and the audit
+trail as a test reads them."""
 import json
 import os
 import uuid
@@ -35,6 +35,14 @@ def outbox(uow):
     with uow:
         rows = uow.session.execute(text("SELECT body FROM outbox ORDER BY id")).scalars().all()
     return [json.loads(body) for body in rows]
+
+
+def audit_records(uow):
+    """Every record of the service's audit trail so far (kring.kit.audit), oldest first, with
+    all its columns."""
+    with uow:
+        rows = uow.session.execute(text("SELECT * FROM audit ORDER BY id")).mappings().all()
+    return [dict(row) for row in rows]
 
 
 class Databases:

@@ -7,12 +7,9 @@ from sqlalchemy import func, select
 from kring.clock import utcnow
 from services.aftercare import handlers
 from services.aftercare.models import PlanRow
-from tests.support.api import token
 from tests.support.databases import unit_of_work
 from tests.support.events import deliver
-from tests.support.integration.aftercare import start_plan, withdrawn
-
-COORDINATOR = token("home-start-oost", "coordinator")
+from tests.support.integration.aftercare import COORDINATOR, start_plan, withdrawn
 
 
 def plans_of_case(container, case_id):

@@ -6,9 +6,7 @@ import pytest
 
 from kring.clock import utcnow
 from tests.support.api import token
-from tests.support.integration.aftercare import start_plan
-
-COORDINATOR = token("home-start-oost", "coordinator")
+from tests.support.integration.aftercare import COORDINATOR, start_plan
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from kring.clock import utcnow
 from tests.support.api import token
-from tests.support.integration.casework import COORDINATOR, OTHER_SUPPORTER, SUPPORTER, open_case
+from tests.support.integration.casework import COORDINATOR, SUPPORTER, open_case
 
 PLAN = {"goals": [{"life_domain": "parenting", "goal": "calm bedtimes", "for": "adult"},
                   {"life_domain": "school", "goal": "goes every day", "for": "child"}],
@@ -34,8 +34,10 @@ def test_visits_are_logged_and_add_up(case, api):
     assert second.status_code == 201, second.text
     shown = api.get(path, SUPPORTER).json()
     assert shown["total_hours"] == 4.5
-    assert [(v["hours"], v["notes"], v["logged_by"]) for v in shown["visits"]] == [
-        (4, "to the park", "supporter"), (0.5, None, "coordinator")]
+    assert [(v["hours"], v["notes"], v["logged_by"], v["logged_by_role"])
+            for v in shown["visits"]] == [
+        (4, "to the park", "s-1", "supporter"),
+        (0.5, None, "coordinator-of-home-start-oost", "coordinator")]
 
 
 @pytest.mark.parametrize("body,field", [
@@ -67,7 +69,8 @@ def test_the_plan_is_set_and_refused_when_it_breaks_a_rule(case, api):
     assert answer.status_code == 200, answer.text
     assert answer.json()["plan"]["goals"][1] == {"life_domain": "school",
                                                  "goal": "goes every day", "for": "child"}
-    assert answer.json()["plan"]["set_by"] == "supporter"
+    assert (answer.json()["plan"]["set_by"], answer.json()["plan"]["set_by_role"]) == (
+        "s-1", "supporter")
     twice = [{**PLAN["support_figures"][0], "functions": ["emotional", "emotional"]}]
     for bad, field in (({**PLAN, "goals": []}, "goals"), ({**PLAN, "intensity": "max"},
                                                           "intensity"),
@@ -97,7 +100,9 @@ def test_immediate_safety_comes_first(case, api, emitted):
                     json={}).status_code == 404
     resolved = api.post(resolve, COORDINATOR, json={"resolution": "safe address found"})
     assert resolved.status_code == 200, resolved.text
-    assert resolved.json()["safety_concerns"][0]["resolution"] == "safe address found"
+    shown = resolved.json()["safety_concerns"][0]
+    assert (shown["resolution"], shown["recorded_by"], shown["recorded_by_role"]) == (
+        "safe address found", "s-1", "supporter")
     assert api.post(resolve, COORDINATOR).status_code == 409  # already resolved; no body
     assert api.post(f"{path}/close", COORDINATOR, json=CLOSE).status_code == 200
     assert api.post(f"{path}/safety-concerns", SUPPORTER,
@@ -105,10 +110,12 @@ def test_immediate_safety_comes_first(case, api, emitted):
 
 
 def test_who_may_call(case, api):
+    """Roles the rule table leaves out: 403 whatever the case (kring/contracts/access.py); who
+    is in it but out of reach: tests/integration/casework/test_access.py."""
     path, opened_on = case
     visit = {"date": opened_on.isoformat(), "hours": 4}
     assert api.get(path).status_code == 401
-    for who in (token("huisarts-oost", "referrer"), token("kring", "admin"), OTHER_SUPPORTER):
+    for who in (token("huisarts-oost", "referrer"), token("home-start-oost", "admin")):
         assert api.get(path, who).status_code == 403
         assert api.post(f"{path}/visits", who, json=visit).status_code == 403
         assert api.call("PUT", f"{path}/plan", who, json=PLAN).status_code == 403

@@ -84,9 +84,11 @@ def test_a_withdrawal_ends_the_case(casework, kring_config, emitted, api):
     case_path = f"/cases/{started['data']['case_id']}"
     deliver(casework, kring_config["AMQP_URI"], withdrawn(event.referral_id))
     assert api.get(case_path, COORDINATOR).json()["status"] == "withdrawn"
-    visit = api.post(f"{case_path}/visits", SUPPORTER,
-                     json={"date": started["occurred_at"][:10], "hours": 4, "notes": "x"})
-    assert visit.status_code == 409, visit.text
+    visit = {"date": started["occurred_at"][:10], "hours": 4, "notes": "x"}
+    refused = api.post(f"{case_path}/visits", COORDINATOR, json=visit)
+    assert refused.status_code == 409, refused.text
+    # and the supporter has no part in it any more (kring/contracts/access.py)
+    assert api.post(f"{case_path}/visits", SUPPORTER, json=visit).status_code == 404
     assert api.post(f"{case_path}/close", COORDINATOR, json={
         "evaluation": "x", "goals_met": False}).status_code == 409
     assert api.get(case_path, COORDINATOR).json()["visits"] == []

@@ -1,8 +1,8 @@
 """The coordinators' API of matching on the real broker and database: supporters, intakes."""
 import pytest
 
-from tests.support.integration.matching import (COORDINATOR, REFERRER, intake, received, register,
-                                                supporter_body)
+from tests.support.integration.matching import (COORDINATOR, ORG, REFERRER, intake, received,
+                                                register, supporter_body)
 
 
 def test_register_read_list_and_update_a_supporter(matching, api):
@@ -12,7 +12,8 @@ def test_register_read_list_and_update_a_supporter(matching, api):
     shown = created.json()
     supporter_id = shown.pop("supporter_id")
     assert shown.pop("registered_at").endswith("Z")
-    assert shown == {"name": "Carla", "kind": "professional", "programmes": ["home-start"],
+    assert shown == {"name": "Carla", "organisation": ORG, "kind": "professional",
+                     "programmes": ["home-start"],
                      "languages": ["nl", "en"], "municipalities": ["Utrecht"],
                      "expertise": ["finances"], "capacity": 3, "active": True, "load": 0,
                      "reserved": 0, "free": 3}

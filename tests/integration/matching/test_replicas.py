@@ -7,7 +7,8 @@ from kring.kit.db import UnitOfWork, make_engine
 from services.matching import handlers
 from services.matching.models import ProposalRow, SupporterRow, metadata
 from services.matching.outgoing import outgoing
-from tests.support.integration.matching import received
+from tests.support.integration.matching import ORG, received
+from tests.support.unit.matching import caller
 
 AT = "2026-03-02T10:00:00.000000Z"
 REPLICAS = 4
@@ -27,14 +28,15 @@ def unit_of_work(engine):
 
 def test_timers_of_several_replicas_make_one_proposal_per_free_place(engine):
     uow = unit_of_work(engine)
-    supporter = handlers.register_supporter(uow, {
+    supporter = handlers.register_supporter(uow, caller("registerSupporter", ORG), {
         "name": "Anna", "kind": "volunteer", "programmes": ["home-start"], "languages": ["nl"],
         "municipalities": ["Utrecht"], "capacity": 0, "expertise": [], "active": True}, AT)
     for _ in range(3):
         event = received()
         handlers.receive_referral(uow, event, AT)
-        handlers.record_intake(uow, {"referral_id": event.referral_id, "fits": True,
-                                     "severity": "low", "reason": None}, "hs", AT)
+        handlers.record_intake(uow, caller("recordIntake", ORG), {
+            "referral_id": event.referral_id, "fits": True, "severity": "low", "reason": None},
+            AT)
     with uow:  # two places appear without a re-match: each replica's timer will find them
         uow.session.get(SupporterRow, supporter["supporter_id"]).capacity = 2
     pool = eventlet.GreenPool()

@@ -1,15 +1,22 @@
-"""The aftercare service fed casework's and referral's events over the real broker."""
+"""The aftercare service fed casework's and referral's events over the real broker, and the
+tokens of the coordinators who work on its plans."""
 import uuid
 
 from kring.contracts.events import make_event
+from tests.support.api import token
 from tests.support.events import deliver
 
+ORG = "home-start-oost"  # the organisation every plan here is routed to, unless told
+COORDINATOR = token(ORG, "coordinator")
+OTHER_COORDINATOR = token("buurtgezin-west", "coordinator")  # of another organisation
 
-def handed_over(referral_id=None, case_id=None, severity="high"):
+
+def handed_over(referral_id=None, case_id=None, severity="high", coordinator_org=ORG):
+    """`coordinator_org` None: a handover sent before casework named it."""
     return make_event("casework", "case_handed_over", referral_id or str(uuid.uuid4()),
                       case_id=case_id or str(uuid.uuid4()), supporter_id="s-1",
                       receiving_kind="municipality", receiving_name="Gemeente Utrecht",
-                      severity=severity)
+                      severity=severity, coordinator_org=coordinator_org)
 
 
 def withdrawn(referral_id):

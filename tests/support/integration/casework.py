@@ -3,21 +3,21 @@ and the tokens of the people who work a case."""
 import uuid
 
 from kring.contracts.events import make_event
-from kring.kit.auth import create_token
-from tests.support.api import TEST_SECRET, token
+from tests.support.api import token
 from tests.support.events import deliver
 
+ORG = "home-start-oost"  # the organisation every case here is routed to
 SUPPORTER_ID = "s-1"
-COORDINATOR = token("home-start-oost", "coordinator")
-SUPPORTER = create_token(TEST_SECRET, "home-start-oost", "supporter", SUPPORTER_ID, 600)
-OTHER_SUPPORTER = create_token(TEST_SECRET, "home-start-oost", "supporter", "s-2", 600)
+COORDINATOR = token(ORG, "coordinator")
+SUPPORTER = token(ORG, "supporter", subject=SUPPORTER_ID)
+OTHER_SUPPORTER = token(ORG, "supporter", subject="s-2")
+OTHER_COORDINATOR = token("buurtgezin-west", "coordinator")  # of another organisation
 
 
 def match_made(referral_id=None, severity="medium"):
     return make_event("matching", "match_made", referral_id or str(uuid.uuid4()),
                       proposal_id=str(uuid.uuid4()), supporter_id=SUPPORTER_ID,
-                      supporter_kind="volunteer", severity=severity,
-                      coordinator_org="home-start-oost")
+                      supporter_kind="volunteer", severity=severity, coordinator_org=ORG)
 
 
 def withdrawn(referral_id):

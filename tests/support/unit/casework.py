@@ -1,13 +1,15 @@
 """Cases in every status, built through the domain's own steps, for the unit tests."""
 from datetime import date
 
-from services.casework.domain import CLOSING, HANDED_OVER, OPEN, WITHDRAWN, Case
+from services.casework.domain import CLOSING, HANDED_OVER, OPEN, WITHDRAWN, Author, Case
 
 OPENED_AT = "2026-01-05T09:30:00.000000Z"
 OPENED_ON = date(2026, 1, 5)
 TODAY = date(2026, 3, 2)
 AT = "2026-03-02T10:00:00.000000Z"
 SUPPORTER = "s-1"
+BY_SUPPORTER = Author(SUPPORTER, "supporter")
+BY_COORDINATOR = Author("anna-de-boer", "coordinator")
 
 
 def plan(**overrides):

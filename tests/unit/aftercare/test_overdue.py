@@ -28,7 +28,7 @@ def uow(tmp_path):
 
 def high_plan(case_id="c-1"):
     return AftercarePlan.start(f"a-{case_id}", "r-1", case_id, "high", "municipality",
-                               "Utrecht", START)
+                               "Utrecht", START, "home-start-oost")
 
 
 def stored(uow, plan):
@@ -110,7 +110,8 @@ def test_a_plan_that_is_no_longer_active_has_nothing_due(uow, end):
 
 
 def test_an_extra_contact_is_never_overdue(uow):
-    plan = AftercarePlan.start("a-1", "r-1", "c-1", "low", "municipality", "Utrecht", START)
+    plan = AftercarePlan.start("a-1", "r-1", "c-1", "low", "municipality", "Utrecht", START,
+                               "home-start-oost")
     plan.log_contact(date(2026, 1, 10), "early call", today=date(2026, 1, 10))
     plan.log_contact(date(2026, 1, 12), "extra", today=date(2026, 1, 12))
     plan = stored(uow, plan)

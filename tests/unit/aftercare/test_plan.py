@@ -13,7 +13,8 @@ TODAY = date(2026, 3, 1)
 
 
 def plan_in(status, severity="medium"):
-    plan = AftercarePlan.start("a-1", "r-1", "c-1", severity, "municipality", "Utrecht", START)
+    plan = AftercarePlan.start("a-1", "r-1", "c-1", severity, "municipality", "Utrecht", START,
+                               "home-start-oost")
     if status == COMPLETED:
         plan.complete(None)
     elif status == RELAPSED:
@@ -114,3 +115,17 @@ def test_a_handover_after_a_relapse_starts_a_new_round_keeping_what_was_done():
         (1, date(2026, 2, 5), date(2026, 2, 5)), (4, date(2026, 7, 13), None)]
     assert (plan.started_on, plan.ends_on) == (date(2026, 6, 1), date(2026, 7, 13))
     assert plan.events == [AftercareStarted(date(2026, 7, 13))]
+
+
+def test_a_plan_learns_its_coordinating_organisation_once():
+    """A plan stored before plans knew it takes it from a later handover of its case; a case's
+    coordinating organisation never changes, so one that is known stays."""
+    plan = plan_in(ACTIVE)
+    plan.learn_coordinator(None)
+    plan.learn_coordinator("buurtgezin-west")
+    assert plan.coordinator_org == "home-start-oost"
+    plan.coordinator_org = None  # as a plan stored before reads
+    plan.learn_coordinator(None)
+    assert plan.coordinator_org is None
+    plan.learn_coordinator("home-start-oost")
+    assert plan.coordinator_org == "home-start-oost"

@@ -10,7 +10,7 @@ from services.aftercare.schedule import SCHEDULES, after
 
 def plan(severity, started_on):
     return AftercarePlan.start("a-1", "r-1", "c-1", severity, "municipality", "Gemeente Utrecht",
-                               started_on)
+                               started_on, "home-start-oost")
 
 
 def due_dates(severity, started_on):

@@ -1,18 +1,18 @@
 """The case's state machine: every step from every status, allowed or refused (409)."""
 import pytest
 
-from kring.errors import Forbidden, NotAllowed
+from kring.errors import NotAllowed
 from services.casework.domain import CLOSING, HANDED_OVER, OPEN, STATUSES, WITHDRAWN, Case
 from services.casework.events import (CaseClosed, CaseHandedOver, CaseReopened, CaseStarted,
                                       SafetyConcernRecorded)
-from tests.support.unit.casework import AT, OPENED_AT, TODAY, case_in, plan
+from tests.support.unit.casework import AT, BY_SUPPORTER, OPENED_AT, TODAY, case_in, plan
 
 STEPS = {
-    "set_plan": lambda case: case.set_plan(plan(), "supporter", AT),
-    "log_visit": lambda case: case.log_visit("v-1", TODAY, 4, "went well", "supporter", AT,
+    "set_plan": lambda case: case.set_plan(plan(), BY_SUPPORTER, AT),
+    "log_visit": lambda case: case.log_visit("v-1", TODAY, 4, "went well", BY_SUPPORTER, AT,
                                              TODAY),
     "record_safety_concern": lambda case: case.record_safety_concern(
-        "x-1", "shouting heard", False, "supporter", AT),
+        "x-1", "shouting heard", False, BY_SUPPORTER, AT),
     "close": lambda case: case.close("the parents manage", True, AT),
     "hand_over": lambda case: case.hand_over("local_partner", "Buurtteam Oost", "summary", AT),
     "withdraw": lambda case: case.withdraw(AT),
@@ -60,7 +60,7 @@ def test_opening_announces_the_start():
 
 def test_each_milestone_is_announced():
     case = case_in(OPEN)
-    case.record_safety_concern("x-1", "a worry", False, "supporter", AT)
+    case.record_safety_concern("x-1", "a worry", False, BY_SUPPORTER, AT)
     case.close("stable now", False, AT)
     case.hand_over("local_partner", "Buurtteam Oost", "what they need to know", AT)
     case.reopen(AT)
@@ -99,13 +99,8 @@ def test_a_withdrawn_case_cannot_be_reopened_by_a_relapse():
     assert case.withdrawn_at == AT
 
 
-@pytest.mark.parametrize("role,subject", [("coordinator", None), ("supporter", "s-1")])
-def test_who_may_act(role, subject):
-    case_in(OPEN).check_may_act(role, subject)
-
-
-@pytest.mark.parametrize("role,subject", [("supporter", "s-2"), ("supporter", None),
-                                          ("referrer", "s-1"), ("admin", None)])
-def test_who_may_not_act(role, subject):
-    with pytest.raises(Forbidden):
-        case_in(OPEN).check_may_act(role, subject)
+@pytest.mark.parametrize("status,takes_part", [(OPEN, True), (CLOSING, True),
+                                               (HANDED_OVER, False), (WITHDRAWN, False)])
+def test_the_supporter_takes_part_until_the_handover(status, takes_part):
+    """Through the evaluation, not after: who reaches a case is the rule table's say."""
+    assert case_in(status).supporter_takes_part is takes_part

@@ -5,19 +5,19 @@ from kring.contracts import casework as contract
 from kring.errors import Invalid
 from services.casework import domain, plan as rules
 from services.casework.domain import OPEN
-from tests.support.unit.casework import AT, case_in, plan
+from tests.support.unit.casework import AT, BY_COORDINATOR, BY_SUPPORTER, case_in, plan
 
 
 def test_a_full_plan_is_kept_with_who_set_it_and_when():
     case = case_in(OPEN)
-    case.set_plan(plan(), "supporter", AT)
-    assert case.plan == {**plan(), "set_by": "supporter", "set_at": AT}
+    case.set_plan(plan(), BY_SUPPORTER, AT)
+    assert case.plan == {**plan(), "set_by": "s-1", "set_by_role": "supporter", "set_at": AT}
 
 
 def test_a_plan_is_replaced_as_intensity_drops_and_rises():
     case = case_in(OPEN)
     for intensity in ("high", "light", "regular"):
-        case.set_plan(plan(intensity=intensity), "coordinator", AT)
+        case.set_plan(plan(intensity=intensity), BY_COORDINATOR, AT)
         assert case.plan["intensity"] == intensity
 
 
@@ -49,9 +49,9 @@ def test_the_minimal_plan():
 ])
 def test_plans_that_break_a_rule(changes, errors):
     case = case_in(OPEN)
-    case.set_plan(plan(), "supporter", AT)
+    case.set_plan(plan(), BY_SUPPORTER, AT)
     with pytest.raises(Invalid) as refused:
-        case.set_plan(plan(**changes), "supporter", AT)
+        case.set_plan(plan(**changes), BY_SUPPORTER, AT)
     assert refused.value.errors == errors
     assert case.plan["intensity"] == "high"  # the earlier plan stands
 

@@ -5,18 +5,20 @@ import pytest
 
 from kring.errors import Invalid, NotAllowed, NotFound
 from services.casework.domain import CLOSING, HANDED_OVER, OPEN
-from tests.support.unit.casework import AT, OPENED_ON, TODAY, case_in
+from tests.support.unit.casework import (AT, BY_COORDINATOR, BY_SUPPORTER, OPENED_ON, TODAY,
+                                         case_in)
 
 
 def log(case, on=TODAY, hours=4, today=TODAY):
-    return case.log_visit(f"v-{len(case.visits)}", on, hours, "notes", "supporter", AT, today)
+    return case.log_visit(f"v-{len(case.visits)}", on, hours, "notes", BY_SUPPORTER, AT, today)
 
 
 @pytest.mark.parametrize("hours", [0.25, 4, 12])
 def test_visits_from_a_quarter_hour_to_twelve_hours(hours):
     case = case_in(OPEN)
     visit = log(case, hours=hours)
-    assert (visit.visited_on, visit.hours, visit.logged_by) == (TODAY, hours, "supporter")
+    assert (visit.visited_on, visit.hours) == (TODAY, hours)
+    assert (visit.logged_by, visit.logged_by_role) == ("s-1", "supporter")
     assert case.total_hours == hours
 
 
@@ -60,7 +62,7 @@ def test_total_hours_add_up():
 
 
 def immediate_concern(case, concern_id="x-1"):
-    return case.record_safety_concern(concern_id, "threat at home", True, "supporter", AT)
+    return case.record_safety_concern(concern_id, "threat at home", True, BY_SUPPORTER, AT)
 
 
 @pytest.mark.parametrize("status,step", [
@@ -80,7 +82,7 @@ def test_an_open_immediate_concern_blocks_closing_and_handover(status, step):
 
 def test_a_concern_that_is_not_immediate_does_not_block_closing():
     case = case_in(OPEN)
-    case.record_safety_concern("x-1", "tension about money", False, "supporter", AT)
+    case.record_safety_concern("x-1", "tension about money", False, BY_SUPPORTER, AT)
     case.close("done", True, AT)
     assert case.status == CLOSING and case.open_immediate_concerns() == []
 
@@ -115,4 +117,9 @@ def test_a_concern_raised_while_closing_blocks_the_handover():
         case.hand_over("municipality", "Gemeente Utrecht", "s", AT)
     assert case.status == CLOSING
     with pytest.raises(NotAllowed):  # and nothing more once handed over
-        case_in(HANDED_OVER).record_safety_concern("x", "d", True, "coordinator", AT)
+        case_in(HANDED_OVER).record_safety_concern("x", "d", True, BY_COORDINATOR, AT)
+
+
+def test_a_concern_names_the_person_who_recorded_it_and_their_role():
+    concern = case_in(OPEN).record_safety_concern("x-1", "a worry", False, BY_COORDINATOR, AT)
+    assert (concern.recorded_by, concern.recorded_by_role) == ("anna-de-boer", "coordinator")

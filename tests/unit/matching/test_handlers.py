@@ -5,8 +5,9 @@ from sqlalchemy.exc import IntegrityError
 from kring.errors import NotAllowed, NotFound
 from services.matching import handlers
 from services.matching.models import ProposalRow
-from tests.support.unit.matching import (AT, answer, intake, outbox_tuples, received, referred,
-                                         register)
+from tests.support.unit.matching import (AT, answer, get_proposal, get_supporter, intake,
+                                         outbox_tuples, received, referred, register,
+                                         update_supporter)
 
 
 def types(uow):
@@ -33,7 +34,7 @@ def test_a_fitting_intake_proposes_the_best_supporter(uow):
     assert (kind, referral_id, made["supporter_id"]) == ("proposal_made", "r-1", best)
     assert made["proposal_id"] == shown["proposal_id"]
     assert made["reasons"][:2] == ["expertise: parenting", "speaks tr"]
-    view = handlers.get_proposal(uow, shown["proposal_id"])
+    view = get_proposal(uow, shown["proposal_id"])
     assert (view["supporter_name"], view["status"], view["answers"]) == ("Bram", "open", {})
 
 
@@ -51,7 +52,7 @@ def test_an_open_proposal_reserves_the_last_place(uow):
     supporter_id = register(uow, capacity=1)
     assert referred(uow, "r-1")["status"] == "matching"
     assert referred(uow, "r-2")["status"] == "waitlisted"
-    shown = handlers.get_supporter(uow, supporter_id)
+    shown = get_supporter(uow, supporter_id)
     assert (shown["load"], shown["reserved"], shown["free"]) == (0, 1, 0)
     assert types(uow)[-1] == "referral_waitlisted"
 
@@ -68,7 +69,7 @@ def test_both_yes_makes_the_match_and_takes_the_capacity(uow):
         "proposal_id": proposal_id, "supporter_id": supporter_id,
         "supporter_kind": "professional", "severity": "medium",
         "coordinator_org": "home-start-oost"})
-    shown = handlers.get_supporter(uow, supporter_id)
+    shown = get_supporter(uow, supporter_id)
     assert (shown["load"], shown["reserved"], shown["free"]) == (1, 0, 1)
     with pytest.raises(NotAllowed, match="accepted, no longer open"):
         answer(uow, proposal_id, "family", False)
@@ -82,10 +83,10 @@ def test_a_no_proposes_the_next_candidate_and_never_the_same_again(uow):
     assert (shown["status"], shown["supporter_id"]) == ("declined", first)
     assert types(uow)[-2:] == ["proposal_declined", "proposal_made"]
     assert outbox_tuples(uow)[-1][2]["supporter_id"] == second
-    assert handlers.get_proposal(uow, shown["next_proposal_id"])["supporter_id"] == second
+    assert get_proposal(uow, shown["next_proposal_id"])["supporter_id"] == second
     again = answer(uow, shown["next_proposal_id"], "supporter", False)
     assert again["next_proposal_id"] is None and types(uow)[-1] == "referral_waitlisted"
-    assert handlers.get_supporter(uow, first)["reserved"] == 0
+    assert get_supporter(uow, first)["reserved"] == 0
 
 
 def test_a_no_frees_the_place_for_the_oldest_waiting_family(uow):
@@ -100,10 +101,10 @@ def test_a_no_frees_the_place_for_the_oldest_waiting_family(uow):
 
 
 def test_unknown_ids_are_404(uow):
-    for call in (lambda: handlers.get_proposal(uow, "p-x"),
+    for call in (lambda: get_proposal(uow, "p-x"),
                  lambda: answer(uow, "p-x", "family", True),
-                 lambda: handlers.get_supporter(uow, "s-x"),
-                 lambda: handlers.update_supporter(uow, "s-x", {"capacity": 3}, AT)):
+                 lambda: get_supporter(uow, "s-x"),
+                 lambda: update_supporter(uow, "s-x", {"capacity": 3})):
         with pytest.raises(NotFound):
             call()
 

@@ -5,8 +5,9 @@ from kring.contracts.events import make_event
 from kring.errors import NotAllowed
 from services.matching import handlers
 from services.matching.models import SupporterRow
-from tests.support.unit.matching import (AT, intake, matched, outbox_tuples, received, referred,
-                                         register)
+from tests.support.unit.matching import (AT, answer, get_proposal, get_supporter, intake,
+                                         matched, outbox_tuples, received, referred, register,
+                                         update_supporter)
 
 
 def withdrawn(referral_id="r-1"):
@@ -28,7 +29,7 @@ def end(uow, event):
 
 
 def usage(uow, supporter_id):
-    shown = handlers.get_supporter(uow, supporter_id)
+    shown = get_supporter(uow, supporter_id)
     return shown["load"], shown["reserved"]
 
 
@@ -51,11 +52,11 @@ def test_a_withdrawal_cancels_the_proposal_and_the_place_goes_to_the_oldest_wait
     referred(uow, "r-2")
     referred(uow, "r-3")
     end(uow, withdrawn("r-1"))
-    assert handlers.get_proposal(uow, proposal_id)["status"] == "cancelled"
+    assert get_proposal(uow, proposal_id)["status"] == "cancelled"
     assert made_for(uow) == ["r-1", "r-2"]
     assert usage(uow, supporter_id) == (0, 1)
     with pytest.raises(NotAllowed, match="no longer open"):
-        handlers.respond_to_proposal(uow, proposal_id, "family", True, None, AT)
+        answer(uow, proposal_id, "family", True)
 
 
 def test_the_end_of_a_match_frees_the_supporter_once(uow):
@@ -74,7 +75,7 @@ def test_a_waiting_referral_that_ends_leaves_the_waiting_list(uow):
     first = referred(uow, "r-1")["proposal_id"]
     referred(uow, "r-2")
     end(uow, withdrawn("r-2"))
-    handlers.respond_to_proposal(uow, first, "family", False, None, AT)
+    answer(uow, first, "family", False)
     assert made_for(uow) == ["r-1"]
 
 
@@ -109,7 +110,7 @@ def test_a_new_supporter_or_more_capacity_serves_the_waiting_list_oldest_first(u
         assert intake(uow, referral_id)["status"] == "waitlisted"
     supporter_id = register(uow, capacity=1)
     assert made_for(uow) == ["r-1"]
-    shown = handlers.update_supporter(uow, supporter_id, {"capacity": 2}, AT)
+    shown = update_supporter(uow, supporter_id, {"capacity": 2})
     assert (shown["capacity"], shown["reserved"], made_for(uow)) == (2, 2, ["r-1", "r-2"])
 
 

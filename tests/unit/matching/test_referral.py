@@ -7,27 +7,42 @@ from services.matching.domain import (DECLINED, LOOKING, MATCHING, OVER, RECEIVE
 from services.matching.events import IntakeRecorded, ProposalMade, ReferralWaitlisted
 from services.matching.proposal import CANCELLED, OPEN
 from services.matching.scoring import best_candidate
-from tests.support.unit.matching import AT, LATER, proposed, referral, supporter
+from tests.support.unit.matching import (AT, LATER, ORG, OTHER_ORG, profile, proposed, referral,
+                                         supporter)
 
 def test_an_intake_that_fits_looks_for_a_supporter():
     received = referral(fits=None)
     assert received.status == RECEIVED
-    received.record_intake(True, "high", "fits well", "hs-oost")
+    received.record_intake(True, "high", "fits well", ORG)
     assert (received.status, received.severity) == (LOOKING, "high")
-    assert received.events == [IntakeRecorded(True, "high", "fits well", "hs-oost")]
+    assert received.events == [IntakeRecorded(True, "high", "fits well", ORG)]
 
 
 def test_an_intake_that_does_not_fit_ends_matching_for_it():
     received = referral(fits=None)
-    received.record_intake(False, None, "another programme suits", "hs-oost")
+    received.record_intake(False, None, "another programme suits", ORG)
     assert received.status == DECLINED
-    assert received.events == [IntakeRecorded(False, None, "another programme suits",
-                                              "hs-oost")]
+    assert received.events == [IntakeRecorded(False, None, "another programme suits", ORG)]
+
+
+def test_a_routed_referral_is_coordinated_by_its_route():
+    routed = MatchingReferral.receive("r-1", profile(coordinating_org=OTHER_ORG), AT)
+    assert routed.coordinator_org == OTHER_ORG
+    routed.record_intake(True, "low", None, OTHER_ORG)
+    assert routed.events[-1].coordinator_org == OTHER_ORG
+
+
+def test_a_referral_from_before_routing_is_coordinated_by_whoever_holds_its_intake():
+    unrouted = MatchingReferral.receive("r-1", profile(coordinating_org=None), AT)
+    assert unrouted.coordinator_org is None
+    unrouted.record_intake(True, "low", None, OTHER_ORG)
+    assert (unrouted.coordinator_org, unrouted.events[-1].coordinator_org) == (
+        OTHER_ORG, OTHER_ORG)
 
 
 def test_a_fitting_intake_needs_a_severity():
     with pytest.raises(Invalid):
-        referral(fits=None).record_intake(True, None, None, "hs-oost")
+        referral(fits=None).record_intake(True, None, None, ORG)
 
 
 @pytest.mark.parametrize("before", ["fits", "declined", "over"])
@@ -36,9 +51,9 @@ def test_the_intake_is_recorded_once_and_never_after_the_end(before):
     if before == "over":
         done.end(None, AT)
     else:
-        done.record_intake(before == "fits", "low", None, "hs-oost")
+        done.record_intake(before == "fits", "low", None, ORG)
     with pytest.raises(NotAllowed, match="over" if before == "over" else "already"):
-        done.record_intake(True, "low", None, "hs-oost")
+        done.record_intake(True, "low", None, ORG)
 
 
 def test_a_candidate_is_proposed_with_the_reasons():
@@ -94,4 +109,4 @@ def test_an_end_before_the_profile_is_remembered_as_over():
     unseen = MatchingReferral.ended_unseen("r-9", AT)
     assert (unseen.status, unseen.programme) == (OVER, None)
     with pytest.raises(NotAllowed, match="over"):
-        unseen.record_intake(True, "low", None, "hs-oost")
+        unseen.record_intake(True, "low", None, ORG)

@@ -2,7 +2,7 @@
 import pytest
 
 from services.matching.scoring import best_candidate, candidates, ruled_out, score
-from tests.support.unit.matching import referral, supporter
+from tests.support.unit.matching import OTHER_ORG, referral, supporter
 
 
 def test_a_fitting_supporter_is_not_ruled_out():
@@ -17,6 +17,8 @@ def test_a_fitting_supporter_is_not_ruled_out():
     ({"capacity": 2, "load": 2}, "no free capacity (2 of 2)"),
     ({"capacity": 2, "load": 1, "reserved": 1}, "no free capacity (2 of 2)"),
     ({"languages": ["en", "fr"]}, "no language in common with the family"),
+    ({"organisation": OTHER_ORG}, "not of the coordinating organisation"),
+    ({"organisation": None}, "not of the coordinating organisation"),
 ])
 def test_each_hard_constraint_rules_a_supporter_out(change, why):
     assert ruled_out(supporter(**change), referral()) == why
@@ -78,3 +80,10 @@ def test_equal_scores_go_to_the_supporter_registered_first():
     assert [c.supporter.supporter_id for c in candidates(referral(), pool)] == [
         "s-b", "s-a", "s-c"]
     assert best_candidate(referral(), list(reversed(pool))).supporter.supporter_id == "s-b"
+
+
+def test_only_the_coordinating_organisations_supporters_are_candidates():
+    theirs = supporter("s-1", 1, organisation=OTHER_ORG, expertise=["parenting"])
+    ours = supporter("s-2", 2)
+    assert [c.supporter.supporter_id for c in candidates(referral(), [theirs, ours])] == ["s-2"]
+    assert best_candidate(referral(), [theirs]) is None

@@ -1,6 +1,6 @@
 """The waiting list (wachtlijst): oldest first, and no last place promised twice."""
 from services.matching.scoring import rematch
-from tests.support.unit.matching import referral, supporter
+from tests.support.unit.matching import OTHER_ORG, referral, supporter
 
 
 def waiting(referral_id, since, **profile):
@@ -39,3 +39,11 @@ def test_a_declined_supporter_is_not_offered_to_that_family_from_the_waiting_lis
     family = waiting("r-1", "2026-02-01T10:00:00.000000Z")
     family.declined_supporters.append("s-1")
     assert rematch([family], [supporter("s-1")]) == []
+
+
+def test_a_waiting_family_is_offered_only_its_coordinating_organisations_supporters():
+    pool = [supporter("s-1", 1, organisation=OTHER_ORG, capacity=3)]
+    ours = waiting("r-1", "2026-02-01T10:00:00.000000Z")
+    theirs = waiting("r-2", "2026-02-02T10:00:00.000000Z", coordinating_org=OTHER_ORG)
+    assert [(r.referral_id, c.supporter.supporter_id) for r, c in rematch([ours, theirs], pool)] \
+        == [("r-2", "s-1")]
