@@ -13,7 +13,7 @@ from kring.contracts.api import OPERATIONS
 from kring.contracts.audit import SYSTEM_ROLE
 from tests.support.access import (CLOSING, FAMILY_DATA, HANDOVER, PLAN, PROVIDERS, REFERRERS,
                                   Directory, Kring, aftercare_of, body_text, case_of, closed,
-                                  contact, fresh_id, person, referral_in, visit)
+                                  contact, fresh_id, intake, person, referral_in, visit)
 from tests.support.processes import KRING, clean_env
 from tests.support.waiting import eventually
 
@@ -84,15 +84,10 @@ def test_the_trail_holds_every_read_and_change_and_nothing_of_the_family(stack, 
     ids = {"referral_id": referral_id}
     walk.call("getReferral", referrer, ids)
     walk.call("getReferral", coordinator, ids)
-    # matching hears of the referral by an event: 404 until then, and that 404 is not about
-    # this referral yet as far as matching knows
-    intake = eventually(lambda: (lambda response: response if response.status_code == 201
-                                 else None)(kring.call("recordIntake", coordinator, body={
-                                     "referral_id": referral_id, "fits": True,
-                                     "severity": "medium", "reason": "intake held"})),
-                        what="matching to take the intake").json()
+    # matching hears of the referral by an event and answers 404 until then: the intake
+    # that counts is the one that was taken
+    ids["proposal_id"] = intake(kring, coordinator, referral_id)
     walk.made.append(record("recordIntake", coordinator, 201))
-    ids["proposal_id"] = intake["proposal_id"]
     walk.call("getProposal", coordinator, ids)
     for party in ("family", "supporter"):
         walk.call("respondToProposal", coordinator, ids,

@@ -219,12 +219,6 @@ def intake(kring, coordinator, referral_id):
     return result["proposal_id"]
 
 
-def both_say_yes(kring, coordinator, proposal_id):
-    for party in ("family", "supporter"):
-        kring.do("respondToProposal", coordinator, {"proposal_id": proposal_id},
-                 {"party": party, "accept": True, "reason": "a good first meeting"})
-
-
 def case_of(kring, coordinator, referral_id):
     """The case's id once the referral shows that support started."""
     return kring.until("getReferral", coordinator, {"referral_id": referral_id},
