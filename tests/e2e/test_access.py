@@ -1,0 +1,366 @@
+"""Kring for many organisations at once: every operation, called as every role from the
+organisation that owns what it touches and from another one, answers as the rule table says
+(kring/contracts/access.py, docs/contract.md §7, docs/security.md).
+
+Two providers of home-start share one Kring: hs-utrecht serves Utrecht, hs-zeist serves Zeist,
+and a GP practice refers families in each. One Utrecht referral walks the whole loop while every
+operation is tried on it by every role, from Utrecht (the owning side) and from Zeist (the other
+side). What the table says, checked:
+
+- a role not in an operation's row: 403, for a real id and an unknown one alike;
+- the owning side: reached (a success, or a 409 where the state of things says so);
+- the other side: 404 with exactly the body an unknown id gets, so ids cannot be probed; except
+  where the operation touches nothing of another organisation (the directory, a new referral,
+  its own supporters), where it gets its own answer.
+"""
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Callable
+
+from kring.contracts.access import ANYONE, ROLES, RULES
+from kring.contracts.api import OPERATIONS
+from tests.support.access import (CLOSING, CONCERN, HANDOVER, OPERATOR_ORG, PLAN, PROGRAMME,
+                                  PROVIDERS, UNSERVED, Directory, Kring, aftercare_of,
+                                  body_text, case_of, closed, contact, fresh_id, person,
+                                  provider_body, referral_in, supporter_body, visit)
+from tests.support.waiting import eventually
+
+OWNER, OTHER = "Utrecht", "Zeist"  # the sides: the municipality whose people call
+PUBLIC = {operation_id for operation_id, operation in OPERATIONS.items() if operation.public}
+
+
+def other_side(side):
+    return OTHER if side == OWNER else OWNER
+
+
+@dataclass(frozen=True)
+class Row:
+    """How to call one operation. `target`: the path (or body) id the answer depends on; None
+    when each side acts on its own (registers its own supporter, refers its own family)."""
+    target: str | None = None
+    body: Callable | None = None  # (ids, side, role) -> the JSON body
+    query: Callable | None = None  # side -> the query string
+    state: tuple = ()  # what the owner may get besides a success once the state has moved on
+    settle: bool = False  # the service hears of the referral by an event: retry a first 404
+    check: Callable | None = None  # (answer, side, table) -> complaints about a reached answer
+
+
+def fixed(body):
+    return lambda ids, side, role: body
+
+
+def programmes_of(answer, side, table):
+    served = [provider["organisation"] for provider in answer["providers"]
+              if provider["programme"] == PROGRAMME]
+    return [] if served == [PROVIDERS[side]] else [f"{side} has {PROGRAMME} of {served}"]
+
+
+def own_supporters(answer, side, table):
+    listed = {supporter["supporter_id"] for supporter in answer["supporters"]}
+    missing = table.supporters_of[side] - listed
+    foreign = table.supporters_of[other_side(side)] & listed
+    return ([f"its own supporters {sorted(missing)} are missing"] if missing else []) + \
+        ([f"it sees {sorted(foreign)} of the other organisation"] if foreign else [])
+
+
+def withdrawal(ids, side, role):
+    return {"by": "coordinator" if role == "coordinator" else "family",
+            "reason": "the family stops"}
+
+
+ROWS = {
+    # the directory: no family data, so every side gets its own answer
+    "registerProvider": Row(body=lambda ids, side, role: provider_body(side)),
+    "listProgrammes": Row(query=lambda side: {"municipality": side}, check=programmes_of),
+    # supporters: each organisation its own
+    "registerSupporter": Row(body=lambda ids, side, role: supporter_body(
+        f"{role} of {side} registers", side, capacity=0)),  # no capacity: proposed to nobody
+    "listSupporters": Row(check=own_supporters),
+    "getSupporter": Row("supporter_id"),
+    "updateSupporter": Row("supporter_id", fixed({"expertise": ["parenting", "finances"]})),
+    # the referral
+    "submitReferral": Row(body=lambda ids, side, role: referral_in(side)),
+    "getReferral": Row("referral_id"),
+    "withdrawReferral": Row("referral_id", withdrawal, state=(409,)),  # the second: closed
+    "getAudit": Row("referral_id"),
+    # matching
+    "recordIntake": Row("referral_id", lambda ids, side, role: {
+        "referral_id": ids["referral_id"], "fits": True, "severity": "medium",
+        "reason": "intake held"}, settle=True),
+    "getProposal": Row("proposal_id"),
+    "respondToProposal": Row("proposal_id", fixed({"party": "family", "accept": True,
+                                                   "reason": "a good first meeting"})),
+    # casework
+    "getCase": Row("case_id"),
+    "setPlan": Row("case_id", fixed(PLAN)),
+    "logVisit": Row("case_id", lambda ids, side, role: visit()),
+    "recordSafetyConcern": Row("case_id", fixed(CONCERN)),
+    "resolveSafetyConcern": Row("case_id", fixed({"resolution": "the rent is paid"})),
+    "closeCase": Row("case_id", fixed(CLOSING)),
+    "handOverCase": Row("case_id", fixed(HANDOVER)),
+    # aftercare
+    "getAftercare": Row("aftercare_id"),
+    "logAftercareContact": Row("aftercare_id", lambda ids, side, role: contact()),
+    "completeAftercare": Row("aftercare_id", fixed({"notes": "the last contact went well"})),
+    "reportRelapse": Row("aftercare_id", fixed({"notes": "bedtimes are hard again"}),
+                         state=(409,)),  # after completeAftercare: too late
+}
+
+
+class Table:
+    """Calls operations as every role of both sides and collects what differs from the rule
+    table, so one run reports every hole at once."""
+
+    def __init__(self, kring):
+        self.kring = kring
+        self.failures = []
+        self.covered = set()
+        self.supporter_of = {}  # side -> the supporter_id its supporter tokens name
+        self.supporters_of = {OWNER: set(), OTHER: set()}  # side -> its organisation's
+
+    def caller(self, role, side):
+        if role == "supporter":  # before its supporters exist: a person nobody matched
+            return Directory.supporter(side, self.supporter_of.get(side, f"nobody-in-{side}"))
+        if role == "operator":
+            return person(OPERATOR_ORG if side == OWNER else f"{OPERATOR_ORG}-2", role)
+        if role == "municipality":
+            return person(f"gemeente-{side.lower()}", role)
+        if role == "referrer":
+            return Directory.referrer(side)
+        return person(PROVIDERS[side], role)
+
+    def fail(self, text):
+        self.failures.append(text)
+
+    def check(self, operation_id, ids, owner=OWNER):
+        """Every role of both sides on `ids`, owned by `owner`'s side; the owning side's
+        answers (role -> JSON) of the calls that reached."""
+        self.covered.add(operation_id)
+        row, rule = ROWS[operation_id], RULES[operation_id]
+        answers = {}
+        unauthenticated = self._call(operation_id, row, None, ids, owner, "referrer")
+        if unauthenticated.status_code != 401:
+            self.fail(f"{operation_id} without a token: expected 401, got "
+                      f"{unauthenticated.status_code} {body_text(unauthenticated)}")
+        for side in (owner, other_side(owner)):
+            for role in ROLES:
+                who = self.caller(role, side)
+                reach = rule.reach.get(role)
+                if reach is None:
+                    self._forbidden(operation_id, row, who, ids, side)
+                elif side == owner or reach == ANYONE or row.target is None:
+                    answer = self._reached(operation_id, row, who, ids, side)
+                    if answer is not None and side == owner:
+                        answers[role] = answer
+                else:
+                    self.hidden(operation_id, who, ids, side=side)
+        return answers
+
+    def _call(self, operation_id, row, who, ids, side, role):
+        body = row.body(ids, side, role) if row.body else None
+        query = row.query(side) if row.query else None
+        return self.kring.call(operation_id, who, ids, body, query)
+
+    def _forbidden(self, operation_id, row, who, ids, side):
+        tried = [ids] + ([{**ids, row.target: fresh_id()}] if row.target else [])
+        for these in tried:
+            response = self._call(operation_id, row, who, these, side, who.role)
+            if response.status_code != 403 or response.json().get("error") != "forbidden":
+                self.fail(f"{operation_id} as {who} (not in its row), "
+                          f"{'unknown' if these is not ids else 'real'} id: expected 403, got "
+                          f"{response.status_code} {body_text(response)}")
+
+    def _reached(self, operation_id, row, who, ids, side):
+        response = self._call(operation_id, row, who, ids, side, who.role)
+        if row.settle and response.status_code == 404:
+            response = self._settled(operation_id, row, who, ids, side)
+        status = response.status_code
+        if not (200 <= status < 300 or status in row.state):
+            self.fail(f"{operation_id} as {who}: expected it reached, got {status} "
+                      f"{body_text(response)}")
+            return None
+        if status >= 300:
+            return None
+        answer = response.json()
+        complaints = list(row.check(answer, side, self) if row.check else [])
+        if row.target and isinstance(answer, dict) and row.target in answer and \
+                answer[row.target] != ids[row.target]:
+            complaints.append(f"it answered about {row.target} {answer[row.target]}")
+        for complaint in complaints:
+            self.fail(f"{operation_id} as {who}: {complaint}")
+        return answer
+
+    def _settled(self, operation_id, row, who, ids, side):
+        """The answer once the service has heard of the referral: the last one at the deadline
+        (a 404 the owner should never keep getting)."""
+        last = []
+
+        def attempt():
+            last[:] = [self._call(operation_id, row, who, ids, side, who.role)]
+            return last[0].status_code != 404
+        try:
+            eventually(attempt, what=f"{operation_id} to stop answering 404")
+        except AssertionError:
+            pass
+        return last[0]
+
+    def hidden(self, operation_id, who, ids, target=None, side=OTHER):
+        """`who` must get a 404 whose body is, word for word, the one an unknown id gets."""
+        row = ROWS[operation_id]
+        target = target or row.target
+        real = self._call(operation_id, row, who, ids, side, who.role)
+        unknown_id = fresh_id()
+        unknown = self._call(operation_id, row, who, {**ids, target: unknown_id}, side,
+                             who.role)
+        if unknown.status_code != 404:
+            self.fail(f"{operation_id} as {who}, unknown {target}: expected 404, got "
+                      f"{unknown.status_code} {body_text(unknown)}")
+            return
+        expected = json.loads(json.dumps(unknown.json()).replace(unknown_id, ids[target]))
+        if real.status_code != 404:
+            self.fail(f"{operation_id} as {who} (out of reach): expected 404, got "
+                      f"{real.status_code} {body_text(real)}")
+        elif real.json() != expected:
+            self.fail(f"{operation_id} as {who} (out of reach): the 404 says "
+                      f"{body_text(real)}, an unknown id's says {json.dumps(expected)}")
+
+    def reached(self, operation_id, who, ids):
+        """`who`, outside the table's two sides, reaches the operation (reads only)."""
+        response = self.kring.call(operation_id, who, ids)
+        if response.status_code != 200:
+            self.fail(f"{operation_id} as {who}: expected 200, got {response.status_code} "
+                      f"{body_text(response)}")
+
+    @contextmanager
+    def reporting(self):
+        """A step of the walk that failed stops the test: say what failed before it too."""
+        try:
+            yield
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n\nand before that:\n" +
+                                 "\n".join(self.failures)) from None
+
+
+def test_the_public_operations_need_no_token(stack_api):
+    kring = Kring(stack_api)
+    for operation_id in sorted(PUBLIC):
+        response = kring.call(operation_id, None)
+        assert response.status_code == 200, f"{operation_id}: {response.status_code}"
+    assert PUBLIC == {"getHealth", "getOpenApi"}
+
+
+def test_every_operation_answers_every_role_as_the_rule_table_says(stack_api):
+    kring = Kring(stack_api)
+    directory = Directory(kring)
+    table = Table(kring)
+    with table.reporting():
+        directory.register_providers()
+        table.check("registerProvider", {})  # again: it updates
+        table.check("listProgrammes", {})
+
+        anna = directory.register_supporter(OWNER, "Anna")  # the one who fits the family
+        bram = directory.register_supporter(OWNER, "Bram", capacity=0)
+        zoe = directory.register_supporter(OTHER, "Zoë")
+        table.supporter_of = {OWNER: anna, OTHER: zoe}
+        table.supporters_of = {OWNER: {anna, bram}, OTHER: {zoe}}
+        table.check("registerSupporter", {})
+        table.check("listSupporters", {})
+        table.check("getSupporter", {"supporter_id": bram})
+        table.check("updateSupporter", {"supporter_id": bram})
+
+        table.check("submitReferral", {})
+        referral_id = directory.submit(OWNER)
+        to_withdraw = directory.submit(OWNER)
+        in_zeist = directory.submit(OTHER)
+        ids = {"referral_id": referral_id}
+        table.check("getReferral", ids)
+        table.check("getReferral", {"referral_id": in_zeist}, owner=OTHER)
+
+        coordinator = Directory.coordinator(OWNER)
+        intake = table.check("recordIntake", ids).get("coordinator")
+        assert intake and intake.get("proposal_id"), \
+            f"the owner's intake proposed nobody: {intake}"
+        ids["proposal_id"] = intake["proposal_id"]
+        table.check("getProposal", ids)
+        proposed = kring.do("getProposal", coordinator, ids)["supporter_id"]
+        assert proposed == anna, f"proposed {proposed}, not the one supporter who fits"
+        table.check("respondToProposal", ids)  # the family says yes
+        kring.do("respondToProposal", coordinator, ids,
+                 {"party": "supporter", "accept": True, "reason": "glad to"})
+        ids["case_id"] = case_of(kring, coordinator, referral_id)
+
+        table.check("getCase", ids)
+        colleague = Directory.supporter(OWNER, bram)  # same organisation, not on this case
+        table.hidden("getCase", colleague, ids, side=OWNER)
+        table.check("setPlan", ids)
+        table.check("logVisit", ids)
+        table.check("recordSafetyConcern", ids)
+        concerns = kring.do("getCase", coordinator, ids)["safety_concerns"]
+        assert concerns, "the owner's safety concerns are not on the case"
+        ids["concern_id"] = concerns[0]["concern_id"]
+        table.check("resolveSafetyConcern", ids)
+        table.check("closeCase", ids)
+        matched = Directory.supporter(OWNER, anna)
+        table.reached("getCase", matched, ids)  # closing is still open: the supporter's own
+        table.check("handOverCase", ids)
+        table.hidden("getCase", matched, ids, side=OWNER)  # handed over: no longer its case
+
+        ids["aftercare_id"] = aftercare_of(kring, coordinator, referral_id)
+        table.check("getAftercare", ids)
+        table.check("logAftercareContact", ids)
+        table.check("completeAftercare", ids)
+        table.check("reportRelapse", ids)
+        closed(kring, coordinator, referral_id)
+        table.check("getAudit", ids)
+
+        table.check("withdrawReferral", {"referral_id": to_withdraw})
+
+        # every id of the referral, to the other organisation's coordinator and admin: nothing
+        # (the reads; every change was tried in the table above)
+        for role in ("coordinator", "admin"):
+            stranger = person(PROVIDERS[OTHER], role)
+            for operation_id, target in (("getReferral", "referral_id"),
+                                         ("getProposal", "proposal_id"),
+                                         ("getCase", "case_id"),
+                                         ("getAftercare", "aftercare_id")):
+                if role in RULES[operation_id].reach:
+                    table.hidden(operation_id, stranger, ids, target)
+
+    assert table.covered == set(OPERATIONS) - PUBLIC, \
+        f"not in the table: {sorted(set(OPERATIONS) - PUBLIC - table.covered)}; " \
+        f"not an operation: {sorted(table.covered - set(OPERATIONS))}"
+    assert not table.failures, f"{len(table.failures)} answer(s) differ from the rule " \
+        "table:\n" + "\n".join(table.failures)
+
+
+def test_a_referral_for_a_municipality_nobody_serves_is_refused(stack_api):
+    kring = Kring(stack_api)
+    directory = Directory(kring)
+    directory.register_providers()
+    nobody = kring.do("listProgrammes", directory.operator, query={"municipality": UNSERVED})
+    assert [provider for provider in nobody["providers"] if provider["programme"] ==
+            PROGRAMME] == [], f"the test needs a municipality nobody serves: {nobody}"
+    referrer = Directory.referrer(OWNER)
+    refused = kring.call("submitReferral", referrer, body=referral_in(UNSERVED))
+    assert refused.status_code == 422, body_text(refused)
+    assert refused.json()["error"] == "invalid"
+    served = kring.call("submitReferral", referrer, body=referral_in(OWNER))
+    assert served.status_code == 201, body_text(served)
+
+
+def test_a_referrer_says_who_withdrew_but_cannot_say_a_coordinator_did(stack_api):
+    kring = Kring(stack_api)
+    directory = Directory(kring)
+    directory.register_providers()
+    ids = {"referral_id": directory.submit(OWNER)}
+    referrer, coordinator = Directory.referrer(OWNER), Directory.coordinator(OWNER)
+    refused = kring.call("withdrawReferral", referrer, ids,
+                         {"by": "coordinator", "reason": "the family stops"})
+    assert refused.status_code == 422, body_text(refused)
+    assert kring.do("getReferral", coordinator, ids)["status"] == "received"
+    kring.do("withdrawReferral", referrer, ids, {"by": "family", "reason": "the family stops"})
+    referral = kring.do("getReferral", coordinator, ids)
+    assert (referral["status"], referral["outcome"]) == ("closed", "withdrawn")
+    assert [entry.get("detail") for entry in referral["timeline"]
+            if entry["status"] == "withdrawn"] == ["by family"]
