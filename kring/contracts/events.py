@@ -43,6 +43,14 @@ class ReferralReceived(Schema):
     municipality_code = fields.String(allow_none=True, load_default=None)
 
 
+class ReferralRouted(Schema):
+    """A referral stored before routing existed got its route from the directory: the stages
+    that hold parts of it learn whose they are (docs/security.md "Routing: whose referral is
+    it"). A new referral carries its route in referral_received instead."""
+    coordinating_org = fields.String(required=True)
+    municipality_code = fields.String(required=True)
+
+
 class ReferralWithdrawn(Schema):
     by_role = fields.String(required=True)
     reason = fields.String(allow_none=True, load_default=None)
@@ -139,6 +147,7 @@ class RelapseReported(Schema):
 # (source service, event type) -> schema of `data`
 EVENTS = {
     ("referral", "referral_received"): ReferralReceived,
+    ("referral", "referral_routed"): ReferralRouted,
     ("referral", "referral_withdrawn"): ReferralWithdrawn,
     ("referral", "referral_closed"): ReferralClosed,
     ("matching", "intake_recorded"): IntakeRecorded,

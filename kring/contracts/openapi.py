@@ -22,7 +22,7 @@ REACH_WORDS = {
     ANYONE: "any", OWN_ORG: "its own organisation's",
     REFERRING: "referrals its organisation submitted",
     ROUTED: "what is routed to its organisation",
-    OWN_CASE: "the case it is matched to, while open"}
+    OWN_CASE: "the case it is matched to, while open, with a token of its organisation"}
 PATH_PARAMETER = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 
 

@@ -48,6 +48,18 @@ def start_aftercare(uow, event, now):
         plans.save(plan)
 
 
+def learn_route(uow, event, now):
+    """A referral from before routing got its route: its plans, stored before plans knew
+    theirs, are reachable by its coordinators from now on."""
+    with uow:
+        if not uow.first_time(event.event_id):
+            return
+        plans = Plans(uow)
+        for plan in plans.of_referral(event.referral_id):
+            plan.learn_coordinator(event.data["coordinating_org"])
+            plans.save(plan)
+
+
 def end_on_withdrawal(uow, event, now):
     """The referral was withdrawn (support is voluntary): its aftercare stops, silently."""
     with uow:
@@ -63,6 +75,7 @@ def end_on_withdrawal(uow, event, now):
 # event type -> the use case it starts; which types arrive is kring.contracts.topology's say
 REACTIONS = {
     "case_handed_over": start_aftercare,
+    "referral_routed": learn_route,
     "referral_withdrawn": end_on_withdrawal,
 }
 

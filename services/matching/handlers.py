@@ -151,6 +151,17 @@ def receive_referral(uow, event, at):
 
 
 @_applied_once
+def learn_route(uow, event, at):
+    """A referral from before routing got its route: whose it is from now on, unless its intake
+    already made it someone's (a route never changes)."""
+    referrals = Referrals(uow)
+    referral = referrals.get(event.referral_id)
+    if referral is not None:
+        referral.learn_route(event.data["coordinating_org"])
+        referrals.save(referral)
+
+
+@_applied_once
 def end_referral(uow, event, at):
     """Withdrawn or closed: cancel an open proposal, leave the waiting list, free the match."""
     referrals, proposals = Referrals(uow), Proposals(uow)
@@ -196,6 +207,7 @@ def reopen(uow, event, at):
 
 REACTIONS = {
     "referral_received": receive_referral,
+    "referral_routed": learn_route,
     "referral_withdrawn": end_referral,
     "referral_closed": end_referral,
     "case_handed_over": hand_over,

@@ -7,7 +7,7 @@ referral is closed; the other stages report to it through events, which may arri
 from dataclasses import dataclass, field
 
 from kring.errors import NotAllowed
-from services.referral.events import Closed, Received, StatusChanged, Withdrawn
+from services.referral.events import Closed, Received, Routed, StatusChanged, Withdrawn
 
 RECEIVED, MATCHING, WAITLISTED = "received", "matching", "waitlisted"
 IN_PROGRESS, AFTERCARE, CLOSED = "in_progress", "aftercare", "closed"
@@ -84,6 +84,7 @@ class Referral:
         if self.coordinating_org is None:
             self.coordinating_org = route.organisation
             self.municipality_code = route.municipality_code
+            self.events.append(Routed(route.organisation, route.municipality_code))
 
     def check_open(self):
         if self.is_closed:

@@ -13,6 +13,13 @@ class Received:
 
 
 @dataclass(frozen=True)
+class Routed:
+    """A referral stored before routing existed got its route later."""
+    organisation: str
+    municipality_code: str
+
+
+@dataclass(frozen=True)
 class StatusChanged:
     """The referral moved to another open status (closing is `Closed`)."""
     status: str

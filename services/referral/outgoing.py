@@ -10,7 +10,7 @@ from kring.clock import iso, utcnow
 from kring.contracts.events import make_event
 from kring.contracts.partner_queues import CLOSED, OUT_EXCHANGE, STATUS_EVENTS, update_key
 from kring.kit.outbox import Message, outgoing_table
-from services.referral.events import Closed, Received, StatusChanged, Withdrawn
+from services.referral.events import Closed, Received, Routed, StatusChanged, Withdrawn
 
 SOURCE = "referral"
 
@@ -31,6 +31,12 @@ def received(referral, happened):
         partner=referral.partner, family_key=happened.family_key,
         coordinating_org=referral.coordinating_org,
         municipality_code=referral.municipality_code)
+
+
+def routed(referral, happened):
+    return make_event(SOURCE, "referral_routed", referral.referral_id,
+                      coordinating_org=happened.organisation,
+                      municipality_code=happened.municipality_code)
 
 
 def status_changed(referral, happened):
@@ -54,6 +60,7 @@ def closed(referral, happened):
 
 OUTGOING = {
     Received: received,
+    Routed: routed,
     StatusChanged: status_changed,
     Withdrawn: withdrawn,
     Closed: closed,

@@ -84,6 +84,17 @@ def test_such_a_plan_learns_its_organisation_from_a_later_handover_of_its_case(u
     refused(uow, "getAftercare", coordinator("getAftercare", "buurtgezin-west"), aftercare_id)
 
 
+def test_such_a_plan_learns_its_organisation_when_its_referral_is_routed(uow):
+    aftercare_id = start(uow, coordinator_org=None)
+    routed = make_event("referral", "referral_routed", "r-1", coordinating_org=ORG,
+                        municipality_code="GM0344")
+    handlers.react(uow, routed, NOW)
+    handlers.react(uow, replace(routed, data={**routed.data, "coordinating_org": "other"}), NOW)
+    assert run(uow, "getAftercare", coordinator("getAftercare"), aftercare_id)["status"] == \
+        "active"
+    refused(uow, "getAftercare", coordinator("getAftercare", "buurtgezin-west"), aftercare_id)
+
+
 def test_every_call_that_reaches_a_plan_is_audited_in_its_transaction(uow):
     aftercare_id = start(uow)
     second = start(uow, referral_id="r-2", case_id="c-2")

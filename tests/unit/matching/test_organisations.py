@@ -74,6 +74,14 @@ def test_a_referral_from_before_routing_is_coordinated_by_whoever_holds_its_inta
     assert outbox_tuples(uow)[-1][2]["coordinator_org"] == OTHER_ORG
 
 
+def test_a_referral_from_before_routing_takes_the_route_the_directory_gives_it_later(uow):
+    handlers.receive_referral(uow, received("r-1", coordinating_org=None), AT)
+    handlers.react(uow, make_event("referral", "referral_routed", "r-1", coordinating_org=ORG,
+                                   municipality_code="GM0344"), AT)
+    assert refused(lambda: intake(uow, "r-1", org=OTHER_ORG)) == "no referral r-1"
+    assert intake(uow, "r-1")["status"] in ("matching", "waitlisted")
+
+
 def test_a_referral_that_ended_before_its_profile_came_is_nobody_elses(uow):
     handlers.end_referral(uow, make_event("referral", "referral_withdrawn", "r-1",
                                           by_role="referrer"), AT)

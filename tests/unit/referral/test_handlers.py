@@ -14,6 +14,7 @@ from services.referral.directory import DirectoryError
 from services.referral.domain import Referral
 from services.referral.models import Referrals, metadata
 from services.referral.pseudonym import family_key
+from tests.support.databases import outbox
 from tests.support.directory import EXAMPLE_DIRECTORY, TEST_DIRECTORY
 from tests.support.sample import referral_body
 
@@ -148,6 +149,11 @@ def test_referrals_stored_before_routing_are_routed_when_a_provider_comes(uow):
     assert referral(uow, "r-elsewhere").coordinating_org is None
     handlers.apply_directory(uow, str(TEST_DIRECTORY))  # home-start-west provides Woerden
     assert referral(uow, "r-elsewhere").coordinating_org == "home-start-west"
+    # the stages that hold parts of them learn whose they are, once each
+    assert [(m["referral_id"], m["data"]) for m in outbox(uow)
+            if m["type"] == "referral_routed"] == [
+        ("r-old", {"coordinating_org": "home-start-oost", "municipality_code": "GM0344"}),
+        ("r-elsewhere", {"coordinating_org": "home-start-west", "municipality_code": "GM0632"})]
 
 
 def test_a_coordinator_reaches_only_what_is_routed_to_its_organisation(uow):

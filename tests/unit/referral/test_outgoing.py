@@ -3,7 +3,7 @@ from kring.contracts.partner_queues import OUT_EXCHANGE, PartnerUpdate
 from kring.contracts.topology import SUBSCRIPTIONS
 from kring.kit.outbox import Message
 from services.referral.domain import Referral
-from services.referral.events import Closed, Received, StatusChanged, Withdrawn
+from services.referral.events import Closed, Received, Routed, StatusChanged, Withdrawn
 from services.referral.handlers import REACTIONS
 from services.referral.outgoing import OUTGOING, outgoing
 from tests.support.sample import referral_body
@@ -16,7 +16,7 @@ def referral(partner=None):
 
 
 def test_every_domain_event_has_a_translation():
-    assert set(OUTGOING) == {Received, StatusChanged, Withdrawn, Closed}
+    assert set(OUTGOING) == {Received, Routed, StatusChanged, Withdrawn, Closed}
 
 
 def test_arrival_becomes_referral_received_with_the_family_key():
