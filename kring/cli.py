@@ -172,15 +172,22 @@ def _operator():
         return f"uid {os.getuid()}"
 
 
+def _operator_read(method, args):
+    """(the referral service's answer, 0) to an operator's read of a referral, which it records
+    in the audit trail; or (None, exit status) after saying why there is none."""
+    answer, failed = _ask("referral", method, args.referral_id, _operator(),
+                          timeout=args.timeout)
+    if not failed and answer is None:
+        print(f"kring: no referral {args.referral_id}", file=sys.stderr)
+        failed = 1
+    return answer, failed
+
+
 def _status(args):
     from kring.describe import describe
-    referral, failed = _ask("referral", "referral_status", args.referral_id, _operator(),
-                            timeout=args.timeout)
+    referral, failed = _operator_read("referral_status", args)
     if failed:
         return failed
-    if referral is None:
-        print(f"kring: no referral {args.referral_id}", file=sys.stderr)
-        return 1
     print(describe(referral))
     return 0
 
@@ -188,13 +195,9 @@ def _status(args):
 def _audit(args):
     from kring.audit_trail import TrailIncomplete, full_trail
     from kring.describe import describe_trail
-    own, failed = _ask("referral", "audit_read", args.referral_id, _operator(),
-                       timeout=args.timeout)
+    own, failed = _operator_read("audit_read", args)
     if failed:
         return failed
-    if own is None:
-        print(f"kring: no referral {args.referral_id}", file=sys.stderr)
-        return 1
     try:
         entries = full_trail(Settings.from_env().amqp_uri, args.referral_id,
                              timeout=args.timeout, own=("referral", own))
@@ -206,16 +209,22 @@ def _audit(args):
     return 0
 
 
-def _provider_register(args):
+def _json_file(path):
+    """(the JSON value in `path`, 0), or (None, 2) after saying why it cannot be read."""
     import json
-
-    from kring.describe import describe_registered
     try:
-        with open(args.file, encoding="utf-8") as handle:
-            entries = json.load(handle)
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle), 0
     except (OSError, ValueError) as exc:
-        print(f"kring: cannot read {args.file}: {exc}", file=sys.stderr)
-        return 2
+        print(f"kring: cannot read {path}: {exc}", file=sys.stderr)
+        return None, 2
+
+
+def _provider_register(args):
+    from kring.describe import describe_registered
+    entries, failed = _json_file(args.file)
+    if failed:
+        return failed
     entries = [entries] if isinstance(entries, dict) else entries
     if not isinstance(entries, list):
         print(f"kring: {args.file} must hold a registerProvider body or a list of them",
@@ -254,15 +263,10 @@ def _notices(args):
 
 
 def _partner_submit(args):
-    import json
-
     from kring.partner_client import PartnerClient
-    try:
-        with open(args.file, encoding="utf-8") as handle:
-            body = json.load(handle)
-    except (OSError, ValueError) as exc:
-        print(f"kring: cannot read {args.file}: {exc}", file=sys.stderr)
-        return 2
+    body, failed = _json_file(args.file)
+    if failed:
+        return failed
     client = PartnerClient(Settings.from_env().amqp_uri)
     try:
         message_id = client.submit_referral(body, args.message_id)

@@ -243,6 +243,10 @@ class Database(DependencyProvider):
         uow = worker_ctx.service.__dict__.get(self.attr_name)
         if uow is not None and uow.emitted and self.relay is not None:
             self.relay.kick()
+
+    def before_answer(self, worker_ctx, result=None, exc_info=None):
+        """Called by the HTTP entrypoint (kring.kit.web) before the answer goes: a call that
+        reached no commit is recorded now, so the answer is never out before its record."""
         caller = _caller_of(worker_ctx)
         if caller is not None and caller.audited and not caller.recorded:
             self._audit_failed_call(caller, exc_info)

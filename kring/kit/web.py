@@ -200,6 +200,15 @@ class ApiEntrypoint(HttpRequestHandler):
         except ValidationError as exc:
             raise Invalid(INVALID_BODY, exc.messages) from None
 
+    def handle_result(self, event, worker_ctx, result, exc_info):
+        # nameko answers here, before the dependencies' worker_result: what must be stored
+        # before the caller hears the answer (the audit record of a failed call) happens first
+        for provider in self.container.dependencies:
+            before_answer = getattr(provider, "before_answer", None)
+            if before_answer is not None:
+                before_answer(worker_ctx, result, exc_info)
+        return super().handle_result(event, worker_ctx, result, exc_info)
+
     def check_signature(self, args, kwargs):
         pass  # our own parameters are built from the operation, not the caller's request
 
