@@ -107,13 +107,26 @@ def _parser():
 
     dlq = commands.add_parser("dlq", help="messages the services parked after every retry")
     dlq_commands = dlq.add_subparsers(metavar="ACTION")
-    dlq_list = dlq_commands.add_parser("list", help="how many are parked, per service")
+    dlq_list = dlq_commands.add_parser(
+        "list", help="how many are parked, per service (and `partner`: refused partner "
+                     "messages), each one's age and when the broker drops it")
     dlq_list.set_defaults(func=_dlq_list)
+    dlq_policy = dlq_commands.add_parser(
+        "policy", help="print the rabbitmqctl line that makes the broker drop a parked "
+                       "message after KRING_RETENTION_DAYS")
+    dlq_policy.add_argument("--vhost", default="/")
+    dlq_policy.set_defaults(func=_dlq_policy)
     for action, func, text in (("show", _dlq_show, "each parked message with its error"),
                                ("replay", _dlq_replay, "send them back to their queue"),
                                ("purge", _dlq_purge, "delete them for good")):
         sub = dlq_commands.add_parser(action, help=text)
-        sub.add_argument("service", choices=SERVICES)
+        sub.add_argument("service", choices=SERVICES if action == "replay"
+                         else SERVICES + ("partner",))
+        if action == "show":
+            sub.add_argument("--body", action="store_true",
+                             help="partner: also each refused message as the referral service "
+                                  "keeps it (family data: read only what you must)")
+            sub.add_argument("--timeout", type=float, default=RPC_TIMEOUT_SECONDS)
         if action == "replay":
             sub.add_argument("numbers", nargs="*", type=int, metavar="N",
                              help="only these (numbers from `show`); default: all")
@@ -295,20 +308,64 @@ def _partner_listen(args):
 
 def _dlq_list(_args):
     from kring import dlq
-    for service, count in dlq.counts(Settings.from_env().amqp_uri).items():
+    from kring.clock import utcnow
+    settings = Settings.from_env()
+    now = utcnow()
+    for service, count in dlq.counts(settings.amqp_uri).items():
         print(f"{service:<10} {count} parked")
+        for item in dlq.peek(settings.amqp_uri, service) if count else []:
+            print(f"  #{item.number}  {_expiry(item, now, settings.retention_days)}")
+    return 0
+
+
+def _expiry(item, now, retention_days):
+    """The age of a parked message and when the broker drops it, with a warning when soon."""
+    from kring import dlq
+    left = item.expires_in(now, retention_days)
+    if left is None:
+        return "parked before Kring noted when; the broker drops it at the latest " \
+               f"{retention_days} days after it was parked"
+    age = (now - item.parked_at).days
+    said = f"parked {age} day(s) ago; the broker drops it in {max(left.days, 0)} day(s)"
+    return said + (" — EXPIRES SOON: replay or note what you need now" if left < dlq.SOON
+                   else "")
+
+
+def _dlq_policy(args):
+    from kring.contracts.topology import set_policy_command
+    print(set_policy_command(Settings.from_env().retention_days, args.vhost))
     return 0
 
 
 def _dlq_show(args):
     from kring import dlq
-    parked = dlq.peek(Settings.from_env().amqp_uri, args.service)
+    settings = Settings.from_env()
+    parked = dlq.peek(settings.amqp_uri, args.service)
     if not parked:
         print(f"nothing parked for {args.service}")
     for item in parked:
         print(f"#{item.number}  from {item.queue}, {item.attempts} attempts, "
               f"message {item.message_id}\n    error: {item.error}\n"
               + "\n".join("    " + line for line in item.body.splitlines()))
+        if args.service == "partner" and args.body:
+            failed = _show_refused(item, args.timeout)
+            if failed:
+                return failed
+    return 0
+
+
+def _show_refused(item, timeout):
+    """The refused message a partner dead letter names, as the referral service keeps it."""
+    import json
+    refused_id = json.loads(item.body).get("refused_id")
+    kept, failed = _ask("referral", "refused_submission", refused_id, timeout=timeout)
+    if failed:
+        return failed
+    if kept is None:
+        print("    kept: no longer (past the retention period)")
+        return 0
+    print(f"    kept: {kept['body_size']} bytes received, as {kept['content_type']}\n"
+          + "\n".join("    | " + line for line in kept["body"].splitlines()))
     return 0
 
 

@@ -25,6 +25,9 @@ SWEEP_SECONDS_KEY = "KRING_NOTIFY_SWEEP_SECONDS"
 # a JSON file of registerProvider bodies the referral service registers when it starts
 DIRECTORY_KEY = "KRING_DIRECTORY"
 DEFAULT_DATA_DIR = "./var"
+# how long what is kept of a family after it is done with is kept (docs/contract.md §2)
+RETENTION_DAYS_KEY = "KRING_RETENTION_DAYS"
+DEFAULT_RETENTION_DAYS = 730
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
 DEFAULT_HTTP_PORT = 8000
@@ -52,6 +55,7 @@ class Settings:
     retry_delays: tuple = DEFAULT_RETRY_DELAYS
     notify_sweep_seconds: float = DEFAULT_SWEEP_SECONDS
     directory: str | None = None
+    retention_days: int = DEFAULT_RETENTION_DAYS
 
     @classmethod
     def from_env(cls, env=None):
@@ -73,6 +77,7 @@ class Settings:
             retry_delays=_retry_delays(env.get(RETRY_DELAYS_KEY)) or DEFAULT_RETRY_DELAYS,
             notify_sweep_seconds=_seconds(env, SWEEP_SECONDS_KEY) or DEFAULT_SWEEP_SECONDS,
             directory=env.get(DIRECTORY_KEY) or None,
+            retention_days=_days(env, RETENTION_DAYS_KEY) or DEFAULT_RETENTION_DAYS,
         )
 
     def signing_key(self, dev):
@@ -103,6 +108,7 @@ class Settings:
             RETRY_DELAYS_KEY: list(self.retry_delays),
             SWEEP_SECONDS_KEY: self.notify_sweep_seconds,
             DIRECTORY_KEY: self.directory,
+            RETENTION_DAYS_KEY: self.retention_days,
         }
 
 
@@ -119,6 +125,15 @@ def _port(env, key, default):
     # ASCII digits only: str.isdigit() also takes "²", which int() then refuses
     if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
         raise ConfigError(f"{key} must be a port number from 1 to 65535, not {text!r}")
+    return int(text)
+
+
+def _days(env, key):
+    text = env.get(key)
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= 36500:
+        raise ConfigError(f"{key} must be a whole number of days from 1 to 36500, not {text!r}")
     return int(text)
 
 

@@ -22,6 +22,7 @@ from kring.clock import utcnow
 from kring.errors import KringError
 from kring.kit import audit
 from kring.kit.access import Caller
+from kring.kit.failures import describe
 from kring.kit.outbox import Message, OutboxRelay
 from kring.kit.topology import declare_topology
 
@@ -31,13 +32,43 @@ SQLITE_BUSY_TIMEOUT_S = 30
 
 
 def make_engine(url):
-    """An engine tuned for its backend; the database file's folder is created for SQLite."""
+    """An engine tuned for its backend; the database file's folder is created for SQLite.
+
+    No error of it tells the values of a statement (docs/contract.md §7 "Data in motion"):
+    SQLAlchemy leaves the parameters out of its messages (hide_parameters), and a driver's
+    message, which may quote them ("DETAIL: Failing row contains (…)", the statement with its
+    values filled in), is cut down to its codes and names (`_values_left_out`)."""
     if url.startswith("sqlite"):
-        return _sqlite_engine(url)
-    if url.startswith("postgresql"):
-        url = postgres_driver(url)
-        _make_psycopg2_green()
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        engine = _sqlite_engine(url)
+    else:
+        if url.startswith("postgresql"):
+            url = postgres_driver(url)
+            _make_psycopg2_green()
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
+                               hide_parameters=True)
+    event.listen(engine, "handle_error", _values_left_out)
+    return engine
+
+
+def _values_left_out(context):
+    """A PostgreSQL error (one with a SQLSTATE) says its kind, code and the names it concerns,
+    nothing more; the exception SQLAlchemy raises says the same. SQLite's messages name
+    constraints and columns only, and a lost connection's the address: left as they are."""
+    original = context.original_exception
+    diag = getattr(original, "diag", None)
+    sqlstate = getattr(diag, "sqlstate", None)
+    if not sqlstate:
+        return
+    names = [f"{label} {value}" for label, value in (
+        ("table", diag.table_name), ("column", diag.column_name),
+        ("constraint", diag.constraint_name)) if value]
+    safe = f"{type(original).__name__} [SQLSTATE {sqlstate}]" + \
+        (f" on {', '.join(names)}" if names else "")
+    original.args = (safe,)
+    wrapped = context.sqlalchemy_exception
+    if wrapped is not None:
+        kind = type(original)
+        wrapped.args = (f"({kind.__module__}.{kind.__name__}) {safe}",)
 
 
 def postgres_driver(url):
@@ -52,7 +83,8 @@ def _sqlite_engine(url):
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S,
-                                              "check_same_thread": False})
+                                              "check_same_thread": False},
+                           hide_parameters=True)
 
     # pysqlite opens transactions lazily and as DEFERRED: two writers then deadlock on the lock
     # upgrade ("database is locked") whatever the busy timeout. Take the write lock up front.
@@ -260,8 +292,9 @@ class Database(DependencyProvider):
             with self.unit_of_work() as uow:
                 audit.record_call(uow.session, uow.audit_table, caller, answer)
             caller.recorded = True
-        except Exception:  # the database is away: the caller already has its answer
-            log.exception("could not record %r in the audit trail", caller)
+        except Exception as exc:  # the database is away: the caller already has its answer
+            log.error("could not record a call of %s by %s in the audit trail: %s",
+                      caller.operation_id, caller.org, describe(exc))
 
 
 def _caller_of(worker_ctx):

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from kring.clock import iso, utcnow
 from kring.kit.db import is_duplicate
+from kring.kit.failures import describe
 from services.notify import trail
 from services.notify.content import file_name
 from services.notify.domain import (CLAIM_SECONDS, CLOSURE, PENDING, SENT, START, Contact,
@@ -139,8 +140,9 @@ def _record_marked(uow, marks, now):
     for mark in marks.left(now):
         try:
             _record_from(uow, mark)
-        except Exception:  # the database, most likely: the mark waits for the next sweep
-            log.exception("could not record notice %s from its mark", mark.notice_id)
+        except Exception as exc:  # the database, most likely: the mark waits for the next sweep
+            log.error("could not record notice %s from its mark: %s", mark.notice_id,
+                      describe(exc))
             continue
         marks.discard(mark.path)
 
@@ -196,16 +198,17 @@ def _attempt(uow, transport, marks, current, notice, contact):
     except Exception as exc:
         if recorded:  # delivered and recorded; whatever failed after that changes nothing
             log.warning("%s notice of %s delivered; afterwards: %s", notice.kind,
-                        notice.referral_id, exc)
+                        notice.referral_id, describe(exc))
         elif notice.status == SENT:  # the server has it; only our record of that failed
             log.error("%s notice of %s was accepted (%s) but not recorded as sent: %s; its "
                       "mark records it at the next sweep (without one, it is mailed again "
                       "once its claim lapses)", notice.kind, notice.referral_id,
-                      notice.location, exc)
+                      notice.location, describe(exc))
         else:  # any failure of the mail system: kept, retried after back-off
+            # a mail server's refusal may quote the referrer's address: in safe words
             log.warning("%s notice of %s not delivered (attempt %s): %s", notice.kind,
-                        notice.referral_id, notice.attempts + 1, exc)
-            notice.failed(f"{type(exc).__name__}: {exc}", current())
+                        notice.referral_id, notice.attempts + 1, describe(exc))
+            notice.failed(describe(exc), current())
             _record(uow, notice)
 
 

@@ -13,6 +13,7 @@ from kring.kit import audit
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
 from kring.kit.events import on_events
+from kring.kit.failures import trace
 from services.notify import handlers
 from services.notify.delivery import Transport
 from services.notify.marks import DeliveryMarks
@@ -59,8 +60,8 @@ class NotifyService:
     def _send_due(self):
         try:
             handlers.send_due(self.db, self.transport, self.marks, utcnow())
-        except Exception:  # the event is handled and committed; the timer sends what is left
-            log.exception("sending due notices failed; the next sweep tries again")
+        except Exception as exc:  # the event is handled and committed; the timer sends the rest
+            log.error("sending due notices failed; the next sweep tries again:\n%s", trace(exc))
 
     @rpc
     def audit_trail(self, referral_id):

@@ -288,7 +288,7 @@ def record_intake(uow, event, now):
     """The coordinator's intake: on to matching, or closed as declined."""
     data = event.data
     _report(uow, event, lambda referral: referral.record_intake(
-        data["fits"], data.get("reason"), data["coordinator_org"], event.occurred_at))
+        data["fits"], None, data["coordinator_org"], event.occurred_at))  # no reason travels
 
 
 def record_progress(uow, event, now):

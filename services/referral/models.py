@@ -1,6 +1,6 @@
 """The referral service's tables, and the repositories that map them to the domain."""
-from sqlalchemy import (JSON, Boolean, Column, DateTime, Integer, MetaData, String, Text,
-                        UniqueConstraint, delete, select)
+from sqlalchemy import (JSON, Boolean, Column, DateTime, Integer, LargeBinary, MetaData, String,
+                        Text, UniqueConstraint, delete, select)
 from sqlalchemy.orm import declarative_base
 
 from kring.clock import utcnow
@@ -96,6 +96,24 @@ class PartnerMessageRow(Base):
     referral_id = Column(String(36), nullable=True)
     errors = Column(JSON, nullable=True)
     received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class RefusedSubmissionRow(Base):
+    """A partner message we refused, kept for the operator for the retention period
+    (KRING_RETENTION_DAYS, docs/contract.md §5): its dead letter holds only this row's id, the
+    partner, the message_id and the errors (services/referral/partner_submissions.py)."""
+    __tablename__ = "refused_submissions"
+
+    id = Column(String(36), primary_key=True)
+    partner = Column(String(128), nullable=True)  # None: no broker user to answer
+    message_id = Column(String(128), nullable=True)  # None: none, or one that cannot be kept
+    content_type = Column(String(128), nullable=True)
+    errors = Column(JSON, nullable=False)
+    # the body as received, bytes and all (it may be no text at all), at most MAX_BODY_BYTES.
+    # Family data: meant to be stored encrypted (an encrypted column type of kring.kit.crypto)
+    body = Column(LargeBinary, nullable=False)
+    body_size = Column(Integer, nullable=False)  # as received: more than `body` if cut
+    received_at = Column(DateTime(timezone=True), nullable=False, index=True)
 
 
 # --- the provider directory (services/referral/directory.py) ------------------------------

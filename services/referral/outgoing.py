@@ -45,13 +45,15 @@ def status_changed(referral, happened):
 
 
 def withdrawn(referral, happened):
+    """Who withdrew, as a role. Not the reason they gave, here or in referral_closed: words
+    about the family, which no stage needs (docs/contract.md §7 "Data in motion")."""
     return make_event(SOURCE, "referral_withdrawn", referral.referral_id,
-                      by_role=happened.by, reason=happened.reason)
+                      by_role=happened.by)
 
 
 def closed(referral, happened):
     event = make_event(SOURCE, "referral_closed", referral.referral_id,
-                       outcome=happened.outcome, reason=happened.reason,
+                       outcome=happened.outcome,
                        coordinating_org=referral.coordinating_org,
                        case_started_at=referral.case_started_at())
     update = _status_update(referral, CLOSED)

@@ -3,10 +3,12 @@ closes the loop; it holds the provider directory that routes them."""
 import logging
 
 from nameko.dependency_providers import Config
+from nameko.timer import timer
 
 from kring.audit_trail import TrailIncomplete, full_trail
 from kring.clock import utcnow
-from kring.config import AMQP_URI_KEY, DIRECTORY_KEY, SECRET_KEY, ConfigError
+from kring.config import (AMQP_URI_KEY, DIRECTORY_KEY, RETENTION_DAYS_KEY, SECRET_KEY,
+                          ConfigError)
 from kring.errors import Unavailable
 from kring.kit import audit
 from kring.kit.consumer import rpc
@@ -20,6 +22,8 @@ from services.referral.models import metadata
 from services.referral.outgoing import outgoing
 
 log = logging.getLogger(__name__)
+
+FORGET_REFUSED_SECONDS = 3600  # refused partner messages past retention go within the hour
 
 
 class ReferralDatabase(Database):
@@ -86,7 +90,16 @@ class ReferralService:
     def on_partner_message(self, received):
         partner_submissions.receive_partner_message(self.db, received, self.config[SECRET_KEY])
 
+    @timer(interval=FORGET_REFUSED_SECONDS)
+    def forget_refused(self):
+        partner_submissions.forget_refused(self.db, utcnow(), self.config[RETENTION_DAYS_KEY])
+
     # --- operators, over the broker (the `kring` command) ----------------------------------
+
+    @rpc
+    def refused_submission(self, refused_id):
+        """`kring dlq show partner --body`: a refused partner message as kept, or None."""
+        return partner_submissions.refused_submission(self.db, refused_id)
 
     @rpc
     def referral_status(self, referral_id, person=None):

@@ -120,3 +120,13 @@ def test_the_previous_secret_of_a_rotation_is_passed_on():
     assert settings.nameko_config()[PREVIOUS_SECRET_KEY] == "before"
     assert Settings.from_env({"KRING_SECRET": GOOD_SECRET}).nameko_config()[
         PREVIOUS_SECRET_KEY] is None
+
+
+def test_the_retention_period_is_two_years_unless_set():
+    from kring.config import RETENTION_DAYS_KEY
+    assert Settings.from_env({}).retention_days == 730
+    settings = Settings.from_env({RETENTION_DAYS_KEY: "365"})
+    assert settings.nameko_config(dev=True)[RETENTION_DAYS_KEY] == 365
+    for bad in ("0", "-1", "two years", "36501"):
+        with pytest.raises(ConfigError, match=RETENTION_DAYS_KEY):
+            Settings.from_env({RETENTION_DAYS_KEY: bad})
