@@ -56,6 +56,13 @@ class ReferralWithdrawn(Schema):
     reason = fields.String(allow_none=True, load_default=None)
 
 
+class ConsentWithdrawn(Schema):
+    """The family withdrew its consent to share the referral's status: from now on nothing
+    goes to the referrer or the partner (docs/contract.md §7 "Consent"). No data: who withdrew
+    and why stay with the referral; that it happened, and when (occurred_at), is all a
+    consumer needs."""
+
+
 class ReferralClosed(Schema):
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     reason = fields.String(allow_none=True, load_default=None)
@@ -150,6 +157,7 @@ EVENTS = {
     ("referral", "referral_routed"): ReferralRouted,
     ("referral", "referral_withdrawn"): ReferralWithdrawn,
     ("referral", "referral_closed"): ReferralClosed,
+    ("referral", "consent_withdrawn"): ConsentWithdrawn,
     ("matching", "intake_recorded"): IntakeRecorded,
     ("matching", "proposal_made"): ProposalMade,
     ("matching", "proposal_declined"): ProposalDeclined,
