@@ -1,7 +1,7 @@
-"""Consent on the partner queues (docs/contract.md §5 and §7 "Consent"): a partner hears its
-referral's status changes only while the family consents to it; its own messages are always
-answered. Each test ends with a marker: a new submission whose `accepted` must be the very
-next update, so an update that should not have gone would have been seen before it."""
+"""Consent on the partner queues (docs/contract.md §5, docs/contract.md §7 "Consent"): a
+partner hears its referral's status changes only while the family consents to it; its own
+messages are always answered. Each test ends with a marker: a new submission whose `accepted`
+must be the very next update, so an update that should not have gone would be seen first."""
 import uuid
 
 from tests.support.api import token
