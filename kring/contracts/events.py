@@ -61,6 +61,13 @@ class ReferralWithdrawn(Schema):
     by_role = fields.String(required=True)
 
 
+class ConsentWithdrawn(Schema):
+    """The family withdrew its consent to share the referral's status: from now on nothing
+    goes to the referrer or the partner (docs/contract.md §7 "Consent"). No data: who withdrew
+    and why stay with the referral; that it happened, and when (occurred_at), is all a
+    consumer needs."""
+
+
 class ReferralClosed(Schema):
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     coordinating_org = fields.String(allow_none=True, load_default=None)
@@ -158,6 +165,7 @@ EVENTS = {
     ("referral", "referral_routed"): ReferralRouted,
     ("referral", "referral_withdrawn"): ReferralWithdrawn,
     ("referral", "referral_closed"): ReferralClosed,
+    ("referral", "consent_withdrawn"): ConsentWithdrawn,
     ("matching", "intake_recorded"): IntakeRecorded,
     ("matching", "proposal_made"): ProposalMade,
     ("matching", "proposal_declined"): ProposalDeclined,

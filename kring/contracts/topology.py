@@ -26,7 +26,8 @@ SUBSCRIPTIONS = [
     ("casework", "on_aftercare", "aftercare", ("relapse_reported",)),
     ("aftercare", "on_casework", "casework", ("case_handed_over",)),
     ("aftercare", "on_referral", "referral", ("referral_routed", "referral_withdrawn")),
-    ("notify", "on_referral", "referral", ("referral_received", "referral_closed")),
+    ("notify", "on_referral", "referral", ("referral_received", "referral_closed",
+                                           "consent_withdrawn")),
     ("notify", "on_casework", "casework", ("case_started",)),
 ]
 

@@ -35,8 +35,8 @@ def record_contact(uow, event, now):
             notices = Notices(uow)
             contact = notices.contact(event.referral_id)
             if contact is None:  # the first contact stands
-                contact = Contact.from_event(event.referral_id, event.data)
-                notices.add_contact(contact)
+                notices.add_contact(Contact.from_event(event.referral_id, event.data))
+                contact = notices.contact(event.referral_id)  # with a withdrawal come first
             for notice in notices.waiting(event.referral_id):
                 notice.ready_to_send(contact)  # or suppressed, for want of consent
                 _save(uow, notices, notice)
@@ -85,11 +85,30 @@ def record_notice(uow, event, kind, now, outcome=None, coordinating_org=None,
     return _once_more_if_duplicate(once)
 
 
+def record_consent_withdrawn(uow, event, now):
+    """consent_withdrawn: from now on no notice of the referral goes out. Every notice not yet
+    sent is suppressed now, except one a sender has claimed this moment: that sender asks
+    again just before it delivers (`_attempt`). A notice decided later finds the withdrawal
+    with its contact (Notice.ready_to_send). Never makes a notice sendable: False."""
+    def once():
+        with uow:
+            if not uow.first_time(event.event_id):
+                return False
+            notices = Notices(uow)
+            notices.withdraw_consent(event.referral_id, event.occurred_at)
+            for notice in notices.waiting(event.referral_id, unclaimed_at=now):
+                notice.consent_withdrawn()
+                _save(uow, notices, notice)
+            return False
+    return _once_more_if_duplicate(once)
+
+
 # The event types notify subscribes to (kring/contracts/topology.py), each with its use case.
 REACTIONS = {
     "referral_received": record_contact,
     "referral_closed": record_closure,
     "case_started": record_start,
+    "consent_withdrawn": record_consent_withdrawn,
 }
 
 
@@ -179,8 +198,8 @@ def _claim_next(uow, now):
 
 
 def _attempt(uow, transport, marks, current, notice, contact):
-    if not notice.ready_to_send(contact):  # suppressed: the family does not share status
-        _record(uow, notice)
+    if not notice.ready_to_send(contact) or _consent_withdrawn(uow, notice):
+        _record(uow, notice)  # suppressed: the family does not (or no longer) share status
         return
     recorded = []
 
@@ -210,6 +229,17 @@ def _attempt(uow, transport, marks, current, notice, contact):
                         notice.referral_id, notice.attempts + 1, describe(exc))
             notice.failed(describe(exc), current())
             _record(uow, notice)
+
+
+def _consent_withdrawn(uow, notice):
+    """Asked again the moment before delivery, in a transaction of its own: a withdrawal that
+    arrived since the claim stops the notice (suppressed). One that arrives while the mail
+    server is taking it cannot; that notice is recorded as sent, as it was."""
+    with uow:
+        withdrawn = Notices(uow).consent_withdrawn_at(notice.referral_id) is not None
+    if withdrawn:
+        notice.consent_withdrawn()
+    return withdrawn
 
 
 def _record(uow, notice):

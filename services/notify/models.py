@@ -30,6 +30,15 @@ class ContactRow(Base):
     partner = Column(String(128), nullable=True)
 
 
+class ConsentWithdrawalRow(Base):
+    """The family withdrew its consent to share (consent_withdrawn): kept apart from the
+    contact, as it may come before the contact does (a redelivery reorders the queue)."""
+    __tablename__ = "consent_withdrawals"
+
+    referral_id = Column(String(64), primary_key=True)
+    withdrawn_at = Column(String(40), nullable=False)
+
+
 class NoticeRow(Base):
     __tablename__ = "notices"
     __table_args__ = (UniqueConstraint("referral_id", "kind", name="uq_notice_referral_kind"),)
@@ -66,12 +75,28 @@ class Notices(Repository):
 
     def _to_domain(self, row):
         if isinstance(row, ContactRow):
-            return Contact(row.referral_id, *(getattr(row, f) for f in CONTACT_FIELDS))
+            return self._to_contact(row)
         return Notice(notice_id=row.notice_id, **{f: getattr(row, f) for f in NOTICE_FIELDS})
+
+    def _to_contact(self, row):
+        withdrawal = self.session.get(ConsentWithdrawalRow, row.referral_id)
+        return Contact(row.referral_id, *(getattr(row, f) for f in CONTACT_FIELDS),
+                       consent_withdrawn_at=withdrawal.withdrawn_at if withdrawal else None)
 
     def contact(self, referral_id):
         row = self.session.get(ContactRow, referral_id)
         return self._load(row) if row else None
+
+    def consent_withdrawn_at(self, referral_id):
+        """When the family withdrew its consent to share (None: it has not)."""
+        row = self.session.get(ConsentWithdrawalRow, referral_id)
+        return row.withdrawn_at if row else None
+
+    def withdraw_consent(self, referral_id, at):
+        """Record the withdrawal; the first one stands."""
+        if self.session.get(ConsentWithdrawalRow, referral_id) is None:
+            self.session.add(ConsentWithdrawalRow(referral_id=referral_id, withdrawn_at=at))
+            self.session.flush()  # the primary key speaks now, inside the caller's retry
 
     def add_contact(self, contact):
         self.session.add(ContactRow(referral_id=contact.referral_id,
@@ -83,11 +108,15 @@ class Notices(Repository):
         return self._one(select(NoticeRow).where(NoticeRow.referral_id == referral_id,
                                                  NoticeRow.kind == kind))
 
-    def waiting(self, referral_id):
-        """Pending notices of a referral, locked: the contact that arrives decides about them."""
-        rows = self.session.execute(select(NoticeRow).where(
-            NoticeRow.referral_id == referral_id, NoticeRow.status == PENDING)
-            .with_for_update()).scalars()
+    def waiting(self, referral_id, unclaimed_at=None):
+        """Pending notices of a referral, locked: the contact that arrives decides about them.
+        `unclaimed_at`: only those no sender has claimed at that moment (a claimed one is its
+        sender's to decide)."""
+        query = select(NoticeRow).where(NoticeRow.referral_id == referral_id,
+                                        NoticeRow.status == PENDING)
+        if unclaimed_at is not None:
+            query = query.where(_unclaimed(unclaimed_at))
+        rows = self.session.execute(query.with_for_update()).scalars()
         return [self._load(row) for row in rows]
 
     def of_referral(self, referral_id):

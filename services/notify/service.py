@@ -1,7 +1,8 @@
 """The notify service: tells the referrer when support starts and when the referral closes.
 
-Listens to referral_received (the referrer's contact and consent), case_started (start notice)
-and referral_closed (closure notice); delivers by SMTP or as .eml files (docs/contract.md §6).
+Listens to referral_received (the referrer's contact and consent), consent_withdrawn (nothing
+more goes out), case_started (start notice) and referral_closed (closure notice); delivers by
+SMTP or as .eml files (docs/contract.md §6).
 """
 import logging
 

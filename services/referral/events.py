@@ -37,3 +37,10 @@ class Closed:
     """The referral reached its final status."""
     outcome: str
     reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ConsentWithdrawn:
+    """The family withdrew its consent to share the referral's status (services/referral/
+    consent.py); the referral itself goes on."""
+    by: str

@@ -30,6 +30,7 @@ from kring.kit.db import is_duplicate
 from services.referral.handlers import submit_referral
 from services.referral.models import PartnerMessageRow, Referrals, RefusedSubmissionRow
 from services.referral.outgoing import partner_update
+from services.referral.views import shown_status
 
 JSON_TYPES = ("application/json", None, "")
 MESSAGE_ID_LENGTH = 128  # PartnerMessageRow.message_id
@@ -111,7 +112,7 @@ def _answered_before(uow, received):
             if answered.referral_id else None
         _reply(uow, received, {"referral_id": referral.referral_id,
                                "external_ref": referral.external_ref,
-                               "status": referral.status} if referral else None,
+                               "status": shown_status(referral)} if referral else None,
                answered.errors)
         return True
 

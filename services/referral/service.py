@@ -62,6 +62,10 @@ class ReferralService:
     def withdraw_referral(self, caller, body, referral_id):
         return handlers.withdraw_referral(self.db, caller, referral_id, body)
 
+    @api("withdrawConsent")
+    def withdraw_consent(self, caller, body, referral_id):
+        return handlers.withdraw_consent(self.db, caller, referral_id, body)
+
     @api("getAudit")
     def get_audit(self, caller, referral_id):
         return handlers.get_audit(self.db, caller, referral_id, self._other_trails)

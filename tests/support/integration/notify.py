@@ -34,6 +34,10 @@ def closed(referral_id, outcome="completed", coordinating_org="Home-Start Oost",
                       case_started_at=case_started_at)
 
 
+def consent_withdrawn(referral_id):
+    return make_event("referral", "consent_withdrawn", referral_id)
+
+
 def deliver(container, *events):
     """Publish `events` (all of one source) and return once the service has handled them all."""
     deliver_events(container, container.config["AMQP_URI"], *events)
