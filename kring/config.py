@@ -19,6 +19,9 @@ DATABASES_KEY = "KRING_DATABASES"
 SECRET_KEY = "KRING_SECRET"
 # during a rotation: the secret before, which still verifies what it signed (docs/security.md)
 PREVIOUS_SECRET_KEY = "KRING_SECRET_PREVIOUS"
+# "id:base64key,...": the data keys that seal family data at rest, the first sealing
+# (kring.kit.crypto; unset: one derived from KRING_SECRET)
+DATA_KEYS_KEY = "KRING_DATA_KEYS"
 SMTP_KEY = "KRING_SMTP"
 RETRY_DELAYS_KEY = "KRING_RETRY_DELAYS"
 SWEEP_SECONDS_KEY = "KRING_NOTIFY_SWEEP_SECONDS"
@@ -52,6 +55,7 @@ class Settings:
     retry_delays: tuple = DEFAULT_RETRY_DELAYS
     notify_sweep_seconds: float = DEFAULT_SWEEP_SECONDS
     directory: str | None = None
+    data_keys: str | None = None
 
     @classmethod
     def from_env(cls, env=None):
@@ -73,6 +77,7 @@ class Settings:
             retry_delays=_retry_delays(env.get(RETRY_DELAYS_KEY)) or DEFAULT_RETRY_DELAYS,
             notify_sweep_seconds=_seconds(env, SWEEP_SECONDS_KEY) or DEFAULT_SWEEP_SECONDS,
             directory=env.get(DIRECTORY_KEY) or None,
+            data_keys=_data_keys(env.get(DATA_KEYS_KEY)),
         )
 
     def signing_key(self, dev):
@@ -103,6 +108,7 @@ class Settings:
             RETRY_DELAYS_KEY: list(self.retry_delays),
             SWEEP_SECONDS_KEY: self.notify_sweep_seconds,
             DIRECTORY_KEY: self.directory,
+            DATA_KEYS_KEY: self.data_keys,
         }
 
 
@@ -134,6 +140,21 @@ def _seconds(env, key):
         raise ConfigError(f"{key} must be a number of seconds above 0 and below a day, "
                           f"not {text!r}")
     return value
+
+
+def _data_keys(text):
+    """KRING_DATA_KEYS checked now, so a malformed value stops Kring before it seals anything
+    (the message names the entry, never a key)."""
+    if not text or not text.strip():
+        return None
+    from kring.kit.crypto import parse
+    try:
+        parse(text)
+    except ValueError as exc:
+        raise ConfigError(f"{DATA_KEYS_KEY} must be data keys as id:base64key separated by "
+                          f"commas, the first sealing (e.g. k2:$(openssl rand -base64 32)): "
+                          f"{exc}") from None
+    return text.strip()
 
 
 def _retry_delays(text):

@@ -4,6 +4,7 @@ from sqlalchemy import (JSON, Boolean, Column, DateTime, Integer, MetaData, Stri
 from sqlalchemy.orm import declarative_base
 
 from kring.clock import utcnow
+from kring.kit.crypto import EncryptedJSON
 from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
 from services.referral.directory import Provider
@@ -31,7 +32,7 @@ class ReferralRow(Base):
     proposal_id = Column(String(36), nullable=True)
     case_id = Column(String(36), nullable=True)
     aftercare_id = Column(String(36), nullable=True)
-    details = Column(JSON, nullable=False)
+    details = Column(EncryptedJSON("referrals", "details"), nullable=False)  # the family
     timeline = Column(JSON, nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
@@ -94,7 +95,7 @@ class PartnerMessageRow(Base):
     partner = Column(String(128), primary_key=True)
     message_id = Column(String(128), primary_key=True)
     referral_id = Column(String(36), nullable=True)
-    errors = Column(JSON, nullable=True)
+    errors = Column(EncryptedJSON("partner_messages", "errors"), nullable=True)
     received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
 
