@@ -13,6 +13,7 @@ from kring.kit import audit
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
 from kring.kit.events import on_events
+from kring.kit.rekey import rekey
 from services.notify import handlers
 from services.notify.delivery import Transport
 from services.notify.marks import DeliveryMarks
@@ -61,6 +62,12 @@ class NotifyService:
             handlers.send_due(self.db, self.transport, self.marks, utcnow())
         except Exception:  # the event is handled and committed; the timer sends what is left
             log.exception("sending due notices failed; the next sweep tries again")
+
+    @rpc
+    def rekey(self):
+        """`kring rekey`: this service's family data sealed again under the current data key;
+        {table: values sealed again}."""
+        return rekey(self.db, metadata)
 
     @rpc
     def audit_trail(self, referral_id):
