@@ -7,6 +7,7 @@ from kring.config import SERVICES, ConfigError, Settings
 from kring.contracts.access import ROLES
 
 RPC_TIMEOUT_SECONDS = 10
+REKEY_TIMEOUT_SECONDS = 600  # a service re-seals its whole database before it answers
 
 
 def main(argv=None):
@@ -77,6 +78,14 @@ def _parser():
     notices.add_argument("referral_id")
     notices.add_argument("--timeout", type=float, default=RPC_TIMEOUT_SECONDS)
     notices.set_defaults(func=_notices)
+
+    rekey = commands.add_parser("rekey", help="seal every service's family data again under "
+                                "the data key that seals now (the first of KRING_DATA_KEYS)")
+    rekey.add_argument("services", nargs="*", metavar="SERVICE",
+                       help=f"any of: {', '.join(SERVICES)} (default: all five)")
+    rekey.add_argument("--timeout", type=float, default=REKEY_TIMEOUT_SECONDS,
+                       help="seconds to wait for each service (default 600)")
+    rekey.set_defaults(func=_rekey)
 
     provider = commands.add_parser("provider", help="the provider directory: which "
                                    "organisation coordinates which programme where")
@@ -220,6 +229,25 @@ def _audit(args):
         return 1
     print(describe_trail(args.referral_id, entries))
     return 0
+
+
+def _rekey(args):
+    """Each running service seals its own database again (kring.kit.rekey); idempotent, so a
+    run cut short is simply run again."""
+    unknown = sorted(set(args.services) - set(SERVICES))
+    if unknown:
+        print(f"kring: no service {', '.join(unknown)} (any of: {', '.join(SERVICES)})",
+              file=sys.stderr)
+        return 2
+    failed = 0
+    for service in args.services or SERVICES:
+        counts, failure = _ask(service, "rekey", timeout=args.timeout)
+        if failure:
+            failed = failure
+            continue
+        tables = ", ".join(f"{table} {count}" for table, count in counts.items())
+        print(f"{service}: {sum(counts.values())} values sealed again ({tables})")
+    return failed
 
 
 def _json_file(path):

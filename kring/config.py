@@ -19,6 +19,9 @@ DATABASES_KEY = "KRING_DATABASES"
 SECRET_KEY = "KRING_SECRET"
 # during a rotation: the secret before, which still verifies what it signed (docs/security.md)
 PREVIOUS_SECRET_KEY = "KRING_SECRET_PREVIOUS"
+# "id:base64key,...": the data keys that seal family data at rest, the first sealing
+# (kring.kit.crypto; unset: one derived from KRING_SECRET)
+DATA_KEYS_KEY = "KRING_DATA_KEYS"
 SMTP_KEY = "KRING_SMTP"
 RETRY_DELAYS_KEY = "KRING_RETRY_DELAYS"
 SWEEP_SECONDS_KEY = "KRING_NOTIFY_SWEEP_SECONDS"
@@ -56,6 +59,7 @@ class Settings:
     notify_sweep_seconds: float = DEFAULT_SWEEP_SECONDS
     directory: str | None = None
     retention_days: int = DEFAULT_RETENTION_DAYS
+    data_keys: str | None = None
 
     @classmethod
     def from_env(cls, env=None):
@@ -78,6 +82,7 @@ class Settings:
             notify_sweep_seconds=_seconds(env, SWEEP_SECONDS_KEY) or DEFAULT_SWEEP_SECONDS,
             directory=env.get(DIRECTORY_KEY) or None,
             retention_days=_days(env, RETENTION_DAYS_KEY) or DEFAULT_RETENTION_DAYS,
+            data_keys=_data_keys(env.get(DATA_KEYS_KEY)),
         )
 
     def signing_key(self, dev):
@@ -109,6 +114,7 @@ class Settings:
             SWEEP_SECONDS_KEY: self.notify_sweep_seconds,
             DIRECTORY_KEY: self.directory,
             RETENTION_DAYS_KEY: self.retention_days,
+            DATA_KEYS_KEY: self.data_keys,
         }
 
 
@@ -149,6 +155,21 @@ def _seconds(env, key):
         raise ConfigError(f"{key} must be a number of seconds above 0 and below a day, "
                           f"not {text!r}")
     return value
+
+
+def _data_keys(text):
+    """KRING_DATA_KEYS checked now, so a malformed value stops Kring before it seals anything
+    (the message names the entry, never a key)."""
+    if not text or not text.strip():
+        return None
+    from kring.kit.crypto import parse
+    try:
+        parse(text)
+    except ValueError as exc:
+        raise ConfigError(f"{DATA_KEYS_KEY} must be data keys as id:base64key separated by "
+                          f"commas, the first sealing (e.g. k2:$(openssl rand -base64 32)): "
+                          f"{exc}") from None
+    return text.strip()
 
 
 def _retry_delays(text):

@@ -17,10 +17,11 @@ from sqlalchemy import create_engine, event, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from kring.config import AMQP_URI_KEY, DATABASES_KEY, RETRY_DELAYS_KEY
+from kring.config import (AMQP_URI_KEY, DATA_KEYS_KEY, DATABASES_KEY, PREVIOUS_SECRET_KEY,
+                          RETRY_DELAYS_KEY, SECRET_KEY)
 from kring.clock import utcnow
 from kring.errors import KringError
-from kring.kit import audit
+from kring.kit import audit, crypto
 from kring.kit.access import Caller
 from kring.kit.failures import describe
 from kring.kit.outbox import Message, OutboxRelay
@@ -94,6 +95,9 @@ def _sqlite_engine(url):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # what an UPDATE replaces (a plain value re-sealed by `kring rekey`) is overwritten with
+        # zeros, not left readable in a free page of the file
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -239,10 +243,16 @@ class Database(DependencyProvider):
 
     def setup(self):
         service = self.container.service_name
-        url = self.container.config[DATABASES_KEY][service]
+        config = self.container.config
+        # family data is sealed by the column types, which see no config: one keyring per
+        # process, the same for every service in it (kring.kit.crypto)
+        crypto.install(crypto.keyring(config.get(DATA_KEYS_KEY),
+                                      [config[SECRET_KEY], config.get(PREVIOUS_SECRET_KEY)]))
+        url = config[DATABASES_KEY][service]
         self.engine = make_engine(url)
         self.metadata.create_all(self.engine)
         add_missing_columns(self.engine, self.metadata)
+        widen_sealed_columns(self.engine, self.metadata)
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
 
     def start(self):
@@ -318,3 +328,28 @@ def add_missing_columns(engine, metadata):
             kind = column.type.compile(dialect=engine.dialect)
             connection.exec_driver_sql(
                 f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}')
+
+
+def widen_sealed_columns(engine, metadata):
+    """PostgreSQL: a column made VARCHAR(n) before its values were sealed becomes TEXT, since a
+    sealed value is longer than the text in it (SQLite does not hold a column to its length)."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as connection:
+        inspector = inspect(connection)
+        existing = set(inspector.get_table_names())
+        narrow = [(table.name, column["name"]) for table in metadata.sorted_tables
+                  if table.name in existing
+                  for column in inspector.get_columns(table.name)
+                  if column["name"] in _sealed_text_columns(table)
+                  and getattr(column["type"], "length", None)]
+    if narrow:
+        with engine.begin() as connection:
+            for table, column in narrow:
+                connection.exec_driver_sql(
+                    f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE TEXT')
+
+
+def _sealed_text_columns(table):
+    return {column.name for column in crypto.encrypted_columns(table)
+            if isinstance(column.type, crypto.EncryptedText)}

@@ -6,6 +6,7 @@ from kring.kit import audit
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
 from kring.kit.events import on_events
+from kring.kit.rekey import rekey
 from kring.kit.web import api
 from services.aftercare import handlers
 from services.aftercare.models import metadata
@@ -48,6 +49,12 @@ class AftercareService:
     @timer(interval=OVERDUE_CHECK_SECONDS)
     def mark_overdue(self):
         handlers.mark_overdue_contacts(self.db, today())
+
+    @rpc
+    def rekey(self):
+        """`kring rekey`: this service's family data sealed again under the current data key;
+        {table: values sealed again}."""
+        return rekey(self.db, metadata)
 
     @rpc
     def audit_trail(self, referral_id):

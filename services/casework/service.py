@@ -4,6 +4,7 @@ from kring.kit import audit
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
 from kring.kit.events import on_events
+from kring.kit.rekey import rekey
 from kring.kit.web import api
 from services.casework import handlers
 from services.casework.models import metadata
@@ -57,6 +58,12 @@ class CaseworkService:
     def hand_over_case(self, caller, body, case_id):
         return handlers.hand_over_case(self.db, caller, case_id, body["receiving_party"],
                                        body["summary"], utcnow())
+
+    @rpc
+    def rekey(self):
+        """`kring rekey`: this service's family data sealed again under the current data key;
+        {table: values sealed again}."""
+        return rekey(self.db, metadata)
 
     @rpc
     def audit_trail(self, referral_id):

@@ -6,6 +6,7 @@ from kring.kit import audit
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
 from kring.kit.events import on_events
+from kring.kit.rekey import rekey
 from kring.kit.web import api
 from services.matching import handlers
 from services.matching.models import metadata
@@ -72,6 +73,12 @@ class MatchingService:
     def respond_to_proposal(self, caller, body, proposal_id):
         return handlers.respond_to_proposal(self.db, caller, proposal_id, body["party"],
                                             body["accept"], body["reason"], now())
+
+    @rpc
+    def rekey(self):
+        """`kring rekey`: this service's family data sealed again under the current data key;
+        {table: values sealed again}."""
+        return rekey(self.db, metadata)
 
     @rpc
     def audit_trail(self, referral_id):

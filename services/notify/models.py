@@ -3,10 +3,11 @@
 `notices` has one row per referral and kind (UNIQUE): inserting it is the decision to notify,
 so no redelivery, restart or second replica can ever make a second one.
 """
-from sqlalchemy import (Boolean, Column, DateTime, Integer, MetaData, String, Text,
-                        UniqueConstraint, and_, or_, select, update)
+from sqlalchemy import (Boolean, Column, DateTime, Integer, MetaData, String, UniqueConstraint,
+                        and_, or_, select, update)
 from sqlalchemy.orm import aliased, declarative_base
 
+from kring.kit.crypto import EncryptedText
 from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
 from services.notify.domain import CLOSURE, PENDING, START, Contact, Notice
@@ -23,7 +24,7 @@ class ContactRow(Base):
     referral_id = Column(String(64), primary_key=True)
     external_ref = Column(String(128), nullable=False)
     programme = Column(String(64), nullable=False)
-    email = Column(String(320), nullable=False)
+    email = Column(EncryptedText("contacts", "email"), nullable=False)  # sealed at rest
     language = Column(String(8), nullable=False)
     organisation = Column(String(256), nullable=False)
     share_status = Column(Boolean, nullable=False)
@@ -52,11 +53,12 @@ class NoticeRow(Base):
     status = Column(String(16), nullable=False, index=True)
     reason = Column(String(200), nullable=True)
     attempts = Column(Integer, nullable=False, default=0)
-    last_error = Column(Text, nullable=True)
+    # an SMTP server's answer may name the address
+    last_error = Column(EncryptedText("notices", "last_error"), nullable=True)
     next_attempt_at = Column(DateTime(timezone=True), nullable=True, index=True)
     claimed_until = Column(DateTime(timezone=True), nullable=True)
     channel = Column(String(8), nullable=True)
-    recipient = Column(String(320), nullable=True)
+    recipient = Column(EncryptedText("notices", "recipient"), nullable=True)
     location = Column(String(1000), nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False)
     sent_at = Column(DateTime(timezone=True), nullable=True)

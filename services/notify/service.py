@@ -15,6 +15,7 @@ from kring.kit.consumer import rpc
 from kring.kit.db import Database
 from kring.kit.events import on_events
 from kring.kit.failures import trace
+from kring.kit.rekey import rekey
 from services.notify import handlers
 from services.notify.delivery import Transport
 from services.notify.marks import DeliveryMarks
@@ -63,6 +64,12 @@ class NotifyService:
             handlers.send_due(self.db, self.transport, self.marks, utcnow())
         except Exception as exc:  # the event is handled and committed; the timer sends the rest
             log.error("sending due notices failed; the next sweep tries again:\n%s", trace(exc))
+
+    @rpc
+    def rekey(self):
+        """`kring rekey`: this service's family data sealed again under the current data key;
+        {table: values sealed again}."""
+        return rekey(self.db, metadata)
 
     @rpc
     def audit_trail(self, referral_id):

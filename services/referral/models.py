@@ -1,9 +1,10 @@
 """The referral service's tables, and the repositories that map them to the domain."""
-from sqlalchemy import (JSON, Boolean, Column, DateTime, Integer, LargeBinary, MetaData, String,
+from sqlalchemy import (JSON, Boolean, Column, DateTime, Integer, MetaData, String,
                         Text, UniqueConstraint, delete, select)
 from sqlalchemy.orm import declarative_base
 
 from kring.clock import utcnow
+from kring.kit.crypto import EncryptedBytes, EncryptedJSON
 from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
 from services.referral.directory import Provider
@@ -31,7 +32,7 @@ class ReferralRow(Base):
     proposal_id = Column(String(36), nullable=True)
     case_id = Column(String(36), nullable=True)
     aftercare_id = Column(String(36), nullable=True)
-    details = Column(JSON, nullable=False)
+    details = Column(EncryptedJSON("referrals", "details"), nullable=False)  # the family
     timeline = Column(JSON, nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
@@ -94,7 +95,7 @@ class PartnerMessageRow(Base):
     partner = Column(String(128), primary_key=True)
     message_id = Column(String(128), primary_key=True)
     referral_id = Column(String(36), nullable=True)
-    errors = Column(JSON, nullable=True)
+    errors = Column(EncryptedJSON("partner_messages", "errors"), nullable=True)
     received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
 
@@ -108,10 +109,10 @@ class RefusedSubmissionRow(Base):
     partner = Column(String(128), nullable=True)  # None: no broker user to answer
     message_id = Column(String(128), nullable=True)  # None: none, or one that cannot be kept
     content_type = Column(String(128), nullable=True)
-    errors = Column(JSON, nullable=False)
-    # the body as received, bytes and all (it may be no text at all), at most MAX_BODY_BYTES.
-    # Family data: meant to be stored encrypted (an encrypted column type of kring.kit.crypto)
-    body = Column(LargeBinary, nullable=False)
+    errors = Column(EncryptedJSON("refused_submissions", "errors"), nullable=False)
+    # the body as received, bytes and all (it may be no text at all), at most MAX_BODY_BYTES:
+    # family data, sealed like every other
+    body = Column(EncryptedBytes("refused_submissions", "body"), nullable=False)
     body_size = Column(Integer, nullable=False)  # as received: more than `body` if cut
     received_at = Column(DateTime(timezone=True), nullable=False, index=True)
 

@@ -14,6 +14,7 @@ from kring.kit import audit
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
 from kring.kit.events import on_events
+from kring.kit.rekey import rekey
 from kring.kit.partner_consumer import partner_inbound
 from kring.kit.web import api
 from services.referral import handlers, partner_submissions
@@ -109,6 +110,12 @@ class ReferralService:
     def referral_status(self, referral_id, person=None):
         """`kring status`: `person` is the operator's login, for the audit trail."""
         return handlers.referral_status(self.db, referral_id, person)
+
+    @rpc
+    def rekey(self):
+        """`kring rekey`: this service's family data sealed again under the current data key;
+        {table: values sealed again}."""
+        return rekey(self.db, metadata)
 
     @rpc
     def audit_trail(self, referral_id):
