@@ -151,6 +151,8 @@ class Stack:
         """{service: messages in its dead-letter queue}, as `kring dlq list` tells an operator."""
         counted = {}
         for line in self.kring_command("dlq", "list").splitlines():
+            if line.startswith(" "):  # under its service: one parked message, its age
+                continue
             service, count, _parked = line.split()
             counted[service] = int(count)
         return counted
