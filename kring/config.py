@@ -24,12 +24,18 @@ RETRY_DELAYS_KEY = "KRING_RETRY_DELAYS"
 SWEEP_SECONDS_KEY = "KRING_NOTIFY_SWEEP_SECONDS"
 # a JSON file of registerProvider bodies the referral service registers when it starts
 DIRECTORY_KEY = "KRING_DIRECTORY"
+# how long personal data of a closed referral is kept: {"days": D, "programmes": {name: D}}
+RETENTION_KEY = "KRING_RETENTION"
+RETENTION_SWEEP_KEY = "KRING_RETENTION_SWEEP_SECONDS"
+RETENTION_DAYS_VARIABLE = "KRING_RETENTION_DAYS"  # and KRING_RETENTION_DAYS_<PROGRAMME>
 DEFAULT_DATA_DIR = "./var"
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
 DEFAULT_HTTP_PORT = 8000
 DEFAULT_RETRY_DELAYS = (1, 5, 30, 120, 600)  # seconds; after the last, the dead-letter queue
 DEFAULT_SWEEP_SECONDS = 5.0
+DEFAULT_RETENTION_DAYS = 730  # two years after the referral closed (docs/contract.md §2)
+DEFAULT_RETENTION_SWEEP_SECONDS = 3600.0
 # Only ever used under --dev: a fixed, public key, so tokens made by `kring token create` on a
 # development machine work against `make run` without any set-up.
 DEVELOPMENT_SECRET = "kring-development-key-not-for-production"
@@ -52,6 +58,9 @@ class Settings:
     retry_delays: tuple = DEFAULT_RETRY_DELAYS
     notify_sweep_seconds: float = DEFAULT_SWEEP_SECONDS
     directory: str | None = None
+    retention_days: float = DEFAULT_RETENTION_DAYS
+    retention_by_programme: dict = field(default_factory=dict)
+    retention_sweep_seconds: float = DEFAULT_RETENTION_SWEEP_SECONDS
 
     @classmethod
     def from_env(cls, env=None):
@@ -73,6 +82,10 @@ class Settings:
             retry_delays=_retry_delays(env.get(RETRY_DELAYS_KEY)) or DEFAULT_RETRY_DELAYS,
             notify_sweep_seconds=_seconds(env, SWEEP_SECONDS_KEY) or DEFAULT_SWEEP_SECONDS,
             directory=env.get(DIRECTORY_KEY) or None,
+            retention_days=_days(env, RETENTION_DAYS_VARIABLE, DEFAULT_RETENTION_DAYS),
+            retention_by_programme=_retention_by_programme(env),
+            retention_sweep_seconds=_seconds(env, RETENTION_SWEEP_KEY) or
+            DEFAULT_RETENTION_SWEEP_SECONDS,
         )
 
     def signing_key(self, dev):
@@ -103,6 +116,9 @@ class Settings:
             RETRY_DELAYS_KEY: list(self.retry_delays),
             SWEEP_SECONDS_KEY: self.notify_sweep_seconds,
             DIRECTORY_KEY: self.directory,
+            RETENTION_KEY: {"days": self.retention_days,
+                            "programmes": dict(self.retention_by_programme)},
+            RETENTION_SWEEP_KEY: self.retention_sweep_seconds,
         }
 
 
@@ -134,6 +150,29 @@ def _seconds(env, key):
         raise ConfigError(f"{key} must be a number of seconds above 0 and below a day, "
                           f"not {text!r}")
     return value
+
+
+def _days(env, key, default):
+    """A retention period in days: a number of 0 or more (0: erased at the first sweep after
+    the referral closed)."""
+    text = env.get(key)
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 36500 or value != value:
+        raise ConfigError(f"{key} must be a number of days from 0 to 36500, not {text!r}")
+    return value
+
+
+def _retention_by_programme(env):
+    """KRING_RETENTION_DAYS_HOME_START=365: the period of one programme (home-start), which
+    overrides KRING_RETENTION_DAYS for it."""
+    prefix = RETENTION_DAYS_VARIABLE + "_"
+    return {key[len(prefix):].lower().replace("_", "-"): _days(env, key, None)
+            for key in sorted(env) if key.startswith(prefix) and env.get(key)}
 
 
 def _retry_delays(text):

@@ -47,6 +47,8 @@ RULES = {
                         audited=True),
     "withdrawReferral": Rule({"referrer": REFERRING, "coordinator": ROUTED}, audited=True),
     "getAudit": Rule({"admin": ROUTED}, audited=True),
+    "eraseReferral": Rule({"admin": ROUTED}, audited=True),
+    "exportReferral": Rule({"admin": ROUTED}, audited=True),
     # the directory: who provides which programme where (no family data)
     "registerProvider": Rule({"operator": ANYONE}),
     "listProgrammes": Rule(EVERY_ROLE),

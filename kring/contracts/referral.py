@@ -101,6 +101,9 @@ class ReferralView(Schema):
     aftercare_id = fields.String(allow_none=True)
     family = fields.Nested(Family, metadata={"description": "coordinators only"})
     request = fields.Nested(Request, metadata={"description": "coordinators only"})
+    erased_at = fields.String(metadata={
+        "format": "date-time", "description": "only once the family's data was erased "
+        "(eraseReferral): then there is no family or request any more"})
 
 
 OPERATIONS = [

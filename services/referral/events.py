@@ -37,3 +37,10 @@ class Closed:
     """The referral reached its final status."""
     outcome: str
     reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Erased:
+    """The referral's data is erased here; every stage is to erase its part (asked again when
+    a stage has not answered yet)."""
+    at: str

@@ -10,7 +10,7 @@ from kring.clock import iso, utcnow
 from kring.contracts.events import make_event
 from kring.contracts.partner_queues import CLOSED, OUT_EXCHANGE, STATUS_EVENTS, update_key
 from kring.kit.outbox import Message, outgoing_table
-from services.referral.events import Closed, Received, Routed, StatusChanged, Withdrawn
+from services.referral.events import Closed, Erased, Received, Routed, StatusChanged, Withdrawn
 
 SOURCE = "referral"
 
@@ -53,9 +53,14 @@ def closed(referral, happened):
     event = make_event(SOURCE, "referral_closed", referral.referral_id,
                        outcome=happened.outcome, reason=happened.reason,
                        coordinating_org=referral.coordinating_org,
-                       case_started_at=referral.case_started_at())
+                       case_started_at=referral.case_started_at(),
+                       programme=referral.programme)
     update = _status_update(referral, CLOSED)
     return [event, update] if update else event
+
+
+def erased(referral, happened):
+    return make_event(SOURCE, "referral_erased", referral.referral_id, erased_at=happened.at)
 
 
 OUTGOING = {
@@ -64,6 +69,7 @@ OUTGOING = {
     StatusChanged: status_changed,
     Withdrawn: withdrawn,
     Closed: closed,
+    Erased: erased,
 }
 outgoing = outgoing_table(OUTGOING)
 
