@@ -195,12 +195,14 @@ class Case:
 
 
 def erased_plan(plan):
-    """Which life domains the goals were for, and the intensity; not the goals' words."""
+    """How many goals for whom, the intensity, and who set it when; not a word of the plan
+    (goals, life domains, factors, support figures)."""
     if plan is None:
         return None
-    goals = [{key: goal[key] for key in ("life_domain", "for") if key in goal}
-             for goal in plan.get("goals") or []]
-    return {**plan, "goals": goals}
+    kept = {key: plan[key] for key in ("intensity", "set_by", "set_by_role", "set_at")
+            if key in plan}
+    return {**kept, "goals": [{"for": goal.get("for")} for goal in plan.get("goals") or []],
+            "risk_factors": [], "protective_factors": [], "support_figures": []}
 
 
 def erased_evaluation(evaluation):

@@ -3,8 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from kring.config import (DEVELOPMENT_SECRET, PREVIOUS_SECRET_KEY, SERVICES, ConfigError,
-                          DATABASES_KEY, SECRET_KEY, SMTP_KEY, WEB_SERVER_KEY, Settings)
+from kring.config import (DEVELOPMENT_SECRET, PREVIOUS_SECRET_KEY, RETENTION_KEY,
+                          RETENTION_SWEEP_KEY, SERVICES, ConfigError, DATABASES_KEY,
+                          SECRET_KEY, SMTP_KEY, WEB_SERVER_KEY, Settings)
 
 GOOD_SECRET = "0123456789abcdef0123456789abcdef"  # exactly the minimum, 32 characters
 
@@ -120,3 +121,23 @@ def test_the_previous_secret_of_a_rotation_is_passed_on():
     assert settings.nameko_config()[PREVIOUS_SECRET_KEY] == "before"
     assert Settings.from_env({"KRING_SECRET": GOOD_SECRET}).nameko_config()[
         PREVIOUS_SECRET_KEY] is None
+
+
+def test_retention_has_a_default_and_a_period_per_programme():
+    config = Settings.from_env({"KRING_RETENTION_DAYS": "365",
+                                "KRING_RETENTION_DAYS_HOME_START": "90",
+                                "KRING_RETENTION_DAYS_FAMILY_HELP": "0",
+                                "KRING_RETENTION_SWEEP_SECONDS": "60"}).nameko_config(dev=True)
+    assert config[RETENTION_KEY] == {"days": 365,
+                                     "programmes": {"home-start": 90, "family-help": 0}}
+    assert config[RETENTION_SWEEP_KEY] == 60
+    default = Settings.from_env({}).nameko_config(dev=True)
+    assert default[RETENTION_KEY] == {"days": 730, "programmes": {}}
+    assert default[RETENTION_SWEEP_KEY] == 3600
+
+
+@pytest.mark.parametrize("variable", ["KRING_RETENTION_DAYS", "KRING_RETENTION_DAYS_HOME_START"])
+@pytest.mark.parametrize("text", ["-1", "two years", "nan", "40000"])
+def test_a_bad_retention_period_is_refused(variable, text):
+    with pytest.raises(ConfigError, match=variable):
+        Settings.from_env({variable: text})
