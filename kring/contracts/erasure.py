@@ -1,5 +1,5 @@
-"""Erasure on request and export (docs/contract.md §4 and §7 "Erasure, retention and export"):
-the HTTP bodies and answers of `eraseReferral` and `exportReferral`."""
+"""Erasure on request and export (docs/contract.md §4, and docs/contract.md §7 "Erasure,
+retention and export"): the HTTP bodies and answers of `eraseReferral` and `exportReferral`."""
 from marshmallow import Schema, fields
 
 from kring.contracts.fields import Strict, text
