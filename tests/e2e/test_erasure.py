@@ -159,14 +159,15 @@ def test_an_admin_erases_a_closed_referral_and_the_figures_remain(erasing_stack,
     nothing_left(config, rabbit_manager)
 
 
-def test_an_export_answers_503_when_a_service_does_not_answer_and_404_out_of_reach(
-        erasing_stack, api):
+def test_another_organisations_admin_neither_exports_nor_erases(erasing_stack, api):
     kring = Kring(api)
     ids = {"referral_id": kring.do("submitReferral", REFERRER, body=referral_in("Utrecht"),
                                    expect=(201,))["referral_id"]}
     stranger = person(FAMILY_HELP, "admin")
-    hidden = kring.call("exportReferral", stranger, ids)
-    assert hidden.status_code == 404, body_text(hidden)
+    for operation_id, body in (("exportReferral", None), ("eraseReferral", {"reason": "x"})):
+        hidden = kring.call(operation_id, stranger, ids, body)
+        assert hidden.status_code == 404, body_text(hidden)
+    assert "Yilmaz" in json.dumps(kring.do("exportReferral", ADMIN, ids))
 
 
 def test_the_retention_timer_erases_what_closed_longer_ago_than_its_period(erasing_stack,
