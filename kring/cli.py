@@ -8,6 +8,7 @@ from kring.contracts.access import ROLES
 
 RPC_TIMEOUT_SECONDS = 10
 ERASE_WAIT_SECONDS = 60  # every stage reports its part erased within a minute when it runs
+REKEY_TIMEOUT_SECONDS = 600  # a service re-seals its whole database before it answers
 
 
 def main(argv=None):
@@ -89,6 +90,14 @@ def _parser():
     notices.add_argument("--timeout", type=float, default=RPC_TIMEOUT_SECONDS)
     notices.set_defaults(func=_notices)
 
+    rekey = commands.add_parser("rekey", help="seal every service's family data again under "
+                                "the data key that seals now (the first of KRING_DATA_KEYS)")
+    rekey.add_argument("services", nargs="*", metavar="SERVICE",
+                       help=f"any of: {', '.join(SERVICES)} (default: all five)")
+    rekey.add_argument("--timeout", type=float, default=REKEY_TIMEOUT_SECONDS,
+                       help="seconds to wait for each service (default 600)")
+    rekey.set_defaults(func=_rekey)
+
     provider = commands.add_parser("provider", help="the provider directory: which "
                                    "organisation coordinates which programme where")
     provider_commands = provider.add_subparsers(metavar="ACTION")
@@ -118,13 +127,26 @@ def _parser():
 
     dlq = commands.add_parser("dlq", help="messages the services parked after every retry")
     dlq_commands = dlq.add_subparsers(metavar="ACTION")
-    dlq_list = dlq_commands.add_parser("list", help="how many are parked, per service")
+    dlq_list = dlq_commands.add_parser(
+        "list", help="how many are parked, per service (and `partner`: refused partner "
+                     "messages), each one's age and when the broker drops it")
     dlq_list.set_defaults(func=_dlq_list)
+    dlq_policy = dlq_commands.add_parser(
+        "policy", help="print the rabbitmqctl line that makes the broker drop a parked "
+                       "message after KRING_RETENTION_DAYS")
+    dlq_policy.add_argument("--vhost", default="/")
+    dlq_policy.set_defaults(func=_dlq_policy)
     for action, func, text in (("show", _dlq_show, "each parked message with its error"),
                                ("replay", _dlq_replay, "send them back to their queue"),
                                ("purge", _dlq_purge, "delete them for good")):
         sub = dlq_commands.add_parser(action, help=text)
-        sub.add_argument("service", choices=SERVICES)
+        sub.add_argument("service", choices=SERVICES if action == "replay"
+                         else SERVICES + ("partner",))
+        if action == "show":
+            sub.add_argument("--body", action="store_true",
+                             help="partner: also each refused message as the referral service "
+                                  "keeps it (family data: read only what you must)")
+            sub.add_argument("--timeout", type=float, default=RPC_TIMEOUT_SECONDS)
         if action == "replay":
             sub.add_argument("numbers", nargs="*", type=int, metavar="N",
                              help="only these (numbers from `show`); default: all")
@@ -183,15 +205,22 @@ def _operator():
         return f"uid {os.getuid()}"
 
 
+def _operator_read(method, args):
+    """(the referral service's answer, 0) to an operator's read of a referral, which it records
+    in the audit trail; or (None, exit status) after saying why there is none."""
+    answer, failed = _ask("referral", method, args.referral_id, _operator(),
+                          timeout=args.timeout)
+    if not failed and answer is None:
+        print(f"kring: no referral {args.referral_id}", file=sys.stderr)
+        failed = 1
+    return answer, failed
+
+
 def _status(args):
     from kring.describe import describe
-    referral, failed = _ask("referral", "referral_status", args.referral_id, _operator(),
-                            timeout=args.timeout)
+    referral, failed = _operator_read("referral_status", args)
     if failed:
         return failed
-    if referral is None:
-        print(f"kring: no referral {args.referral_id}", file=sys.stderr)
-        return 1
     print(describe(referral))
     return 0
 
@@ -199,13 +228,9 @@ def _status(args):
 def _audit(args):
     from kring.audit_trail import TrailIncomplete, full_trail
     from kring.describe import describe_trail
-    own, failed = _ask("referral", "audit_read", args.referral_id, _operator(),
-                       timeout=args.timeout)
+    own, failed = _operator_read("audit_read", args)
     if failed:
         return failed
-    if own is None:
-        print(f"kring: no referral {args.referral_id}", file=sys.stderr)
-        return 1
     try:
         entries = full_trail(Settings.from_env().amqp_uri, args.referral_id,
                              timeout=args.timeout, own=("referral", own))
@@ -244,16 +269,41 @@ def _erase(args):
     return 0
 
 
-def _provider_register(args):
-    import json
-
-    from kring.describe import describe_registered
-    try:
-        with open(args.file, encoding="utf-8") as handle:
-            entries = json.load(handle)
-    except (OSError, ValueError) as exc:
-        print(f"kring: cannot read {args.file}: {exc}", file=sys.stderr)
+def _rekey(args):
+    """Each running service seals its own database again (kring.kit.rekey); idempotent, so a
+    run cut short is simply run again."""
+    unknown = sorted(set(args.services) - set(SERVICES))
+    if unknown:
+        print(f"kring: no service {', '.join(unknown)} (any of: {', '.join(SERVICES)})",
+              file=sys.stderr)
         return 2
+    failed = 0
+    for service in args.services or SERVICES:
+        counts, failure = _ask(service, "rekey", timeout=args.timeout)
+        if failure:
+            failed = failure
+            continue
+        tables = ", ".join(f"{table} {count}" for table, count in counts.items())
+        print(f"{service}: {sum(counts.values())} values sealed again ({tables})")
+    return failed
+
+
+def _json_file(path):
+    """(the JSON value in `path`, 0), or (None, 2) after saying why it cannot be read."""
+    import json
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle), 0
+    except (OSError, ValueError) as exc:
+        print(f"kring: cannot read {path}: {exc}", file=sys.stderr)
+        return None, 2
+
+
+def _provider_register(args):
+    from kring.describe import describe_registered
+    entries, failed = _json_file(args.file)
+    if failed:
+        return failed
     entries = [entries] if isinstance(entries, dict) else entries
     if not isinstance(entries, list):
         print(f"kring: {args.file} must hold a registerProvider body or a list of them",
@@ -292,15 +342,10 @@ def _notices(args):
 
 
 def _partner_submit(args):
-    import json
-
     from kring.partner_client import PartnerClient
-    try:
-        with open(args.file, encoding="utf-8") as handle:
-            body = json.load(handle)
-    except (OSError, ValueError) as exc:
-        print(f"kring: cannot read {args.file}: {exc}", file=sys.stderr)
-        return 2
+    body, failed = _json_file(args.file)
+    if failed:
+        return failed
     client = PartnerClient(Settings.from_env().amqp_uri)
     try:
         message_id = client.submit_referral(body, args.message_id)
@@ -329,20 +374,64 @@ def _partner_listen(args):
 
 def _dlq_list(_args):
     from kring import dlq
-    for service, count in dlq.counts(Settings.from_env().amqp_uri).items():
+    from kring.clock import utcnow
+    settings = Settings.from_env()
+    now = utcnow()
+    for service, count in dlq.counts(settings.amqp_uri).items():
         print(f"{service:<10} {count} parked")
+        for item in dlq.peek(settings.amqp_uri, service) if count else []:
+            print(f"  #{item.number}  {_expiry(item, now, settings.retention_days)}")
+    return 0
+
+
+def _expiry(item, now, retention_days):
+    """The age of a parked message and when the broker drops it, with a warning when soon."""
+    from kring import dlq
+    left = item.expires_in(now, retention_days)
+    if left is None:
+        return "parked before Kring noted when; the broker drops it at the latest " \
+               f"{retention_days} days after it was parked"
+    age = (now - item.parked_at).days
+    said = f"parked {age} day(s) ago; the broker drops it in {max(left.days, 0)} day(s)"
+    return said + (" — EXPIRES SOON: replay or note what you need now" if left < dlq.SOON
+                   else "")
+
+
+def _dlq_policy(args):
+    from kring.contracts.topology import set_policy_command
+    print(set_policy_command(Settings.from_env().retention_days, args.vhost))
     return 0
 
 
 def _dlq_show(args):
     from kring import dlq
-    parked = dlq.peek(Settings.from_env().amqp_uri, args.service)
+    settings = Settings.from_env()
+    parked = dlq.peek(settings.amqp_uri, args.service)
     if not parked:
         print(f"nothing parked for {args.service}")
     for item in parked:
         print(f"#{item.number}  from {item.queue}, {item.attempts} attempts, "
               f"message {item.message_id}\n    error: {item.error}\n"
               + "\n".join("    " + line for line in item.body.splitlines()))
+        if args.service == "partner" and args.body:
+            failed = _show_refused(item, args.timeout)
+            if failed:
+                return failed
+    return 0
+
+
+def _show_refused(item, timeout):
+    """The refused message a partner dead letter names, as the referral service keeps it."""
+    import json
+    refused_id = json.loads(item.body).get("refused_id")
+    kept, failed = _ask("referral", "refused_submission", refused_id, timeout=timeout)
+    if failed:
+        return failed
+    if kept is None:
+        print("    kept: no longer (past the retention period)")
+        return 0
+    print(f"    kept: {kept['body_size']} bytes received, as {kept['content_type']}\n"
+          + "\n".join("    | " + line for line in kept["body"].splitlines()))
     return 0
 
 

@@ -19,6 +19,9 @@ DATABASES_KEY = "KRING_DATABASES"
 SECRET_KEY = "KRING_SECRET"
 # during a rotation: the secret before, which still verifies what it signed (docs/security.md)
 PREVIOUS_SECRET_KEY = "KRING_SECRET_PREVIOUS"
+# "id:base64key,...": the data keys that seal family data at rest, the first sealing
+# (kring.kit.crypto; unset: one derived from KRING_SECRET)
+DATA_KEYS_KEY = "KRING_DATA_KEYS"
 SMTP_KEY = "KRING_SMTP"
 RETRY_DELAYS_KEY = "KRING_RETRY_DELAYS"
 SWEEP_SECONDS_KEY = "KRING_NOTIFY_SWEEP_SECONDS"
@@ -27,14 +30,15 @@ DIRECTORY_KEY = "KRING_DIRECTORY"
 # how long personal data of a closed referral is kept: {"days": D, "programmes": {name: D}}
 RETENTION_KEY = "KRING_RETENTION"
 RETENTION_SWEEP_KEY = "KRING_RETENTION_SWEEP_SECONDS"
-RETENTION_DAYS_VARIABLE = "KRING_RETENTION_DAYS"  # and KRING_RETENTION_DAYS_<PROGRAMME>
 DEFAULT_DATA_DIR = "./var"
+# how long what is kept of a family after it is done with is kept (docs/contract.md §2)
+RETENTION_DAYS_KEY = "KRING_RETENTION_DAYS"
+DEFAULT_RETENTION_DAYS = 730
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
 DEFAULT_HTTP_PORT = 8000
 DEFAULT_RETRY_DELAYS = (1, 5, 30, 120, 600)  # seconds; after the last, the dead-letter queue
 DEFAULT_SWEEP_SECONDS = 5.0
-DEFAULT_RETENTION_DAYS = 730  # two years after the referral closed (docs/contract.md §2)
 DEFAULT_RETENTION_SWEEP_SECONDS = 3600.0
 # Only ever used under --dev: a fixed, public key, so tokens made by `kring token create` on a
 # development machine work against `make run` without any set-up.
@@ -58,9 +62,11 @@ class Settings:
     retry_delays: tuple = DEFAULT_RETRY_DELAYS
     notify_sweep_seconds: float = DEFAULT_SWEEP_SECONDS
     directory: str | None = None
-    retention_days: float = DEFAULT_RETENTION_DAYS
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    # KRING_RETENTION_DAYS_<PROGRAMME>: a programme's own period for a closed referral's data
     retention_by_programme: dict = field(default_factory=dict)
     retention_sweep_seconds: float = DEFAULT_RETENTION_SWEEP_SECONDS
+    data_keys: str | None = None
 
     @classmethod
     def from_env(cls, env=None):
@@ -82,10 +88,11 @@ class Settings:
             retry_delays=_retry_delays(env.get(RETRY_DELAYS_KEY)) or DEFAULT_RETRY_DELAYS,
             notify_sweep_seconds=_seconds(env, SWEEP_SECONDS_KEY) or DEFAULT_SWEEP_SECONDS,
             directory=env.get(DIRECTORY_KEY) or None,
-            retention_days=_days(env, RETENTION_DAYS_VARIABLE, DEFAULT_RETENTION_DAYS),
+            retention_days=_days(env, RETENTION_DAYS_KEY) or DEFAULT_RETENTION_DAYS,
             retention_by_programme=_retention_by_programme(env),
             retention_sweep_seconds=_seconds(env, RETENTION_SWEEP_KEY) or
             DEFAULT_RETENTION_SWEEP_SECONDS,
+            data_keys=_data_keys(env.get(DATA_KEYS_KEY)),
         )
 
     def signing_key(self, dev):
@@ -116,9 +123,12 @@ class Settings:
             RETRY_DELAYS_KEY: list(self.retry_delays),
             SWEEP_SECONDS_KEY: self.notify_sweep_seconds,
             DIRECTORY_KEY: self.directory,
+            RETENTION_DAYS_KEY: self.retention_days,
+            # the same periods as the retention timers read them (kring.kit.erasure)
             RETENTION_KEY: {"days": self.retention_days,
                             "programmes": dict(self.retention_by_programme)},
             RETENTION_SWEEP_KEY: self.retention_sweep_seconds,
+            DATA_KEYS_KEY: self.data_keys,
         }
 
 
@@ -138,6 +148,15 @@ def _port(env, key, default):
     return int(text)
 
 
+def _days(env, key):
+    text = env.get(key)
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= 36500:
+        raise ConfigError(f"{key} must be a whole number of days from 1 to 36500, not {text!r}")
+    return int(text)
+
+
 def _seconds(env, key):
     text = env.get(key)
     if not text:
@@ -152,27 +171,27 @@ def _seconds(env, key):
     return value
 
 
-def _days(env, key, default):
-    """A retention period in days: a number of 0 or more (0: erased at the first sweep after
-    the referral closed)."""
-    text = env.get(key)
-    if not text:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1
-    if not 0 <= value <= 36500 or value != value:
-        raise ConfigError(f"{key} must be a number of days from 0 to 36500, not {text!r}")
-    return value
-
-
 def _retention_by_programme(env):
     """KRING_RETENTION_DAYS_HOME_START=365: the period of one programme (home-start), which
     overrides KRING_RETENTION_DAYS for it."""
-    prefix = RETENTION_DAYS_VARIABLE + "_"
-    return {key[len(prefix):].lower().replace("_", "-"): _days(env, key, None)
+    prefix = RETENTION_DAYS_KEY + "_"
+    return {key[len(prefix):].lower().replace("_", "-"): _days(env, key)
             for key in sorted(env) if key.startswith(prefix) and env.get(key)}
+
+
+def _data_keys(text):
+    """KRING_DATA_KEYS checked now, so a malformed value stops Kring before it seals anything
+    (the message names the entry, never a key)."""
+    if not text or not text.strip():
+        return None
+    from kring.kit.crypto import parse
+    try:
+        parse(text)
+    except ValueError as exc:
+        raise ConfigError(f"{DATA_KEYS_KEY} must be data keys as id:base64key separated by "
+                          f"commas, the first sealing (e.g. k2:$(openssl rand -base64 32)): "
+                          f"{exc}") from None
+    return text.strip()
 
 
 def _retry_delays(text):

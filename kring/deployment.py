@@ -6,7 +6,8 @@ added to the API cannot be forgotten in the compose stack.
 
 - deploy/rabbitmq/definitions.json: every exchange, queue and binding the services declare
   (the same names and the same arguments, or the broker would refuse the services' own declare
-  with PRECONDITION_FAILED), the services' user and a worked example of a partner user.
+  with PRECONDITION_FAILED), the policy that drops a parked message after the retention
+  period, the services' user and a worked example of a partner user.
 - deploy/gateway/nginx.conf and deploy/k8s/ingress.yaml: one public entrance; each /api/v1/
   path goes to the service that owns it.
 """
@@ -18,11 +19,11 @@ from pathlib import Path
 
 import yaml
 
-from kring.config import DEFAULT_RETRY_DELAYS, SERVICES
+from kring.config import DEFAULT_RETENTION_DAYS, DEFAULT_RETRY_DELAYS, SERVICES
 from kring.contracts.api import OPERATIONS
 from kring.contracts.partner_queues import (DEAD_EXCHANGE, DEAD_QUEUE, IN_EXCHANGE, INBOUND_QUEUE,
                                             OUT_EXCHANGE, SUBMIT_KEY, permissions)
-from kring.contracts.topology import (SUBSCRIPTIONS, dead_letter_queue_name,
+from kring.contracts.topology import (SUBSCRIPTIONS, dead_letter_policy, dead_letter_queue_name,
                                       events_exchange_name, queue_name)
 from kring.kit.topology import delay_queue
 
@@ -73,7 +74,16 @@ def _consumer_queues(name, delays):
     return queues
 
 
-def broker_definitions(delays=DEFAULT_RETRY_DELAYS):
+def _policy(retention_days):
+    """A parked message is dropped after the retention period: a policy, because a queue's
+    own arguments cannot change once it exists (`kring dlq policy` prints the same for
+    rabbitmqctl, for another KRING_RETENTION_DAYS or a broker that did not load this file)."""
+    name, pattern, definition = dead_letter_policy(retention_days)
+    return {"vhost": VHOST, "name": name, "pattern": pattern, "apply-to": "queues",
+            "priority": 0, "definition": definition}
+
+
+def broker_definitions(delays=DEFAULT_RETRY_DELAYS, retention_days=DEFAULT_RETENTION_DAYS):
     exchanges, queues, bindings = {}, [], []
     for consumer, handler, source, event_types in SUBSCRIPTIONS:
         exchange = events_exchange_name(source)
@@ -107,7 +117,7 @@ def broker_definitions(delays=DEFAULT_RETRY_DELAYS):
                               for rule in partner["topic"]],
         "parameters": [],
         "global_parameters": [],
-        "policies": [],
+        "policies": [_policy(retention_days)],
         "exchanges": sorted(exchanges.values(), key=lambda e: e["name"]),
         "queues": sorted(queues, key=lambda q: q["name"]),
         "bindings": sorted(bindings, key=lambda b: (b["source"], b["destination"],

@@ -46,6 +46,7 @@ RULES = {
     "getReferral": Rule({"referrer": REFERRING, "coordinator": ROUTED, "admin": ROUTED},
                         audited=True),
     "withdrawReferral": Rule({"referrer": REFERRING, "coordinator": ROUTED}, audited=True),
+    "withdrawConsent": Rule({"referrer": REFERRING, "coordinator": ROUTED}, audited=True),
     "getAudit": Rule({"admin": ROUTED}, audited=True),
     "eraseReferral": Rule({"admin": ROUTED}, audited=True),
     "exportReferral": Rule({"admin": ROUTED}, audited=True),

@@ -1,5 +1,10 @@
 """The event envelope and one schema per event.
 
+Events carry codes and ids, never free text and never contact details, except what the
+receiving service needs to do its job: referral_received alone carries the referrer's address,
+language and reference and the consent flag, for notify (docs/contract.md §7 "Data in motion").
+A free text a person typed (a reason, a note) stays in the service it was typed into.
+
 Every event travels as an envelope: `event_id` (unique, for idempotent consumers), `type`,
 `version`, `occurred_at`, `referral_id` (the correlation id through the whole flow) and `data`,
 validated against the event's own schema when it is made, so a producer can never publish what
@@ -19,6 +24,7 @@ PARTIES = ("family", "supporter")
 RECEIVING_KINDS = ("municipality", "local_partner")
 # the stages that hold parts of a referral and answer its erasure (referral_erased)
 ERASING_STAGES = ("matching", "casework", "aftercare", "notify")
+WAITLIST_REASONS = ("no_candidate",)
 
 
 class ReferralReceived(Schema):
@@ -55,12 +61,17 @@ class ReferralRouted(Schema):
 
 class ReferralWithdrawn(Schema):
     by_role = fields.String(required=True)
-    reason = fields.String(allow_none=True, load_default=None)
+
+
+class ConsentWithdrawn(Schema):
+    """The family withdrew its consent to share the referral's status: from now on nothing
+    goes to the referrer or the partner (docs/contract.md §7 "Consent"). No data: who withdrew
+    and why stay with the referral; that it happened, and when (occurred_at), is all a
+    consumer needs."""
 
 
 class ReferralClosed(Schema):
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
-    reason = fields.String(allow_none=True, load_default=None)
     coordinating_org = fields.String(allow_none=True, load_default=None)
     # when the case started, as the referral had heard before it closed (None: it never did).
     # case_started travels on another queue and may arrive after this event; with this, a
@@ -86,14 +97,14 @@ class ErasureDone(Schema):
 class IntakeRecorded(Schema):
     fits = fields.Boolean(required=True)
     severity = fields.String(allow_none=True, validate=validate.OneOf(SEVERITIES))
-    reason = fields.String(allow_none=True, load_default=None)
     coordinator_org = fields.String(required=True)
 
 
 class ProposalMade(Schema):
+    """The proposal's reasons ("speaks tr", "supported this family before") say things about
+    the family: they stay in matching, where the coordinator reads them."""
     proposal_id = fields.String(required=True)
     supporter_id = fields.String(required=True)
-    reasons = fields.List(fields.String(), load_default=list)
 
 
 class ProposalDeclined(Schema):
@@ -102,6 +113,8 @@ class ProposalDeclined(Schema):
 
 
 class ReferralWaitlisted(Schema):
+    # a code, not words: one of WAITLIST_REASONS ("no_candidate": nobody with free capacity
+    # fits yet). Not enforced on reading: events sent before it was a code still read.
     reason = fields.String(allow_none=True, load_default=None)
 
 
@@ -135,6 +148,8 @@ class CaseHandedOver(Schema):
     case_id = fields.String(required=True)
     supporter_id = fields.String(required=True)
     receiving_kind = fields.String(required=True, validate=validate.OneOf(RECEIVING_KINDS))
+    # the one free text in the stages' events: the name of the organisation that takes the
+    # family over (never the family's), which aftercare needs to know whom it follows up with
     receiving_name = fields.String(required=True)
     severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
     # the route, so that aftercare knows whose it is (None only in events sent before routing)
@@ -168,6 +183,7 @@ EVENTS = {
     ("referral", "referral_withdrawn"): ReferralWithdrawn,
     ("referral", "referral_closed"): ReferralClosed,
     ("referral", "referral_erased"): ReferralErased,
+    ("referral", "consent_withdrawn"): ConsentWithdrawn,
     ("matching", "intake_recorded"): IntakeRecorded,
     ("matching", "proposal_made"): ProposalMade,
     ("matching", "proposal_declined"): ProposalDeclined,

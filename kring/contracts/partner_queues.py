@@ -46,13 +46,15 @@ class PartnerUpdate(Schema):
 
 
 class DeadLetter(Schema):
-    """What an operator finds in kring.partner.in.dead: the message and why it was refused."""
+    """What an operator finds in kring.partner.in.dead: which message was refused and why.
+    Never the body (family data): the referral service keeps that, by `refused_id`, for the
+    retention period (`kring dlq show partner --body`)."""
+    refused_id = fields.String(required=True, metadata={
+        "description": "the id under which the referral service keeps the refused message"})
     partner = fields.String(allow_none=True)
     message_id = fields.String(allow_none=True)
     received_at = fields.String(required=True)
-    content_type = fields.String(allow_none=True)
     errors = fields.Dict(required=True)
-    body = fields.String(required=True, metadata={"description": "the body as received"})
 
 
 def permissions(partner):

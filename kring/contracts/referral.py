@@ -51,14 +51,28 @@ class Request(Strict):
 
 
 class Consent(Strict):
+    """What the family agreed to (docs/contract.md §7 "Consent"): support itself, and whom its
+    status may be shared with."""
     family_consents = Flag(required=True)
-    share_status_with_referrer = Flag(required=True)
+    share_status_with_referrer = Flag(required=True, metadata={
+        "description": "the referrer may hear when support starts and ends (notices, and the "
+                       "statuses in between in getReferral)"})
+    share_status_with_partner = Flag(load_default=None, metadata={
+        "description": "for a partner's submission: the partner organisation may hear its "
+                       "status changes on kring.partner.out; left out or null: the same as "
+                       "share_status_with_referrer"})
     given_on = fields.Date(required=True)
 
     @validates("family_consents")
     def check_consent(self, value, **_):
         if value is not True:
             raise ValidationError("the family must consent: support is voluntary")
+
+    @post_load
+    def partner_scope(self, data, **_):
+        if data.get("share_status_with_partner") is None:
+            data["share_status_with_partner"] = data["share_status_with_referrer"]
+        return data
 
 
 class SubmitReferral(Strict):
@@ -78,6 +92,11 @@ class WithdrawReferral(Strict):
     reason = text(2000, load_default=None, allow_none=True)
 
 
+class WithdrawConsent(Strict):
+    reason = text(2000, load_default=None, allow_none=True, metadata={
+        "description": "kept with the consent record only; told to no one"})
+
+
 class ReferralCreated(Schema):
     referral_id = fields.String(required=True)
     status = fields.String(required=True)
@@ -87,6 +106,18 @@ class TimelineEntry(Schema):
     status = fields.String(required=True)
     at = fields.String(required=True, metadata={"format": "date-time"})
     detail = fields.String(allow_none=True)
+
+
+class ConsentView(Schema):
+    """The consent record as the coordinating organisation sees it (never the reason)."""
+    share_status_with_referrer = fields.Boolean(required=True)
+    share_status_with_partner = fields.Boolean(required=True)
+    given_on = fields.String(required=True, metadata={"format": "date"})
+    recorded_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    recorded_by = fields.Dict(allow_none=True, metadata={
+        "description": "organisation, person and role that submitted it"})
+    withdrawn_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    withdrawn_by = fields.String(allow_none=True, metadata={"description": "the role"})
 
 
 class ReferralView(Schema):
@@ -101,6 +132,7 @@ class ReferralView(Schema):
     aftercare_id = fields.String(allow_none=True)
     family = fields.Nested(Family, metadata={"description": "coordinators only"})
     request = fields.Nested(Request, metadata={"description": "coordinators only"})
+    consent = fields.Nested(ConsentView, metadata={"description": "coordinators only"})
     erased_at = fields.String(metadata={
         "format": "date-time", "description": "only once the family's data was erased "
         "(eraseReferral): then there is no family or request any more"})
@@ -121,4 +153,12 @@ OPERATIONS = [
               "Downstream work stops and the supporter's capacity is freed.",
               body=WithdrawReferral, response=ReferralView,
               statuses=(404, 409)),
+    Operation("withdrawConsent", "referral", "POST",
+              f"{PREFIX}/referrals/<referral_id>/consent/withdrawal",
+              "The family withdraws its consent to share: from now on the referrer and the "
+              "partner hear nothing more (no notice, no partner update; the referrer's view "
+              "shows only that the referral was received and when it closed). Support goes "
+              "on. A second withdrawal changes nothing and answers the same way.",
+              body=WithdrawConsent, response=ReferralView,
+              statuses=(404,)),
 ]

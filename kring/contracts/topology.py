@@ -8,6 +8,7 @@ deploy/rabbitmq/definitions.json carries it too. This is the one place a subscri
 written: an `on_events` entrypoint reads its event types from here, and one that is not in the
 table refuses to start. Names only; the kombu objects are built in kring.kit.topology.
 """
+import json
 
 # (consuming service, handler method, source service, event types)
 SUBSCRIPTIONS = [
@@ -32,7 +33,7 @@ SUBSCRIPTIONS = [
     ("aftercare", "on_referral", "referral", ("referral_routed", "referral_withdrawn",
                                               "referral_closed", "referral_erased")),
     ("notify", "on_referral", "referral", ("referral_received", "referral_closed",
-                                           "referral_erased")),
+                                           "consent_withdrawn", "referral_erased")),
     ("notify", "on_casework", "casework", ("case_started",)),
 ]
 
@@ -53,6 +54,26 @@ def queue_name(consumer_service, handler, source):
 def dead_letter_queue_name(service):
     """Where a service parks what it could not handle after every retry (`kring dlq`)."""
     return f"kring.{service}.dead"
+
+
+# The broker policy that bounds how long a parked message is kept (docs/contract.md §5): a
+# queue's own arguments cannot change once it exists, a policy can, on a running broker.
+DEAD_LETTER_POLICY = "kring-dead-letters"
+DEAD_LETTER_PATTERN = r"^kring\.([a-z]+|partner\.in)\.dead$"
+
+
+def dead_letter_policy(retention_days):
+    """(name, pattern, definition) of the policy: a message parked longer than the retention
+    period is dropped by the broker."""
+    return DEAD_LETTER_POLICY, DEAD_LETTER_PATTERN, {
+        "message-ttl": int(retention_days) * 86_400_000}
+
+
+def set_policy_command(retention_days, vhost="/"):
+    """The rabbitmqctl line that sets (or changes) the policy on a running broker."""
+    name, pattern, definition = dead_letter_policy(retention_days)
+    return (f"rabbitmqctl set_policy -p {vhost} --apply-to queues {name} '{pattern}' "
+            f"'{json.dumps(definition)}'")
 
 
 def delay_queue_name(queue, seconds):

@@ -20,9 +20,11 @@ from nameko.messaging import Consumer, QueueConsumer
 from nameko.rpc import Rpc, RpcConsumer
 
 from kring.config import AMQP_URI_KEY, PREVIOUS_SECRET_KEY, RETRY_DELAYS_KEY, SECRET_KEY
+from kring.kit.failures import describe, keep_values_out_of_library_logs
 from kring.kit.retry import Retrier
 
 log = logging.getLogger(__name__)
+keep_values_out_of_library_logs()  # nameko logs a failed worker's exception: in safe words
 
 
 class SettlingQueueConsumer(QueueConsumer):
@@ -40,7 +42,7 @@ def _settle(settle, message):
         settle(message)
     except OSError as exc:  # the socket under the channel is gone
         log.warning("could not settle a message on a broken connection (%s); the broker "
-                    "delivers it again", exc)
+                    "delivers it again", describe(exc))
 
 
 class RawQueueConsumer(SettlingQueueConsumer):
@@ -79,7 +81,7 @@ class RawConsumer(Consumer):
         if exc_info is None:
             self.queue_consumer.ack_message(message)
             return
-        self.set_aside(message, f"{exc_info[0].__name__}: {exc_info[1]}", park=False)
+        self.set_aside(message, describe(exc_info[1]), park=False)
 
     def set_aside(self, message, error, park=True):
         """Retry later (or park for good), then acknowledge; if that fails, the broker keeps it."""
@@ -88,8 +90,9 @@ class RawConsumer(Consumer):
                 self.retrier.park(message, error)
             else:
                 self.retrier.route_failure(message, error)
-        except Exception:
-            log.exception("could not set a failed message aside; returning it to its queue")
+        except Exception as exc:
+            log.error("could not set a failed message aside (%s); returning it to its queue",
+                      describe(exc))
             self.queue_consumer.requeue_message(message)
             return
         self.queue_consumer.ack_message(message)

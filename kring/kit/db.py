@@ -18,12 +18,14 @@ from sqlalchemy import create_engine, event, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from kring.config import AMQP_URI_KEY, DATABASES_KEY, RETRY_DELAYS_KEY
+from kring.config import (AMQP_URI_KEY, DATA_KEYS_KEY, DATABASES_KEY, PREVIOUS_SECRET_KEY,
+                          RETRY_DELAYS_KEY, SECRET_KEY)
 from kring.clock import utcnow
 from kring.contracts.events import Event
 from kring.errors import KringError
-from kring.kit import audit, erasure
+from kring.kit import audit, crypto, erasure
 from kring.kit.access import Caller
+from kring.kit.failures import describe
 from kring.kit.outbox import Message, OutboxRelay
 from kring.kit.topology import declare_topology
 
@@ -33,13 +35,43 @@ SQLITE_BUSY_TIMEOUT_S = 30
 
 
 def make_engine(url):
-    """An engine tuned for its backend; the database file's folder is created for SQLite."""
+    """An engine tuned for its backend; the database file's folder is created for SQLite.
+
+    No error of it tells the values of a statement (docs/contract.md §7 "Data in motion"):
+    SQLAlchemy leaves the parameters out of its messages (hide_parameters), and a driver's
+    message, which may quote them ("DETAIL: Failing row contains (…)", the statement with its
+    values filled in), is cut down to its codes and names (`_values_left_out`)."""
     if url.startswith("sqlite"):
-        return _sqlite_engine(url)
-    if url.startswith("postgresql"):
-        url = postgres_driver(url)
-        _make_psycopg2_green()
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        engine = _sqlite_engine(url)
+    else:
+        if url.startswith("postgresql"):
+            url = postgres_driver(url)
+            _make_psycopg2_green()
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
+                               hide_parameters=True)
+    event.listen(engine, "handle_error", _values_left_out)
+    return engine
+
+
+def _values_left_out(context):
+    """A PostgreSQL error (one with a SQLSTATE) says its kind, code and the names it concerns,
+    nothing more; the exception SQLAlchemy raises says the same. SQLite's messages name
+    constraints and columns only, and a lost connection's the address: left as they are."""
+    original = context.original_exception
+    diag = getattr(original, "diag", None)
+    sqlstate = getattr(diag, "sqlstate", None)
+    if not sqlstate:
+        return
+    names = [f"{label} {value}" for label, value in (
+        ("table", diag.table_name), ("column", diag.column_name),
+        ("constraint", diag.constraint_name)) if value]
+    safe = f"{type(original).__name__} [SQLSTATE {sqlstate}]" + \
+        (f" on {', '.join(names)}" if names else "")
+    original.args = (safe,)
+    wrapped = context.sqlalchemy_exception
+    if wrapped is not None:
+        kind = type(original)
+        wrapped.args = (f"({kind.__module__}.{kind.__name__}) {safe}",)
 
 
 def postgres_driver(url):
@@ -54,7 +86,8 @@ def _sqlite_engine(url):
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S,
-                                              "check_same_thread": False})
+                                              "check_same_thread": False},
+                           hide_parameters=True)
 
     # pysqlite opens transactions lazily and as DEFERRED: two writers then deadlock on the lock
     # upgrade ("database is locked") whatever the busy timeout. Take the write lock up front.
@@ -64,6 +97,9 @@ def _sqlite_engine(url):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # what an UPDATE replaces (a plain value re-sealed by `kring rekey`) is overwritten with
+        # zeros, not left readable in a free page of the file
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -228,10 +264,16 @@ class Database(DependencyProvider):
 
     def setup(self):
         service = self.container.service_name
-        url = self.container.config[DATABASES_KEY][service]
+        config = self.container.config
+        # family data is sealed by the column types, which see no config: one keyring per
+        # process, the same for every service in it (kring.kit.crypto)
+        crypto.install(crypto.keyring(config.get(DATA_KEYS_KEY),
+                                      [config[SECRET_KEY], config.get(PREVIOUS_SECRET_KEY)]))
+        url = config[DATABASES_KEY][service]
         self.engine = make_engine(url)
         self.metadata.create_all(self.engine)
         add_missing_columns(self.engine, self.metadata)
+        widen_sealed_columns(self.engine, self.metadata)
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
 
     def start(self):
@@ -267,6 +309,10 @@ class Database(DependencyProvider):
         uow = worker_ctx.service.__dict__.get(self.attr_name)
         if uow is not None and uow.emitted and self.relay is not None:
             self.relay.kick()
+
+    def before_answer(self, worker_ctx, result=None, exc_info=None):
+        """Called by the HTTP entrypoint (kring.kit.web) before the answer goes: a call that
+        reached no commit is recorded now, so the answer is never out before its record."""
         caller = _caller_of(worker_ctx)
         if caller is not None and caller.audited and not caller.recorded:
             self._audit_failed_call(caller, exc_info)
@@ -280,8 +326,9 @@ class Database(DependencyProvider):
             with self.unit_of_work() as uow:
                 audit.record_call(uow.session, uow.audit_table, caller, answer)
             caller.recorded = True
-        except Exception:  # the database is away: the caller already has its answer
-            log.exception("could not record %r in the audit trail", caller)
+        except Exception as exc:  # the database is away: the caller already has its answer
+            log.error("could not record a call of %s by %s in the audit trail: %s",
+                      caller.operation_id, caller.org, describe(exc))
 
 
 def _caller_of(worker_ctx):
@@ -305,3 +352,28 @@ def add_missing_columns(engine, metadata):
             kind = column.type.compile(dialect=engine.dialect)
             connection.exec_driver_sql(
                 f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}')
+
+
+def widen_sealed_columns(engine, metadata):
+    """PostgreSQL: a column made VARCHAR(n) before its values were sealed becomes TEXT, since a
+    sealed value is longer than the text in it (SQLite does not hold a column to its length)."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as connection:
+        inspector = inspect(connection)
+        existing = set(inspector.get_table_names())
+        narrow = [(table.name, column["name"]) for table in metadata.sorted_tables
+                  if table.name in existing
+                  for column in inspector.get_columns(table.name)
+                  if column["name"] in _sealed_text_columns(table)
+                  and getattr(column["type"], "length", None)]
+    if narrow:
+        with engine.begin() as connection:
+            for table, column in narrow:
+                connection.exec_driver_sql(
+                    f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE TEXT')
+
+
+def _sealed_text_columns(table):
+    return {column.name for column in crypto.encrypted_columns(table)
+            if isinstance(column.type, crypto.EncryptedText)}

@@ -101,10 +101,8 @@ def forget_messages(session, outbox, referral_id=None, erased=None):
     it for an erased referral), and goes at the next sweep."""
     sent = outbox.c.sent_at.is_not(None)
     if referral_id is not None:
-        about = outbox.c.referral_id == referral_id
-        # rows stored before the outbox knew their referral: by the id in their body
-        older = outbox.c.referral_id.is_(None) & outbox.c.body.contains(f'"{referral_id}"')
-        return session.execute(delete(outbox).where(sent, about | older)).rowcount
+        return session.execute(delete(outbox).where(
+            sent, outbox.c.referral_id == referral_id)).rowcount
     gone = select(erased.c.referral_id).where(erased.c.erased_at.is_not(None))
     return session.execute(delete(outbox).where(sent, outbox.c.referral_id.in_(gone))
                            .execution_options(synchronize_session=False)).rowcount

@@ -13,6 +13,7 @@ from marshmallow import ValidationError
 from kring.contracts.events import read_event
 from kring.contracts.topology import subscribed_types
 from kring.kit.consumer import RawConsumer
+from kring.kit.failures import describe
 from kring.kit.topology import event_queue
 
 log = logging.getLogger(__name__)
@@ -35,8 +36,8 @@ class EventsEntrypoint(RawConsumer):
         try:
             event = read_event(json.loads(message.body))
         except (ValidationError, KeyError, TypeError, ValueError) as exc:
-            log.error("unreadable event on %s, parked: %s", self.queue.name, exc)
-            self.set_aside(message, f"unreadable event: {exc}")
+            log.error("unreadable event on %s, parked: %s", self.queue.name, describe(exc))
+            self.set_aside(message, f"unreadable event: {describe(exc)}")
             return
         super().handle_message(event, message)
 

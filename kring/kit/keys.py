@@ -11,7 +11,9 @@ import hmac
 
 TOKEN_SIGNING = "token-signing"
 PARTNER_IDENTITY = "partner-identity"
-PURPOSES = (TOKEN_SIGNING, PARTNER_IDENTITY)
+# the data key made from KRING_SECRET when KRING_DATA_KEYS is unset (kring.kit.crypto)
+DATA_ENCRYPTION = "data-encryption"
+PURPOSES = (TOKEN_SIGNING, PARTNER_IDENTITY, DATA_ENCRYPTION)
 
 
 def derive(secret, purpose):

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 
 from kring.clock import utcnow
 from kring.kit.broker import let_go
+from kring.kit.failures import describe
 from kring.kit.topology import event_exchange, topic_exchange
 
 log = logging.getLogger(__name__)
@@ -65,8 +66,9 @@ class OutboxRelay:
             try:
                 while self.publish_pending() == BATCH:
                     pass
-            except Exception:  # broker or database away: keep the rows, try again shortly
-                log.warning("outbox relay could not publish yet; will retry", exc_info=True)
+            except Exception as exc:  # broker or database away: keep the rows, try again soon
+                log.warning("outbox relay could not publish yet (%s); will retry",
+                            describe(exc))
                 self._close()
             self._wait()
 

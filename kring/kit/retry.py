@@ -4,14 +4,19 @@ nameko acknowledges a message whose handler raised, and the message is gone. Ins
 message is republished to a delay queue of its consumer queue — `<queue>.retry.<ms>ms`, whose
 TTL dead-letters it back to `<queue>` — and only then acknowledged. After the last delay it is
 parked in the service's dead-letter queue, `kring.<service>.dead`, with the error, the queue it
-came from and the number of attempts, for `kring dlq` to list, show, replay or purge. The delay
-queues are RabbitMQ's own, so a waiting retry survives a restart of the service.
+came from, the number of attempts and when it was parked, for `kring dlq` to list, show, replay
+or purge. The delay queues are RabbitMQ's own, so a waiting retry survives a restart of the
+service. The error is said by kring.kit.failures, never in words that could hold family data;
+the body is the event as it came, which for referral_received holds the referrer's address
+(notify's) and for a partner's message the submission: the broker drops a parked message after
+the retention period (the policy of kring.contracts.topology.dead_letter_policy).
 """
 import logging
 
 from kombu import Connection
 from kombu.pools import producers
 
+from kring.clock import iso, utcnow
 from kring.kit.partner_identity import vouch_for
 from kring.kit.topology import dead_letter_queue, delay_queue
 
@@ -20,6 +25,7 @@ log = logging.getLogger(__name__)
 ATTEMPT_HEADER = "x-kring-attempt"
 ERROR_HEADER = "x-kring-error"
 QUEUE_HEADER = "x-kring-queue"
+PARKED_AT_HEADER = "x-kring-parked-at"  # when it was parked: `kring dlq list` shows its age
 
 
 class Retrier:
@@ -53,6 +59,7 @@ class Retrier:
             target = delay_queue(self.queue_name, self.delays[attempt - 1]).routing_key
         else:
             target = self.dead.routing_key
+            headers[PARKED_AT_HEADER] = iso(utcnow())
             log.error("parked in %s after %s attempts: %s", target, attempt, error)
         vouch_for(self.secrets, message, headers)
         properties = message.properties

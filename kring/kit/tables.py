@@ -1,5 +1,7 @@
 """The kit's own tables, added to every service's metadata so they share its transactions."""
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table
+
+from kring.kit.crypto import EncryptedText
 
 
 def add_kit_tables(metadata: MetaData):
@@ -13,7 +15,9 @@ def add_kit_tables(metadata: MetaData):
         # the referral it is about: its rows go when the referral is erased (kring.kit.erasure)
         Column("referral_id", String(64), nullable=True, index=True),
         Column("exchange", String(128), nullable=True),  # None: the service's events exchange
-        Column("body", Text, nullable=False),
+        # sealed: a message may carry family data (the referrer's address, a reason) and
+        # stays in the table after it is sent
+        Column("body", EncryptedText("outbox", "body"), nullable=False),
         Column("created_at", DateTime(timezone=True), nullable=False),
         Column("sent_at", DateTime(timezone=True), nullable=True, index=True),
     )

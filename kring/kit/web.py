@@ -28,6 +28,7 @@ from kring.errors import (INVALID_BODY, INVALID_QUERY, Invalid, KringError, Malf
 from kring.kit.access import Caller
 from kring.kit.auth import read_token
 from kring.kit.broker_watch import BrokerWatch
+from kring.kit.failures import describe, trace
 
 log = logging.getLogger(__name__)
 
@@ -200,6 +201,15 @@ class ApiEntrypoint(HttpRequestHandler):
         except ValidationError as exc:
             raise Invalid(INVALID_BODY, exc.messages) from None
 
+    def handle_result(self, event, worker_ctx, result, exc_info):
+        # nameko answers here, before the dependencies' worker_result: what must be stored
+        # before the caller hears the answer (the audit record of a failed call) happens first
+        for provider in self.container.dependencies:
+            before_answer = getattr(provider, "before_answer", None)
+            if before_answer is not None:
+                before_answer(worker_ctx, result, exc_info)
+        return super().handle_result(event, worker_ctx, result, exc_info)
+
     def check_signature(self, args, kwargs):
         pass  # our own parameters are built from the operation, not the caller's request
 
@@ -228,11 +238,11 @@ class ApiEntrypoint(HttpRequestHandler):
         if isinstance(exc, DBAPIError) and exc.connection_invalidated or \
                 isinstance(exc, OperationalError):
             # the database is away or busy: nothing was stored; the caller should try again
-            log.warning("database unavailable in %s: %s", self.operation.operation_id, exc)
+            log.warning("database unavailable in %s: %s", self.operation.operation_id,
+                        describe(exc))
             return error_response(503, "unavailable", "temporarily unavailable; try again",
                                   headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
-        log.error("unexpected error in %s", self.operation.operation_id,
-                  exc_info=(type(exc), exc, exc.__traceback__))
+        log.error("unexpected error in %s:\n%s", self.operation.operation_id, trace(exc))
         return error_response(500, "internal", "something went wrong on our side; it is logged")
 
 

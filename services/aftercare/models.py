@@ -1,9 +1,10 @@
 """The aftercare service's tables, and the repository that maps them to the domain."""
 from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Integer, MetaData, String,
-                        Text, false, select, update)
+                        false, select, update)
 from sqlalchemy.orm import declarative_base
 
 from kring.clock import utcnow
+from kring.kit.crypto import EncryptedText
 from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
 from services.aftercare.domain import ACTIVE, AftercarePlan, Contact
@@ -26,7 +27,7 @@ class PlanRow(Base):
     started_on = Column(Date, nullable=False)
     ends_on = Column(Date, nullable=False)
     status = Column(String(16), nullable=False, index=True)
-    end_notes = Column(Text, nullable=True)
+    end_notes = Column(EncryptedText("aftercare_plans", "end_notes"), nullable=True)
     # NULL in plans stored before plans knew it (the column is added on start): see the domain
     coordinator_org = Column(String(128), nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
@@ -41,7 +42,7 @@ class ContactRow(Base):
     due_on = Column(Date, nullable=True, index=True)
     done_on = Column(Date, nullable=True)
     overdue = Column(Boolean, nullable=False, default=False)
-    notes = Column(Text, nullable=True)
+    notes = Column(EncryptedText("aftercare_contacts", "notes"), nullable=True)
 
 
 class WithdrawalRow(Base):

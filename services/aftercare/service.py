@@ -9,6 +9,7 @@ from kring.kit.consumer import rpc
 from kring.kit.db import Database
 from kring.kit.erasure import retention_timer
 from kring.kit.events import on_events
+from kring.kit.rekey import rekey
 from kring.kit.web import api
 from services.aftercare import handlers
 from services.aftercare.models import metadata
@@ -62,6 +63,12 @@ class AftercareService:
     def export_of(self, referral_id):
         """What this service holds of a referral (exportReferral gathers every service's)."""
         return handlers.export_of(self.db, referral_id)
+
+    @rpc
+    def rekey(self):
+        """`kring rekey`: this service's family data sealed again under the current data key;
+        {table: values sealed again}."""
+        return rekey(self.db, metadata)
 
     @rpc
     def audit_trail(self, referral_id):

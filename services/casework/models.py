@@ -1,11 +1,11 @@
 """The casework service's tables, and the repository that maps them to the Case aggregate."""
 from copy import deepcopy
 
-from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, MetaData,
-                        String, Text, select)
+from sqlalchemy import Boolean, Column, Date, DateTime, Float, ForeignKey, MetaData, String, select
 from sqlalchemy.orm import declarative_base
 
 from kring.clock import utcnow
+from kring.kit.crypto import EncryptedJSON, EncryptedText
 from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
 from services.casework.domain import Case, SafetyConcern, Visit
@@ -27,11 +27,12 @@ class CaseRow(Base):
     coordinator_org = Column(String(128), nullable=False)
     opened_at = Column(String(40), nullable=False)
     status = Column(String(16), nullable=False, index=True)
-    plan = Column(JSON, nullable=True)
-    evaluation = Column(JSON, nullable=True)
-    handover = Column(JSON, nullable=True)
+    # family data, sealed at rest (kring.kit.crypto)
+    plan = Column(EncryptedJSON("cases", "plan"), nullable=True)
+    evaluation = Column(EncryptedJSON("cases", "evaluation"), nullable=True)
+    handover = Column(EncryptedJSON("cases", "handover"), nullable=True)
     withdrawn_at = Column(String(40), nullable=True)
-    past_rounds = Column(JSON, nullable=False)
+    past_rounds = Column(EncryptedJSON("cases", "past_rounds"), nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -43,7 +44,7 @@ class VisitRow(Base):
     case_id = Column(String(36), ForeignKey("cases.id"), nullable=False, index=True)
     visited_on = Column(Date, nullable=False)
     hours = Column(Float, nullable=False)
-    notes = Column(Text, nullable=True)
+    notes = Column(EncryptedText("case_visits", "notes"), nullable=True)
     # The column "logged_by" held the role before visits named the person, and still holds it
     # (too narrow for a person); the person has a column of its own, NULL in older rows.
     logged_by_role = Column("logged_by", String(16), nullable=False)
@@ -56,14 +57,14 @@ class ConcernRow(Base):
 
     id = Column(String(36), primary_key=True)
     case_id = Column(String(36), ForeignKey("cases.id"), nullable=False, index=True)
-    description = Column(Text, nullable=False)
+    description = Column(EncryptedText("case_safety_concerns", "description"), nullable=False)
     immediate = Column(Boolean, nullable=False)
     # as with visits: the old column keeps the role, the person is NULL in older rows
     recorded_by_role = Column("recorded_by", String(16), nullable=False)
     recorded_by = Column("recorded_by_person", String(128), nullable=True)
     recorded_at = Column(String(40), nullable=False)
     resolved_at = Column(String(40), nullable=True)
-    resolution = Column(Text, nullable=True)
+    resolution = Column(EncryptedText("case_safety_concerns", "resolution"), nullable=True)
 
 
 class WithdrawalRow(Base):

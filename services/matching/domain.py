@@ -14,7 +14,7 @@ from services.matching.proposal import Proposal
 # referral statuses, as matching sees them
 RECEIVED, DECLINED, LOOKING = "received", "declined", "looking"  # looking: needs a candidate
 MATCHING, WAITLISTED, MATCHED, OVER = "matching", "waitlisted", "matched", "over"
-NO_CANDIDATE = "no supporter with free capacity fits yet"
+NO_CANDIDATE = "no_candidate"  # a code of kring.contracts.events.WAITLIST_REASONS
 
 
 @dataclass

@@ -10,6 +10,7 @@ from sqlalchemy import (DDL, JSON, Boolean, Column, DateTime, Index, Integer, Me
 from sqlalchemy.orm import declarative_base
 
 from kring.clock import utcnow
+from kring.kit.crypto import EncryptedJSON
 from kring.contracts.fields import storable
 from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
@@ -49,7 +50,7 @@ class ReferralRow(Base):
     id = Column(String(36), primary_key=True)
     programme = Column(String(64), nullable=True)  # null: ended before its profile came
     municipality = Column(String(100), nullable=True)
-    languages = Column(JSON, nullable=False)
+    languages = Column(EncryptedJSON("matching_referrals", "languages"), nullable=False)
     domains = Column(JSON, nullable=False)
     urgency = Column(String(16), nullable=True)
     family_key = Column(String(128), nullable=True, index=True)
@@ -79,7 +80,8 @@ class ProposalRow(Base):
     supporter_name = Column(String(200), nullable=False)
     supporter_kind = Column(String(16), nullable=False)
     score = Column(Integer, nullable=False)
-    reasons = Column(JSON, nullable=False)
+    # "speaks tr": a reason can tell the family's language
+    reasons = Column(EncryptedJSON("proposals", "reasons"), nullable=False)
     status = Column(String(16), nullable=False, index=True)
     answers = Column(JSON, nullable=False)
     made_at = Column(String(40), nullable=False)

@@ -20,6 +20,7 @@ FIRST_RETRY_SECONDS, MAX_RETRY_SECONDS = 5, 15 * 60
 CLAIM_SECONDS = 60
 
 NO_CONSENT = "not shared: share_status_with_referrer is false"
+CONSENT_WITHDRAWN = "not shared: the family withdrew its consent to share status"
 AFTER_CLOSURE = "not sent: the case start was reported after the referral had closed"
 AWAITING_CONTACT = "waiting for the referral's contact (referral_received)"
 ERASED = "not sent: the referral's data was erased"
@@ -48,6 +49,11 @@ class Contact:
     organisation: str
     share_status: bool
     partner: str | None = None
+    consent_withdrawn_at: str | None = None  # consent_withdrawn: nothing more goes out
+
+    @property
+    def withdrawn(self):
+        return self.consent_withdrawn_at is not None
 
     @classmethod
     def from_event(cls, referral_id, data):
@@ -98,9 +104,17 @@ class Notice:
         if not contact.share_status:
             self._suppress(NO_CONSENT)
             return False
+        if contact.withdrawn:
+            self.consent_withdrawn()
+            return False
         if self.reason == AWAITING_CONTACT:
             self.reason = None
         return True
+
+    def consent_withdrawn(self):
+        """The family withdrew its consent to share: a notice not yet sent never goes."""
+        if self.status == PENDING:
+            self._suppress(CONSENT_WITHDRAWN)
 
     def delivered(self, channel, recipient, location, now):
         self.status, self.channel, self.recipient = SENT, channel, recipient

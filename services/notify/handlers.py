@@ -12,6 +12,7 @@ from datetime import timedelta
 from kring.clock import iso, utcnow
 from kring.kit import erasure
 from kring.kit.db import is_duplicate
+from kring.kit.failures import describe
 from services.notify import trail
 from services.notify.content import file_name
 from services.notify.domain import (CLAIM_SECONDS, CLOSURE, PENDING, SENT, START, Contact,
@@ -36,8 +37,8 @@ def record_contact(uow, event, now):
             notices = Notices(uow)
             contact = notices.contact(event.referral_id)
             if contact is None:  # the first contact stands
-                contact = Contact.from_event(event.referral_id, event.data)
-                notices.add_contact(contact)
+                notices.add_contact(Contact.from_event(event.referral_id, event.data))
+                contact = notices.contact(event.referral_id)  # with a withdrawal come first
             for notice in notices.waiting(event.referral_id):
                 notice.ready_to_send(contact)  # or suppressed, for want of consent
                 _save(uow, notices, notice)
@@ -141,12 +142,31 @@ def export_of(uow, referral_id):
                 "retention": retention}
 
 
+def record_consent_withdrawn(uow, event, now):
+    """consent_withdrawn: from now on no notice of the referral goes out. Every notice not yet
+    sent is suppressed now, except one a sender has claimed this moment: that sender asks
+    again just before it delivers (`_attempt`). A notice decided later finds the withdrawal
+    with its contact (Notice.ready_to_send). Never makes a notice sendable: False."""
+    def once():
+        with uow:
+            if not uow.first_time(event.event_id):
+                return False
+            notices = Notices(uow)
+            notices.withdraw_consent(event.referral_id, event.occurred_at)
+            for notice in notices.waiting(event.referral_id, unclaimed_at=now):
+                notice.consent_withdrawn()
+                _save(uow, notices, notice)
+            return False
+    return _once_more_if_duplicate(once)
+
+
 # The event types notify subscribes to (kring/contracts/topology.py), each with its use case;
 # and referral_erased, whose use case (erase_on_request) also needs the notices' folder.
 REACTIONS = {
     "referral_received": record_contact,
     "referral_closed": record_closure,
     "case_started": record_start,
+    "consent_withdrawn": record_consent_withdrawn,
 }
 
 
@@ -200,8 +220,9 @@ def _record_marked(uow, marks, now):
     for mark in marks.left(now):
         try:
             _record_from(uow, mark)
-        except Exception:  # the database, most likely: the mark waits for the next sweep
-            log.exception("could not record notice %s from its mark", mark.notice_id)
+        except Exception as exc:  # the database, most likely: the mark waits for the next sweep
+            log.error("could not record notice %s from its mark: %s", mark.notice_id,
+                      describe(exc))
             continue
         marks.discard(mark.path)
 
@@ -238,8 +259,9 @@ def _claim_next(uow, now):
 
 
 def _attempt(uow, transport, marks, current, notice, contact):
-    if not notice.ready_to_send(contact):  # suppressed: the family does not share status
-        _record(uow, notice)
+    if not notice.ready_to_send(contact) or _consent_withdrawn(uow, notice) or \
+            _erased(uow, notice):
+        _record(uow, notice)  # suppressed: the family does not (or no longer) share status
         return
     recorded = []
 
@@ -257,17 +279,39 @@ def _attempt(uow, transport, marks, current, notice, contact):
     except Exception as exc:
         if recorded:  # delivered and recorded; whatever failed after that changes nothing
             log.warning("%s notice of %s delivered; afterwards: %s", notice.kind,
-                        notice.referral_id, exc)
+                        notice.referral_id, describe(exc))
         elif notice.status == SENT:  # the server has it; only our record of that failed
             log.error("%s notice of %s was accepted (%s) but not recorded as sent: %s; its "
                       "mark records it at the next sweep (without one, it is mailed again "
                       "once its claim lapses)", notice.kind, notice.referral_id,
-                      notice.location, exc)
+                      notice.location, describe(exc))
         else:  # any failure of the mail system: kept, retried after back-off
+            # a mail server's refusal may quote the referrer's address: in safe words
             log.warning("%s notice of %s not delivered (attempt %s): %s", notice.kind,
-                        notice.referral_id, notice.attempts + 1, exc)
-            notice.failed(f"{type(exc).__name__}: {exc}", current())
+                        notice.referral_id, notice.attempts + 1, describe(exc))
+            notice.failed(describe(exc), current())
             _record(uow, notice)
+
+
+def _consent_withdrawn(uow, notice):
+    """Asked again the moment before delivery, in a transaction of its own: a withdrawal that
+    arrived since the claim stops the notice (suppressed). One that arrives while the mail
+    server is taking it cannot; that notice is recorded as sent, as it was."""
+    with uow:
+        withdrawn = Notices(uow).consent_withdrawn_at(notice.referral_id) is not None
+    if withdrawn:
+        notice.consent_withdrawn()
+    return withdrawn
+
+
+def _erased(uow, notice):
+    """Asked again the moment before delivery, like the consent: a referral whose data was
+    erased since the claim gets no notice (its erasure already suppressed it)."""
+    with uow:
+        erased = erasure.erased_at(uow.session, uow.retention_table, notice.referral_id)
+    if erased is not None:
+        notice.erase()
+    return erased is not None
 
 
 def _record(uow, notice):

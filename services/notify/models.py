@@ -3,10 +3,11 @@
 `notices` has one row per referral and kind (UNIQUE): inserting it is the decision to notify,
 so no redelivery, restart or second replica can ever make a second one.
 """
-from sqlalchemy import (Boolean, Column, DateTime, Integer, MetaData, String, Text,
-                        UniqueConstraint, and_, or_, select, update)
+from sqlalchemy import (Boolean, Column, DateTime, Integer, MetaData, String, UniqueConstraint,
+                        and_, or_, select, update)
 from sqlalchemy.orm import aliased, declarative_base
 
+from kring.kit.crypto import EncryptedText
 from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
 from services.notify.domain import CLOSURE, PENDING, START, Contact, Notice
@@ -23,11 +24,20 @@ class ContactRow(Base):
     referral_id = Column(String(64), primary_key=True)
     external_ref = Column(String(128), nullable=False)
     programme = Column(String(64), nullable=False)
-    email = Column(String(320), nullable=False)
+    email = Column(EncryptedText("contacts", "email"), nullable=False)  # sealed at rest
     language = Column(String(8), nullable=False)
     organisation = Column(String(256), nullable=False)
     share_status = Column(Boolean, nullable=False)
     partner = Column(String(128), nullable=True)
+
+
+class ConsentWithdrawalRow(Base):
+    """The family withdrew its consent to share (consent_withdrawn): kept apart from the
+    contact, as it may come before the contact does (a redelivery reorders the queue)."""
+    __tablename__ = "consent_withdrawals"
+
+    referral_id = Column(String(64), primary_key=True)
+    withdrawn_at = Column(String(40), nullable=False)
 
 
 class NoticeRow(Base):
@@ -43,11 +53,12 @@ class NoticeRow(Base):
     status = Column(String(16), nullable=False, index=True)
     reason = Column(String(200), nullable=True)
     attempts = Column(Integer, nullable=False, default=0)
-    last_error = Column(Text, nullable=True)
+    # an SMTP server's answer may name the address
+    last_error = Column(EncryptedText("notices", "last_error"), nullable=True)
     next_attempt_at = Column(DateTime(timezone=True), nullable=True, index=True)
     claimed_until = Column(DateTime(timezone=True), nullable=True)
     channel = Column(String(8), nullable=True)
-    recipient = Column(String(320), nullable=True)
+    recipient = Column(EncryptedText("notices", "recipient"), nullable=True)
     location = Column(String(1000), nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False)
     sent_at = Column(DateTime(timezone=True), nullable=True)
@@ -66,12 +77,28 @@ class Notices(Repository):
 
     def _to_domain(self, row):
         if isinstance(row, ContactRow):
-            return Contact(row.referral_id, *(getattr(row, f) for f in CONTACT_FIELDS))
+            return self._to_contact(row)
         return Notice(notice_id=row.notice_id, **{f: getattr(row, f) for f in NOTICE_FIELDS})
+
+    def _to_contact(self, row):
+        withdrawal = self.session.get(ConsentWithdrawalRow, row.referral_id)
+        return Contact(row.referral_id, *(getattr(row, f) for f in CONTACT_FIELDS),
+                       consent_withdrawn_at=withdrawal.withdrawn_at if withdrawal else None)
 
     def contact(self, referral_id):
         row = self.session.get(ContactRow, referral_id)
         return self._load(row) if row else None
+
+    def consent_withdrawn_at(self, referral_id):
+        """When the family withdrew its consent to share (None: it has not)."""
+        row = self.session.get(ConsentWithdrawalRow, referral_id)
+        return row.withdrawn_at if row else None
+
+    def withdraw_consent(self, referral_id, at):
+        """Record the withdrawal; the first one stands."""
+        if self.session.get(ConsentWithdrawalRow, referral_id) is None:
+            self.session.add(ConsentWithdrawalRow(referral_id=referral_id, withdrawn_at=at))
+            self.session.flush()  # the primary key speaks now, inside the caller's retry
 
     def add_contact(self, contact):
         self.session.add(ContactRow(referral_id=contact.referral_id,
@@ -83,11 +110,15 @@ class Notices(Repository):
         return self._one(select(NoticeRow).where(NoticeRow.referral_id == referral_id,
                                                  NoticeRow.kind == kind))
 
-    def waiting(self, referral_id):
-        """Pending notices of a referral, locked: the contact that arrives decides about them."""
-        rows = self.session.execute(select(NoticeRow).where(
-            NoticeRow.referral_id == referral_id, NoticeRow.status == PENDING)
-            .with_for_update()).scalars()
+    def waiting(self, referral_id, unclaimed_at=None):
+        """Pending notices of a referral, locked: the contact that arrives decides about them.
+        `unclaimed_at`: only those no sender has claimed at that moment (a claimed one is its
+        sender's to decide)."""
+        query = select(NoticeRow).where(NoticeRow.referral_id == referral_id,
+                                        NoticeRow.status == PENDING)
+        if unclaimed_at is not None:
+            query = query.where(_unclaimed(unclaimed_at))
+        rows = self.session.execute(query.with_for_update()).scalars()
         return [self._load(row) for row in rows]
 
     def of_referral(self, referral_id):

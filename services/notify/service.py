@@ -1,7 +1,8 @@
 """The notify service: tells the referrer when support starts and when the referral closes.
 
-Listens to referral_received (the referrer's contact and consent), case_started (start notice)
-and referral_closed (closure notice); delivers by SMTP or as .eml files (docs/contract.md §6).
+Listens to referral_received (the referrer's contact and consent), consent_withdrawn (nothing
+more goes out), case_started (start notice) and referral_closed (closure notice); delivers by
+SMTP or as .eml files (docs/contract.md §6).
 """
 import logging
 
@@ -15,6 +16,8 @@ from kring.kit.consumer import rpc
 from kring.kit.db import Database
 from kring.kit.erasure import retention_timer
 from kring.kit.events import on_events
+from kring.kit.failures import trace
+from kring.kit.rekey import rekey
 from services.notify import handlers
 from services.notify.delivery import Transport, notices_folder
 from services.notify.marks import DeliveryMarks
@@ -75,8 +78,14 @@ class NotifyService:
     def _send_due(self):
         try:
             handlers.send_due(self.db, self.transport, self.marks, utcnow())
-        except Exception:  # the event is handled and committed; the timer sends what is left
-            log.exception("sending due notices failed; the next sweep tries again")
+        except Exception as exc:  # the event is handled and committed; the timer sends the rest
+            log.error("sending due notices failed; the next sweep tries again:\n%s", trace(exc))
+
+    @rpc
+    def rekey(self):
+        """`kring rekey`: this service's family data sealed again under the current data key;
+        {table: values sealed again}."""
+        return rekey(self.db, metadata)
 
     @rpc
     def audit_trail(self, referral_id):

@@ -8,7 +8,8 @@ role "system". The answer says what became of the notice:
 
     250  the mail server accepted it (SMTP's own answer to a message it takes)
     200  it was written as an .eml file (no SMTP server configured)
-    204  nothing went out: suppressed (no consent to share, or a start after the closure)
+    204  nothing went out: suppressed (no consent to share, consent withdrawn, or a start
+         after the closure)
 
 `kring notices REFERRAL_ID` reads what notify holds of a referral: recorded as an operator's
 read at the console, in the transaction that read it.

@@ -7,12 +7,15 @@ referral is closed; the other stages report to it through events, which may arri
 from dataclasses import dataclass, field
 
 from kring.errors import NotAllowed
-from services.referral.events import Closed, Erased, Received, Routed, StatusChanged, Withdrawn
+from services.referral.consent import Consent
+from services.referral.events import (Closed, ConsentWithdrawn, Erased, Received, Routed,
+                                      StatusChanged, Withdrawn)
 
 RECEIVED, MATCHING, WAITLISTED = "received", "matching", "waitlisted"
 IN_PROGRESS, AFTERCARE, CLOSED = "in_progress", "aftercare", "closed"
 COMPLETED, DECLINED, WITHDRAWN = "completed", "declined", "withdrawn"
 ERASED = "erased"  # a timeline entry: the family's data is gone; the status stays closed
+CONSENT_WITHDRAWN = "consent_withdrawn"  # a timeline entry, not a status
 
 # downstream event type -> (timeline label, new status or None, id field it brings)
 PROGRESS = {
@@ -41,7 +44,7 @@ class Referral:
     org: str
     external_ref: str
     programme: str
-    details: dict  # referrer, family, request, consent as submitted
+    details: dict  # referrer, family, request as submitted; consent: its record (consent.py)
     status: str = RECEIVED
     status_at: str = ""
     outcome: str | None = None
@@ -58,10 +61,14 @@ class Referral:
     events: list = field(default_factory=list, compare=False, repr=False)  # domain events
 
     @classmethod
-    def receive(cls, referral_id, org, body, at, family_key, partner=None, route=None):
+    def receive(cls, referral_id, org, body, at, family_key, partner=None, route=None,
+                recorded_by=None):
         """A new referral from `body` (submitReferral); `family_key` is the family's pseudonym,
-        `route` where it goes (services/referral/directory.py)."""
-        details = {key: body[key] for key in ("referrer", "family", "request", "consent")}
+        `route` where it goes (services/referral/directory.py), `recorded_by` who submitted
+        it ({"organisation", "person", "role"}), for the consent record."""
+        details = {key: body[key] for key in ("referrer", "family", "request")}
+        consent = Consent.given(body["consent"], at, recorded_by or {"organisation": org})
+        details["consent"] = consent.stored(body["consent"])
         referral = cls(referral_id, org, body["external_ref"], body["programme"], details,
                        status_at=at, partner=partner)
         if route is not None:
@@ -75,6 +82,18 @@ class Referral:
     @property
     def is_closed(self):
         return self.status == CLOSED
+
+    @property
+    def consent(self):
+        """What the family agreed to share, and whether it withdrew that (consent.py)."""
+        return Consent.of(self.details.get("consent"))
+
+    @property
+    def informs_referring_org(self):
+        """The referring organisation may see the referral's progress. When a partner
+        submitted it, the partner is that organisation, and the partner's scope says."""
+        consent = self.consent
+        return consent.informs_partner if self.partner else consent.informs_referrer
 
     @property
     def municipality(self):
@@ -97,6 +116,20 @@ class Referral:
         self.timeline.append(TimelineEntry(WITHDRAWN, at, f"by {by}"))
         self.events.append(Withdrawn(by, reason))
         self._close(WITHDRAWN, reason, at)
+
+    def withdraw_consent(self, by, person, organisation, reason, at):
+        """The family withdraws its consent to share: nothing more goes to the referrer or the
+        partner. Support goes on, also after the referral closed it may be asked. The first
+        withdrawal stands; another changes nothing (False)."""
+        consent = self.consent
+        if consent.withdrawn:
+            return False
+        withdrawn = consent.withdraw(by, person, organisation, reason, at)
+        # a new dict, so the change is seen when it is stored
+        self.details = {**self.details, "consent": withdrawn.stored(self.details.get("consent"))}
+        self.timeline.append(TimelineEntry(CONSENT_WITHDRAWN, at, f"by {by}"))
+        self.events.append(ConsentWithdrawn(by))
+        return True
 
     def record_intake(self, fits, reason, coordinator_org, at):
         if self.is_closed:
@@ -158,7 +191,12 @@ class Referral:
             return False
         if not self.is_closed:
             self.withdraw(by_role, None, at)
-        self.details = {"family": {"municipality": self.municipality}}
+        # the consent record stays (what was agreed, by whom, when: the ground on which the
+        # data was held), but for the reason of a withdrawal, which is free text
+        consent = self.details.get("consent")
+        self.details = {"family": {"municipality": self.municipality},
+                        **({"consent": {**consent, "withdrawal_reason": None}}
+                           if consent else {})}
         self.erased_at = at
         self.timeline.append(TimelineEntry(ERASED, at, f"by {by_role} of {by_org}"))
         self.events.append(Erased(at))

@@ -61,7 +61,7 @@ def submit_referral(uow, org, body, secret, partner=None, caller=None):
                           directory.provider_of)
             referral = Referral.receive(str(uuid.uuid4()), org, body, iso(utcnow()),
                                         family_key(key, body["family"]["phone"]), partner,
-                                        where)
+                                        where, _recorded_by(org, caller))
             Referrals(uow).add(referral)
             if caller is not None:  # its record is written with the referral
                 caller.about(referral.referral_id)
@@ -72,6 +72,13 @@ def submit_referral(uow, org, body, secret, partner=None, caller=None):
     with uow:
         return _first_again(Referrals(uow).by_external_ref(org, body["external_ref"]),
                             caller), False
+
+
+def _recorded_by(org, caller):
+    """Who submitted the referral, and so recorded the family's consent."""
+    if caller is None:
+        return {"organisation": org, "person": None, "role": None}
+    return {"organisation": caller.org, "person": caller.subject, "role": caller.role}
 
 
 def _first_again(referral, caller):
@@ -100,6 +107,19 @@ def withdraw_referral(uow, caller, referral_id, body):
         referral = _reached(caller, referrals, referral_id, for_update=True)
         referral.withdraw(by, body["reason"], iso(utcnow()))
         referrals.save(referral)
+        return referral_view(referral, caller.role)
+
+
+def withdraw_consent(uow, caller, referral_id, body):
+    """The family withdraws its consent to share, through the referrer or a coordinator of the
+    coordinating organisation. The referral goes on; a second withdrawal changes nothing and
+    gets the same answer."""
+    with uow:
+        referrals = Referrals(uow)
+        referral = _reached(caller, referrals, referral_id, for_update=True)
+        if referral.withdraw_consent(caller.role, caller.subject, caller.org, body["reason"],
+                                     iso(utcnow())):
+            referrals.save(referral)
         return referral_view(referral, caller.role)
 
 
@@ -294,7 +314,7 @@ def record_intake(uow, event, now):
     """The coordinator's intake: on to matching, or closed as declined."""
     data = event.data
     _report(uow, event, lambda referral: referral.record_intake(
-        data["fits"], data.get("reason"), data["coordinator_org"], event.occurred_at))
+        data["fits"], None, data["coordinator_org"], event.occurred_at))  # no reason travels
 
 
 def record_progress(uow, event, now):

@@ -1,9 +1,10 @@
 """The referral service's tables, and the repositories that map them to the domain."""
-from sqlalchemy import (JSON, Boolean, Column, DateTime, Integer, MetaData, String, Text,
-                        UniqueConstraint, delete, select)
+from sqlalchemy import (JSON, Boolean, Column, DateTime, Integer, MetaData, String,
+                        Text, UniqueConstraint, delete, select)
 from sqlalchemy.orm import declarative_base
 
 from kring.clock import utcnow
+from kring.kit.crypto import EncryptedBytes, EncryptedJSON, EncryptedText
 from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
 from services.referral.directory import Provider
@@ -31,7 +32,7 @@ class ReferralRow(Base):
     proposal_id = Column(String(36), nullable=True)
     case_id = Column(String(36), nullable=True)
     aftercare_id = Column(String(36), nullable=True)
-    details = Column(JSON, nullable=False)
+    details = Column(EncryptedJSON("referrals", "details"), nullable=False)  # the family
     timeline = Column(JSON, nullable=False)
     erased_at = Column(String(40), nullable=True)  # when the family's data was erased
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
@@ -105,8 +106,26 @@ class PartnerMessageRow(Base):
     partner = Column(String(128), primary_key=True)
     message_id = Column(String(128), primary_key=True)
     referral_id = Column(String(36), nullable=True)
-    errors = Column(JSON, nullable=True)
+    errors = Column(EncryptedJSON("partner_messages", "errors"), nullable=True)
     received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class RefusedSubmissionRow(Base):
+    """A partner message we refused, kept for the operator for the retention period
+    (KRING_RETENTION_DAYS, docs/contract.md §5): its dead letter holds only this row's id, the
+    partner, the message_id and the errors (services/referral/partner_submissions.py)."""
+    __tablename__ = "refused_submissions"
+
+    id = Column(String(36), primary_key=True)
+    partner = Column(String(128), nullable=True)  # None: no broker user to answer
+    message_id = Column(String(128), nullable=True)  # None: none, or one that cannot be kept
+    content_type = Column(String(128), nullable=True)
+    errors = Column(EncryptedJSON("refused_submissions", "errors"), nullable=False)
+    # the body as received, bytes and all (it may be no text at all), at most MAX_BODY_BYTES:
+    # family data, sealed like every other
+    body = Column(EncryptedBytes("refused_submissions", "body"), nullable=False)
+    body_size = Column(Integer, nullable=False)  # as received: more than `body` if cut
+    received_at = Column(DateTime(timezone=True), nullable=False, index=True)
 
 
 def partner_messages_of(session, referral_id):
@@ -139,7 +158,7 @@ class ErasureRow(Base):
     person = Column(String(128), nullable=False)
     organisation = Column(String(128), nullable=False)
     role = Column(String(32), nullable=False)
-    reason = Column(Text, nullable=True)
+    reason = Column(EncryptedText("erasures", "reason"), nullable=True)  # free text: sealed
 
 
 class ErasureReportRow(Base):

@@ -1,8 +1,9 @@
 """What leaves the referral service when a referral changes: one table, domain event -> wire.
 
 The stages hear contract events (kring/contracts/events.py); a partner whose referral it is hears a
-partner update on kring.partner.out (docs/contract.md §5). Within one event the contract event
-goes first, then the partner update.
+partner update on kring.partner.out (docs/contract.md §5), only while the family's consent to
+share with it stands (services/referral/consent.py). Within one event the contract event goes
+first, then the partner update.
 """
 import uuid
 
@@ -10,7 +11,8 @@ from kring.clock import iso, utcnow
 from kring.contracts.events import make_event
 from kring.contracts.partner_queues import CLOSED, OUT_EXCHANGE, STATUS_EVENTS, update_key
 from kring.kit.outbox import Message, outgoing_table
-from services.referral.events import Closed, Erased, Received, Routed, StatusChanged, Withdrawn
+from services.referral.events import (Closed, ConsentWithdrawn, Erased, Received, Routed,
+                                      StatusChanged, Withdrawn)
 
 SOURCE = "referral"
 
@@ -27,7 +29,7 @@ def received(referral, happened):
         referrer_email=details["referrer"]["email"],
         referrer_language=details["referrer"]["language"],
         referrer_organisation=details["referrer"]["organisation"],
-        share_status_with_referrer=details["consent"]["share_status_with_referrer"],
+        share_status_with_referrer=referral.consent.informs_referrer,
         partner=referral.partner, family_key=happened.family_key,
         coordinating_org=referral.coordinating_org,
         municipality_code=referral.municipality_code)
@@ -45,13 +47,20 @@ def status_changed(referral, happened):
 
 
 def withdrawn(referral, happened):
+    """Who withdrew, as a role. Not the reason they gave, here or in referral_closed: words
+    about the family, which no stage needs (docs/contract.md §7 "Data in motion")."""
     return make_event(SOURCE, "referral_withdrawn", referral.referral_id,
-                      by_role=happened.by, reason=happened.reason)
+                      by_role=happened.by)
+
+
+def consent_withdrawn(referral, happened):
+    """Notify stops every notice not yet sent; the partner is told nothing (not even this)."""
+    return make_event(SOURCE, "consent_withdrawn", referral.referral_id)
 
 
 def closed(referral, happened):
     event = make_event(SOURCE, "referral_closed", referral.referral_id,
-                       outcome=happened.outcome, reason=happened.reason,
+                       outcome=happened.outcome,
                        coordinating_org=referral.coordinating_org,
                        case_started_at=referral.case_started_at(),
                        programme=referral.programme)
@@ -69,14 +78,17 @@ OUTGOING = {
     StatusChanged: status_changed,
     Withdrawn: withdrawn,
     Closed: closed,
+    ConsentWithdrawn: consent_withdrawn,
     Erased: erased,
 }
 outgoing = outgoing_table(OUTGOING)
 
 
 def _status_update(referral, event):
-    """The update for the referral's partner, or None (no partner, or nothing it is told)."""
-    if not referral.partner or event is None:
+    """The update for the referral's partner, or None: no partner, nothing it is told, or the
+    family does not (or no longer) consent to share with it. The partner's accepted/rejected
+    replies are not status updates: they answer its own message (partner_submissions.py)."""
+    if not referral.partner or event is None or not referral.consent.informs_partner:
         return None
     return partner_update(referral.partner, event, referral.referral_id, referral.external_ref,
                           referral.status, referral.outcome)

@@ -2,15 +2,25 @@
 
 Idempotent per partner and message_id (the answer is recorded and repeated), and per partner
 and external_ref (the same referral as over HTTP: the partner is the organisation).
+
+Whatever a partner sends is answered, `accepted` or `rejected` with the errors, in one
+transaction with what is kept of it: read by the same rules as an HTTP body, and nothing of it
+is stored or echoed that a database could refuse (a NUL, a lone surrogate, a message_id too
+long for its column), so no partner message can fail in storing, be retried and be parked
+without an answer. A refused message is kept in the table refused_submissions for the operator
+(`kring dlq show partner`), and its dead letter on kring.partner.in.dead names it by id, with
+the partner, the message_id and the errors: never the body, which holds family data.
 """
 import json
 import uuid
+from datetime import timedelta
 
 from marshmallow import ValidationError
+from sqlalchemy import delete
 
 from kring.contracts.audit import PARTNER_ROLE
 from kring.contracts.partner_queues import ACCEPTED, DEAD_EXCHANGE, PARTNER_NAME, REJECTED
-from kring.contracts.fields import read_json_object
+from kring.contracts.fields import MAX_BODY_BYTES, read_json_object, storable
 from kring.contracts.referral import SubmitReferral
 from kring.errors import Invalid, Malformed
 from kring.clock import iso, utcnow
@@ -18,10 +28,13 @@ from kring.kit.access import Caller
 from kring.kit.auth import Identity
 from kring.kit.db import is_duplicate
 from services.referral.handlers import submit_referral
-from services.referral.models import PartnerMessageRow, Referrals
+from services.referral.models import PartnerMessageRow, Referrals, RefusedSubmissionRow
 from services.referral.outgoing import partner_update
+from services.referral.views import shown_status
 
 JSON_TYPES = ("application/json", None, "")
+MESSAGE_ID_LENGTH = 128  # PartnerMessageRow.message_id
+EXTERNAL_REF_LENGTH = 128  # kring.contracts.referral: what an accepted external_ref can be
 
 
 def read_submission(received):
@@ -29,8 +42,11 @@ def read_submission(received):
     same rules as an HTTP body (kring.contracts.fields)."""
     if not received.message_id:
         return None, {"message_id": ["a message_id property is required"]}
-    if received.content_type not in JSON_TYPES:
-        return None, {"content_type": [f"must be application/json, not {received.content_type}"]}
+    if _message_id(received) is None:
+        return None, {"message_id": [f"must be at most {MESSAGE_ID_LENGTH} characters that can "
+                                     "be stored (no NUL, no lone surrogate)"]}
+    if received.content_type not in JSON_TYPES:  # not echoed: it is the sender's text
+        return None, {"content_type": ["must be application/json"]}
     try:
         payload = read_json_object(received.body)
     except Malformed as exc:
@@ -50,7 +66,7 @@ def receive_partner_message(uow, received, secret):
         errors = {"user_id": ["a broker user_id of lower-case letters, digits, - and _ is "
                               "required"]}
         with uow:
-            _dead_letter(uow, received, errors)
+            _keep_refused(uow, received, errors, partner=None)
         return errors
     if _answered_before(uow, received):
         return None
@@ -66,14 +82,15 @@ def receive_partner_message(uow, received, secret):
                                        partner=received.partner, caller=uow.caller)[0]
         except Invalid as exc:  # nowhere to route it: refused as over HTTP (422)
             errors = exc.errors
+    message_id = _message_id(received)
     try:
         with uow:
-            if received.message_id:
+            if message_id:
                 uow.session.add(PartnerMessageRow(
-                    partner=received.partner, message_id=received.message_id,
+                    partner=received.partner, message_id=message_id,
                     referral_id=referral["referral_id"] if referral else None, errors=errors))
             if errors:  # published before the reply: whoever sees the reply finds it kept
-                _dead_letter(uow, received, errors)
+                _keep_refused(uow, received, errors, received.partner)
             _reply(uow, received, referral, errors)
     except Exception as exc:
         if not is_duplicate(exc):
@@ -84,17 +101,18 @@ def receive_partner_message(uow, received, secret):
 
 def _answered_before(uow, received):
     """The same message again gets the same answer, and nothing else happens."""
-    if not received.message_id:
+    message_id = _message_id(received)
+    if not message_id:
         return False
     with uow:
-        answered = uow.session.get(PartnerMessageRow, (received.partner, received.message_id))
+        answered = uow.session.get(PartnerMessageRow, (received.partner, message_id))
         if answered is None:
             return False
         referral = Referrals(uow).get(answered.referral_id) \
             if answered.referral_id else None
         _reply(uow, received, {"referral_id": referral.referral_id,
                                "external_ref": referral.external_ref,
-                               "status": referral.status} if referral else None,
+                               "status": shown_status(referral)} if referral else None,
                answered.errors)
         return True
 
@@ -105,20 +123,58 @@ def _reply(uow, received, referral, errors):
                              referral["referral_id"] if referral else None,
                              referral["external_ref"] if referral else _external_ref(received),
                              referral["status"] if referral else None, errors=errors,
-                             in_reply_to=received.message_id))
+                             in_reply_to=_message_id(received)))
 
 
-def _dead_letter(uow, received, errors):
-    body = {"partner": received.partner, "message_id": received.message_id,
-            "received_at": iso(utcnow()), "content_type": received.content_type,
-            "errors": errors, "body": received.body.decode("utf-8", errors="replace")}
-    uow.publish(DEAD_EXCHANGE, "partner.in", body, str(uuid.uuid4()))
+def _keep_refused(uow, received, errors, partner):
+    """The refused message in refused_submissions, and a dead letter that names it."""
+    refused_id, now = str(uuid.uuid4()), utcnow()
+    message_id = _message_id(received)
+    uow.session.add(RefusedSubmissionRow(
+        id=refused_id, partner=partner, message_id=message_id,
+        content_type=_kept_text(received.content_type, 128), errors=errors,
+        body=received.body[:MAX_BODY_BYTES], body_size=len(received.body), received_at=now))
+    uow.publish(DEAD_EXCHANGE, "partner.in", {
+        "refused_id": refused_id, "partner": partner, "message_id": message_id,
+        "received_at": iso(now), "errors": errors}, str(uuid.uuid4()))
+
+
+def forget_refused(uow, now, retention_days):
+    """Refused submissions kept longer than the retention period are deleted; how many."""
+    with uow:
+        return uow.session.execute(delete(RefusedSubmissionRow).where(
+            RefusedSubmissionRow.received_at < now - timedelta(days=retention_days))).rowcount
+
+
+def refused_submission(uow, refused_id):
+    """A kept refused submission, for the operator (`kring dlq show partner --body`), or None."""
+    with uow:
+        row = uow.session.get(RefusedSubmissionRow, refused_id)
+        if row is None:
+            return None
+        return {"refused_id": row.id, "partner": row.partner, "message_id": row.message_id,
+                "content_type": row.content_type, "errors": row.errors,
+                "received_at": iso(row.received_at), "body_size": row.body_size,
+                "body": row.body.decode("utf-8", errors="replace")}
+
+
+def _message_id(received):
+    """The message_id, if it can be stored and echoed as it is; else None."""
+    return _kept_text(received.message_id, MESSAGE_ID_LENGTH)
+
+
+def _kept_text(text, length):
+    return text if isinstance(text, str) and len(text) <= length and storable(text) else None
 
 
 def _external_ref(received):
-    """Best effort, so a partner can match a rejection to its own record."""
+    """Best effort, so a partner can match a rejection to its own record: only a reference
+    that could have been accepted (never text a database refuses), from a body within the size
+    limit whose nesting the parser can follow."""
+    if len(received.body) > MAX_BODY_BYTES:
+        return None
     try:
         ref = json.loads(received.body).get("external_ref")
-        return ref if isinstance(ref, str) else None
-    except (ValueError, UnicodeDecodeError, AttributeError):
+    except (ValueError, UnicodeDecodeError, AttributeError, RecursionError):
         return None
+    return _kept_text(ref, EXTERNAL_REF_LENGTH)

@@ -3,10 +3,12 @@ closes the loop; it holds the provider directory that routes them."""
 import logging
 
 from nameko.dependency_providers import Config
+from nameko.timer import timer
 
 from kring.audit_trail import TrailIncomplete, full_trail
 from kring.clock import utcnow
-from kring.config import AMQP_URI_KEY, DIRECTORY_KEY, RETENTION_KEY, SECRET_KEY, ConfigError
+from kring.config import (AMQP_URI_KEY, DIRECTORY_KEY, RETENTION_DAYS_KEY, RETENTION_KEY,
+                          SECRET_KEY, ConfigError)
 from kring.errors import Unavailable
 from kring.gather import Incomplete, from_every_service
 from kring.kit import audit
@@ -14,6 +16,7 @@ from kring.kit.consumer import rpc
 from kring.kit.db import Database
 from kring.kit.erasure import retention_timer
 from kring.kit.events import on_events
+from kring.kit.rekey import rekey
 from kring.kit.partner_consumer import partner_inbound
 from kring.kit.web import api
 from services.referral import handlers, partner_submissions
@@ -22,6 +25,8 @@ from services.referral.models import metadata
 from services.referral.outgoing import outgoing
 
 log = logging.getLogger(__name__)
+
+FORGET_REFUSED_SECONDS = 3600  # refused partner messages past retention go within the hour
 
 
 class ReferralDatabase(Database):
@@ -59,6 +64,10 @@ class ReferralService:
     @api("withdrawReferral")
     def withdraw_referral(self, caller, body, referral_id):
         return handlers.withdraw_referral(self.db, caller, referral_id, body)
+
+    @api("withdrawConsent")
+    def withdraw_consent(self, caller, body, referral_id):
+        return handlers.withdraw_consent(self.db, caller, referral_id, body)
 
     @api("getAudit")
     def get_audit(self, caller, referral_id):
@@ -106,12 +115,27 @@ class ReferralService:
     def on_partner_message(self, received):
         partner_submissions.receive_partner_message(self.db, received, self.config[SECRET_KEY])
 
+    @timer(interval=FORGET_REFUSED_SECONDS)
+    def forget_refused(self):
+        partner_submissions.forget_refused(self.db, utcnow(), self.config[RETENTION_DAYS_KEY])
+
     # --- operators, over the broker (the `kring` command) ----------------------------------
+
+    @rpc
+    def refused_submission(self, refused_id):
+        """`kring dlq show partner --body`: a refused partner message as kept, or None."""
+        return partner_submissions.refused_submission(self.db, refused_id)
 
     @rpc
     def referral_status(self, referral_id, person=None):
         """`kring status`: `person` is the operator's login, for the audit trail."""
         return handlers.referral_status(self.db, referral_id, person)
+
+    @rpc
+    def rekey(self):
+        """`kring rekey`: this service's family data sealed again under the current data key;
+        {table: values sealed again}."""
+        return rekey(self.db, metadata)
 
     @rpc
     def audit_trail(self, referral_id):

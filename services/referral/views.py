@@ -1,13 +1,55 @@
 """What each role may see of a referral, and what the directory shows (plain JSON-ready
 dicts)."""
+from services.referral.domain import CLOSED, RECEIVED
 
 DOWNSTREAM_IDS = ("proposal_id", "case_id", "aftercare_id")
+STAFF = ("coordinator", "admin")  # of the coordinating organisation: the rule table says so
 
 
 def referral_view(referral, role):
-    """Status, timeline and downstream ids for everyone who may see the referral; the family
-    and the request only for coordinators and admins."""
-    shown = {
+    """Status, timeline and downstream ids for everyone who may see the referral; the family,
+    the request and the consent record only for coordinators and admins. The referring
+    organisation sees the progress only while the family consents to it being told; else
+    only that the referral was received and when it closed (docs/contract.md §7 "Consent")."""
+    if role not in STAFF and not referral.informs_referring_org:
+        return received_and_closed(referral)
+    shown = full_view(referral)
+    if referral.is_erased:  # nothing of the family is left to show (docs/contract.md §7)
+        shown["erased_at"] = referral.erased_at
+        if role in STAFF:
+            shown["consent"] = referral.consent.shown()
+    elif role in STAFF:  # they do the intake; a referrer already knows this
+        shown["family"] = referral.details["family"]
+        shown["request"] = referral.details["request"]
+        shown["consent"] = referral.consent.shown()
+    return shown
+
+
+def received_and_closed(referral):
+    """Only that the referral was received, and when it was closed: no status in between, no
+    outcome, no notes, no downstream ids."""
+    return {
+        "referral_id": referral.referral_id,
+        "external_ref": referral.external_ref,
+        "programme": referral.programme,
+        "status": CLOSED if referral.is_closed else RECEIVED,
+        "outcome": None,
+        "timeline": [{"status": e.status, "at": e.at, "detail": None}
+                     for e in referral.sorted_timeline() if e.status in (RECEIVED, CLOSED)],
+        **{name: None for name in DOWNSTREAM_IDS},
+    }
+
+
+def shown_status(referral):
+    """The status the referring organisation (a partner too) may be told."""
+    if referral.informs_referring_org:
+        return referral.status
+    return CLOSED if referral.is_closed else RECEIVED
+
+
+def full_view(referral):
+    """Status, outcome, the whole timeline and the downstream ids."""
+    return {
         "referral_id": referral.referral_id,
         "external_ref": referral.external_ref,
         "programme": referral.programme,
@@ -17,12 +59,6 @@ def referral_view(referral, role):
                      for e in referral.sorted_timeline()],
         **{name: getattr(referral, name) for name in DOWNSTREAM_IDS},
     }
-    if referral.is_erased:  # nothing of the family is left to show (docs/contract.md §7)
-        shown["erased_at"] = referral.erased_at
-    elif role in ("coordinator", "admin"):  # they do the intake; a referrer already knows this
-        shown["family"] = referral.details["family"]
-        shown["request"] = referral.details["request"]
-    return shown
 
 
 def erasure_view(referral, erasure, reported, stages):
@@ -51,8 +87,9 @@ def export_view(referral, partner_messages):
 
 
 def status_view(referral):
-    """The status and timeline for an operator (`kring status`): no family details."""
-    return referral_view(referral, "referrer")
+    """The status and timeline for an operator (`kring status`): no family details. Consent
+    governs what leaves Kring; an operator runs it, so sees the whole timeline."""
+    return full_view(referral)
 
 
 def provider_view(provider, register):

@@ -83,6 +83,8 @@ ROWS = {
     "submitReferral": Row(body=lambda ids, side, role: referral_in(side)),
     "getReferral": Row("referral_id"),
     "withdrawReferral": Row("referral_id", withdrawal, state=(409,)),  # the second: closed
+    # the second withdrawal changes nothing and answers as the first
+    "withdrawConsent": Row("referral_id", fixed({"reason": "the family asked"})),
     "getAudit": Row("referral_id"),
     "exportReferral": Row("referral_id"),
     "eraseReferral": Row("referral_id", fixed({"reason": "the family asked (art. 17 AVG)"})),
@@ -317,6 +319,7 @@ def test_every_operation_answers_every_role_as_the_rule_table_says(stack_api):
         table.check("getAudit", ids)
         table.check("exportReferral", ids)
 
+        table.check("withdrawConsent", {"referral_id": to_withdraw})
         table.check("withdrawReferral", {"referral_id": to_withdraw})
         table.check("eraseReferral", {"referral_id": to_withdraw})  # again: changes nothing
 

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from kring.config import SERVICES
+from kring.kit.crypto import read_stored
 from kring.kit.db import Database, postgres_driver
 
 POSTGRES_URL = postgres_driver(os.environ.get("KRING_TEST_POSTGRES",
@@ -31,10 +32,10 @@ def unit_of_work(container, inbox_key=None):
 
 def outbox(uow):
     """Every message the service has put in its outbox so far, oldest first, as it goes on the
-    wire (the outbox table is called so in every service)."""
+    wire (the outbox table is called so in every service; its bodies are sealed)."""
     with uow:
         rows = uow.session.execute(text("SELECT body FROM outbox ORDER BY id")).scalars().all()
-    return [json.loads(body) for body in rows]
+    return [json.loads(read_stored(body, "outbox", "body")) for body in rows]
 
 
 def audit_records(uow):

@@ -18,6 +18,7 @@ from collections import Counter
 from nameko.testing.utils import find_free_port
 
 from kring.contracts.topology import SUBSCRIPTIONS
+from kring.kit.crypto import read_stored
 from tests.support.api import TEST_SECRET
 from tests.support.databases import Databases
 from tests.support.directory import EXAMPLE_DIRECTORY
@@ -136,7 +137,8 @@ class Stack:
 
     def sent_events(self, service):
         """Every event `service` has published so far (its outbox), as it went on the wire."""
-        return [json.loads(body) for (body,) in self.query(
+        # sealed under the key `kring run` derives from TEST_SECRET, as the tests' keyring is
+        return [json.loads(read_stored(body, "outbox", "body")) for (body,) in self.query(
             service, "SELECT body FROM outbox WHERE sent_at IS NOT NULL AND exchange IS NULL "
                      "ORDER BY id")]
 

@@ -8,10 +8,18 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from kring.config import DATABASES_KEY, SERVICES, Settings
+from kring.kit import crypto
 from kring.kit.db import UnitOfWork, make_engine
 from tests.support.api import TEST_SECRET, Api
 from tests.support.databases import POSTGRES_URL, sqlite_urls
 from tests.support.directory import TEST_DIRECTORY
+
+
+@pytest.fixture(autouse=True)
+def data_keys():
+    """The data keys a service set up with the tests' configuration installs (kring.kit.crypto),
+    installed for every test: a unit of work made without a service seals with them too."""
+    crypto.install(crypto.keyring(None, [TEST_SECRET]))
 
 
 @pytest.fixture(scope="session")

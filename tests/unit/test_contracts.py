@@ -6,7 +6,7 @@ import pytest
 from marshmallow import ValidationError
 
 from kring.contracts.api import OPERATIONS
-from kring.contracts.events import Event, EventContractError, make_event, read_event
+from kring.contracts.events import EVENTS, Event, EventContractError, make_event, read_event
 from kring.contracts.openapi import build_openapi
 from kring.contracts.referral import SubmitReferral
 from tests.support.sample import changed, referral_body
@@ -26,11 +26,10 @@ def over_the_wire(event):
 
 
 def test_make_event_validates_and_fills_the_envelope():
-    event = intake(reason="fits well")
+    event = intake(severity="medium")
     assert (event.source, event.type, event.referral_id, event.version) == (
         "matching", "intake_recorded", "r-1", 1)
-    assert event.data == {"fits": True, "severity": "low", "reason": "fits well",
-                          "coordinator_org": "hs-oost"}
+    assert event.data == {"fits": True, "severity": "medium", "coordinator_org": "hs-oost"}
     assert event.occurred_at.endswith("Z") and event.event_id != intake().event_id
 
 
@@ -82,6 +81,46 @@ def test_read_event_leaves_out_fields_it_does_not_know():
     message["trace_id"] = "t-1"
     message["data"]["added_in_a_later_version"] = True
     assert read_event(message) == event
+
+
+# Every field of every event, by what it holds: ids, codes, flags, dates and the route. Free
+# text and contact details only where the consumer needs them (docs/contract.md §7 "Data in
+# motion"): the referrer's address, language and reference for notify, and the name of the
+# organisation a case is handed over to for aftercare. A new field must be placed here.
+NEEDED_TEXT = {("referral_received", "referrer_email"), ("referral_received", "external_ref"),
+               ("referral_received", "referrer_language"),
+               ("referral_received", "referrer_organisation"),
+               ("case_handed_over", "receiving_name")}
+CODES_AND_IDS = {
+    "programme", "organisation", "municipality", "languages", "domains", "urgency",
+    "share_status_with_referrer", "partner", "family_key", "coordinating_org",
+    "municipality_code", "by_role", "outcome", "case_started_at", "fits", "severity",
+    "coordinator_org", "proposal_id", "supporter_id", "party", "reason", "supporter_kind",
+    "case_id", "immediate", "goals_met", "receiving_kind", "aftercare_id", "ends_on",
+    "erased_at"}
+
+
+def test_events_carry_codes_and_ids_and_only_the_text_a_consumer_needs():
+    fields = {(event_type, name) for (_, event_type), schema in EVENTS.items()
+              for name in schema().fields}
+    assert {name for _, name in fields - NEEDED_TEXT} <= CODES_AND_IDS
+    assert {event_type for event_type, name in fields if name == "reason"} == {
+        "referral_waitlisted"}  # a code there (WAITLIST_REASONS); words nowhere
+
+
+@pytest.mark.parametrize("event_type,data", [
+    ("referral_withdrawn", {"by_role": "family", "reason": "we manage now"}),
+    ("referral_closed", {"outcome": "declined", "reason": "outside the programme"}),
+    ("intake_recorded", {"fits": False, "severity": None, "reason": "elsewhere",
+                         "coordinator_org": "hs-oost"}),
+    ("proposal_made", {"proposal_id": "p-1", "supporter_id": "s-1", "reasons": ["speaks tr"]}),
+])
+def test_events_sent_with_the_words_they_no_longer_carry_still_read(event_type, data):
+    source = next(source for source, type_ in EVENTS if type_ == event_type)
+    message = {"event_id": "e-1", "type": event_type, "version": 1, "source": source,
+               "occurred_at": "2026-03-01T09:00:00+00:00", "referral_id": "r-1", "data": data}
+    read = read_event(message).data
+    assert "reason" not in read and "reasons" not in read
 
 
 @pytest.mark.parametrize("change", [

@@ -170,3 +170,19 @@ def test_each_service_has_a_deployment_with_probes_and_a_grace_period(service):
     assert {"configMapRef": {"name": "kring"}} in container["envFrom"]
     assert {"secretRef": {"name": "kring"}} in container["envFrom"]
     assert any(m["kind"] == "Service" and m["metadata"]["name"] == service for m in _manifests())
+
+
+def test_the_broker_drops_parked_messages_after_the_retention_period():
+    from kring.contracts.partner_queues import DEAD_QUEUE
+    from kring.contracts.topology import set_policy_command
+    from kring.deployment import broker_definitions
+    definitions = broker_definitions(retention_days=730)
+    (policy,) = definitions["policies"]
+    assert policy["definition"] == {"message-ttl": 730 * 24 * 3600 * 1000}
+    names = [queue["name"] for queue in definitions["queues"]]
+    covered = [name for name in names if re.match(policy["pattern"], name)]
+    assert sorted(covered) == sorted(
+        name for name in names if name.endswith(".dead")) and DEAD_QUEUE in covered
+    assert set_policy_command(730) == (
+        "rabbitmqctl set_policy -p / --apply-to queues kring-dead-letters "
+        f"'{policy['pattern']}' '{{\"message-ttl\": 63072000000}}'")

@@ -43,7 +43,7 @@ def test_while_the_broker_is_away_changes_get_503_and_reads_still_work(
     assert accepted[0].json()["referral_id"] != referral_id
 
     # and its consumers are back too: an event from matching moves the referral on
-    event = make_event("matching", "intake_recorded", referral_id, fits=True, reason=None,
+    event = make_event("matching", "intake_recorded", referral_id, fits=True,
                        coordinator_org="home-start-oost")
     publish(sqlite_config["AMQP_URI"], "matching", event.type, event.to_message(),
             serializer="json")

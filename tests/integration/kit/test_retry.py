@@ -76,7 +76,8 @@ def test_a_message_that_keeps_failing_is_parked_and_can_be_replayed(flaky, sqlit
     # the third failure publishes to the dead-letter queue with a confirm before acking
     parked = dlq.peek(uri, "notify")
     assert len(parked) == 1 and dlq.counts(uri)["notify"] == 1  # peeking leaves it there
-    assert parked[0].error == "RuntimeError: database is away" and parked[0].attempts == 3
+    # the kind of failure, not its message, which might quote family data (kring.kit.failures)
+    assert parked[0].error == "RuntimeError" and parked[0].attempts == 3
     assert parked[0].queue.startswith("kring.notify.on_withdrawn")
     assert json.loads(parked[0].body)["event_id"] == event["event_id"]
     with entrypoint_waiter(flaky, "on_withdrawn", callback=succeeded, timeout=20):

@@ -10,7 +10,8 @@ from kring.contracts.partner_queues import IN_EXCHANGE, OUT_EXCHANGE, SUBMIT_KEY
 from tests.support.api import token
 from tests.support.databases import audit_records, unit_of_work
 from tests.support.directory import COORDINATING_ORG
-from tests.support.integration.partner import next_dead_letter, next_update, publish_stage_event
+from tests.support.integration.partner import (next_dead_letter, next_update, publish_stage_event,
+                                               raw_publish, refused_submission)
 from tests.support.sample import referral_body
 
 
@@ -54,15 +55,7 @@ def test_the_same_message_twice_creates_one_referral(partners):
     assert len({answer["referral_id"] for answer in answers}) == 1
 
 
-def raw_publish(partner, body, content_type="application/json", message_id="m-1"):
-    with Connection(partner.amqp_uri, transport_options={"confirm_publish": True}) as conn:
-        conn.Producer().publish(body, exchange=Exchange(IN_EXCHANGE, type="topic", passive=True),
-                                routing_key=SUBMIT_KEY, content_type=content_type,
-                                content_encoding="utf-8", message_id=message_id,
-                                user_id=partner.partner)
-
-
-def test_unreadable_json_is_rejected_and_kept(partners, kring_config):
+def test_unreadable_json_is_rejected_and_kept(partners, kring_config, referral_service):
     partner = partners()
     raw_publish(partner, b'{"programme": "home-start", "external_ref": "YH-3",')
     rejected = next_update(partner)
@@ -70,7 +63,10 @@ def test_unreadable_json_is_rejected_and_kept(partners, kring_config):
     assert "not valid JSON" in rejected["errors"]["_schema"][0]
     kept = next_dead_letter(kring_config["AMQP_URI"])
     assert kept["partner"] == partner.partner and kept["message_id"] == "m-1"
-    assert kept["body"].startswith('{"programme"') and kept["errors"] == rejected["errors"]
+    assert kept["errors"] == rejected["errors"] and "body" not in kept
+    # the body is kept by the referral service, under the id the dead letter names
+    stored = refused_submission(referral_service, kept["refused_id"])
+    assert stored["body"].startswith('{"programme"') and stored["errors"] == kept["errors"]
 
 
 def test_a_body_that_fails_validation_is_rejected_with_its_errors(partners, kring_config):

@@ -329,7 +329,7 @@ def test_what_a_referrer_and_a_coordinator_see(api):
     assert [(entry["status"], entry["detail"]) for entry in shown["timeline"]] == [
         ("received", "routed to home-start-oost")]
     assert shown["timeline"][0]["at"].endswith("Z")
-    assert "family" not in shown and "request" not in shown
+    assert "family" not in shown and "request" not in shown and "consent" not in shown
     assert "Yilmaz" not in seen_by_referrer.text and "3581" not in seen_by_referrer.text
 
     for who in (COORDINATOR, ADMIN):  # of the organisation it is routed to
@@ -337,7 +337,9 @@ def test_what_a_referrer_and_a_coordinator_see(api):
         assert full["family"]["contact_name"] == "Fam. Yilmaz"
         assert full["family"]["postcode"] == "3581AB"
         assert full["request"]["question"] == "Support with parenting after a move"
-        assert {k: v for k, v in full.items() if k not in ("family", "request")} == shown
+        assert full["consent"]["share_status_with_referrer"] is True
+        assert {k: v for k, v in full.items() if k not in ("family", "request", "consent")} \
+            == shown
 
 
 def withdrawn_timeline(shown):

@@ -20,8 +20,7 @@ def handed_over(referral_id=None, case_id=None, severity="high", coordinator_org
 
 
 def withdrawn(referral_id):
-    return make_event("referral", "referral_withdrawn", referral_id, by_role="family",
-                      reason="the family stops")
+    return make_event("referral", "referral_withdrawn", referral_id, by_role="family")
 
 
 def start_plan(aftercare, config, emitted, **kwargs):

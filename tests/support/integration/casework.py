@@ -21,8 +21,7 @@ def match_made(referral_id=None, severity="medium"):
 
 
 def withdrawn(referral_id):
-    return make_event("referral", "referral_withdrawn", referral_id, by_role="family",
-                      reason="the family stops")
+    return make_event("referral", "referral_withdrawn", referral_id, by_role="family")
 
 
 def relapse(referral_id, case_id):

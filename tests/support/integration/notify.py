@@ -30,8 +30,12 @@ def case_started(referral_id, coordinator_org="Home-Start Oost"):
 def closed(referral_id, outcome="completed", coordinating_org="Home-Start Oost",
            case_started_at=None):
     return make_event("referral", "referral_closed", referral_id, outcome=outcome,
-                      reason=None, coordinating_org=coordinating_org,
+                      coordinating_org=coordinating_org,
                       case_started_at=case_started_at)
+
+
+def consent_withdrawn(referral_id):
+    return make_event("referral", "consent_withdrawn", referral_id)
 
 
 def deliver(container, *events):

@@ -4,13 +4,14 @@ import json
 import uuid
 from urllib.parse import urlparse
 
-from kombu import Connection
+from kombu import Connection, Exchange
 
 from kring.contracts.events import make_event
-from kring.contracts.partner_queues import permissions
+from kring.contracts.partner_queues import IN_EXCHANGE, SUBMIT_KEY, permissions
 from kring.kit.topology import event_exchange
 from kring.kit.partner_consumer import partner_dead_letter_queue
 from kring.partner_client import PartnerClient
+from tests.support.databases import unit_of_work
 
 
 def make_partner(rabbit_manager, rabbit_config, name):
@@ -25,6 +26,15 @@ def make_partner(rabbit_manager, rabbit_config, name):
     broker = urlparse(rabbit_config["AMQP_URI"])
     return PartnerClient(f"amqp://{name}:{password}@{broker.hostname}:{broker.port or 5672}"
                          f"/{vhost}")
+
+
+def raw_publish(partner, body, content_type="application/json", message_id="m-1"):
+    """Publish `body` (bytes) as `partner`, as it is: no serializer in between."""
+    with Connection(partner.amqp_uri, transport_options={"confirm_publish": True}) as conn:
+        conn.Producer().publish(body, exchange=Exchange(IN_EXCHANGE, type="topic", passive=True),
+                                routing_key=SUBMIT_KEY, content_type=content_type,
+                                content_encoding="utf-8", message_id=message_id,
+                                user_id=partner.partner)
 
 
 def next_update(client, timeout=15):
@@ -43,6 +53,12 @@ def next_dead_letter(amqp_uri, timeout=15):
             return json.loads(message.body)
         finally:
             queue.close()
+
+
+def refused_submission(container, refused_id):
+    """What the referral service keeps of a refused partner message (None: nothing)."""
+    from services.referral.partner_submissions import refused_submission as kept
+    return kept(unit_of_work(container), refused_id)
 
 
 def publish_stage_event(amqp_uri, source, event_type, referral_id, **data):

@@ -69,7 +69,7 @@ def test_no_candidate_waitlists_once_and_keeps_the_first_place():
     looking = referral()
     assert looking.place(None, "p-1", AT) is None
     assert (looking.status, looking.waitlisted_at) == (WAITLISTED, AT)
-    assert looking.events == [ReferralWaitlisted("no supporter with free capacity fits yet")]
+    assert looking.events == [ReferralWaitlisted("no_candidate")]
     looking.events.clear()
     looking.place(None, "p-2", LATER)  # the timer found nobody again: nothing happened
     assert looking.events == [] and looking.waitlisted_at == AT

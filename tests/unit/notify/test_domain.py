@@ -4,9 +4,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from services.notify.content import file_name, message_id
-from services.notify.domain import (AFTER_CLOSURE, AWAITING_CONTACT, CLOSURE, NO_CONSENT,
-                                    PENDING, SENT, START, SUPPRESSED, Contact, Notice,
-                                    choose_language, retry_delay)
+from services.notify.domain import (AFTER_CLOSURE, AWAITING_CONTACT, CLOSURE,
+                                    CONSENT_WITHDRAWN, NO_CONSENT, PENDING, SENT, START,
+                                    SUPPRESSED, Contact, Notice, choose_language, retry_delay)
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
 
@@ -88,3 +88,29 @@ def test_ids_for_files_and_message_ids_are_stable_and_cannot_escape():
     assert file_name("r-1", CLOSURE) == "r-1-closure.eml"
     assert "/" not in file_name("../../etc/passwd", START)
     assert set(message_id("a>b\r\nBcc: x", START)[1:-1]).isdisjoint("<>\r\n ")
+
+
+def withdrawn_contact():
+    return Contact("r-1", "HA-2026-0042", "home-start", "j.devries@example.org", "nl",
+                   "Huisartsenpraktijk Oost", True, consent_withdrawn_at="2026-11-22T09:30:00Z")
+
+
+def test_after_a_withdrawal_of_consent_no_notice_is_ready():
+    notice = Notice.decide("r-1", CLOSURE, "2026-11-22T10:00:00Z", NOW, withdrawn_contact(),
+                           outcome="completed")
+    assert (notice.status, notice.reason) == (SUPPRESSED, CONSENT_WITHDRAWN)
+    waiting = Notice.decide("r-1", START, "2026-11-22T09:00:00Z", NOW, None)
+    assert not waiting.ready_to_send(withdrawn_contact())
+    assert (waiting.status, waiting.reason) == (SUPPRESSED, CONSENT_WITHDRAWN)
+
+
+def test_a_withdrawal_stops_a_pending_notice_but_changes_no_settled_one():
+    due = Notice.decide("r-1", START, "2026-11-22T09:00:00Z", NOW, contact())
+    due.failed("SMTPServerDisconnected: gone", NOW)
+    due.consent_withdrawn()
+    assert (due.status, due.reason, due.next_attempt_at) == (SUPPRESSED, CONSENT_WITHDRAWN,
+                                                              None)
+    sent = Notice.decide("r-1", START, "2026-11-22T09:00:00Z", NOW, contact())
+    sent.delivered("file", "j.devries@example.org", "/var/notices/r-1-start.eml", NOW)
+    sent.consent_withdrawn()
+    assert (sent.status, sent.reason) == (SENT, None)

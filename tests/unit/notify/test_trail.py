@@ -50,7 +50,7 @@ def started(referral_id="r-1"):
 
 def closed(referral_id="r-1"):
     return make_event("referral", "referral_closed", referral_id, outcome="completed",
-                      reason=None, coordinating_org="home-start-oost", case_started_at=None)
+                      coordinating_org="home-start-oost", case_started_at=None)
 
 
 def react(uow, *events):

@@ -217,7 +217,9 @@ def test_erasing_an_open_referral_withdraws_it_first_and_keeps_only_what_is_anon
     assert referral.erase("admin", "home-start-oost", at(5)) is True
     assert (referral.status, referral.outcome, referral.erased_at) == ("closed", "withdrawn",
                                                                        at(5))
-    assert referral.details == {"family": {"municipality": "Utrecht"}}
+    assert referral.details["family"] == {"municipality": "Utrecht"}
+    assert set(referral.details) == {"family", "consent"}  # the record of what was agreed
+    assert referral.details["consent"]["withdrawal_reason"] is None
     assert statuses(referral)[-3:] == ["withdrawn", "closed", "erased"]
     assert referral.timeline[-1].detail == "by admin of home-start-oost"
     assert [type(event).__name__ for event in referral.events] == ["Withdrawn", "Closed",
@@ -242,3 +244,12 @@ def test_a_closed_referral_is_erased_without_a_second_closure():
     referral.erase("admin", "home-start-oost", at(5))
     assert statuses(referral).count("closed") == 1
     assert [type(event).__name__ for event in referral.events] == ["Erased"]
+
+
+def test_the_consent_record_stays_without_the_reason_of_its_withdrawal():
+    referral = received()
+    referral.withdraw_consent("family", "carla", "home-start-oost", "we moved away", at(1))
+    referral.erase("admin", "home-start-oost", at(5))
+    assert referral.consent.withdrawn_at == at(1)
+    assert referral.consent.withdrawal_reason is None
+    assert "we moved away" not in str(referral.details)

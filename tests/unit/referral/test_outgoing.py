@@ -3,8 +3,8 @@ from kring.contracts.partner_queues import OUT_EXCHANGE, PartnerUpdate
 from kring.contracts.topology import SUBSCRIPTIONS
 from kring.kit.outbox import Message
 from services.referral.domain import Referral
-from services.referral.events import (Closed, Erased, Received, Routed, StatusChanged,
-                                      Withdrawn)
+from services.referral.events import (Closed, ConsentWithdrawn, Erased, Received, Routed,
+                                      StatusChanged, Withdrawn)
 from services.referral.handlers import REACTIONS
 from services.referral.outgoing import OUTGOING, outgoing
 from tests.support.sample import referral_body
@@ -12,12 +12,15 @@ from tests.support.sample import referral_body
 AT = "2026-11-20T10:00:00.000000Z"
 
 
-def referral(partner=None):
-    return Referral.receive("r-1", "huisarts-oost", referral_body(), AT, "fk-1", partner)
+def referral(partner=None, **consent):
+    body = referral_body()
+    body["consent"].update(consent)
+    return Referral.receive("r-1", "huisarts-oost", body, AT, "fk-1", partner)
 
 
 def test_every_domain_event_has_a_translation():
-    assert set(OUTGOING) == {Received, Routed, StatusChanged, Withdrawn, Closed, Erased}
+    assert set(OUTGOING) == {Received, Routed, StatusChanged, Withdrawn, Closed,
+                             ConsentWithdrawn, Erased}
 
 
 def test_arrival_becomes_referral_received_with_the_family_key():
@@ -65,3 +68,38 @@ def test_every_subscribed_event_type_has_a_reaction():
     subscribed = {event_type for consumer, _method, _source, types in SUBSCRIPTIONS
                   if consumer == "referral" for event_type in types}
     assert set(REACTIONS) == subscribed
+
+
+# --- consent governs what a partner hears (services/referral/consent.py) ------------------
+
+def test_without_the_partners_scope_a_partner_hears_no_status_change():
+    quiet = referral("acme", share_status_with_partner=False)
+    assert outgoing(quiet, StatusChanged("in_progress")) == []
+    quiet.withdraw("family", None, AT)
+    [event] = outgoing(quiet, Closed("withdrawn"))  # the stages still hear of the closure
+    assert event.type == "referral_closed"
+
+
+def test_the_partners_scope_follows_the_referrers_when_left_out():
+    assert outgoing(referral("acme", share_status_with_referrer=False),
+                    StatusChanged("matching")) == []
+    assert len(outgoing(referral("acme", share_status_with_referrer=True),
+                        StatusChanged("matching"))) == 1
+
+
+def test_after_a_withdrawal_of_consent_the_partner_hears_nothing_more():
+    withdrawn = referral("acme")
+    withdrawn.withdraw_consent("referrer", "anna", "acme", "she asked", AT)
+    [event] = outgoing(withdrawn, ConsentWithdrawn("referrer"))
+    assert (event.type, event.referral_id, event.data) == ("consent_withdrawn", "r-1", {})
+    assert outgoing(withdrawn, StatusChanged("in_progress")) == []
+    withdrawn.withdraw("family", None, AT)
+    assert [item.type for item in outgoing(withdrawn, Closed("withdrawn"))] == [
+        "referral_closed"]
+
+
+def test_referral_received_says_whether_the_referrer_may_be_told():
+    [told] = outgoing(referral(), Received("fk-1"))
+    [untold] = outgoing(referral(share_status_with_referrer=False), Received("fk-1"))
+    assert (told.data["share_status_with_referrer"],
+            untold.data["share_status_with_referrer"]) == (True, False)
