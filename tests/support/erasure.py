@@ -3,6 +3,8 @@ retention and export"): every row of every service's database, the files of the 
 directory, and every message waiting in the broker's queues; and the events a test sends
 again after an erasure (redelivered, or replayed from a dead-letter queue).
 """
+import base64
+import binascii
 import json
 import uuid
 from pathlib import Path
@@ -13,6 +15,7 @@ from sqlalchemy import MetaData, create_engine, select
 from kring.config import DATABASES_KEY, SERVICES
 from kring.contracts.events import Event
 from kring.contracts.topology import dead_letter_queue_name, queue_name
+from kring.kit.crypto import SEALED, read_stored
 from kring.kit.retry import ATTEMPT_HEADER, ERROR_HEADER, QUEUE_HEADER
 from tests.support.access import (CLOSING, CONCERN, FAMILY_DATA, HANDOVER, PLAN, contact,
                                   visit)
@@ -31,7 +34,8 @@ def found_in(text, secrets=FAMILY_TEXTS):
 
 def rows_holding(config, secrets=FAMILY_TEXTS):
     """(service, table, secret) for every row of every service's database that holds one of
-    `secrets`, whatever its column."""
+    `secrets`, whatever its column; sealed values are opened first (kring.kit.crypto), with
+    the keyring the services of this process installed."""
     found = []
     for service in SERVICES:
         engine = create_engine(config[DATABASES_KEY][service])
@@ -41,12 +45,28 @@ def rows_holding(config, secrets=FAMILY_TEXTS):
             with engine.connect() as db:
                 for table in metadata.sorted_tables:
                     for row in db.execute(select(table)):
-                        text = json.dumps([str(value) for value in row], ensure_ascii=False)
+                        text = json.dumps([_plain(value, table.name, column.name)
+                                           for value, column in zip(row, table.columns)],
+                                          ensure_ascii=False)
                         found += [(service, table.name, secret)
                                   for secret in found_in(text, secrets)]
         finally:
             engine.dispose()
     return found
+
+
+def _plain(value, table, column):
+    """A stored value as text: opened when sealed (bytes sealed as base64 decoded too)."""
+    text = str(value)
+    if text.startswith('"enc:'):  # a sealed JSON value, as a JSON column reads it raw
+        text = json.loads(text)
+    if not SEALED.match(text):
+        return text
+    opened = read_stored(text, table, column)
+    try:
+        return opened + base64.b64decode(opened, validate=True).decode("utf-8", "replace")
+    except (binascii.Error, ValueError):
+        return opened
 
 
 def applied(config, service, event_id):
