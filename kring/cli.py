@@ -7,6 +7,7 @@ from kring.config import SERVICES, ConfigError, Settings
 from kring.contracts.access import ROLES
 
 RPC_TIMEOUT_SECONDS = 10
+ERASE_WAIT_SECONDS = 60  # every stage reports its part erased within a minute when it runs
 REKEY_TIMEOUT_SECONDS = 600  # a service re-seals its whole database before it answers
 
 
@@ -73,6 +74,16 @@ def _parser():
     audit.add_argument("--timeout", type=float, default=RPC_TIMEOUT_SECONDS,
                        help="seconds to wait for each service (default 10)")
     audit.set_defaults(func=_audit)
+    erase = commands.add_parser("erase", help="erase the family's data of a referral in every "
+                                "service (an open one is withdrawn first) and wait until each "
+                                "has reported it done (recorded as your change)")
+    erase.add_argument("referral_id")
+    erase.add_argument("--reason", required=True,
+                       help="the grounds, e.g. the family's request of a date (kept with the "
+                            "erasure record: write nothing about the family in it)")
+    erase.add_argument("--timeout", type=float, default=ERASE_WAIT_SECONDS,
+                       help="seconds to wait for every service to report (default 60)")
+    erase.set_defaults(func=_erase)
     notices = commands.add_parser("notices", help="the notices of a referral: sent, pending, "
                                   "suppressed, with their delivery attempts")
     notices.add_argument("referral_id")
@@ -228,6 +239,33 @@ def _audit(args):
               f"run {exc.service}` running?", file=sys.stderr)
         return 1
     print(describe_trail(args.referral_id, entries))
+    return 0
+
+
+def _erase(args):
+    import time
+
+    from kring.describe import describe_erasure
+    state, failed = _ask("referral", "erase", args.referral_id, args.reason, _operator(),
+                         timeout=RPC_TIMEOUT_SECONDS)
+    if failed:
+        return failed
+    if state is None:
+        print(f"kring: no referral {args.referral_id}", file=sys.stderr)
+        return 1
+    deadline = time.monotonic() + args.timeout
+    while not state["complete"] and time.monotonic() < deadline:
+        time.sleep(0.5)  # the services erase by events: ask again in a moment
+        state, failed = _ask("referral", "erasure_state", args.referral_id,
+                             timeout=RPC_TIMEOUT_SECONDS)
+        if failed:
+            return failed
+    print(describe_erasure(state))
+    if not state["complete"]:
+        print(f"kring: not every service has reported within {args.timeout:g} s: "
+              f"{', '.join(state['waiting_for'])}. Is `kring run` running for them? "
+              "`kring erase` again asks them again.", file=sys.stderr)
+        return 1
     return 0
 
 

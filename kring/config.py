@@ -27,6 +27,9 @@ RETRY_DELAYS_KEY = "KRING_RETRY_DELAYS"
 SWEEP_SECONDS_KEY = "KRING_NOTIFY_SWEEP_SECONDS"
 # a JSON file of registerProvider bodies the referral service registers when it starts
 DIRECTORY_KEY = "KRING_DIRECTORY"
+# how long personal data of a closed referral is kept: {"days": D, "programmes": {name: D}}
+RETENTION_KEY = "KRING_RETENTION"
+RETENTION_SWEEP_KEY = "KRING_RETENTION_SWEEP_SECONDS"
 DEFAULT_DATA_DIR = "./var"
 # how long what is kept of a family after it is done with is kept (docs/contract.md §2)
 RETENTION_DAYS_KEY = "KRING_RETENTION_DAYS"
@@ -36,6 +39,7 @@ DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
 DEFAULT_HTTP_PORT = 8000
 DEFAULT_RETRY_DELAYS = (1, 5, 30, 120, 600)  # seconds; after the last, the dead-letter queue
 DEFAULT_SWEEP_SECONDS = 5.0
+DEFAULT_RETENTION_SWEEP_SECONDS = 3600.0
 # Only ever used under --dev: a fixed, public key, so tokens made by `kring token create` on a
 # development machine work against `make run` without any set-up.
 DEVELOPMENT_SECRET = "kring-development-key-not-for-production"
@@ -59,6 +63,9 @@ class Settings:
     notify_sweep_seconds: float = DEFAULT_SWEEP_SECONDS
     directory: str | None = None
     retention_days: int = DEFAULT_RETENTION_DAYS
+    # KRING_RETENTION_DAYS_<PROGRAMME>: a programme's own period for a closed referral's data
+    retention_by_programme: dict = field(default_factory=dict)
+    retention_sweep_seconds: float = DEFAULT_RETENTION_SWEEP_SECONDS
     data_keys: str | None = None
 
     @classmethod
@@ -82,6 +89,9 @@ class Settings:
             notify_sweep_seconds=_seconds(env, SWEEP_SECONDS_KEY) or DEFAULT_SWEEP_SECONDS,
             directory=env.get(DIRECTORY_KEY) or None,
             retention_days=_days(env, RETENTION_DAYS_KEY) or DEFAULT_RETENTION_DAYS,
+            retention_by_programme=_retention_by_programme(env),
+            retention_sweep_seconds=_seconds(env, RETENTION_SWEEP_KEY) or
+            DEFAULT_RETENTION_SWEEP_SECONDS,
             data_keys=_data_keys(env.get(DATA_KEYS_KEY)),
         )
 
@@ -114,6 +124,10 @@ class Settings:
             SWEEP_SECONDS_KEY: self.notify_sweep_seconds,
             DIRECTORY_KEY: self.directory,
             RETENTION_DAYS_KEY: self.retention_days,
+            # the same periods as the retention timers read them (kring.kit.erasure)
+            RETENTION_KEY: {"days": self.retention_days,
+                            "programmes": dict(self.retention_by_programme)},
+            RETENTION_SWEEP_KEY: self.retention_sweep_seconds,
             DATA_KEYS_KEY: self.data_keys,
         }
 
@@ -155,6 +169,14 @@ def _seconds(env, key):
         raise ConfigError(f"{key} must be a number of seconds above 0 and below a day, "
                           f"not {text!r}")
     return value
+
+
+def _retention_by_programme(env):
+    """KRING_RETENTION_DAYS_HOME_START=365: the period of one programme (home-start), which
+    overrides KRING_RETENTION_DAYS for it."""
+    prefix = RETENTION_DAYS_KEY + "_"
+    return {key[len(prefix):].lower().replace("_", "-"): _days(env, key)
+            for key in sorted(env) if key.startswith(prefix) and env.get(key)}
 
 
 def _data_keys(text):

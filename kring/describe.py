@@ -1,5 +1,6 @@
 """What the `kring` command shows a person: a referral's status and timeline (`kring status`),
-its notices, its audit trail (`kring audit`) and the provider directory (`kring provider`)."""
+its notices, its audit trail (`kring audit`), its erasure (`kring erase`) and the provider
+directory (`kring provider`)."""
 from datetime import datetime, timezone
 
 LABELS = {
@@ -17,6 +18,7 @@ LABELS = {
     "aftercare": "aftercare",
     "withdrawn": "withdrawn",
     "closed": "closed",
+    "erased": "the family's data erased",
 }
 
 
@@ -47,6 +49,21 @@ def describe(referral):
     for entry in referral["timeline"]:
         detail = f" — {entry['detail']}" if entry.get("detail") else ""
         lines.append(f"    {when(entry['at'])}  {label(entry['status'])}{detail}")
+    return "\n".join(lines)
+
+
+def describe_erasure(state):
+    """Where the erasure of a referral stands: each service and when it erased its part."""
+    by = state["erased_by"]
+    lines = [f"Referral {state['referral_id']}: the family's data erased "
+             f"{when(state['erased_at'], seconds=True)}, asked by {by['role']} of "
+             f"{by['organisation']}",
+             f"  {'referral':<10} erased {when(state['erased_at'], seconds=True)}"]
+    for service, at in state["reported"].items():
+        lines.append(f"  {service:<10} erased {when(at, seconds=True)}")
+    for service in state["waiting_for"]:
+        lines.append(f"  {service:<10} not reported yet")
+    lines.append("  complete" if state["complete"] else "  incomplete")
     return "\n".join(lines)
 
 

@@ -48,6 +48,8 @@ RULES = {
     "withdrawReferral": Rule({"referrer": REFERRING, "coordinator": ROUTED}, audited=True),
     "withdrawConsent": Rule({"referrer": REFERRING, "coordinator": ROUTED}, audited=True),
     "getAudit": Rule({"admin": ROUTED}, audited=True),
+    "eraseReferral": Rule({"admin": ROUTED}, audited=True),
+    "exportReferral": Rule({"admin": ROUTED}, audited=True),
     # the directory: who provides which programme where (no family data)
     "registerProvider": Rule({"operator": ANYONE}),
     "listProgrammes": Rule(EVERY_ROLE),

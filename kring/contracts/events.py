@@ -22,6 +22,8 @@ SEVERITIES = ("low", "medium", "high")
 OUTCOMES = ("completed", "declined", "withdrawn")
 PARTIES = ("family", "supporter")
 RECEIVING_KINDS = ("municipality", "local_partner")
+# the stages that hold parts of a referral and answer its erasure (referral_erased)
+ERASING_STAGES = ("matching", "casework", "aftercare", "notify")
 WAITLIST_REASONS = ("no_candidate",)
 
 
@@ -75,6 +77,21 @@ class ReferralClosed(Schema):
     # case_started travels on another queue and may arrive after this event; with this, a
     # consumer still knows the start came first (notify owes the start notice then).
     case_started_at = fields.AwareDateTime(allow_none=True, load_default=None)
+    # which retention period applies (docs/contract.md §2): every stage keeps the referral's
+    # data that long after this moment (None only in events sent before it was said)
+    programme = fields.String(allow_none=True, load_default=None)
+
+
+class ReferralErased(Schema):
+    """The referral's data is to be erased (on request, docs/contract.md §4 eraseReferral, or
+    at the end of its retention period): every stage erases its part, keeps a marker, and
+    answers with its `erasure_done`. Who asked stays in the referral's audit trail only."""
+    erased_at = fields.AwareDateTime(required=True)
+
+
+class ErasureDone(Schema):
+    """A stage erased its part of a referral (its answer to referral_erased)."""
+    erased_at = fields.AwareDateTime(required=True)
 
 
 class IntakeRecorded(Schema):
@@ -165,6 +182,7 @@ EVENTS = {
     ("referral", "referral_routed"): ReferralRouted,
     ("referral", "referral_withdrawn"): ReferralWithdrawn,
     ("referral", "referral_closed"): ReferralClosed,
+    ("referral", "referral_erased"): ReferralErased,
     ("referral", "consent_withdrawn"): ConsentWithdrawn,
     ("matching", "intake_recorded"): IntakeRecorded,
     ("matching", "proposal_made"): ProposalMade,
@@ -179,6 +197,7 @@ EVENTS = {
     ("aftercare", "aftercare_started"): AftercareStarted,
     ("aftercare", "aftercare_completed"): AftercareCompleted,
     ("aftercare", "relapse_reported"): RelapseReported,
+    **{(stage, "erasure_done"): ErasureDone for stage in ERASING_STAGES},
 }
 
 

@@ -133,6 +133,9 @@ class ReferralView(Schema):
     family = fields.Nested(Family, metadata={"description": "coordinators only"})
     request = fields.Nested(Request, metadata={"description": "coordinators only"})
     consent = fields.Nested(ConsentView, metadata={"description": "coordinators only"})
+    erased_at = fields.String(metadata={
+        "format": "date-time", "description": "only once the family's data was erased "
+        "(eraseReferral): then there is no family or request any more"})
 
 
 OPERATIONS = [

@@ -5,7 +5,8 @@ through `KRING_DB_<SERVICE>`). Handlers work inside `with uow:` blocks; on commi
 writes the domain events of the aggregates its repositories handed out to the outbox table, in
 the same transaction as the state, and the relay (kring.kit.outbox) publishes them after the
 commit. `uow.first_time(event_id)` records an incoming event in the inbox in the same
-transaction, so a redelivered event changes nothing. An HTTP call's `Caller` rides along: the
+transaction, so a redelivered event changes nothing, and an event about a referral whose data
+was erased does nothing at all (kring.kit.erasure). An HTTP call's `Caller` rides along: the
 unit of work writes its audit record in the transaction that reads or changes the referral.
 """
 import json
@@ -20,8 +21,9 @@ from sqlalchemy.orm import sessionmaker
 from kring.config import (AMQP_URI_KEY, DATA_KEYS_KEY, DATABASES_KEY, PREVIOUS_SECRET_KEY,
                           RETRY_DELAYS_KEY, SECRET_KEY)
 from kring.clock import utcnow
+from kring.contracts.events import Event
 from kring.errors import KringError
-from kring.kit import audit, crypto
+from kring.kit import audit, crypto, erasure
 from kring.kit.access import Caller
 from kring.kit.failures import describe
 from kring.kit.outbox import Message, OutboxRelay
@@ -122,20 +124,25 @@ class UnitOfWork:
     """
 
     @classmethod
-    def on(cls, engine, metadata, outgoing=None, inbox_key=None, caller=None):
+    def on(cls, engine, metadata, outgoing=None, inbox_key=None, caller=None,
+           event_referral=None):
         """A unit of work on `engine` for a service whose tables (outbox, inbox and audit
         included) are `metadata`: what each worker gets, and what scripts and tests use."""
         return cls(sessionmaker(bind=engine, expire_on_commit=False), metadata, outgoing,
-                   inbox_key, caller)
+                   inbox_key, caller, event_referral)
 
-    def __init__(self, session_factory, metadata, outgoing=None, inbox_key=None, caller=None):
+    def __init__(self, session_factory, metadata, outgoing=None, inbox_key=None, caller=None,
+                 event_referral=None):
         self._session_factory = session_factory
         self._outbox = metadata.tables["outbox"]
         self._inbox = metadata.tables["inbox"]
         self.audit_table = metadata.tables["audit"]
+        self.retention_table = metadata.tables["retention"]
         self._outgoing = outgoing
         self.inbox_key = inbox_key
         self.caller = caller  # the HTTP caller whose reads and changes are audited
+        # the referral of the event this worker handles: `first_time` checks its marker
+        self.event_referral = event_referral
         self.session = None
         self.emitted = []
 
@@ -187,22 +194,31 @@ class UnitOfWork:
         """Store an outgoing message — a contract Event, or a Message for another exchange —
         in the outbox; it leaves only if this transaction commits."""
         if isinstance(message, Message):
-            self.publish(*message)
+            self.publish(*message, referral_id=message.body.get("referral_id"))
         else:
-            self.publish(None, message.type, message.to_message(), message.event_id)
+            self.publish(None, message.type, message.to_message(), message.event_id,
+                         message.referral_id)
 
-    def publish(self, exchange, routing_key, body, message_id):
-        """Store any message for `exchange` (a partner reply, say) in the outbox."""
+    def publish(self, exchange, routing_key, body, message_id, referral_id=None):
+        """Store any message for `exchange` (a partner reply, say) in the outbox; with the
+        referral it is about, so that erasing the referral finds it."""
         self.session.execute(insert(self._outbox).values(
             event_id=message_id, event_type=routing_key, exchange=exchange,
-            body=json.dumps(body), created_at=utcnow()))
+            referral_id=referral_id, body=json.dumps(body), created_at=utcnow()))
         self._pending.append(message_id)
 
-    def first_time(self, event_id):
+    @property
+    def outbox_table(self):
+        return self._outbox
+
+    def first_time(self, event_id, referral_id=None, even_if_erased=False):
         """True when this consumer (the entrypoint's inbox key) has not applied `event_id`
         before; records that it now has.
 
         The record shares the transaction of the handler's effect: both happen or neither.
+        An event about a referral whose data was erased here (`referral_id`, by default the
+        one of the event this worker handles) is recorded and answers False as well: nothing
+        may bring that data back. Only the erasure itself passes (`even_if_erased`).
         """
         handler = self.inbox_key
         if handler is None:
@@ -214,6 +230,11 @@ class UnitOfWork:
             return False
         self.session.execute(insert(self._inbox).values(
             event_id=event_id, handler=handler, handled_at=utcnow()))
+        referral_id = referral_id or self.event_referral
+        if not even_if_erased and referral_id and \
+                erasure.erased_at(self.session, self.retention_table, referral_id):
+            log.info("event %s is about erased referral %s: ignored", event_id, referral_id)
+            return False
         return True
 
 
@@ -274,12 +295,15 @@ class Database(DependencyProvider):
             self.engine.dispose()
 
     def get_dependency(self, worker_ctx):
+        event = next((arg for arg in worker_ctx.args if isinstance(arg, Event)), None)
         return self.unit_of_work(inbox_key=worker_ctx.entrypoint.method_name,
-                                 caller=_caller_of(worker_ctx))
+                                 caller=_caller_of(worker_ctx),
+                                 event_referral=event.referral_id if event else None)
 
-    def unit_of_work(self, inbox_key=None, caller=None):
+    def unit_of_work(self, inbox_key=None, caller=None, event_referral=None):
         """A unit of work on this service's database (also for tests and scripts)."""
-        return UnitOfWork(self.session_factory, self.metadata, self.outgoing, inbox_key, caller)
+        return UnitOfWork(self.session_factory, self.metadata, self.outgoing, inbox_key, caller,
+                          event_referral)
 
     def worker_result(self, worker_ctx, result=None, exc_info=None):
         uow = worker_ctx.service.__dict__.get(self.attr_name)

@@ -5,13 +5,15 @@ from kring.kit.crypto import EncryptedText
 
 
 def add_kit_tables(metadata: MetaData):
-    """Outbox (events to publish), inbox (events already applied) and the audit trail, in the
-    service's database."""
+    """Outbox (events to publish), inbox (events already applied), the audit trail and the
+    retention markers, in the service's database."""
     outbox = Table(
         "outbox", metadata,
         Column("id", Integer, primary_key=True, autoincrement=True),
         Column("event_id", String(36), nullable=False, unique=True),
         Column("event_type", String(64), nullable=False),  # the routing key
+        # the referral it is about: its rows go when the referral is erased (kring.kit.erasure)
+        Column("referral_id", String(64), nullable=True, index=True),
         Column("exchange", String(128), nullable=True),  # None: the service's events exchange
         # sealed: a message may carry family data (the referrer's address, a reason) and
         # stays in the table after it is sent
@@ -25,7 +27,20 @@ def add_kit_tables(metadata: MetaData):
         Column("handler", String(64), primary_key=True),
         Column("handled_at", DateTime(timezone=True), nullable=False),
     )
-    return outbox, inbox, add_audit_table(metadata)
+    return outbox, inbox, add_audit_table(metadata), add_retention_table(metadata)
+
+
+def add_retention_table(metadata: MetaData):
+    """What this service knows of a referral's end (kring.kit.erasure): when it closed, of
+    which programme (its retention period), and when its data here was erased. A row with
+    `erased_at` is the marker that keeps an erased referral's data from coming back."""
+    return Table(
+        "retention", metadata,
+        Column("referral_id", String(64), primary_key=True),
+        Column("programme", String(64), nullable=True),
+        Column("closed_at", DateTime(timezone=True), nullable=True, index=True),
+        Column("erased_at", DateTime(timezone=True), nullable=True),
+    )
 
 
 def add_audit_table(metadata: MetaData):

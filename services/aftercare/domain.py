@@ -117,6 +117,15 @@ class AftercarePlan:
         if self.status in (ACTIVE, RELAPSED):
             self.status = WITHDRAWN
 
+    def erase(self):
+        """The family's data is erased (docs/contract.md §7): the notes of its contacts and
+        its end, and the receiving party's name. Dates, the schedule and the status stay; a
+        plan still running stops (its referral was withdrawn)."""
+        self.withdraw()
+        self.end_notes, self.receiving_name = None, ""
+        for contact in self.contacts:
+            contact.notes = None
+
     def scheduled(self):
         return sorted((c for c in self.contacts if c.due_on is not None),
                       key=lambda c: (c.due_on, c.number))

@@ -10,12 +10,14 @@ import uuid
 from datetime import date
 
 from kring.errors import NotAllowed, NotFound
+from kring.kit import erasure
 from kring.kit.access import Owner
 from services.aftercare.domain import AftercarePlan
 from services.aftercare.models import Plans
 from services.aftercare.views import view
 
 log = logging.getLogger(__name__)
+SOURCE = "aftercare"
 
 
 def start_aftercare(uow, event, now):
@@ -72,11 +74,47 @@ def end_on_withdrawal(uow, event, now):
             plans.save(plan)
 
 
+def note_closure(uow, event, now):
+    """The referral closed: its retention period starts (kring.kit.erasure)."""
+    with uow:
+        if uow.first_time(event.event_id):
+            erasure.on_closed(uow, event)
+
+
+def erase_data(uow, referral_id):
+    """This service's part of an erased referral: the notes of its plans (AftercarePlan.erase)."""
+    plans = Plans(uow)
+    for plan in plans.of_referral(referral_id):
+        plan.erase()
+        plans.save(plan)
+
+
+def erase_on_request(uow, event, now):
+    erasure.on_request(uow, event, now, SOURCE, erase_data)
+
+
+def erase_expired(uow, retention, now):
+    """The retention timer: plans of referrals closed longer ago than their retention period."""
+    return erasure.erase_expired(uow, retention, now, erase_data)
+
+
+def export_of(uow, referral_id):
+    """What aftercare holds of `referral_id` (exportReferral); {} when nothing."""
+    with uow:
+        plans = Plans(uow).of_referral(referral_id)
+        retention = erasure.retention_view(uow.session, uow.retention_table, referral_id)
+        if not plans and retention is None:
+            return {}
+        return {"plans": [view(plan) for plan in plans], "retention": retention}
+
+
 # event type -> the use case it starts; which types arrive is kring.contracts.topology's say
 REACTIONS = {
     "case_handed_over": start_aftercare,
     "referral_routed": learn_route,
     "referral_withdrawn": end_on_withdrawal,
+    "referral_closed": note_closure,
+    "referral_erased": erase_on_request,
 }
 
 

@@ -1,10 +1,13 @@
 """The aftercare service (nazorg): contacts after the handover, relapse, and the end of support."""
+from nameko.dependency_providers import Config
 from nameko.timer import timer
 
 from kring.clock import utcnow
+from kring.config import RETENTION_KEY
 from kring.kit import audit
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
+from kring.kit.erasure import retention_timer
 from kring.kit.events import on_events
 from kring.kit.rekey import rekey
 from kring.kit.web import api
@@ -20,6 +23,7 @@ class AftercareService:
     name = "aftercare"
 
     db = Database(metadata, outgoing=outgoing)
+    config = Config()
 
     @on_events("casework")
     def on_casework(self, event):
@@ -49,6 +53,16 @@ class AftercareService:
     @timer(interval=OVERDUE_CHECK_SECONDS)
     def mark_overdue(self):
         handlers.mark_overdue_contacts(self.db, today())
+
+    @retention_timer
+    def erase_expired(self):
+        """Referrals closed longer ago than their retention period (docs/contract.md §2)."""
+        handlers.erase_expired(self.db, self.config[RETENTION_KEY], utcnow())
+
+    @rpc
+    def export_of(self, referral_id):
+        """What this service holds of a referral (exportReferral gathers every service's)."""
+        return handlers.export_of(self.db, referral_id)
 
     @rpc
     def rekey(self):

@@ -174,3 +174,41 @@ class Case:
                                  "reopened_at": at})
         self.status, self.evaluation, self.handover = OPEN, None, None
         self.events.append(CaseReopened())
+
+    def erase(self, at):
+        """The family's data is erased (docs/contract.md §7): plan texts, visit notes, safety
+        concern texts, the evaluation's and the handover's words, in this round and the ones
+        before a relapse. Dates, hours, statuses and whether the goals were met stay. A case
+        still open was withdrawn (its withdrawal may come after this, and is ignored then)."""
+        if self.status in SUPPORTER_TAKES_PART:
+            self.status, self.withdrawn_at = WITHDRAWN, at
+        self.plan = erased_plan(self.plan)
+        self.evaluation, self.handover = erased_evaluation(self.evaluation), \
+            erased_handover(self.handover)
+        self.past_rounds = [{**past, "evaluation": erased_evaluation(past.get("evaluation")),
+                             "handover": erased_handover(past.get("handover"))}
+                            for past in self.past_rounds]
+        for visit in self.visits:
+            visit.notes = None
+        for concern in self.concerns:
+            concern.description, concern.resolution = "", None
+
+
+def erased_plan(plan):
+    """How many goals for whom, the intensity, and who set it when; not a word of the plan
+    (goals, life domains, factors, support figures)."""
+    if plan is None:
+        return None
+    kept = {key: plan[key] for key in ("intensity", "set_by", "set_by_role", "set_at")
+            if key in plan}
+    return {**kept, "goals": [{"for": goal.get("for")} for goal in plan.get("goals") or []],
+            "risk_factors": [], "protective_factors": [], "support_figures": []}
+
+
+def erased_evaluation(evaluation):
+    return None if evaluation is None else {**evaluation, "text": None}
+
+
+def erased_handover(handover):
+    """To whom of which kind, and when; not the receiving party's name nor the summary."""
+    return None if handover is None else {**handover, "receiving_name": None, "summary": None}

@@ -11,6 +11,7 @@ import uuid
 from kring.clock import iso
 from kring.contracts.casework import SetPlan
 from kring.errors import NotAllowed, NotFound
+from kring.kit import erasure
 from kring.kit.access import Owner
 from kring.kit.db import is_duplicate
 from services.casework.domain import Author, Case
@@ -18,6 +19,7 @@ from services.casework.models import Cases
 from services.casework.views import view
 
 log = logging.getLogger(__name__)
+SOURCE = "casework"
 
 
 def open_case(uow, event, now):
@@ -83,10 +85,49 @@ def reopen_case(uow, event, now):
         cases.save(case)
 
 
+def note_closure(uow, event, now):
+    """The referral closed: its retention period starts (kring.kit.erasure)."""
+    with uow:
+        if uow.first_time(event.event_id):
+            erasure.on_closed(uow, event)
+
+
+def erase_data(uow, referral_id, now):
+    """This service's part of an erased referral: the texts of its case (Case.erase)."""
+    cases = Cases(uow)
+    case = cases.by_referral(referral_id, for_update=True)
+    if case is not None:
+        case.erase(iso(now))
+        cases.save(case)
+
+
+def erase_on_request(uow, event, now):
+    erasure.on_request(uow, event, now, SOURCE,
+                       lambda uow, referral_id: erase_data(uow, referral_id, now))
+
+
+def erase_expired(uow, retention, now):
+    """The retention timer: cases of referrals closed longer ago than their retention period."""
+    return erasure.erase_expired(uow, retention, now,
+                                 lambda uow, referral_id: erase_data(uow, referral_id, now))
+
+
+def export_of(uow, referral_id):
+    """What casework holds of `referral_id` (exportReferral); {} when nothing."""
+    with uow:
+        case = Cases(uow).by_referral(referral_id)
+        retention = erasure.retention_view(uow.session, uow.retention_table, referral_id)
+        if case is None and retention is None:
+            return {}
+        return {"case": view(case) if case else None, "retention": retention}
+
+
 # the events casework reacts to (kring/contracts/topology.py subscribes it to exactly these)
 REACTIONS = {
     "match_made": open_case,
     "referral_withdrawn": end_on_withdrawal,
+    "referral_closed": note_closure,
+    "referral_erased": erase_on_request,
     "relapse_reported": reopen_case,
 }
 

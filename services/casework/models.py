@@ -104,11 +104,14 @@ class Cases(Repository):
 
     def save(self, case):
         _copy(case, self.session.get(CaseRow, case.case_id), CASE_FIELDS)
-        # visits are only ever added; concerns are added, and later resolved
+        # visits are added; concerns are added, and later resolved
         for visit in case.visits:
-            if self.session.get(VisitRow, visit.visit_id) is None:
+            row = self.session.get(VisitRow, visit.visit_id)
+            if row is None:
                 self.session.add(_copy(visit, VisitRow(id=visit.visit_id, case_id=case.case_id),
                                        VISIT_FIELDS))
+            else:  # only its notes ever change: when the case's data is erased
+                row.notes = visit.notes
         for concern in case.concerns:
             row = self.session.get(ConcernRow, concern.concern_id)
             if row is None:

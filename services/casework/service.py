@@ -1,8 +1,12 @@
 """The casework service: the family's trajectory with one supporter, from match to handover."""
+from nameko.dependency_providers import Config
+
 from kring.clock import utcnow
+from kring.config import RETENTION_KEY
 from kring.kit import audit
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
+from kring.kit.erasure import retention_timer
 from kring.kit.events import on_events
 from kring.kit.rekey import rekey
 from kring.kit.web import api
@@ -15,6 +19,7 @@ class CaseworkService:
     name = "casework"
 
     db = Database(metadata, outgoing=outgoing)
+    config = Config()
 
     @on_events("matching")
     def on_matching(self, event):
@@ -27,6 +32,11 @@ class CaseworkService:
     @on_events("aftercare")
     def on_aftercare(self, event):
         handlers.react(self.db, event, utcnow())
+
+    @retention_timer
+    def erase_expired(self):
+        """Referrals closed longer ago than their retention period (docs/contract.md §2)."""
+        handlers.erase_expired(self.db, self.config[RETENTION_KEY], utcnow())
 
     @api("getCase")
     def get_case(self, caller, case_id):
@@ -58,6 +68,11 @@ class CaseworkService:
     def hand_over_case(self, caller, body, case_id):
         return handlers.hand_over_case(self.db, caller, case_id, body["receiving_party"],
                                        body["summary"], utcnow())
+
+    @rpc
+    def export_of(self, referral_id):
+        """What this service holds of a referral (exportReferral gathers every service's)."""
+        return handlers.export_of(self.db, referral_id)
 
     @rpc
     def rekey(self):

@@ -134,3 +134,15 @@ class MatchingReferral:
         """A relapse reopened the case with the same supporter: it takes capacity again."""
         if self.status == MATCHED:
             self.holds_capacity = True
+
+    def erase(self, proposals_of_it, at):
+        """Its data is erased (docs/contract.md §7): the profile's languages, domains and the
+        family pseudonym, and what its proposals say about the family. It ends too, should
+        the withdrawal not have come first. True when a unit of capacity came free."""
+        open_proposal = next((p for p in proposals_of_it if p.proposal_id == self.proposal_id),
+                             None)
+        freed = self.end(open_proposal, at)
+        self.languages, self.domains, self.family_key = [], [], None
+        for proposal in proposals_of_it:
+            proposal.erase()
+        return freed

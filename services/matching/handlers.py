@@ -10,15 +10,19 @@ import functools
 import logging
 import uuid
 
+from kring.clock import iso
+
 from kring.errors import NotFound
+from kring.kit import erasure
 from kring.kit.access import Owner
 from services.matching.domain import LOOKING, MatchingReferral
 from services.matching.models import Proposals, Referrals, Supporters, take_turn
 from services.matching.scoring import best_candidate, rematch
 from services.matching.supporter import Supporter
-from services.matching.views import intake_view, proposal_view, supporter_view
+from services.matching.views import intake_view, profile_view, proposal_view, supporter_view
 
 log = logging.getLogger(__name__)
+SOURCE = "matching"
 
 
 # --- the coordinators' API ------------------------------------------------------------------
@@ -164,6 +168,8 @@ def learn_route(uow, event, at):
 @_applied_once
 def end_referral(uow, event, at):
     """Withdrawn or closed: cancel an open proposal, leave the waiting list, free the match."""
+    if event.type == "referral_closed":  # when its retention period starts
+        erasure.on_closed(uow, event)
     referrals, proposals = Referrals(uow), Proposals(uow)
     referral = referrals.get(event.referral_id)
     if referral is None:  # the end overtook the profile: remember, so it is never matched
@@ -205,7 +211,30 @@ def reopen(uow, event, at):
         referrals.save(referral)
 
 
+def erase_data(uow, referral_id, at):
+    """This service's part of an erased referral (kring.kit.erasure): the profile's family
+    data and the proposals' reasons; it ends, and capacity it held goes to the waiting list."""
+    take_turn(uow)
+    referrals, proposals = Referrals(uow), Proposals(uow)
+    referral = referrals.get(referral_id)
+    if referral is None:
+        return
+    of_it = proposals.of_referral(referral_id)
+    freed = referral.erase(of_it, at)
+    for proposal in of_it:
+        proposals.save(proposal)
+    referrals.save(referral)
+    if freed:
+        _serve_waiting_list(uow, at)
+
+
+def erase_on_request(uow, event, at):
+    erasure.on_request(uow, event, erasure.moment(at), SOURCE,
+                       lambda uow, referral_id: erase_data(uow, referral_id, at))
+
+
 REACTIONS = {
+    "referral_erased": erase_on_request,
     "referral_received": receive_referral,
     "referral_routed": learn_route,
     "referral_withdrawn": end_referral,
@@ -230,6 +259,25 @@ def rematch_waiting_list(uow, at):
     with uow:
         take_turn(uow)
         return _serve_waiting_list(uow, at)
+
+
+def erase_expired(uow, retention, now):
+    """The retention timer (kring.kit.erasure): referrals closed longer ago than their
+    programme's retention period lose their family data here."""
+    return erasure.erase_expired(uow, retention, now,
+                                 lambda uow, referral_id: erase_data(uow, referral_id, iso(now)))
+
+
+def export_of(uow, referral_id):
+    """What matching holds of `referral_id` (exportReferral); {} when nothing."""
+    with uow:
+        referral = Referrals(uow).get(referral_id)
+        if referral is None:
+            return {}
+        return {"profile": profile_view(referral),
+                "proposals": [proposal_view(p) for p in Proposals(uow).of_referral(referral_id)],
+                "retention": erasure.retention_view(uow.session, uow.retention_table,
+                                                    referral_id)}
 
 
 # --- on start -------------------------------------------------------------------------------

@@ -165,6 +165,11 @@ class Proposals(_OneTable):
     def _key(self, proposal):
         return proposal.proposal_id
 
+    def of_referral(self, referral_id):
+        rows = self.session.execute(select(ProposalRow).where(
+            ProposalRow.referral_id == referral_id).order_by(ProposalRow.made_at))
+        return [self._load(row) for row in rows.scalars()]
+
 
 class Supporters(_OneTable):
     row, fields, make = SupporterRow, SUPPORTER_FIELDS, Supporter

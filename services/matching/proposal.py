@@ -37,6 +37,13 @@ class Proposal:
         elif all(self.answers.get(p, {}).get("accept") for p in PARTIES):
             self._close(ACCEPTED, at)
 
+    def erase(self):
+        """The reasons name the family's languages and needs, the answers may say anything
+        about it: gone with the family's data; who answered yes or no, and when, stays."""
+        self.reasons = []
+        self.answers = {party: {**answer, "reason": None}
+                        for party, answer in self.answers.items()}
+
     def cancel(self, at):
         if self.status == OPEN:
             self._close(CANCELLED, at)

@@ -1,10 +1,13 @@
 """The matching service: supporters, the intake, proposals, the match and the waiting list."""
+from nameko.dependency_providers import Config
 from nameko.timer import timer
 
 from kring.clock import iso, utcnow
+from kring.config import RETENTION_KEY
 from kring.kit import audit
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
+from kring.kit.erasure import retention_timer
 from kring.kit.events import on_events
 from kring.kit.rekey import rekey
 from kring.kit.web import api
@@ -32,6 +35,7 @@ class MatchingService:
     name = "matching"
 
     db = MatchingDatabase(metadata, outgoing=outgoing)
+    config = Config()
 
     @on_events("referral")
     def on_referral(self, event):
@@ -44,6 +48,11 @@ class MatchingService:
     @timer(interval=REMATCH_SECONDS)
     def rematch_waiting_list(self):
         handlers.rematch_waiting_list(self.db, now())
+
+    @retention_timer
+    def erase_expired(self):
+        """Referrals closed longer ago than their retention period (docs/contract.md §2)."""
+        handlers.erase_expired(self.db, self.config[RETENTION_KEY], utcnow())
 
     @api("registerSupporter")
     def register_supporter(self, caller, body):
@@ -73,6 +82,11 @@ class MatchingService:
     def respond_to_proposal(self, caller, body, proposal_id):
         return handlers.respond_to_proposal(self.db, caller, proposal_id, body["party"],
                                             body["accept"], body["reason"], now())
+
+    @rpc
+    def export_of(self, referral_id):
+        """What this service holds of a referral (exportReferral gathers every service's)."""
+        return handlers.export_of(self.db, referral_id)
 
     @rpc
     def rekey(self):

@@ -23,3 +23,11 @@ def proposal_view(proposal, next_proposal_id=None):
 def intake_view(referral, proposal):
     return {"referral_id": referral.referral_id, "status": INTAKE_STATUS[referral.status],
             "proposal_id": proposal.proposal_id if proposal else None}
+
+
+def profile_view(referral):
+    """All matching holds of a referral (exportReferral)."""
+    return {name: getattr(referral, name) for name in (
+        "referral_id", "programme", "municipality", "languages", "domains", "urgency",
+        "family_key", "received_at", "status", "severity", "coordinator_org", "waitlisted_at",
+        "declined_supporters", "proposal_id", "supporter_id", "ended_at")}

@@ -110,7 +110,12 @@ def make_transport(smtp, data_dir):
     if smtp:
         return SmtpTransport(smtp["host"], smtp.get("port") or 25,
                              smtp.get("from") or DEFAULT_SENDER)
-    return FileTransport(Path(data_dir or DEFAULT_DATA_DIR) / "notices")
+    return FileTransport(notices_folder(data_dir))
+
+
+def notices_folder(data_dir):
+    """Where notices go as .eml files: <KRING_DATA_DIR>/notices."""
+    return Path(data_dir or DEFAULT_DATA_DIR) / "notices"
 
 
 class Transport(DependencyProvider):

@@ -23,6 +23,7 @@ NO_CONSENT = "not shared: share_status_with_referrer is false"
 CONSENT_WITHDRAWN = "not shared: the family withdrew its consent to share status"
 AFTER_CLOSURE = "not sent: the case start was reported after the referral had closed"
 AWAITING_CONTACT = "waiting for the referral's contact (referral_received)"
+ERASED = "not sent: the referral's data was erased"
 
 
 def choose_language(requested):
@@ -126,6 +127,13 @@ class Notice:
         self.attempts += 1
         self.last_error = error[:1000]
         self.next_attempt_at = now + retry_delay(self.attempts)
+
+    def erase(self):
+        """The referral's data is erased (docs/contract.md §7): no notice goes any more, and
+        nothing says to whom one went; kind, status, dates and attempts stay."""
+        if self.status == PENDING:
+            self._suppress(ERASED)
+        self.recipient, self.last_error = None, None
 
     def _suppress(self, reason):
         self.status, self.reason, self.next_attempt_at = SUPPRESSED, reason, None

@@ -10,6 +10,7 @@ import logging
 from datetime import timedelta
 
 from kring.clock import iso, utcnow
+from kring.kit import erasure
 from kring.kit.db import is_duplicate
 from kring.kit.failures import describe
 from services.notify import trail
@@ -18,9 +19,10 @@ from services.notify.domain import (CLAIM_SECONDS, CLOSURE, PENDING, SENT, START
                                    Notice)
 from services.notify.message import compose
 from services.notify.models import Notices
-from services.notify.views import notice_view
+from services.notify.views import contact_view, notice_view
 
 log = logging.getLogger(__name__)
+SOURCE = "notify"
 
 BATCH = 100  # notices per send_due run; the rest wait for the next run
 RECORDED_FROM_MARK = "is recorded as sent from its mark"  # bench/soak.py counts these lines
@@ -54,11 +56,11 @@ def record_closure(uow, event, now):
     started = event.data.get("case_started_at")
     return record_notice(uow, event, CLOSURE, now, outcome=event.data["outcome"],
                          coordinating_org=event.data.get("coordinating_org"),
-                         case_started_at=iso(started) if started else None)
+                         case_started_at=iso(started) if started else None, closes=True)
 
 
 def record_notice(uow, event, kind, now, outcome=None, coordinating_org=None,
-                  case_started_at=None):
+                  case_started_at=None, closes=False):
     """The one notice of this kind for the referral.
 
     A closure that says the case had started decides the start notice too when case_started
@@ -69,6 +71,8 @@ def record_notice(uow, event, kind, now, outcome=None, coordinating_org=None,
         with uow:
             if not uow.first_time(event.event_id):
                 return False
+            if closes:  # the referral's retention period starts (kring.kit.erasure)
+                erasure.on_closed(uow, event)
             notices = Notices(uow)
             contact = notices.contact(event.referral_id)
             decided = []
@@ -83,6 +87,59 @@ def record_notice(uow, event, kind, now, outcome=None, coordinating_org=None,
                 _add(uow, notices, notice)
             return any(notice.status == PENDING for notice in decided)
     return _once_more_if_duplicate(once)
+
+
+def erase_data(uow, referral_id, folder):
+    """This service's part of an erased referral: the referrer's address, to whom its notices
+    went, and the notices written as .eml files under `folder`. A notice not sent yet never
+    goes (suppressed, with its record in the audit trail)."""
+    notices = Notices(uow)
+    notices.erase_contact(referral_id)
+    for notice in notices.of_referral(referral_id):
+        was_pending = notice.status == PENDING
+        notice.erase()
+        notices.overwrite(notice)
+        if was_pending:
+            trail.notice_settled(uow, notice)
+    remove_files(folder, referral_id)
+
+
+def remove_files(folder, referral_id):
+    for kind in (START, CLOSURE):
+        (folder / file_name(referral_id, kind)).unlink(missing_ok=True)
+
+
+def erase_on_request(uow, event, now, folder):
+    erasure.on_request(uow, event, now, SOURCE,
+                       lambda uow, referral_id: erase_data(uow, referral_id, folder))
+    return False  # nothing became sendable
+
+
+def erase_expired(uow, retention, now, folder):
+    """The retention timer: notices of referrals closed longer ago than their period. A file a
+    sender was still writing while its referral was erased (it had claimed the notice just
+    before) is removed here too, as long as such a claim can last."""
+    erased = erasure.erase_expired(uow, retention, now,
+                                   lambda uow, referral_id: erase_data(uow, referral_id, folder))
+    with uow:
+        recent = erasure.erased_since(uow.session, uow.retention_table,
+                                      now - timedelta(seconds=2 * CLAIM_SECONDS))
+    for referral_id in recent:
+        remove_files(folder, referral_id)
+    return erased
+
+
+def export_of(uow, referral_id):
+    """What notify holds of `referral_id` (exportReferral); {} when nothing."""
+    with uow:
+        notices = Notices(uow)
+        contact = notices.contact(referral_id)
+        shown = [notice_view(notice) for notice in notices.of_referral(referral_id)]
+        retention = erasure.retention_view(uow.session, uow.retention_table, referral_id)
+        if contact is None and not shown and retention is None:
+            return {}
+        return {"contact": contact_view(contact) if contact else None, "notices": shown,
+                "retention": retention}
 
 
 def record_consent_withdrawn(uow, event, now):
@@ -103,7 +160,8 @@ def record_consent_withdrawn(uow, event, now):
     return _once_more_if_duplicate(once)
 
 
-# The event types notify subscribes to (kring/contracts/topology.py), each with its use case.
+# The event types notify subscribes to (kring/contracts/topology.py), each with its use case;
+# and referral_erased, whose use case (erase_on_request) also needs the notices' folder.
 REACTIONS = {
     "referral_received": record_contact,
     "referral_closed": record_closure,
@@ -112,9 +170,12 @@ REACTIONS = {
 }
 
 
-def react(uow, event, now):
+def react(uow, event, now, folder=None):
     """Apply `event` once (the inbox key is the entrypoint's); True when a notice may have
-    become sendable, so the entrypoint sends right away instead of at the next sweep."""
+    become sendable, so the entrypoint sends right away instead of at the next sweep.
+    `folder`: where notices are written as files (services.notify.delivery.notices_folder)."""
+    if event.type == "referral_erased":
+        return erase_on_request(uow, event, now, folder)
     return REACTIONS[event.type](uow, event, now)
 
 
@@ -198,7 +259,8 @@ def _claim_next(uow, now):
 
 
 def _attempt(uow, transport, marks, current, notice, contact):
-    if not notice.ready_to_send(contact) or _consent_withdrawn(uow, notice):
+    if not notice.ready_to_send(contact) or _consent_withdrawn(uow, notice) or \
+            _erased(uow, notice):
         _record(uow, notice)  # suppressed: the family does not (or no longer) share status
         return
     recorded = []
@@ -240,6 +302,16 @@ def _consent_withdrawn(uow, notice):
     if withdrawn:
         notice.consent_withdrawn()
     return withdrawn
+
+
+def _erased(uow, notice):
+    """Asked again the moment before delivery, like the consent: a referral whose data was
+    erased since the claim gets no notice (its erasure already suppressed it)."""
+    with uow:
+        erased = erasure.erased_at(uow.session, uow.retention_table, notice.referral_id)
+    if erased is not None:
+        notice.erase()
+    return erased is not None
 
 
 def _record(uow, notice):

@@ -143,6 +143,17 @@ class Notices(Repository):
             .values(claimed_until=None, **{f: getattr(notice, f) for f in NOTICE_FIELDS}))
         return result.rowcount == 1
 
+    def overwrite(self, notice):
+        """Store `notice` whatever its status (its erasure; everything else goes by `save`)."""
+        self.session.execute(update(NoticeRow).where(NoticeRow.notice_id == notice.notice_id)
+                             .values(claimed_until=None,
+                                     **{f: getattr(notice, f) for f in NOTICE_FIELDS}))
+
+    def erase_contact(self, referral_id):
+        """The referrer's address goes; the referral's programme and reference stay."""
+        self.session.execute(update(ContactRow).where(ContactRow.referral_id == referral_id)
+                             .values(email=""))
+
     def claim_next(self, now, until):
         """Claim the first due notice for this sender until `until`: its id, or None.
 

@@ -6,18 +6,20 @@ SMTP or as .eml files (docs/contract.md §6).
 """
 import logging
 
+from nameko.dependency_providers import Config
 from nameko.timer import Timer
 
-from kring.config import DEFAULT_SWEEP_SECONDS, SWEEP_SECONDS_KEY
+from kring.config import DATA_DIR_KEY, DEFAULT_SWEEP_SECONDS, RETENTION_KEY, SWEEP_SECONDS_KEY
 from kring.clock import utcnow
 from kring.kit import audit
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
+from kring.kit.erasure import retention_timer
 from kring.kit.events import on_events
 from kring.kit.failures import trace
 from kring.kit.rekey import rekey
 from services.notify import handlers
-from services.notify.delivery import Transport
+from services.notify.delivery import Transport, notices_folder
 from services.notify.marks import DeliveryMarks
 from services.notify.models import metadata
 
@@ -38,10 +40,11 @@ class NotifyService:
     db = Database(metadata)
     transport = Transport()
     marks = DeliveryMarks()
+    config = Config()
 
     @on_events("referral")
     def on_referral(self, event):
-        if handlers.react(self.db, event, utcnow()):
+        if handlers.react(self.db, event, utcnow(), self._folder()):
             self._send_due()
 
     @on_events("casework")
@@ -54,10 +57,23 @@ class NotifyService:
         """Retries whose back-off has passed, and notices a crash left unsent."""
         self._send_due()
 
+    @retention_timer
+    def erase_expired(self):
+        """Referrals closed longer ago than their retention period (docs/contract.md §2)."""
+        handlers.erase_expired(self.db, self.config[RETENTION_KEY], utcnow(), self._folder())
+
+    @rpc
+    def export_of(self, referral_id):
+        """What this service holds of a referral (exportReferral gathers every service's)."""
+        return handlers.export_of(self.db, referral_id)
+
     @rpc
     def notices(self, referral_id, person=None):
         """`kring notices REFERRAL_ID`; `person`: who runs it (the OS user), for the audit."""
         return handlers.delivery_log(self.db, referral_id, person)
+
+    def _folder(self):
+        return notices_folder(self.config[DATA_DIR_KEY])
 
     def _send_due(self):
         try:

@@ -13,3 +13,11 @@ def notice_view(notice):
             "last_error": notice.last_error, "created_at": moment(notice.created_at),
             "next_attempt_at": moment(notice.next_attempt_at) if notice.status == PENDING
             else None, "sent_at": moment(notice.sent_at)}
+
+
+def contact_view(contact):
+    """The referrer's contact as notify keeps it (exportReferral)."""
+    return {"external_ref": contact.external_ref, "programme": contact.programme,
+            "email": contact.email, "language": contact.language,
+            "organisation": contact.organisation, "share_status": contact.share_status,
+            "partner": contact.partner}

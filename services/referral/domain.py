@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 
 from kring.errors import NotAllowed
 from services.referral.consent import Consent
-from services.referral.events import (Closed, ConsentWithdrawn, Received, Routed, StatusChanged,
-                                      Withdrawn)
+from services.referral.events import (Closed, ConsentWithdrawn, Erased, Received, Routed,
+                                      StatusChanged, Withdrawn)
 
 RECEIVED, MATCHING, WAITLISTED = "received", "matching", "waitlisted"
 IN_PROGRESS, AFTERCARE, CLOSED = "in_progress", "aftercare", "closed"
 COMPLETED, DECLINED, WITHDRAWN = "completed", "declined", "withdrawn"
+ERASED = "erased"  # a timeline entry: the family's data is gone; the status stays closed
 CONSENT_WITHDRAWN = "consent_withdrawn"  # a timeline entry, not a status
 
 # downstream event type -> (timeline label, new status or None, id field it brings)
@@ -56,6 +57,7 @@ class Referral:
     # None only for a referral stored before routing, until the directory routes it
     coordinating_org: str | None = None
     municipality_code: str | None = None
+    erased_at: str | None = None  # when the family's data was erased (None: it is here)
     events: list = field(default_factory=list, compare=False, repr=False)  # domain events
 
     @classmethod
@@ -175,6 +177,35 @@ class Referral:
         """When the case began, as far as this referral has heard (None: it never did)."""
         return min((entry.at for entry in self.timeline if entry.status == IN_PROGRESS),
                    default=None)
+
+    @property
+    def is_erased(self):
+        return self.erased_at is not None
+
+    def erase(self, by_role, by_org, at):
+        """Erase the family's data (docs/contract.md §7): an open referral is withdrawn first,
+        by whoever asked. What stays is anonymous: programme, municipality, route, statuses,
+        dates and outcome. The timeline says when and by whom (role and organisation). An
+        erasure again changes nothing; `ask_again` repeats the request to the stages."""
+        if self.is_erased:
+            return False
+        if not self.is_closed:
+            self.withdraw(by_role, None, at)
+        # the consent record stays (what was agreed, by whom, when: the ground on which the
+        # data was held), but for the reason of a withdrawal, which is free text
+        consent = self.details.get("consent")
+        self.details = {"family": {"municipality": self.municipality},
+                        **({"consent": {**consent, "withdrawal_reason": None}}
+                           if consent else {})}
+        self.erased_at = at
+        self.timeline.append(TimelineEntry(ERASED, at, f"by {by_role} of {by_org}"))
+        self.events.append(Erased(at))
+        return True
+
+    def ask_again(self):
+        """A stage has not reported its part erased: the request goes out once more."""
+        if self.is_erased:
+            self.events.append(Erased(self.erased_at))
 
     def sorted_timeline(self):
         return sorted(self.timeline, key=lambda entry: entry.at)

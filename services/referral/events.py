@@ -44,3 +44,10 @@ class ConsentWithdrawn:
     """The family withdrew its consent to share the referral's status (services/referral/
     consent.py); the referral itself goes on."""
     by: str
+
+
+@dataclass(frozen=True)
+class Erased:
+    """The referral's data is erased here; every stage is to erase its part (asked again when
+    a stage has not answered yet)."""
+    at: str

@@ -7,30 +7,36 @@ the referral is and asks the caller.
 """
 import json
 import uuid
+from datetime import datetime
 
 from marshmallow import ValidationError
 
 from kring.clock import iso, utcnow
+from kring.contracts.audit import SYSTEM_ROLE
 from kring.contracts.directory import RegisterProvider
+from kring.contracts.events import ERASING_STAGES
 from kring.contracts.fields import storable
 from kring.contracts.referral import SubmitReferral
 from kring.describe import field_errors
 from kring.errors import INVALID_QUERY, Invalid, KringError, NotFound, Unavailable
-from kring.kit import audit
+from kring.kit import audit, erasure
 from kring.kit.access import Owner
 from kring.kit.db import is_duplicate
 from services.referral.directory import (INVALID, DirectoryError, check_free, provider_from,
                                          route, route_of_stored)
 from services.referral.domain import PROGRESS, Referral
-from services.referral.models import Directory, PseudonymKey, Referrals
+from services.referral.models import (Directory, Erasures, PseudonymKey, Referrals,
+                                      erase_partner_messages, partner_messages_of)
 from services.referral.municipalities import register
 from services.referral.pseudonym import family_key, new_key
-from services.referral.views import programme_list, provider_view, referral_view, status_view
+from services.referral.views import (erasure_view, export_view, programme_list,
+                                     provider_view, referral_view, status_view)
 
 # what a caller may say withdrew the referral (`by`); without it, the caller's own role
 WITHDRAWERS = {"referrer": ("family", "referrer"), "coordinator": ("family", "coordinator")}
 OPERATOR = "operator"
-STATUS_COMMAND, AUDIT_COMMAND = "kring status", "kring audit"
+STATUS_COMMAND, AUDIT_COMMAND, ERASE_COMMAND = "kring status", "kring audit", "kring erase"
+RETENTION = "retention"  # the retention timer, as the audit trail and the timeline name it
 
 
 def submit_referral(uow, org, body, secret, partner=None, caller=None):
@@ -145,9 +151,9 @@ def _could_be_ours(referral_id):
     return storable(referral_id) and 0 < len(referral_id) <= 64
 
 
-def _operator_read(uow, command, person, referral_id, found):
+def _operator_read(uow, command, person, referral_id, found, answer=200):
     audit.record(uow.session, uow.audit_table, command, person or "unknown",
-                 audit.CLI_ORGANISATION, OPERATOR, 200 if found else 404, referral_id)
+                 audit.CLI_ORGANISATION, OPERATOR, answer if found else 404, referral_id)
 
 
 # --- the audit trail ----------------------------------------------------------------------
@@ -322,7 +328,16 @@ def complete(uow, event, now):
     _report(uow, event, lambda referral: referral.complete(event.occurred_at))
 
 
+def record_erasure_done(uow, event, now):
+    """A stage reports its part of an erased referral erased (`kring erase` waits for all)."""
+    with uow:
+        if not uow.first_time(event.event_id, even_if_erased=True):
+            return
+        Erasures(uow).report(event.referral_id, event.source, iso(event.data["erased_at"]))
+
+
 REACTIONS = {
+    "erasure_done": record_erasure_done,
     "intake_recorded": record_intake,
     **{event_type: record_progress for event_type in PROGRESS},
     "aftercare_completed": complete,
@@ -345,3 +360,121 @@ def _report(uow, event, change):
             return  # not ours (another deployment's referral): nothing to update
         change(referral)
         referrals.save(referral)
+
+
+# --- erasure, retention and export (docs/contract.md §7) -----------------------------------
+
+def erase_referral(uow, caller, referral_id, reason, now):
+    """eraseReferral: the admin of the coordinating organisation erases the family's data."""
+    with uow:
+        referrals = Referrals(uow)
+        referral = _reached(caller, referrals, referral_id, for_update=True)
+        return _erase(uow, referrals, referral, (caller.subject, caller.org, caller.role),
+                      reason, now)
+
+
+def erase_by_operator(uow, referral_id, reason, person, now):
+    """`kring erase`: an operator at the console; None when there is no such referral. The
+    request is in the audit trail as the operator's (the login of the machine's user)."""
+    if not _could_be_ours(referral_id):
+        return None
+    with uow:
+        referrals = Referrals(uow)
+        referral = referrals.get(referral_id, for_update=True)
+        _operator_read(uow, ERASE_COMMAND, person, referral_id, referral is not None, 202)
+        if referral is None:
+            return None
+        return _erase(uow, referrals, referral,
+                      (person or "unknown", audit.CLI_ORGANISATION, OPERATOR), reason, now)
+
+
+def erasure_state(uow, referral_id):
+    """Where the erasure of `referral_id` stands (`kring erase` waits on it); None: there is
+    no such referral, or it was never erased."""
+    if not _could_be_ours(referral_id):
+        return None
+    with uow:
+        referral = Referrals(uow).get(referral_id)
+        return _state(uow, referral) if referral and referral.is_erased else None
+
+
+def _erase(uow, referrals, referral, asker, reason, now):
+    person, organisation, role = asker
+    if referral.erase(role, organisation, iso(now)):
+        Erasures(uow).add(referral.referral_id, now, person, organisation, role, reason)
+        erasure.mark_erased(uow.session, uow.retention_table, referral.referral_id, now)
+        erase_partner_messages(uow.session, referral.referral_id)
+        erasure.forget_messages(uow.session, uow.outbox_table, referral.referral_id)
+    elif not _state(uow, referral)["complete"]:
+        referral.ask_again()  # a stage has not answered (it was away): ask it once more
+    referrals.save(referral)
+    return _state(uow, referral)
+
+
+def _state(uow, referral):
+    erasures = Erasures(uow)
+    return erasure_view(referral, erasures.get(referral.referral_id),
+                        erasures.reported(referral.referral_id), ERASING_STAGES)
+
+
+def erase_expired(uow, retention, now):
+    """The retention timer: referrals closed longer ago than their programme's retention
+    period are erased as on request, in the name of the timer; each in its own transaction,
+    its row locked and looked at again, so replicas racing here erase it once. Published
+    outbox rows of erased referrals go too. Returns the ids erased."""
+    with uow:
+        candidates = Referrals(uow).closed_before(iso(now - erasure.shortest(retention)))
+    erased = []
+    for referral_id, programme, closed_at in candidates:
+        if not erasure.expired(retention, programme, _moment(closed_at), now):
+            continue
+        with uow:
+            referrals = Referrals(uow)
+            referral = referrals.get(referral_id, for_update=True)
+            if referral is None or referral.is_erased:
+                continue
+            audit.record(uow.session, uow.audit_table, RETENTION, RETENTION,
+                         audit.CLI_ORGANISATION, SYSTEM_ROLE, 202, referral_id)
+            _erase(uow, referrals, referral, (RETENTION, audit.CLI_ORGANISATION, RETENTION),
+                   "the retention period ended", now)
+            erased.append(referral_id)
+    with uow:
+        erasure.forget_messages(uow.session, uow.outbox_table, erased=uow.retention_table)
+    return erased
+
+
+def _moment(text):
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def export_referral(uow, caller, referral_id, others, now):
+    """exportReferral: everything the five services hold about the referral, for the admin of
+    its coordinating organisation. `others(referral_id)`: the other four services' parts
+    (kring.gather); asked first, like getAudit's, so this read's own record carries the
+    answer given."""
+    try:
+        gathered, incomplete = others(referral_id), None
+    except Unavailable as exc:
+        gathered, incomplete = {}, exc
+    with uow:
+        _reached(caller, Referrals(uow), referral_id)
+        if incomplete is not None:
+            raise incomplete
+        own = _export(uow, referral_id)
+    return {"referral_id": referral_id, "exported_at": iso(now),
+            "services": {**gathered, "referral": own}}
+
+
+def export_of(uow, referral_id):
+    """What the referral service holds of `referral_id` ({} when nothing)."""
+    if not _could_be_ours(referral_id):
+        return {}
+    with uow:
+        return _export(uow, referral_id)
+
+
+def _export(uow, referral_id):
+    referral = Referrals(uow).get(referral_id)
+    if referral is None:
+        return {}
+    return export_view(referral, partner_messages_of(uow.session, referral_id))

@@ -4,7 +4,7 @@ from sqlalchemy import (JSON, Boolean, Column, DateTime, Integer, MetaData, Stri
 from sqlalchemy.orm import declarative_base
 
 from kring.clock import utcnow
-from kring.kit.crypto import EncryptedBytes, EncryptedJSON
+from kring.kit.crypto import EncryptedBytes, EncryptedJSON, EncryptedText
 from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
 from services.referral.directory import Provider
@@ -34,12 +34,14 @@ class ReferralRow(Base):
     aftercare_id = Column(String(36), nullable=True)
     details = Column(EncryptedJSON("referrals", "details"), nullable=False)  # the family
     timeline = Column(JSON, nullable=False)
+    erased_at = Column(String(40), nullable=True)  # when the family's data was erased
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 
 
 FIELDS = ("org", "external_ref", "programme", "partner", "coordinating_org", "municipality_code",
-          "status", "status_at", "outcome", "proposal_id", "case_id", "aftercare_id", "details")
+          "status", "status_at", "outcome", "proposal_id", "case_id", "aftercare_id", "details",
+          "erased_at")
 
 
 class Referrals(Repository):
@@ -57,6 +59,15 @@ class Referrals(Repository):
     def any(self):
         """Whether any referral is stored at all."""
         return self.session.execute(select(ReferralRow.id).limit(1)).first() is not None
+
+    def closed_before(self, moment, batch=100):
+        """Closed referrals not erased whose status has not changed since before `moment`
+        (ISO 8601 text, which sorts in time order), oldest first."""
+        rows = self.session.execute(select(ReferralRow.id, ReferralRow.programme,
+                                           ReferralRow.status_at).where(
+            ReferralRow.status == "closed", ReferralRow.erased_at.is_(None),
+            ReferralRow.status_at <= moment).order_by(ReferralRow.status_at).limit(batch))
+        return rows.all()
 
     def unrouted(self, programme):
         """Referrals of `programme` stored before routing that still have no route."""
@@ -115,6 +126,71 @@ class RefusedSubmissionRow(Base):
     body = Column(EncryptedBytes("refused_submissions", "body"), nullable=False)
     body_size = Column(Integer, nullable=False)  # as received: more than `body` if cut
     received_at = Column(DateTime(timezone=True), nullable=False, index=True)
+
+
+def partner_messages_of(session, referral_id):
+    """The partner messages answered with this referral (exportReferral)."""
+    rows = session.execute(select(PartnerMessageRow).where(
+        PartnerMessageRow.referral_id == referral_id)
+        .order_by(PartnerMessageRow.received_at)).scalars()
+    return [{"partner": row.partner, "message_id": row.message_id, "errors": row.errors,
+             "received_at": row.received_at.isoformat()} for row in rows]
+
+
+def erase_partner_messages(session, referral_id):
+    """The hook for what partners sent about a referral: whatever is kept of their messages
+    (here the answers' errors; a store of parked submissions belongs here too) is erased
+    with the referral."""
+    for row in session.execute(select(PartnerMessageRow).where(
+            PartnerMessageRow.referral_id == referral_id)).scalars():
+        row.errors = None
+
+
+# --- erasure on request (docs/contract.md §7) -----------------------------------------------
+
+class ErasureRow(Base):
+    """Who asked for a referral's erasure, when and why: the record of the request (the
+    audit trail has it too). Ids, a person's login or token subject, an organisation."""
+    __tablename__ = "erasures"
+
+    referral_id = Column(String(36), primary_key=True)
+    requested_at = Column(DateTime(timezone=True), nullable=False)
+    person = Column(String(128), nullable=False)
+    organisation = Column(String(128), nullable=False)
+    role = Column(String(32), nullable=False)
+    reason = Column(EncryptedText("erasures", "reason"), nullable=True)  # free text: sealed
+
+
+class ErasureReportRow(Base):
+    """A stage reported its part of the referral erased (its erasure_done)."""
+    __tablename__ = "erasure_reports"
+
+    referral_id = Column(String(36), primary_key=True)
+    service = Column(String(32), primary_key=True)
+    erased_at = Column(String(40), nullable=False)
+
+
+class Erasures:
+    def __init__(self, uow):
+        self.session = uow.session
+
+    def get(self, referral_id):
+        return self.session.get(ErasureRow, referral_id)
+
+    def add(self, referral_id, at, person, organisation, role, reason):
+        self.session.add(ErasureRow(referral_id=referral_id, requested_at=at, person=person,
+                                    organisation=organisation, role=role, reason=reason))
+
+    def reported(self, referral_id):
+        """{service: when it erased its part}."""
+        rows = self.session.execute(select(ErasureReportRow).where(
+            ErasureReportRow.referral_id == referral_id)).scalars()
+        return {row.service: row.erased_at for row in rows}
+
+    def report(self, referral_id, service, erased_at):
+        if self.session.get(ErasureReportRow, (referral_id, service)) is None:
+            self.session.add(ErasureReportRow(referral_id=referral_id, service=service,
+                                              erased_at=erased_at))
 
 
 # --- the provider directory (services/referral/directory.py) ------------------------------

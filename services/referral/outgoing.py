@@ -11,8 +11,8 @@ from kring.clock import iso, utcnow
 from kring.contracts.events import make_event
 from kring.contracts.partner_queues import CLOSED, OUT_EXCHANGE, STATUS_EVENTS, update_key
 from kring.kit.outbox import Message, outgoing_table
-from services.referral.events import (Closed, ConsentWithdrawn, Received, Routed, StatusChanged,
-                                      Withdrawn)
+from services.referral.events import (Closed, ConsentWithdrawn, Erased, Received, Routed,
+                                      StatusChanged, Withdrawn)
 
 SOURCE = "referral"
 
@@ -62,9 +62,14 @@ def closed(referral, happened):
     event = make_event(SOURCE, "referral_closed", referral.referral_id,
                        outcome=happened.outcome,
                        coordinating_org=referral.coordinating_org,
-                       case_started_at=referral.case_started_at())
+                       case_started_at=referral.case_started_at(),
+                       programme=referral.programme)
     update = _status_update(referral, CLOSED)
     return [event, update] if update else event
+
+
+def erased(referral, happened):
+    return make_event(SOURCE, "referral_erased", referral.referral_id, erased_at=happened.at)
 
 
 OUTGOING = {
@@ -74,6 +79,7 @@ OUTGOING = {
     Withdrawn: withdrawn,
     Closed: closed,
     ConsentWithdrawn: consent_withdrawn,
+    Erased: erased,
 }
 outgoing = outgoing_table(OUTGOING)
 

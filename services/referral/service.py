@@ -7,12 +7,14 @@ from nameko.timer import timer
 
 from kring.audit_trail import TrailIncomplete, full_trail
 from kring.clock import utcnow
-from kring.config import (AMQP_URI_KEY, DIRECTORY_KEY, RETENTION_DAYS_KEY, SECRET_KEY,
-                          ConfigError)
+from kring.config import (AMQP_URI_KEY, DIRECTORY_KEY, RETENTION_DAYS_KEY, RETENTION_KEY,
+                          SECRET_KEY, ConfigError)
 from kring.errors import Unavailable
+from kring.gather import Incomplete, from_every_service
 from kring.kit import audit
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
+from kring.kit.erasure import retention_timer
 from kring.kit.events import on_events
 from kring.kit.rekey import rekey
 from kring.kit.partner_consumer import partner_inbound
@@ -71,6 +73,15 @@ class ReferralService:
     def get_audit(self, caller, referral_id):
         return handlers.get_audit(self.db, caller, referral_id, self._other_trails)
 
+    @api("eraseReferral")
+    def erase_referral(self, caller, body, referral_id):
+        return handlers.erase_referral(self.db, caller, referral_id, body["reason"], utcnow())
+
+    @api("exportReferral")
+    def export_referral(self, caller, referral_id):
+        return handlers.export_referral(self.db, caller, referral_id, self._other_exports,
+                                        utcnow())
+
     @api("registerProvider")
     def register_provider(self, caller, body):
         return handlers.register_provider(self.db, body)
@@ -90,6 +101,15 @@ class ReferralService:
     @on_events("aftercare")
     def on_aftercare(self, event):
         handlers.react(self.db, event, utcnow())
+
+    @on_events("notify")
+    def on_notify(self, event):
+        handlers.react(self.db, event, utcnow())
+
+    @retention_timer
+    def erase_expired(self):
+        """Referrals closed longer ago than their retention period (docs/contract.md §2)."""
+        handlers.erase_expired(self.db, self.config[RETENTION_KEY], utcnow())
 
     @partner_inbound()
     def on_partner_message(self, received):
@@ -128,6 +148,22 @@ class ReferralService:
         return handlers.audit_read(self.db, referral_id, person)
 
     @rpc
+    def erase(self, referral_id, reason, person=None):
+        """`kring erase`: erase the referral's data; where the erasure stands (None: no such
+        referral). `person`: the operator's login, for the audit trail."""
+        return handlers.erase_by_operator(self.db, referral_id, reason, person, utcnow())
+
+    @rpc
+    def erasure_state(self, referral_id):
+        """`kring erase` waits on this until every stage has reported its part erased."""
+        return handlers.erasure_state(self.db, referral_id)
+
+    @rpc
+    def export_of(self, referral_id):
+        """What this service holds of a referral (exportReferral gathers every service's)."""
+        return handlers.export_of(self.db, referral_id)
+
+    @rpc
     def register_providers(self, entries):
         """`kring provider register`: each registerProvider body on its own; for each, the
         provider as registered or why not."""
@@ -137,6 +173,15 @@ class ReferralService:
     def programmes(self, municipality=None):
         """`kring provider list`: a ProgrammeList, or why not."""
         return handlers.answer_of(handlers.list_programmes, self.db, municipality)
+
+    def _other_exports(self, referral_id):
+        try:
+            answers = from_every_service(self.config[AMQP_URI_KEY], "export_of", referral_id,
+                                         own=(self.name, None))
+        except Incomplete as exc:
+            raise Unavailable(f"the export is incomplete: {exc}; try again") from None
+        answers.pop(self.name)
+        return answers
 
     def _other_trails(self, referral_id):
         try:

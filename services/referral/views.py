@@ -14,7 +14,11 @@ def referral_view(referral, role):
     if role not in STAFF and not referral.informs_referring_org:
         return received_and_closed(referral)
     shown = full_view(referral)
-    if role in STAFF:  # they do the intake; a referrer already knows this
+    if referral.is_erased:  # nothing of the family is left to show (docs/contract.md §7)
+        shown["erased_at"] = referral.erased_at
+        if role in STAFF:
+            shown["consent"] = referral.consent.shown()
+    elif role in STAFF:  # they do the intake; a referrer already knows this
         shown["family"] = referral.details["family"]
         shown["request"] = referral.details["request"]
         shown["consent"] = referral.consent.shown()
@@ -55,6 +59,31 @@ def full_view(referral):
                      for e in referral.sorted_timeline()],
         **{name: getattr(referral, name) for name in DOWNSTREAM_IDS},
     }
+
+
+def erasure_view(referral, erasure, reported, stages):
+    """Where an erasure stands: who asked (role and organisation), which stages have reported
+    their part erased and which not yet (kring/contracts/erasure.py ErasureView)."""
+    return {"referral_id": referral.referral_id, "erased_at": referral.erased_at,
+            "erased_by": {"role": erasure.role, "organisation": erasure.organisation},
+            "reported": dict(sorted(reported.items())),
+            "waiting_for": [stage for stage in stages if stage not in reported],
+            "complete": all(stage in reported for stage in stages)}
+
+
+def export_view(referral, partner_messages):
+    """Everything the referral service holds of a referral (exportReferral)."""
+    return {"referral": {
+        "referral_id": referral.referral_id, "organisation": referral.org,
+        "external_ref": referral.external_ref, "programme": referral.programme,
+        "partner": referral.partner, "coordinating_org": referral.coordinating_org,
+        "municipality_code": referral.municipality_code, "status": referral.status,
+        "outcome": referral.outcome, "erased_at": referral.erased_at,
+        **{name: getattr(referral, name) for name in DOWNSTREAM_IDS},
+        **referral.details,
+        "timeline": [{"status": e.status, "at": e.at, "detail": e.detail}
+                     for e in referral.sorted_timeline()]},
+        "partner_messages": partner_messages}
 
 
 def status_view(referral):

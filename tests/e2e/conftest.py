@@ -7,7 +7,8 @@ deadline; nothing sleeps a fixed time.
 """
 import pytest
 
-from kring.config import DIRECTORY_KEY, RETRY_DELAYS_KEY, SMTP_KEY
+from kring.config import (DIRECTORY_KEY, RETENTION_KEY, RETENTION_SWEEP_KEY, RETRY_DELAYS_KEY,
+                          SMTP_KEY)
 from kring.about import AboutService
 from kring.registry import SERVICE_CLASSES, load_service
 from tests.support.api import Api
@@ -41,3 +42,19 @@ def stack_api(stack, web_config_port):
     client = Api(web_config_port)
     yield client
     client.http.close()
+
+
+@pytest.fixture
+def erasing_stack(runner_factory, sqlite_config):
+    """All five services as `kring run` runs them, notices as .eml files in the data directory,
+    and the retention timers every half second: family-help's data is kept 0 days after its
+    referral closed, every other programme's two years (docs/contract.md §2)."""
+    config = dict(sqlite_config)
+    config[DIRECTORY_KEY] = str(EXAMPLE_DIRECTORY)
+    config[RETRY_DELAYS_KEY] = [0.1, 0.5, 1]
+    config[RETENTION_KEY] = {"days": 730, "programmes": {"family-help": 0}}
+    config[RETENTION_SWEEP_KEY] = 0.5
+    services = [load_service(name) for name in SERVICE_CLASSES]
+    runner = runner_factory(config, *services, AboutService)
+    runner.start()
+    return config

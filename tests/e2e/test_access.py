@@ -86,6 +86,8 @@ ROWS = {
     # the second withdrawal changes nothing and answers as the first
     "withdrawConsent": Row("referral_id", fixed({"reason": "the family asked"})),
     "getAudit": Row("referral_id"),
+    "exportReferral": Row("referral_id"),
+    "eraseReferral": Row("referral_id", fixed({"reason": "the family asked (art. 17 AVG)"})),
     # matching
     "recordIntake": Row("referral_id", lambda ids, side, role: {
         "referral_id": ids["referral_id"], "fits": True, "severity": "medium",
@@ -315,9 +317,11 @@ def test_every_operation_answers_every_role_as_the_rule_table_says(stack_api):
         table.check("reportRelapse", ids)
         closed(kring, coordinator, referral_id)
         table.check("getAudit", ids)
+        table.check("exportReferral", ids)
 
         table.check("withdrawConsent", {"referral_id": to_withdraw})
         table.check("withdrawReferral", {"referral_id": to_withdraw})
+        table.check("eraseReferral", {"referral_id": to_withdraw})  # again: changes nothing
 
         # every id of the referral, to the other organisation's coordinator and admin: nothing
         # (the reads; every change was tried in the table above)

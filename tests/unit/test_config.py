@@ -3,8 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from kring.config import (DEVELOPMENT_SECRET, PREVIOUS_SECRET_KEY, SERVICES, ConfigError,
-                          DATABASES_KEY, SECRET_KEY, SMTP_KEY, WEB_SERVER_KEY, Settings)
+from kring.config import (DEVELOPMENT_SECRET, PREVIOUS_SECRET_KEY, RETENTION_KEY,
+                          RETENTION_SWEEP_KEY, SERVICES, ConfigError, DATABASES_KEY,
+                          SECRET_KEY, SMTP_KEY, WEB_SERVER_KEY, Settings)
 
 GOOD_SECRET = "0123456789abcdef0123456789abcdef"  # exactly the minimum, 32 characters
 
@@ -130,3 +131,19 @@ def test_the_retention_period_is_two_years_unless_set():
     for bad in ("0", "-1", "two years", "36501"):
         with pytest.raises(ConfigError, match=RETENTION_DAYS_KEY):
             Settings.from_env({RETENTION_DAYS_KEY: bad})
+
+
+def test_a_programme_may_have_its_own_retention_period():
+    config = Settings.from_env({"KRING_RETENTION_DAYS": "365",
+                                "KRING_RETENTION_DAYS_HOME_START": "90",
+                                "KRING_RETENTION_DAYS_FAMILY_HELP": "30",
+                                "KRING_RETENTION_SWEEP_SECONDS": "60"}).nameko_config(dev=True)
+    assert config[RETENTION_KEY] == {"days": 365,
+                                     "programmes": {"home-start": 90, "family-help": 30}}
+    assert config[RETENTION_SWEEP_KEY] == 60
+    default = Settings.from_env({}).nameko_config(dev=True)
+    assert default[RETENTION_KEY] == {"days": 730, "programmes": {}}
+    assert default[RETENTION_SWEEP_KEY] == 3600
+    for bad in ("0", "-1", "two years", "36501"):
+        with pytest.raises(ConfigError, match="KRING_RETENTION_DAYS_HOME_START"):
+            Settings.from_env({"KRING_RETENTION_DAYS_HOME_START": bad})

@@ -140,7 +140,8 @@ def test_an_intake_that_does_not_fit_closes_the_referral_as_declined(service, ap
     closed = published.next_of_type("referral_closed")
     assert (closed["referral_id"], closed["data"]) == (referral_id, {
         "outcome": "declined",
-        "coordinating_org": COORDINATOR_ORG, "case_started_at": None})
+        "coordinating_org": COORDINATOR_ORG, "case_started_at": None,
+        "programme": "home-start"})
 
 
 def the_whole_flow(referral_id):

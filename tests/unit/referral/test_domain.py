@@ -208,3 +208,48 @@ def test_a_case_start_heard_after_the_closure_is_not_a_start_of_this_referral():
     referral.withdraw("referrer", None, at(2))
     referral.record_progress("case_started", {"case_id": "c-1"}, at(3))
     assert referral.case_started_at() is None
+
+
+# --- erasure (docs/contract.md §7) --------------------------------------------------------
+
+def test_erasing_an_open_referral_withdraws_it_first_and_keeps_only_what_is_anonymous():
+    referral = received()
+    assert referral.erase("admin", "home-start-oost", at(5)) is True
+    assert (referral.status, referral.outcome, referral.erased_at) == ("closed", "withdrawn",
+                                                                       at(5))
+    assert referral.details["family"] == {"municipality": "Utrecht"}
+    assert set(referral.details) == {"family", "consent"}  # the record of what was agreed
+    assert referral.details["consent"]["withdrawal_reason"] is None
+    assert statuses(referral)[-3:] == ["withdrawn", "closed", "erased"]
+    assert referral.timeline[-1].detail == "by admin of home-start-oost"
+    assert [type(event).__name__ for event in referral.events] == ["Withdrawn", "Closed",
+                                                                    "Erased"]
+
+
+def test_erasing_again_changes_nothing_but_may_ask_the_stages_again():
+    referral = received()
+    referral.erase("admin", "home-start-oost", at(5))
+    referral.events.clear()
+    before = snapshot(referral)
+    assert referral.erase("operator", "platform", at(9)) is False
+    assert snapshot(referral) == before
+    referral.ask_again()
+    assert [(type(e).__name__, e.at) for e in referral.events] == [("Erased", at(5))]
+
+
+def test_a_closed_referral_is_erased_without_a_second_closure():
+    referral = received()
+    referral.withdraw("family", "we manage", at(1))
+    referral.events.clear()
+    referral.erase("admin", "home-start-oost", at(5))
+    assert statuses(referral).count("closed") == 1
+    assert [type(event).__name__ for event in referral.events] == ["Erased"]
+
+
+def test_the_consent_record_stays_without_the_reason_of_its_withdrawal():
+    referral = received()
+    referral.withdraw_consent("family", "carla", "home-start-oost", "we moved away", at(1))
+    referral.erase("admin", "home-start-oost", at(5))
+    assert referral.consent.withdrawn_at == at(1)
+    assert referral.consent.withdrawal_reason is None
+    assert "we moved away" not in str(referral.details)

@@ -3,8 +3,8 @@ from kring.contracts.partner_queues import OUT_EXCHANGE, PartnerUpdate
 from kring.contracts.topology import SUBSCRIPTIONS
 from kring.kit.outbox import Message
 from services.referral.domain import Referral
-from services.referral.events import (Closed, ConsentWithdrawn, Received, Routed, StatusChanged,
-                                      Withdrawn)
+from services.referral.events import (Closed, ConsentWithdrawn, Erased, Received, Routed,
+                                      StatusChanged, Withdrawn)
 from services.referral.handlers import REACTIONS
 from services.referral.outgoing import OUTGOING, outgoing
 from tests.support.sample import referral_body
@@ -20,7 +20,7 @@ def referral(partner=None, **consent):
 
 def test_every_domain_event_has_a_translation():
     assert set(OUTGOING) == {Received, Routed, StatusChanged, Withdrawn, Closed,
-                             ConsentWithdrawn}
+                             ConsentWithdrawn, Erased}
 
 
 def test_arrival_becomes_referral_received_with_the_family_key():
@@ -45,6 +45,23 @@ def test_closing_tells_the_stages_before_the_partner():
     assert (event.type, event.data["outcome"]) == ("referral_closed", "withdrawn")
     assert update.routing_key == "acme.referral.closed"
     assert (update.body["status"], update.body["outcome"]) == ("closed", "withdrawn")
+
+
+def test_closing_says_the_programme_whose_retention_period_applies():
+    closing = referral()
+    closing.withdraw("family", None, AT)
+    [event] = outgoing(closing, Closed("withdrawn"))
+    assert event.data["programme"] == "home-start"
+
+
+def test_an_erasure_asks_every_stage_and_says_nothing_about_the_family():
+    erased = referral("acme")
+    erased.events.clear()  # received and stored earlier
+    erased.erase("admin", "home-start-utrecht", AT)
+    events = [message for happened in list(erased.events)
+              for message in outgoing(erased, happened)]
+    assert [getattr(e, "type", None) for e in events][-1] == "referral_erased"
+    assert set(events[-1].data) == {"erased_at"}
 
 
 def test_every_subscribed_event_type_has_a_reaction():

@@ -1,0 +1,34 @@
+"""Ask every service the same question over the broker and gather the answers: a referral's
+audit trail (kring.audit_trail), its export (`exportReferral`).
+
+Each service keeps its part in its own database and answers for itself. A service that does
+not answer makes the whole answer fail: a trail or an export with a hole would look complete.
+"""
+from kring.config import SERVICES
+from kring.rpc import call
+
+TIMEOUT_SECONDS = 10
+
+
+class Incomplete(Exception):
+    """A service did not answer; `service` says which."""
+
+    def __init__(self, service, reason):
+        super().__init__(f"the {service} service did not answer ({reason})")
+        self.service = service
+
+
+def from_every_service(amqp_uri, method, *args, timeout=TIMEOUT_SECONDS, own=None):
+    """{service: its answer to `method(*args)`} for every service, in SERVICES order. `own`:
+    (service, answer) a caller already has, so a service asking does not ask itself over the
+    broker."""
+    answers = {}
+    for service in SERVICES:
+        if own is not None and service == own[0]:
+            answers[service] = own[1]
+            continue
+        try:
+            answers[service] = call(amqp_uri, service, method, *args, timeout=timeout)
+        except (TimeoutError, OSError) as exc:
+            raise Incomplete(service, exc) from None
+    return answers

@@ -1,0 +1,64 @@
+"""Erasure in casework (docs/contract.md §7): every text of the case goes; dates, hours,
+statuses and whether the goals were met stay; nothing about an erased referral comes back."""
+import json
+from datetime import datetime, timedelta, timezone
+
+from kring.contracts.events import make_event
+from services.casework import handlers
+from services.casework.domain import CLOSING, HANDED_OVER, OPEN, WITHDRAWN
+from tests.support.databases import outbox
+from tests.support.unit.casework import AT, BY_SUPPORTER, TODAY, case_in, plan
+
+TEXTS = ("calm bedtimes", "school every day", "isolation", "warm bond", "Aunt Ayse",
+         "went well", "shouting", "the rent is paid", "the parents manage", "Gemeente Utrecht",
+         "stable at home")
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+
+
+def written_in(status):
+    case = case_in(OPEN)
+    case.set_plan(plan(), BY_SUPPORTER, AT)
+    case.log_visit("v-1", TODAY, 4, "went well", BY_SUPPORTER, AT, TODAY)
+    case.record_safety_concern("x-1", "shouting heard", False, BY_SUPPORTER, AT)
+    case.resolve_safety_concern("x-1", "the rent is paid", AT)
+    if status in (CLOSING, HANDED_OVER):
+        case.close("the parents manage", True, AT)
+    if status == HANDED_OVER:
+        case.hand_over("municipality", "Gemeente Utrecht", "stable at home", AT)
+    return case
+
+
+def test_every_text_goes_and_the_figures_stay():
+    for status in (OPEN, CLOSING, HANDED_OVER):
+        case = written_in(status)
+        case.erase(AT)
+        left = json.dumps([case.plan, case.evaluation, case.handover, case.past_rounds,
+                           [v.notes for v in case.visits],
+                           [(c.description, c.resolution) for c in case.concerns]])
+        assert [text for text in TEXTS if text in left] == [], status
+        assert case.total_hours == 4 and case.plan["intensity"] == "high"
+        assert case.status == (HANDED_OVER if status == HANDED_OVER else WITHDRAWN)
+    assert written_in(HANDED_OVER).evaluation["goals_met"] is True
+
+
+def test_a_case_of_an_erased_referral_stays_erased_and_never_opens(uow):
+    match = make_event("matching", "match_made", "r-1", proposal_id="p-1", supporter_id="s-1",
+                       supporter_kind="volunteer", severity="high",
+                       coordinator_org="home-start-oost")
+    uow.inbox_key = "on_referral"
+    handlers.react(uow, make_event("referral", "referral_erased", "r-1", erased_at=AT), NOW)
+    assert [m["type"] for m in outbox(uow)] == ["erasure_done"]
+    uow.inbox_key, uow.event_referral = "on_matching", "r-1"
+    handlers.react(uow, match, NOW)  # came late, or replayed: the referral is erased
+    assert handlers.export_of(uow, "r-1")["case"] is None
+
+
+def test_the_timer_erases_the_case_once_its_referral_closed_long_enough_ago(uow):
+    uow.inbox_key = "on_referral"
+    handlers.react(uow, make_event("referral", "referral_closed", "r-1", outcome="completed",
+                                   programme="home-start"), NOW)
+    retention = {"days": 730, "programmes": {"home-start": 365}}
+    later = datetime.now(timezone.utc)
+    assert handlers.erase_expired(uow, retention, later + timedelta(days=364)) == []
+    assert handlers.erase_expired(uow, retention, later + timedelta(days=366)) == ["r-1"]
+    assert handlers.export_of(uow, "r-1")["retention"]["erased_at"]
