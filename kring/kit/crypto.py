@@ -165,14 +165,18 @@ def installed():
 
 # --- column types: what the services' models use for family data -----------------------------
 
-class EncryptedText(TypeDecorator):
-    """Text sealed at rest. Stored as TEXT; a plain value from before encryption still reads."""
-    impl = Text
-    cache_ok = True
+class _Sealed(TypeDecorator):
+    """A column type whose values are sealed bound to their table and column."""
 
     def __init__(self, table, column):
         super().__init__()
         self.table, self.column = table, column
+
+
+class EncryptedText(_Sealed):
+    """Text sealed at rest. Stored as TEXT; a plain value from before encryption still reads."""
+    impl = Text
+    cache_ok = True
 
     def process_bind_param(self, value, dialect):
         return None if value is None else installed().seal(value, self.table, self.column)
@@ -181,16 +185,12 @@ class EncryptedText(TypeDecorator):
         return None if value is None else installed().open(value, self.table, self.column)
 
 
-class EncryptedJSON(TypeDecorator):
+class EncryptedJSON(_Sealed):
     """A JSON value sealed at rest, stored as a JSON string in a JSON column, so a column that
     was created as JSON (PostgreSQL's json type included) takes it unchanged; a plain JSON value
     from before encryption (an object or a list) still reads."""
     impl = JSON
     cache_ok = True
-
-    def __init__(self, table, column):
-        super().__init__()
-        self.table, self.column = table, column
 
     def process_bind_param(self, value, dialect):
         if value is None:
@@ -203,15 +203,11 @@ class EncryptedJSON(TypeDecorator):
         return json.loads(installed().open(value, self.table, self.column))
 
 
-class EncryptedBytes(TypeDecorator):
+class EncryptedBytes(_Sealed):
     """Bytes sealed at rest (a body as received, which may be no text at all): sealed as their
     base64 text, stored as TEXT."""
     impl = Text
     cache_ok = True
-
-    def __init__(self, table, column):
-        super().__init__()
-        self.table, self.column = table, column
 
     def process_bind_param(self, value, dialect):
         if value is None:
@@ -225,7 +221,7 @@ class EncryptedBytes(TypeDecorator):
         return base64.b64decode(installed().open(value, self.table, self.column))
 
 
-ENCRYPTED_TYPES = (EncryptedText, EncryptedJSON, EncryptedBytes)
+ENCRYPTED_TYPES = (_Sealed,)
 
 
 def encrypted_columns(table):
