@@ -10,8 +10,9 @@ from kring.kit.audit import merged
 TrailIncomplete = Incomplete  # a service did not answer; `service` says which
 
 
-def full_trail(amqp_uri, referral_id, timeout=TIMEOUT_SECONDS, own=None):
+def full_trail(amqp_uri, referral_id, timeout=TIMEOUT_SECONDS, own=None, ssl=None):
     """Every record of `referral_id`. `own`: (service, records) a caller already has, so a
     service asking for the trail does not ask itself over the broker."""
-    trails = from_every_service(amqp_uri, "audit_trail", referral_id, timeout=timeout, own=own)
+    trails = from_every_service(amqp_uri, "audit_trail", referral_id, timeout=timeout, own=own,
+                                ssl=ssl)
     return merged(trails.values())

@@ -186,7 +186,8 @@ def _ask(service, method, *args, timeout):
     from kring.rpc import call
     settings = Settings.from_env()
     try:
-        return call(settings.amqp_uri, service, method, *args, timeout=timeout), 0
+        return call(settings.amqp_uri, service, method, *args, timeout=timeout,
+                    ssl=settings.amqp_ssl), 0
     except TimeoutError:
         print(f"kring: the {service} service did not answer within {timeout:g} s. "
               f"Is `kring run` running against {settings.amqp_uri}?", file=sys.stderr)
@@ -232,8 +233,9 @@ def _audit(args):
     if failed:
         return failed
     try:
-        entries = full_trail(Settings.from_env().amqp_uri, args.referral_id,
-                             timeout=args.timeout, own=("referral", own))
+        settings = Settings.from_env()
+        entries = full_trail(settings.amqp_uri, args.referral_id, timeout=args.timeout,
+                             own=("referral", own), ssl=settings.amqp_ssl)
     except TrailIncomplete as exc:
         print(f"kring: the audit trail of {args.referral_id} is incomplete: {exc}. Is `kring "
               f"run {exc.service}` running?", file=sys.stderr)
@@ -346,7 +348,8 @@ def _partner_submit(args):
     body, failed = _json_file(args.file)
     if failed:
         return failed
-    client = PartnerClient(Settings.from_env().amqp_uri)
+    settings = Settings.from_env()
+    client = PartnerClient(settings.amqp_uri, settings.amqp_ssl)
     try:
         message_id = client.submit_referral(body, args.message_id)
     except Exception as exc:  # the broker's refusal, said plainly to the integrator
@@ -360,7 +363,8 @@ def _partner_listen(args):
     import json
 
     from kring.partner_client import PartnerClient
-    client = PartnerClient(Settings.from_env().amqp_uri)
+    settings = Settings.from_env()
+    client = PartnerClient(settings.amqp_uri, settings.amqp_ssl)
     try:
         for update in client.updates(timeout=args.timeout):
             print(json.dumps(update), flush=True)
@@ -377,9 +381,9 @@ def _dlq_list(_args):
     from kring.clock import utcnow
     settings = Settings.from_env()
     now = utcnow()
-    for service, count in dlq.counts(settings.amqp_uri).items():
+    for service, count in dlq.counts(settings.amqp_uri, ssl=settings.amqp_ssl).items():
         print(f"{service:<10} {count} parked")
-        for item in dlq.peek(settings.amqp_uri, service) if count else []:
+        for item in dlq.peek(settings.amqp_uri, service, ssl=settings.amqp_ssl) if count else []:
             print(f"  #{item.number}  {_expiry(item, now, settings.retention_days)}")
     return 0
 
@@ -406,7 +410,7 @@ def _dlq_policy(args):
 def _dlq_show(args):
     from kring import dlq
     settings = Settings.from_env()
-    parked = dlq.peek(settings.amqp_uri, args.service)
+    parked = dlq.peek(settings.amqp_uri, args.service, ssl=settings.amqp_ssl)
     if not parked:
         print(f"nothing parked for {args.service}")
     for item in parked:
@@ -437,14 +441,17 @@ def _show_refused(item, timeout):
 
 def _dlq_replay(args):
     from kring import dlq
-    count = dlq.replay(Settings.from_env().amqp_uri, args.service, set(args.numbers) or None)
+    settings = Settings.from_env()
+    count = dlq.replay(settings.amqp_uri, args.service, set(args.numbers) or None,
+                       ssl=settings.amqp_ssl)
     print(f"replayed {count} message(s) of {args.service}")
     return 0
 
 
 def _dlq_purge(args):
     from kring import dlq
-    count = dlq.purge(Settings.from_env().amqp_uri, args.service)
+    settings = Settings.from_env()
+    count = dlq.purge(settings.amqp_uri, args.service, ssl=settings.amqp_ssl)
     print(f"purged {count} message(s) of {args.service}")
     return 0
 

@@ -6,6 +6,7 @@ as a nameko config dict whose keys are the module constants, and read them witho
 their own.
 """
 import os
+import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +14,7 @@ SERVICES = ("referral", "matching", "casework", "aftercare", "notify")
 
 # nameko config keys (nameko reads AMQP_URI and WEB_SERVER_ADDRESS itself)
 AMQP_URI_KEY = "AMQP_URI"
+AMQP_SSL_KEY = "AMQP_SSL"  # nameko's own key: its connections and ours get the same TLS options
 WEB_SERVER_KEY = "WEB_SERVER_ADDRESS"
 DATA_DIR_KEY = "KRING_DATA_DIR"
 DATABASES_KEY = "KRING_DATABASES"
@@ -59,6 +61,7 @@ class Settings:
     previous_secret: str | None = None
     databases: dict = field(default_factory=dict)
     smtp: dict | None = None
+    amqp_ssl: dict | None = None
     retry_delays: tuple = DEFAULT_RETRY_DELAYS
     notify_sweep_seconds: float = DEFAULT_SWEEP_SECONDS
     directory: str | None = None
@@ -85,6 +88,7 @@ class Settings:
             previous_secret=env.get(PREVIOUS_SECRET_KEY) or None,
             databases=databases,
             smtp=_smtp(env),
+            amqp_ssl=_amqp_ssl(env, env.get(AMQP_URI_KEY) or DEFAULT_AMQP_URI),
             retry_delays=_retry_delays(env.get(RETRY_DELAYS_KEY)) or DEFAULT_RETRY_DELAYS,
             notify_sweep_seconds=_seconds(env, SWEEP_SECONDS_KEY) or DEFAULT_SWEEP_SECONDS,
             directory=env.get(DIRECTORY_KEY) or None,
@@ -113,6 +117,7 @@ class Settings:
     def nameko_config(self, dev=False):
         return {
             AMQP_URI_KEY: self.amqp_uri,
+            AMQP_SSL_KEY: self.amqp_ssl,
             # under --dev nothing but this machine may reach the fixed development key's API
             WEB_SERVER_KEY: f"{'127.0.0.1' if dev else '0.0.0.0'}:{self.http_port}",
             DATA_DIR_KEY: str(self.data_dir),
@@ -132,12 +137,62 @@ class Settings:
         }
 
 
+_AMQP_TLS_FILES = ("KRING_AMQP_CA_FILE", "KRING_AMQP_CERT_FILE", "KRING_AMQP_KEY_FILE")
+
+
+def _amqp_ssl(env, amqp_uri):
+    """The TLS options of an `amqps://` broker, for kombu and nameko alike: the broker's
+    certificate is always checked (against KRING_AMQP_CA_FILE, or the system's CAs) and so is
+    its name; KRING_AMQP_CERT_FILE and KRING_AMQP_KEY_FILE are a client certificate, for a
+    broker that asks for one. None for plain `amqp://`."""
+    files = {key: env.get(key) or None for key in _AMQP_TLS_FILES}
+    if not amqp_uri.startswith("amqps://"):
+        named = [key for key, value in files.items() if value]
+        if named:
+            raise ConfigError(f"{', '.join(named)} only apply to a broker over TLS: make "
+                              "AMQP_URI start with amqps:// (port 5671)")
+        return None
+    for key, value in files.items():
+        if value and not Path(value).is_file():
+            raise ConfigError(f"{key} names no readable file: {value}")
+    cert, key = files["KRING_AMQP_CERT_FILE"], files["KRING_AMQP_KEY_FILE"]
+    if bool(cert) != bool(key):
+        raise ConfigError("KRING_AMQP_CERT_FILE and KRING_AMQP_KEY_FILE go together: set both "
+                          "or neither")
+    return {"ca_certs": files["KRING_AMQP_CA_FILE"], "certfile": cert, "keyfile": key,
+            "cert_reqs": ssl.CERT_REQUIRED,
+            "server_hostname": None}  # None: kombu puts the URI's host here, and it is checked
+
+
+SMTP_TLS_MODES = ("none", "starttls", "tls")
+_LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
 def _smtp(env):
     host = env.get("KRING_SMTP_HOST")
     if not host:
         return None
-    return {"host": host, "port": _port(env, "KRING_SMTP_PORT", 25),
-            "from": env.get("KRING_SMTP_FROM") or "kring@localhost"}
+    # Nothing leaves this machine in the clear unless the operator says so: a server anywhere
+    # but on loopback gets STARTTLS, required, unless KRING_SMTP_TLS=none.
+    tls = env.get("KRING_SMTP_TLS") or ("none" if host in _LOOPBACK_HOSTS else "starttls")
+    if tls not in SMTP_TLS_MODES:
+        raise ConfigError(f"KRING_SMTP_TLS must be one of {', '.join(SMTP_TLS_MODES)}, "
+                          f"not {tls!r}")
+    ca_file = env.get("KRING_SMTP_CA_FILE") or None
+    if ca_file and not Path(ca_file).is_file():
+        raise ConfigError(f"KRING_SMTP_CA_FILE names no readable file: {ca_file}")
+    username, password = env.get("KRING_SMTP_USERNAME"), env.get("KRING_SMTP_PASSWORD")
+    if bool(username) != bool(password):
+        raise ConfigError("KRING_SMTP_USERNAME and KRING_SMTP_PASSWORD go together: set both "
+                          "or neither")
+    if password and tls == "none" and host not in _LOOPBACK_HOSTS:
+        raise ConfigError("KRING_SMTP_PASSWORD would cross the network in the clear: set "
+                          "KRING_SMTP_TLS to starttls or tls")
+    default_port = 465 if tls == "tls" else 25
+    return {"host": host, "port": _port(env, "KRING_SMTP_PORT", default_port),
+            "from": env.get("KRING_SMTP_FROM") or "kring@localhost",
+            "tls": tls, "ca_file": ca_file, "username": username or None,
+            "password": password or None}
 
 
 def _port(env, key, default):

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from amqp.exceptions import ChannelError
-from kombu import Connection
 
 from kring.config import SERVICES
 from kring.contracts.partner_queues import DEAD_QUEUE
 from kring.contracts.topology import dead_letter_queue_name
+from kring.kit.broker import connect
 from kring.kit.retry import ATTEMPT_HEADER, ERROR_HEADER, PARKED_AT_HEADER, QUEUE_HEADER
 
 PEEK_LIMIT = 1000
@@ -47,10 +47,10 @@ def queue_of(name):
     return DEAD_QUEUE if name == PARTNER else dead_letter_queue_name(name)
 
 
-def counts(amqp_uri):
+def counts(amqp_uri, ssl=None):
     """{service: number of parked messages} for every service (and `partner`)."""
     found = {}
-    with Connection(amqp_uri) as connection:
+    with connect(amqp_uri, ssl) as connection:
         for service in QUEUES:
             channel = connection.channel()  # a missing queue closes the channel it was asked on
             try:
@@ -62,8 +62,8 @@ def counts(amqp_uri):
     return found
 
 
-def peek(amqp_uri, service, limit=PEEK_LIMIT):
-    with Connection(amqp_uri) as connection:
+def peek(amqp_uri, service, limit=PEEK_LIMIT, ssl=None):
+    with connect(amqp_uri, ssl) as connection:
         channel = connection.channel()
         parked = []
         while len(parked) < limit:
@@ -75,10 +75,10 @@ def peek(amqp_uri, service, limit=PEEK_LIMIT):
     return parked
 
 
-def replay(amqp_uri, service, numbers=None):
+def replay(amqp_uri, service, numbers=None, ssl=None):
     """Send parked messages (all, or those numbered) back to their queue, attempts reset."""
     replayed = 0
-    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
+    with connect(amqp_uri, ssl, transport_options={"confirm_publish": True}) as connection:
         channel = connection.channel()
         producer = connection.Producer(channel=channel)
         number = 0
@@ -105,8 +105,8 @@ def replay(amqp_uri, service, numbers=None):
     return replayed
 
 
-def purge(amqp_uri, service):
-    with Connection(amqp_uri) as connection:
+def purge(amqp_uri, service, ssl=None):
+    with connect(amqp_uri, ssl) as connection:
         return connection.default_channel.queue_purge(queue_of(service)) or 0
 
 

@@ -18,17 +18,17 @@ class Incomplete(Exception):
         self.service = service
 
 
-def from_every_service(amqp_uri, method, *args, timeout=TIMEOUT_SECONDS, own=None):
+def from_every_service(amqp_uri, method, *args, timeout=TIMEOUT_SECONDS, own=None, ssl=None):
     """{service: its answer to `method(*args)`} for every service, in SERVICES order. `own`:
     (service, answer) a caller already has, so a service asking does not ask itself over the
-    broker."""
+    broker. `ssl`: the broker's TLS options (kring.kit.broker.connect)."""
     answers = {}
     for service in SERVICES:
         if own is not None and service == own[0]:
             answers[service] = own[1]
             continue
         try:
-            answers[service] = call(amqp_uri, service, method, *args, timeout=timeout)
+            answers[service] = call(amqp_uri, service, method, *args, timeout=timeout, ssl=ssl)
         except (TimeoutError, OSError) as exc:
             raise Incomplete(service, exc) from None
     return answers

@@ -10,14 +10,15 @@ The partner is the broker user in the URI; the broker checks that it is who publ
 import uuid
 from urllib.parse import unquote, urlparse
 
-from kombu import Connection, Exchange, Queue
+from kombu import Exchange, Queue
 
 from kring.contracts.partner_queues import IN_EXCHANGE, OUT_EXCHANGE, SUBMIT_KEY
+from kring.kit.broker import connect
 
 
 class PartnerClient:
-    def __init__(self, amqp_uri):
-        self.amqp_uri = amqp_uri
+    def __init__(self, amqp_uri, ssl=None):
+        self.amqp_uri, self.ssl = amqp_uri, ssl
         self.partner = unquote(urlparse(amqp_uri).username or "guest")
 
     def submit_referral(self, body, message_id=None):
@@ -25,7 +26,7 @@ class PartnerClient:
         message_id = message_id or str(uuid.uuid4())
         # passive: the exchange is Kring's; a partner may not (and need not) declare it
         exchange = Exchange(IN_EXCHANGE, type="topic", passive=True)
-        with Connection(self.amqp_uri, transport_options={"confirm_publish": True}) as conn:
+        with connect(self.amqp_uri, self.ssl, transport_options={"confirm_publish": True}) as conn:
             conn.Producer().publish(body, exchange=exchange, routing_key=SUBMIT_KEY,
                                     serializer="json", delivery_mode=2, message_id=message_id,
                                     user_id=self.partner, retry=True,
@@ -45,7 +46,7 @@ class PartnerClient:
         iterating; until then the broker keeps it. Stops after `timeout` quiet seconds (None:
         wait for ever).
         """
-        with Connection(self.amqp_uri) as conn:
+        with connect(self.amqp_uri, self.ssl) as conn:
             queue = conn.SimpleQueue(self.updates_queue(name))
             try:
                 while True:

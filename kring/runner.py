@@ -51,7 +51,7 @@ def run_services(names, dev=False):
         runner.kill()
         print(f"kring: {exc}", file=sys.stderr)
         return 2
-    notices = ("SMTP " + settings.smtp["host"]) if settings.smtp else \
+    notices = (f"SMTP {settings.smtp['host']} ({settings.smtp['tls']})") if settings.smtp else \
         f"{settings.data_dir / 'notices'}/*.eml"
     log.info("Kring is running: %s", ", ".join(names))
     log.info("API on http://localhost:%s/api/v1/ (document: /api/v1/openapi.json)",

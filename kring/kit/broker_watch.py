@@ -14,11 +14,10 @@ import logging
 import socket
 
 import eventlet
-from kombu import Connection
 from nameko.extensions import SharedExtension
 
-from kring.config import AMQP_URI_KEY
-from kring.kit.broker import let_go
+from kring.config import AMQP_SSL_KEY, AMQP_URI_KEY
+from kring.kit.broker import connect, let_go
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +32,7 @@ class BrokerWatch(SharedExtension):
 
     def setup(self):
         self.amqp_uri = self.container.config[AMQP_URI_KEY]
+        self.ssl = self.container.config.get(AMQP_SSL_KEY)
         self._connection = None
         self._thread = None
 
@@ -63,8 +63,8 @@ class BrokerWatch(SharedExtension):
                 eventlet.sleep(CHECK_SECONDS)  # the pause between reconnect attempts
 
     def _connect(self):
-        self._connection = Connection(self.amqp_uri, heartbeat=HEARTBEAT_SECONDS,
-                                      connect_timeout=CHECK_SECONDS * 3)
+        self._connection = connect(self.amqp_uri, self.ssl, heartbeat=HEARTBEAT_SECONDS,
+                                   connect_timeout=CHECK_SECONDS * 3)
         self._connection.connect()
 
     def _set(self, reachable, error=None):

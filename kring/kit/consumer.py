@@ -19,7 +19,7 @@ from functools import partial
 from nameko.messaging import Consumer, QueueConsumer
 from nameko.rpc import Rpc, RpcConsumer
 
-from kring.config import AMQP_URI_KEY, PREVIOUS_SECRET_KEY, RETRY_DELAYS_KEY, SECRET_KEY
+from kring.config import AMQP_SSL_KEY, AMQP_URI_KEY, PREVIOUS_SECRET_KEY, RETRY_DELAYS_KEY, SECRET_KEY
 from kring.kit.failures import describe, keep_values_out_of_library_logs
 from kring.kit.retry import Retrier
 
@@ -72,7 +72,8 @@ class RawConsumer(Consumer):
         config = self.container.config
         self.retrier = Retrier(config[AMQP_URI_KEY], self.container.service_name,
                                self.queue.name, config[RETRY_DELAYS_KEY],
-                               [config[SECRET_KEY], config[PREVIOUS_SECRET_KEY]])
+                               [config[SECRET_KEY], config[PREVIOUS_SECRET_KEY]],
+                               ssl=config.get(AMQP_SSL_KEY))
         # before the queue consumer starts: a failure must always find its delay queue
         self.retrier.declare()
         super().setup()

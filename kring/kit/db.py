@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, event, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from kring.config import (AMQP_URI_KEY, DATA_KEYS_KEY, DATABASES_KEY, PREVIOUS_SECRET_KEY,
+from kring.config import (AMQP_SSL_KEY, AMQP_URI_KEY, DATA_KEYS_KEY, DATABASES_KEY, PREVIOUS_SECRET_KEY,
                           RETRY_DELAYS_KEY, SECRET_KEY)
 from kring.clock import utcnow
 from kring.contracts.events import Event
@@ -282,7 +282,8 @@ class Database(DependencyProvider):
             delays = self.container.config[RETRY_DELAYS_KEY]
             self.relay = OutboxRelay(self.container.service_name, self.engine, outbox,
                                      self.container.config[AMQP_URI_KEY],
-                                     lambda channel: declare_topology(channel, delays))
+                                     lambda channel: declare_topology(channel, delays),
+                                     ssl=self.container.config.get(AMQP_SSL_KEY))
             self.container.spawn_managed_thread(self.relay.run)
 
     def kill(self):

@@ -10,11 +10,10 @@ import logging
 from typing import NamedTuple
 
 from eventlet.queue import Empty, LightQueue
-from kombu import Connection
 from sqlalchemy import select, update
 
 from kring.clock import utcnow
-from kring.kit.broker import let_go
+from kring.kit.broker import connect, let_go
 from kring.kit.failures import describe
 from kring.kit.topology import event_exchange, topic_exchange
 
@@ -48,13 +47,13 @@ def outgoing_table(table):
 
 
 class OutboxRelay:
-    def __init__(self, service, engine, outbox, amqp_uri, declare_topology=None):
+    def __init__(self, service, engine, outbox, amqp_uri, declare_topology=None, ssl=None):
         self.declare_topology = declare_topology
         self.exchange = event_exchange(service)
         self._declared = set()
         self.engine = engine
         self.outbox = outbox
-        self.amqp_uri = amqp_uri
+        self.amqp_uri, self.ssl = amqp_uri, ssl
         self._wake = LightQueue()
         self._connection = None
 
@@ -113,8 +112,8 @@ class OutboxRelay:
     def _producer(self):
         if self._connection is None:
             # confirm_publish: publish() returns only once the broker has the message
-            self._connection = Connection(self.amqp_uri,
-                                          transport_options={"confirm_publish": True})
+            self._connection = connect(self.amqp_uri, self.ssl,
+                                       transport_options={"confirm_publish": True})
             self._connection.ensure_connection(max_retries=1)
             if self.declare_topology is not None:  # every queue exists before our first event
                 self.declare_topology(self._connection.default_channel)

@@ -6,9 +6,10 @@ inspect, are declared when the service starts, so nothing a partner publishes is
 """
 from dataclasses import dataclass
 
-from kombu import Connection, Queue, binding
+from kombu import Queue, binding
 
-from kring.config import AMQP_URI_KEY
+from kring.config import AMQP_SSL_KEY, AMQP_URI_KEY
+from kring.kit.broker import connect
 from kring.contracts.partner_queues import (DEAD_EXCHANGE, DEAD_QUEUE, IN_EXCHANGE, INBOUND_QUEUE,
                                             OUT_EXCHANGE, SUBMIT_KEY)
 from kring.kit.consumer import RawConsumer
@@ -40,7 +41,8 @@ class PartnerInbound(RawConsumer):
         super().setup()
 
     def start(self):
-        with Connection(self.container.config[AMQP_URI_KEY]) as connection:
+        config = self.container.config
+        with connect(config[AMQP_URI_KEY], config.get(AMQP_SSL_KEY)) as connection:
             partner_dead_letter_queue()(connection.default_channel).declare()
             # the outbound exchange exists before the first partner binds a queue to it
             topic_exchange(OUT_EXCHANGE)(connection.default_channel).declare()

@@ -13,10 +13,10 @@ the retention period (the policy of kring.contracts.topology.dead_letter_policy)
 """
 import logging
 
-from kombu import Connection
 from kombu.pools import producers
 
 from kring.clock import iso, utcnow
+from kring.kit.broker import connect
 from kring.kit.partner_identity import vouch_for
 from kring.kit.topology import dead_letter_queue, delay_queue
 
@@ -31,15 +31,15 @@ PARKED_AT_HEADER = "x-kring-parked-at"  # when it was parked: `kring dlq list` s
 class Retrier:
     """Where a failed message of one consumer queue goes next."""
 
-    def __init__(self, amqp_uri, service, queue_name, delays, secrets):
-        self.amqp_uri = amqp_uri
+    def __init__(self, amqp_uri, service, queue_name, delays, secrets, ssl=None):
+        self.amqp_uri, self.ssl = amqp_uri, ssl
         self.secrets = secrets
         self.queue_name = queue_name
         self.delays = tuple(delays)
         self.dead = dead_letter_queue(service)
 
     def _connection(self):
-        return Connection(self.amqp_uri, transport_options={"confirm_publish": True})
+        return connect(self.amqp_uri, self.ssl, transport_options={"confirm_publish": True})
 
     def declare(self):
         """Delay queues and the dead-letter queue exist before any message can need them."""

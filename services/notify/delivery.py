@@ -11,6 +11,7 @@ together; so nothing may stand in between, not even the goodbye.
 """
 import os
 import smtplib
+import ssl
 import uuid
 from pathlib import Path
 
@@ -30,16 +31,38 @@ VERDICT_WAIT_SECONDS = 0.25
 
 
 class SmtpTransport:
+    """One connection per notice. `tls` is "none", "starttls" (required: a server that does not
+    offer it gets nothing, and the notice is tried again later) or "tls" (SMTPS from the first
+    byte); the server's certificate is checked against `ca_file`, or the system's CAs, and its
+    name against `host`. A login, when configured, only ever happens over TLS."""
     channel = "smtp"
 
-    def __init__(self, host, port, sender, timeout=SMTP_TIMEOUT_SECONDS):
+    def __init__(self, host, port, sender, timeout=SMTP_TIMEOUT_SECONDS, tls="none",
+                 ca_file=None, username=None, password=None):
         self.host, self.port, self.sender, self.timeout = host, int(port), sender, timeout
+        self.tls, self.username, self.password = tls, username, password
+        self.context = ssl.create_default_context(cafile=ca_file) if tls != "none" else None
+
+    def _connect(self):
+        if self.tls == "tls":
+            return _VerdictFirstOverTls(self.host, self.port, timeout=self.timeout,
+                                        context=self.context)
+        smtp = _VerdictFirst(self.host, self.port, timeout=self.timeout)
+        if self.tls == "starttls":
+            try:
+                smtp.starttls(context=self.context)  # raises when the server does not offer it
+            except BaseException:
+                smtp.close()
+                raise
+        return smtp
 
     def deliver(self, message, _file_name, accepted):
         """Hand the message to the server; raises on any refusal before it took the message
         (the caller retries later), and never for the goodbye after it."""
-        smtp = _VerdictFirst(self.host, self.port, timeout=self.timeout)
+        smtp = self._connect()
         try:
+            if self.username:
+                smtp.login(self.username, self.password)
             smtp.send_message(message)
             accepted(f"{self.host}:{self.port}")
         finally:
@@ -69,6 +92,10 @@ class _VerdictFirst(smtplib.SMTP):
             poller.register(self.sock.fileno(), _blocking_select.POLLIN)
             poller.poll(VERDICT_WAIT_SECONDS * 1000)
         return super().getreply()
+
+
+class _VerdictFirstOverTls(_VerdictFirst, smtplib.SMTP_SSL):
+    """The same, over SMTPS (TLS from the first byte, usually port 465)."""
 
 
 class FileTransport:
@@ -106,10 +133,13 @@ def _goodbye(smtp):
 
 
 def make_transport(smtp, data_dir):
-    """SMTP when configured ({"host", "port", "from"}), otherwise files under data_dir."""
+    """SMTP when configured ({"host", "port", "from"} and optionally "tls", "ca_file",
+    "username", "password": kring.config), otherwise files under data_dir."""
     if smtp:
         return SmtpTransport(smtp["host"], smtp.get("port") or 25,
-                             smtp.get("from") or DEFAULT_SENDER)
+                             smtp.get("from") or DEFAULT_SENDER, tls=smtp.get("tls", "none"),
+                             ca_file=smtp.get("ca_file"), username=smtp.get("username"),
+                             password=smtp.get("password"))
     return FileTransport(notices_folder(data_dir))
 
 

@@ -7,7 +7,7 @@ from nameko.timer import timer
 
 from kring.audit_trail import TrailIncomplete, full_trail
 from kring.clock import utcnow
-from kring.config import (AMQP_URI_KEY, DIRECTORY_KEY, RETENTION_DAYS_KEY, RETENTION_KEY,
+from kring.config import (AMQP_SSL_KEY, AMQP_URI_KEY, DIRECTORY_KEY, RETENTION_DAYS_KEY, RETENTION_KEY,
                           SECRET_KEY, ConfigError)
 from kring.errors import Unavailable
 from kring.gather import Incomplete, from_every_service
@@ -177,7 +177,7 @@ class ReferralService:
     def _other_exports(self, referral_id):
         try:
             answers = from_every_service(self.config[AMQP_URI_KEY], "export_of", referral_id,
-                                         own=(self.name, None))
+                                         own=(self.name, None), ssl=self.config.get(AMQP_SSL_KEY))
         except Incomplete as exc:
             raise Unavailable(f"the export is incomplete: {exc}; try again") from None
         answers.pop(self.name)
@@ -185,6 +185,7 @@ class ReferralService:
 
     def _other_trails(self, referral_id):
         try:
-            return full_trail(self.config[AMQP_URI_KEY], referral_id, own=(self.name, []))
+            return full_trail(self.config[AMQP_URI_KEY], referral_id, own=(self.name, []),
+                              ssl=self.config.get(AMQP_SSL_KEY))
         except TrailIncomplete as exc:
             raise Unavailable(f"the audit trail is incomplete: {exc}; try again") from None

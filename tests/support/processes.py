@@ -86,20 +86,47 @@ class SmtpServer(_Process):
     Mailbox class (tests.support.smtp_handlers) for a server that misbehaves."""
     ready_line = "Server is listening"
 
-    def __init__(self, folder, port=None, handler="aiosmtpd.handlers.Mailbox"):
+    def __init__(self, folder, port=None, handler="aiosmtpd.handlers.Mailbox", tls=None,
+                 certificates=None):
         super().__init__()
         self.folder = Path(folder)
         self.port = port or find_free_port()
         self.handler = handler
+        # None: plain SMTP only; "starttls": STARTTLS offered and required before any mail;
+        # "tls": SMTPS, TLS from the first byte. `certificates`: tests.support.tls
+        self.tls, self.certificates = tls, certificates
+
+    def _tls_arguments(self):
+        if self.tls is None:
+            return []
+        flag = {"starttls": "--tls", "tls": "--smtps"}[self.tls]
+        return [f"{flag}cert", str(self.certificates.cert_file),
+                f"{flag}key", str(self.certificates.key_file)]
 
     def start(self):
         self._start([sys.executable, "-m", "aiosmtpd", "-n", "-d", "-l",
-                     f"127.0.0.1:{self.port}", "-c", self.handler, str(self.folder)],
+                     f"127.0.0.1:{self.port}", *self._tls_arguments(), "-c", self.handler,
+                     str(self.folder)],
                     env=dict(os.environ, PYTHONPATH=str(ROOT)))  # the handlers in tests/support/
         return self
 
     def messages(self):
         return list(mailbox.Maildir(str(self.folder), create=True))
+
+
+class LoginSmtpServer(SmtpServer):
+    """A mail server that takes mail only after STARTTLS and a login as `user`/`password`."""
+
+    def __init__(self, folder, certificates, user, password):
+        super().__init__(folder, tls="starttls", certificates=certificates)
+        self.user, self.password = user, password
+
+    def start(self):
+        self._start([sys.executable, "-m", "tests.support.smtp_auth", str(self.port),
+                     str(self.folder), str(self.certificates.cert_file),
+                     str(self.certificates.key_file), self.user, self.password],
+                    env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        return self
 
 
 @contextmanager

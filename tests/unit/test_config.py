@@ -1,9 +1,10 @@
 """Settings from the environment (docs/contract.md §2): defaults, overrides, and refusals."""
+import ssl
 from pathlib import Path
 
 import pytest
 
-from kring.config import (DEVELOPMENT_SECRET, PREVIOUS_SECRET_KEY, RETENTION_KEY,
+from kring.config import (AMQP_SSL_KEY, DEVELOPMENT_SECRET, PREVIOUS_SECRET_KEY, RETENTION_KEY,
                           RETENTION_SWEEP_KEY, SERVICES, ConfigError, DATABASES_KEY,
                           SECRET_KEY, SMTP_KEY, WEB_SERVER_KEY, Settings)
 
@@ -69,13 +70,49 @@ def test_smtp_settings():
                                   "KRING_SMTP_FROM": "kring@example.org",
                                   "KRING_SECRET": GOOD_SECRET})
     assert settings.smtp == {"host": "mail.example.org", "port": 2525,
-                             "from": "kring@example.org"}
+                             "from": "kring@example.org", "tls": "starttls", "ca_file": None,
+                             "username": None, "password": None}
     assert settings.nameko_config()[SMTP_KEY] == settings.smtp
 
 
 def test_smtp_defaults_when_only_the_host_is_set():
+    # a server off this machine gets STARTTLS, required
     assert Settings.from_env({"KRING_SMTP_HOST": "mail"}).smtp == {
-        "host": "mail", "port": 25, "from": "kring@localhost"}
+        "host": "mail", "port": 25, "from": "kring@localhost", "tls": "starttls",
+        "ca_file": None, "username": None, "password": None}
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "::1"])
+def test_a_mail_server_on_this_machine_is_spoken_to_in_plain_smtp_by_default(host):
+    assert Settings.from_env({"KRING_SMTP_HOST": host}).smtp["tls"] == "none"
+
+
+def test_smtps_takes_port_465_unless_told_otherwise(tmp_path):
+    ca = tmp_path / "ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n")
+    smtp = Settings.from_env({"KRING_SMTP_HOST": "mail", "KRING_SMTP_TLS": "tls",
+                              "KRING_SMTP_CA_FILE": str(ca), "KRING_SMTP_USERNAME": "kring",
+                              "KRING_SMTP_PASSWORD": "relay-password"}).smtp
+    assert (smtp["tls"], smtp["port"], smtp["ca_file"], smtp["username"], smtp["password"]) == (
+        "tls", 465, str(ca), "kring", "relay-password")
+
+
+def test_tls_can_be_turned_off_for_a_mail_catcher_elsewhere():
+    assert Settings.from_env({"KRING_SMTP_HOST": "mailcatcher",
+                              "KRING_SMTP_TLS": "none"}).smtp["tls"] == "none"
+
+
+@pytest.mark.parametrize("env, words", [
+    ({"KRING_SMTP_TLS": "ssl"}, "KRING_SMTP_TLS must be one of none, starttls, tls"),
+    ({"KRING_SMTP_CA_FILE": "/no/such/ca.pem"}, "KRING_SMTP_CA_FILE names no readable file"),
+    ({"KRING_SMTP_USERNAME": "kring"}, "go together"),
+    ({"KRING_SMTP_PASSWORD": "pw"}, "go together"),
+    ({"KRING_SMTP_TLS": "none", "KRING_SMTP_USERNAME": "kring", "KRING_SMTP_PASSWORD": "pw"},
+     "in the clear"),
+])
+def test_unsafe_or_unreadable_smtp_settings_are_refused(env, words):
+    with pytest.raises(ConfigError, match=words):
+        Settings.from_env(dict(env, KRING_SMTP_HOST="mail.example.org"))
 
 
 @pytest.mark.parametrize("port", ["smtp", "²", "0", "70000"])
@@ -147,3 +184,39 @@ def test_a_programme_may_have_its_own_retention_period():
     for bad in ("0", "-1", "two years", "36501"):
         with pytest.raises(ConfigError, match="KRING_RETENTION_DAYS_HOME_START"):
             Settings.from_env({"KRING_RETENTION_DAYS_HOME_START": bad})
+
+
+def test_a_plain_broker_has_no_tls_options():
+    settings = Settings.from_env({"AMQP_URI": "amqp://kring:pw@rabbitmq:5672/"})
+    assert settings.amqp_ssl is None and settings.nameko_config(dev=True)[AMQP_SSL_KEY] is None
+
+
+def test_a_broker_over_tls_is_checked_against_the_given_ca_and_by_its_name(tmp_path):
+    for name in ("ca.pem", "client.pem", "client.key"):
+        (tmp_path / name).write_text("-----BEGIN-----\n")
+    settings = Settings.from_env({"AMQP_URI": "amqps://kring:pw@rabbitmq:5671/",
+                                  "KRING_AMQP_CA_FILE": str(tmp_path / "ca.pem"),
+                                  "KRING_AMQP_CERT_FILE": str(tmp_path / "client.pem"),
+                                  "KRING_AMQP_KEY_FILE": str(tmp_path / "client.key")})
+    assert settings.amqp_ssl == {
+        "ca_certs": str(tmp_path / "ca.pem"), "certfile": str(tmp_path / "client.pem"),
+        "keyfile": str(tmp_path / "client.key"), "cert_reqs": ssl.CERT_REQUIRED,
+        "server_hostname": None}
+    assert settings.nameko_config(dev=True)[AMQP_SSL_KEY] == settings.amqp_ssl
+
+
+def test_a_broker_over_tls_without_a_ca_file_is_checked_against_the_systems_cas():
+    options = Settings.from_env({"AMQP_URI": "amqps://kring:pw@broker.example.org/"}).amqp_ssl
+    assert options["ca_certs"] is None and options["cert_reqs"] == ssl.CERT_REQUIRED
+
+
+@pytest.mark.parametrize("env, words", [
+    ({"AMQP_URI": "amqp://rabbitmq/", "KRING_AMQP_CA_FILE": "/etc/ssl/ca.pem"},
+     "KRING_AMQP_CA_FILE only apply to a broker over TLS"),
+    ({"AMQP_URI": "amqps://rabbitmq/", "KRING_AMQP_CA_FILE": "/no/such/ca.pem"},
+     "KRING_AMQP_CA_FILE names no readable file"),
+    ({"AMQP_URI": "amqps://rabbitmq/", "KRING_AMQP_CERT_FILE": __file__}, "go together"),
+])
+def test_unusable_broker_tls_settings_are_refused(env, words):
+    with pytest.raises(ConfigError, match=words):
+        Settings.from_env(env)

@@ -1,0 +1,107 @@
+"""A RabbitMQ node of the test's own that speaks only AMQP over TLS (amqps), on ports of its
+own: the machine's shared broker stays as it is. It is the same rabbitmq-server the machine
+runs, given its own node name, configuration, data folder and certificate
+(tests.support.tls), and it is stopped and removed with everything it wrote."""
+import os
+import shutil
+import signal
+import subprocess
+import threading
+import uuid
+from pathlib import Path
+
+from nameko.testing.utils import find_free_port
+
+READY_LINE = "Starting broker... completed"
+START_TIMEOUT_SECONDS = 120
+
+CONFIG = """\
+listeners.tcp = none
+listeners.ssl.default = 127.0.0.1:{port}
+ssl_options.cacertfile = {certificates.ca_file}
+ssl_options.certfile = {certificates.cert_file}
+ssl_options.keyfile = {certificates.key_file}
+ssl_options.verify = verify_peer
+ssl_options.fail_if_no_peer_cert = false
+loopback_users = none
+"""
+
+
+class TlsBroker:
+    def __init__(self, folder, certificates):
+        self.folder = Path(folder)
+        self.certificates = certificates
+        self.port = find_free_port()
+        self.node = f"kring-tls-{uuid.uuid4().hex[:8]}@localhost"
+        self.process = None
+        self.log = []
+
+    @property
+    def amqp_uri(self):
+        return f"amqps://guest:guest@localhost:{self.port}/"
+
+    def _environment(self):
+        return dict(os.environ, RABBITMQ_NODENAME=self.node,
+                    RABBITMQ_NODE_IP_ADDRESS="127.0.0.1",
+                    RABBITMQ_DIST_PORT=str(find_free_port()),
+                    RABBITMQ_CONFIG_FILE=str(self.folder / "rabbitmq"),
+                    RABBITMQ_MNESIA_BASE=str(self.folder / "mnesia"),
+                    RABBITMQ_LOG_BASE=str(self.folder / "log"),
+                    RABBITMQ_ENABLED_PLUGINS_FILE=str(self.folder / "enabled_plugins"),
+                    RABBITMQ_PID_FILE=str(self.folder / "node.pid"),
+                    HOME=str(self.folder))  # its own Erlang cookie
+
+    def start(self):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / "rabbitmq.conf").write_text(
+            CONFIG.format(port=self.port, certificates=self.certificates))
+        (self.folder / "enabled_plugins").write_text("[].\n")
+        if os.geteuid() == 0:  # the server drops to the rabbitmq user: it must own its files
+            shutil.chown(self.folder, "rabbitmq", "rabbitmq")
+            for path in self.folder.rglob("*"):
+                shutil.chown(path, "rabbitmq", "rabbitmq")
+            for path in (self.certificates.ca_file, self.certificates.cert_file,
+                         self.certificates.key_file):
+                path.chmod(0o644)
+                _reachable(path.parent)
+            _reachable(self.folder.parent)
+        if shutil.which("rabbitmq-server") is None:
+            raise AssertionError("rabbitmq-server is not installed: `apt-get install "
+                                 "rabbitmq-server` (make test's scripts/ensure_services.py "
+                                 "needs it too)")
+        self.process = subprocess.Popen(["rabbitmq-server"], env=self._environment(), text=True,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+        timer = threading.Timer(START_TIMEOUT_SECONDS, self.stop)  # a hung start fails the test
+        timer.start()
+        try:
+            for line in self.process.stdout:  # blocks on the next line: no polling
+                self.log.append(line)
+                if READY_LINE in line:
+                    break
+            else:
+                raise AssertionError("the TLS broker did not start:\n" + "".join(self.log))
+        finally:
+            timer.cancel()
+        threading.Thread(target=self._drain, daemon=True).start()
+        return self
+
+    def _drain(self):
+        for line in self.process.stdout:
+            self.log.append(line)
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def _reachable(folder):
+    """Let the rabbitmq user pass through `folder` and the folders above it (pytest's temporary
+    folders are private to the user that runs the tests)."""
+    for path in (folder, *folder.parents):
+        path.chmod(path.stat().st_mode | 0o005)
