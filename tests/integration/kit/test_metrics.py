@@ -13,7 +13,7 @@ from kring.kit.db import Database
 from kring.kit.events import on_events
 from services.notify import handlers
 from services.notify.models import metadata
-from tests.integration.kit.test_retry import publish
+from tests.support.events import publish_event
 from tests.support.metrics import scrape, value
 
 QUEUE = "kring.notify.on_flaky.referral"
@@ -55,8 +55,8 @@ def test_failures_retries_and_the_parked_message_are_counted(flaky, sqlite_confi
     calls = []
     with entrypoint_waiter(flaky, "on_flaky", timeout=20,
                            callback=lambda *args: calls.append(1) or len(calls) == 3):
-        publish(sqlite_config["AMQP_URI"], make_event(
-            "referral", "referral_withdrawn", "r-1", by_role="family").to_message())
+        publish_event(sqlite_config["AMQP_URI"], make_event(
+            "referral", "referral_withdrawn", "r-1", by_role="family"))
 
     after = scrape(web_config_port)
 
