@@ -53,7 +53,8 @@ EVENT_SECONDS = Histogram(
 # Read at scrape time: name -> (help, labels besides `service`).
 GAUGES = {
     "kring_ready": ("1 while the service's database answers and its consumers are attached "
-                    "to the broker (what GET /api/v1/ready checks, but the broker probe)", ()),
+                    "to the broker (GET /api/v1/ready checks the same and probes the broker)",
+                    ()),
     "kring_database_up": ("1 when the service's database answered this scrape", ()),
     "kring_outbox_unsent": ("Events in the outbox not yet published", ()),
     "kring_outbox_oldest_unsent_age_seconds": (
