@@ -1,7 +1,8 @@
-"""Make sure the broker (and, for the tests, PostgreSQL) answer before we run.
+"""Make sure the broker (and, for the tests, PostgreSQL and promtool) are there before we run.
 
 Standard library only: it runs before the virtual environment exists. Where this machine can
-start or enable a service it does; otherwise it stops with the exact command to run.
+start or enable a service, or install a Debian package, it does; otherwise it stops with the
+exact command to run.
 """
 import base64
 import os
@@ -102,7 +103,29 @@ def ensure_postgres():
          "KRING_TEST_POSTGRES to a server the tests may create databases on.")
 
 
+def ensure_promtool():
+    """The tests check deploy/prometheus/ with Prometheus's own promtool (Debian: prometheus)."""
+    if shutil.which("promtool"):
+        return
+    install = "apt-get install -y --no-install-recommends prometheus"
+    if not shutil.which("apt-get") or os.geteuid() != 0:
+        fail("promtool is not installed; the tests check the Prometheus files with it. "
+             f"Install it:\n    {install}")
+    print("promtool is not installed; installing Debian's prometheus package.", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for command in (install, "apt-get update -q", install):  # a stale package list: update
+        print(f"  running: {command}", flush=True)
+        subprocess.run(command.split(), check=False, env=env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.STDOUT)
+        if shutil.which("promtool"):
+            return
+    fail(f"promtool could not be installed ({install} failed). Install Debian's prometheus "
+         "package, or put a promtool of Prometheus 2 on the PATH.")
+
+
 if __name__ == "__main__":
     ensure_rabbitmq()
     if "--postgres" in sys.argv:
         ensure_postgres()
+    if "--promtool" in sys.argv:
+        ensure_promtool()

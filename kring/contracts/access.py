@@ -40,6 +40,7 @@ PUBLIC = Rule()
 
 RULES = {
     "getHealth": PUBLIC,
+    "getReady": PUBLIC,
     "getOpenApi": PUBLIC,
     # referral
     "submitReferral": Rule({"referrer": OWN_ORG}, audited=True),

@@ -11,6 +11,10 @@ from kring.contracts.operation import PREFIX, Operation
 META = [
     Operation("getHealth", "about", "GET", f"{PREFIX}/health",
               "Liveness of this process and the services it runs."),
+    Operation("getReady", "about", "GET", f"{PREFIX}/ready",
+              "Readiness: 200 while every service of this process reaches its database and "
+              "the broker and has its consumers attached; 503 saying what is not ready.",
+              statuses=(503,)),
     Operation("getOpenApi", "about", "GET", f"{PREFIX}/openapi.json",
               "This document."),
 ]

@@ -14,12 +14,15 @@ broker restart with events in flight stopped `kring run`). The broker returns an
 message to its queue when the channel dies; it comes again, and the inbox makes that harmless.
 """
 import logging
+from contextlib import contextmanager
 from functools import partial
 
 from nameko.messaging import Consumer, QueueConsumer
 from nameko.rpc import Rpc, RpcConsumer
 
-from kring.config import AMQP_SSL_KEY, AMQP_URI_KEY, PREVIOUS_SECRET_KEY, RETRY_DELAYS_KEY, SECRET_KEY
+from kring.config import (AMQP_SSL_KEY, AMQP_URI_KEY, PREVIOUS_SECRET_KEY, RETRY_DELAYS_KEY,
+                          SECRET_KEY)
+from kring.kit import metrics
 from kring.kit.failures import describe, keep_values_out_of_library_logs
 from kring.kit.retry import Retrier
 
@@ -28,7 +31,21 @@ keep_values_out_of_library_logs()  # nameko logs a failed worker's exception: in
 
 
 class SettlingQueueConsumer(QueueConsumer):
-    """nameko's QueueConsumer, surviving an ack or requeue on a connection that broke."""
+    """nameko's QueueConsumer, surviving an ack or requeue on a connection that broke, and
+    saying whether its consumers are attached now (kring.kit.readiness)."""
+
+    attached = False
+
+    def on_consume_ready(self, connection, channel, consumers, **kwargs):
+        self.attached = True
+        super().on_consume_ready(connection, channel, consumers, **kwargs)
+
+    @contextmanager
+    def extra_context(self, connection, channel):
+        try:  # kombu leaves this context when the connection breaks or consuming stops
+            yield
+        finally:
+            self.attached = False
 
     def ack_message(self, message):
         _settle(super().ack_message, message)
@@ -78,7 +95,13 @@ class RawConsumer(Consumer):
         self.retrier.declare()
         super().setup()
 
+    def handle_message(self, body, message):
+        metrics.event_received(message)
+        super().handle_message(body, message)
+
     def handle_message_processed(self, message, result=None, exc_info=None):
+        metrics.event_processed(self.container.service_name, self.queue.name, message,
+                                failed=exc_info is not None)
         if exc_info is None:
             self.queue_consumer.ack_message(message)
             return
@@ -88,15 +111,17 @@ class RawConsumer(Consumer):
         """Retry later (or park for good), then acknowledge; if that fails, the broker keeps it."""
         try:
             if park:
-                self.retrier.park(message, error)
+                target = self.retrier.park(message, error)
             else:
-                self.retrier.route_failure(message, error)
+                target = self.retrier.route_failure(message, error)
         except Exception as exc:
             log.error("could not set a failed message aside (%s); returning it to its queue",
                       describe(exc))
             self.queue_consumer.requeue_message(message)
             return
         self.queue_consumer.ack_message(message)
+        metrics.event_set_aside(self.container.service_name, self.queue.name,
+                                parked=target == self.retrier.dead.routing_key)
 
 
 class _RpcConsumer(RpcConsumer):

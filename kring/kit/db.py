@@ -23,7 +23,7 @@ from kring.config import (AMQP_SSL_KEY, AMQP_URI_KEY, DATA_KEYS_KEY, DATABASES_K
 from kring.clock import utcnow
 from kring.contracts.events import Event
 from kring.errors import KringError
-from kring.kit import audit, crypto, erasure
+from kring.kit import audit, crypto, erasure, metrics
 from kring.kit.access import Caller
 from kring.kit.failures import describe
 from kring.kit.outbox import Message, OutboxRelay
@@ -251,12 +251,14 @@ def is_duplicate(exc):
 class Database(DependencyProvider):
     """The service's database: one engine per service, a fresh UnitOfWork for every worker.
 
-    Tables are created on start until the schema settles and migrations take over.
+    Tables are created on start until the schema settles and migrations take over. `gauges`
+    (a unit of work -> [(metric, labels, value)]) are the service's own figures for /metrics.
     """
 
-    def __init__(self, metadata, outgoing=None, **kwargs):
+    def __init__(self, metadata, outgoing=None, gauges=None, **kwargs):
         self.metadata = metadata
         self.outgoing = outgoing
+        self.gauges = gauges
         self.engine = None
         self.session_factory = None
         self.relay = None
@@ -285,11 +287,13 @@ class Database(DependencyProvider):
                                      lambda channel: declare_topology(channel, delays),
                                      ssl=self.container.config.get(AMQP_SSL_KEY))
             self.container.spawn_managed_thread(self.relay.run)
+        metrics.watch(self)  # its readiness and figures, from now on (kring.kit.metrics)
 
     def kill(self):
         self.stop()
 
     def stop(self):
+        metrics.unwatch(self)
         if self.relay is not None:
             self.relay.stop()
         if self.engine is not None:

@@ -9,6 +9,7 @@ may be kept by a cache: most carry a family's data.
 """
 import json
 import logging
+import time
 
 import eventlet
 import eventlet.wsgi
@@ -25,6 +26,7 @@ from kring.contracts.api import OPERATIONS
 from kring.contracts.fields import MAX_BODY_BYTES, read_json_object, storable
 from kring.errors import (INVALID_BODY, INVALID_QUERY, Invalid, KringError, Malformed, NotFound,
                           Unauthenticated, Unavailable)
+from kring.kit import metrics
 from kring.kit.access import Caller
 from kring.kit.auth import read_token
 from kring.kit.broker_watch import BrokerWatch
@@ -155,6 +157,13 @@ class ApiEntrypoint(HttpRequestHandler):
 
     def get_url_rule(self):
         return Rule(self.url, methods=[self.method])
+
+    def handle_request(self, request):
+        started = time.monotonic()
+        response = super().handle_request(request)
+        metrics.http_answered(self.container.service_name, self.operation.operation_id,
+                              response.status_code, time.monotonic() - started)
+        return response
 
     def get_entrypoint_parameters(self, request):
         operation = self.operation

@@ -170,3 +170,9 @@ def _reach(caller, plans, aftercare_id, for_update=False):
 
 def owner(plan):
     return Owner(referral_id=plan.referral_id, coordinating_org=plan.coordinator_org)
+
+
+def gauges(uow, today):
+    """The operator's figures (GET /metrics, kring.kit.metrics): overdue contacts, a count."""
+    with uow:
+        return [("kring_aftercare_contacts_overdue", {}, Plans(uow).count_overdue(today))]

@@ -1,6 +1,6 @@
 """The aftercare service's tables, and the repository that maps them to the domain."""
 from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Integer, MetaData, String,
-                        false, select, update)
+                        false, func, select, update)
 from sqlalchemy.orm import declarative_base
 
 from kring.clock import utcnow
@@ -133,6 +133,15 @@ class Plans(Repository):
                    ContactRow.aftercare_id.in_(active))
             .values(overdue=True).execution_options(synchronize_session=False))
         return result.rowcount
+
+    def count_overdue(self, today):
+        """Contacts overdue by the rule of mark_overdue, counted now (the timer may lag)."""
+        active = select(PlanRow.id).where(PlanRow.status == ACTIVE)
+        return self.session.scalar(
+            select(func.count()).select_from(ContactRow)
+            .where(ContactRow.done_on.is_(None), ContactRow.due_on.is_not(None),
+                   ContactRow.due_on < overdue_cutoff(today),
+                   ContactRow.aftercare_id.in_(active)))
 
     def note_withdrawal(self, referral_id):
         if self.session.get(WithdrawalRow, referral_id) is None:

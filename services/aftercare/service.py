@@ -22,7 +22,8 @@ OVERDUE_CHECK_SECONDS = 60
 class AftercareService:
     name = "aftercare"
 
-    db = Database(metadata, outgoing=outgoing)
+    db = Database(metadata, outgoing=outgoing,
+                  gauges=lambda uow: handlers.gauges(uow, today()))
     config = Config()
 
     @on_events("casework")

@@ -334,3 +334,18 @@ def _serve_waiting_list(uow, at):
         referrals.save(referral)
         made.append(proposal.proposal_id)
     return made
+
+
+def gauges(uow):
+    """The operator's figures (GET /metrics, kring.kit.metrics), by programme code: the waiting
+    list's length, and how many more families the active supporters can take (a supporter of
+    two programmes counts in both)."""
+    with uow:
+        waiting = Referrals(uow).waiting_by_programme()
+        free = {}
+        for supporter in Supporters(uow).all():
+            if supporter.active:
+                for programme in supporter.programmes:
+                    free[programme] = free.get(programme, 0) + supporter.free
+    return [("kring_waiting_list_length", {"programme": p}, n) for p, n in waiting.items()] + \
+        [("kring_supporter_free_capacity", {"programme": p}, n) for p, n in free.items()]

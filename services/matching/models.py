@@ -158,6 +158,13 @@ class Referrals(_OneTable):
                                     .order_by(ReferralRow.waitlisted_at, ReferralRow.id))
         return [self._load(row) for row in rows.scalars()]
 
+    def waiting_by_programme(self):
+        """{programme: referrals on the waiting list}, counted without loading them."""
+        return dict(self.session.execute(
+            select(ReferralRow.programme, func.count())
+            .where(ReferralRow.status == "waitlisted", ReferralRow.programme.is_not(None))
+            .group_by(ReferralRow.programme)).all())
+
 
 class Proposals(_OneTable):
     row, fields, make = ProposalRow, PROPOSAL_FIELDS, Proposal

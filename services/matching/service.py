@@ -34,7 +34,7 @@ class MatchingDatabase(Database):
 class MatchingService:
     name = "matching"
 
-    db = MatchingDatabase(metadata, outgoing=outgoing)
+    db = MatchingDatabase(metadata, outgoing=outgoing, gauges=handlers.gauges)
     config = Config()
 
     @on_events("referral")

@@ -342,3 +342,10 @@ def delivery_log(uow, referral_id, person=None):
         shown = [notice_view(notice) for notice in Notices(uow).of_referral(referral_id)]
         trail.notices_read(uow, referral_id, person)
         return shown
+
+
+def gauges(uow):
+    """The operator's figures (GET /metrics, kring.kit.metrics): notices by state, counts only."""
+    with uow:
+        counts = Notices(uow).counts()
+    return [("kring_notices", {"status": state}, number) for state, number in counts.items()]

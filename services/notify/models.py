@@ -4,7 +4,7 @@
 so no redelivery, restart or second replica can ever make a second one.
 """
 from sqlalchemy import (Boolean, Column, DateTime, Integer, MetaData, String, UniqueConstraint,
-                        and_, or_, select, update)
+                        and_, func, or_, select, update)
 from sqlalchemy.orm import aliased, declarative_base
 
 from kring.kit.crypto import EncryptedText
@@ -120,6 +120,17 @@ class Notices(Repository):
             query = query.where(_unclaimed(unclaimed_at))
         rows = self.session.execute(query.with_for_update()).scalars()
         return [self._load(row) for row in rows]
+
+    def counts(self):
+        """{state: notices in it}: sent, suppressed, pending (not tried yet) and failed (tried,
+        not delivered, waiting for its retry): what an operator watches (kring.kit.metrics)."""
+        found = dict.fromkeys(("sent", "suppressed", "pending", "failed"), 0)
+        for status, tried, number in self.session.execute(
+                select(NoticeRow.status, NoticeRow.attempts > 0, func.count())
+                .group_by(NoticeRow.status, NoticeRow.attempts > 0)):
+            state = "failed" if status == PENDING and tried else status
+            found[state] = found.get(state, 0) + number
+        return found
 
     def of_referral(self, referral_id):
         rows = self.session.execute(select(NoticeRow).where(

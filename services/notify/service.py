@@ -37,7 +37,7 @@ class SweepTimer(Timer):
 class NotifyService:
     name = "notify"
 
-    db = Database(metadata)
+    db = Database(metadata, gauges=handlers.gauges)
     transport = Transport()
     marks = DeliveryMarks()
     config = Config()

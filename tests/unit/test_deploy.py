@@ -36,7 +36,7 @@ def test_each_service_runs_in_its_own_container_with_what_it_needs(service):
     assert spec["command"] == ["run", service]
     assert spec["build"]["dockerfile"] == "deploy/Dockerfile"
     assert spec["restart"] in ("unless-stopped", "always", "on-failure")
-    assert "/api/v1/health" in " ".join(spec["healthcheck"]["test"])
+    assert "/api/v1/ready" in " ".join(spec["healthcheck"]["test"])
     assert spec["depends_on"]["rabbitmq"]["condition"] == "service_healthy"
     assert spec["depends_on"]["postgres"]["condition"] == "service_healthy"
     environment = spec["environment"]

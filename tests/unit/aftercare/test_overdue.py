@@ -118,3 +118,12 @@ def test_an_extra_contact_is_never_overdue(uow):
     assert [due_on for _, due_on, _, _ in contacts(uow, plan)] == [date(2026, 2, 16), None]
     assert mark_overdue(uow, date(2027, 1, 1)) == 0
     assert flagged(uow, plan) == []
+
+
+def test_the_figure_for_metrics_counts_overdue_contacts_before_the_timer_flags_them(uow):
+    stored(uow, high_plan("c-1"))
+    stored(uow, high_plan("c-2"))
+    with uow:
+        assert Plans(uow).count_overdue(date(2026, 1, 22)) == 0  # still in grace
+        assert Plans(uow).count_overdue(date(2026, 1, 23)) == 2  # one contact of each plan
+    assert flagged(uow, "a-c-1") == []  # counting flags nothing
