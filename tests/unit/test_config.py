@@ -147,3 +147,14 @@ def test_a_programme_may_have_its_own_retention_period():
     for bad in ("0", "-1", "two years", "36501"):
         with pytest.raises(ConfigError, match="KRING_RETENTION_DAYS_HOME_START"):
             Settings.from_env({"KRING_RETENTION_DAYS_HOME_START": bad})
+
+
+def test_the_stop_deadline_stays_below_the_grace_period_of_compose_and_kubernetes():
+    assert Settings.from_env({}).stop_seconds == 25
+    assert Settings.from_env({"KRING_STOP_SECONDS": "2.5"}).stop_seconds == 2.5
+
+
+@pytest.mark.parametrize("text", ["soon", "0", "-5", "nan"])
+def test_a_bad_stop_deadline_is_refused(text):
+    with pytest.raises(ConfigError, match="KRING_STOP_SECONDS"):
+        Settings.from_env({"KRING_STOP_SECONDS": text})
