@@ -14,8 +14,11 @@ from nameko.testing.utils import find_free_port
 from kring.config import DEVELOPMENT_SECRET
 from kring.kit.auth import create_token
 from services.notify.content import file_name
-from tests.support.processes import RunningMake, clean_env
+from tests.support.events import publish_event
+from tests.support.integration.notify import case_started, received
+from tests.support.processes import RunningKring, RunningMake, SmtpServer, clean_env
 from tests.support.sample import referral_body
+from tests.support.smtp_handlers import MESSAGE_HELD
 from tests.support.waiting import eventually
 
 REFERRALS = 5
@@ -94,3 +97,25 @@ def test_sigint_as_from_a_terminal_stops_it_once_or_twice(make_run):
     handle_traffic(make_run)
     log = stops(make_run, signal.SIGINT, signal.SIGINT)
     assert "kring: stopped" in log
+
+
+def test_a_stop_held_up_past_its_deadline_exits_anyway_and_says_so(rabbit_config, tmp_path):
+    """notify's worker waits for a mail server that holds its message (up to the SMTP
+    timeout): the stop waits for it, until KRING_STOP_SECONDS is up."""
+    smtp = SmtpServer(tmp_path / "maildir",
+                      handler="tests.support.smtp_handlers.HoldsTheFirst").start()
+    env = clean_env(AMQP_URI=rabbit_config["AMQP_URI"], KRING_HTTP_PORT=str(find_free_port()),
+                    KRING_DATA_DIR=str(tmp_path), KRING_SMTP_HOST="127.0.0.1",
+                    KRING_SMTP_PORT=str(smtp.port), KRING_STOP_SECONDS="1")
+    kring = RunningKring(["notify", "--dev"], env).start()
+    try:
+        referral_id = "1a2b3c4d-0000-4000-8000-00000000000f"
+        for event in (received(referral_id), case_started(referral_id)):
+            publish_event(rabbit_config["AMQP_URI"], event)
+        eventually(lambda: (tmp_path / f"maildir{MESSAGE_HELD}").exists(),
+                   what="the server to hold the start notice")
+        assert kring.stop(timeout=GONE_SECONDS) == 1  # SIGTERM, then its exit status
+        assert "not stopped within 1 s of the signal: exiting now" in "".join(kring.log)
+    finally:
+        kring.kill()
+        smtp.kill()
