@@ -109,6 +109,11 @@ class RunningMake(_Process):
             return True
         return False
 
+    def output(self, timeout=30):
+        """Everything the group printed, once it has all been read (the group is gone)."""
+        self._drainer.join(timeout=timeout)
+        return "".join(self.log)
+
     def kill(self):
         """SIGKILL to whatever is left of the group."""
         try:
