@@ -30,10 +30,12 @@ ERASED = "not sent: the referral's data was erased"
 class Claimant:
     """Who claims a notice: the notify instance, by an id that stays the same across its
     restarts (kept in its data directory: services.notify.claims), and this start of it, by
-    an id of its own. `started_at` (a Unix time) is when this start began."""
+    an id of its own. `started_at` (a Unix time) is when this start began. `takes_back`:
+    False while a mark of an earlier start is still unrecorded (its notice may have gone)."""
     instance: str | None
     start: str | None
     started_at: float | None = field(default=None, compare=False)
+    takes_back: bool = field(default=True, compare=False)
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,8 @@ def may_take(claim, claimant, now):
     (another of its workers is sending that notice): no, until it lapses."""
     if claim.until is None or claim.until < now:
         return True
-    return (claimant.instance is not None and claim.instance == claimant.instance
+    return (claimant.takes_back and claimant.instance is not None
+            and claim.instance == claimant.instance
             and claim.start is not None and claim.start != claimant.start)
 
 

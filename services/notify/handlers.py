@@ -7,6 +7,7 @@ crash left behind. Whatever settles a notice (sent, suppressed) writes its audit
 same transaction (services/notify/trail.py).
 """
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 from kring.clock import iso, utcnow
@@ -210,7 +211,9 @@ def send_due(uow, transport, marks, now, batch=BATCH, clock=utcnow, claimant=Non
     def current():
         return now + (clock() - started)
 
-    _record_marked(uow, marks, now, claimant.started_at)
+    if not _record_marked(uow, marks, now, claimant.started_at):
+        # a mark left unrecorded may be of a notice the server took: its claim must lapse
+        claimant = replace(claimant, takes_back=False)
     handled = 0
     while handled < batch:
         claimed = _claim_next(uow, current(), claimant)
@@ -225,21 +228,25 @@ def _record_marked(uow, marks, now, written_before=None):
     """Deliveries whose record a crash or an absent database cut off: the server has them,
     so they are recorded as sent, never sent again. A mark goes once that is settled.
     `written_before` (a Unix time: this start's): marks older than it are an earlier start's,
-    whose records will never come, however young (Marks.left)."""
+    whose records will never come, however young (Marks.left). True when every mark found
+    is settled."""
+    settled = True
     for mark in marks.left(now, written_before):
         try:
             _record_from(uow, mark)
         except Exception as exc:  # the database, most likely: the mark waits for the next sweep
             log.error("could not record notice %s from its mark: %s", mark.notice_id,
                       describe(exc))
+            settled = False
             continue
         marks.discard(mark.path)
+    return settled
 
 
 def _record_from(uow, mark):
     if mark.delivery is None:
         log.warning("the mark of notice %s cannot be read: removed; the notice is mailed "
-                    "again once its claim lapses", mark.notice_id)
+                    "again, with the same Message-ID", mark.notice_id)
         return
     with uow:
         notices = Notices(uow)

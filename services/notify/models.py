@@ -222,7 +222,7 @@ def _unclaimed(now):
 def _claimable(now, by):
     """domain.may_take as SQL: unclaimed or lapsed, or claimed by an earlier start of `by`'s
     instance (a NULL start compares as unknown: not taken)."""
-    if by is None or by.instance is None:
+    if by is None or by.instance is None or not by.takes_back:
         return _unclaimed(now)
     return or_(_unclaimed(now), and_(NoticeRow.claimed_instance == by.instance,
                                      NoticeRow.claimed_start != by.start))

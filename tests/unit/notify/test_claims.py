@@ -35,6 +35,12 @@ def test_any_other_live_claim_is_respected_until_it_lapses(claim):
     assert may_take(claim, ME, claim.until + timedelta(microseconds=1))
 
 
+def test_while_a_mark_of_an_earlier_start_is_unrecorded_its_claims_are_left_to_lapse():
+    waiting = Claimant("instance-a", "start-2", takes_back=False)
+    assert not may_take(Claim(LIVE, "instance-a", "start-1"), waiting, NOW)
+    assert may_take(Claim(LAPSED, "instance-a", "start-1"), waiting, NOW)
+
+
 def test_a_sender_without_a_lasting_instance_takes_no_live_claim():
     assert not may_take(Claim(LIVE, None, "start-1"), Claimant(None, "start-2"), NOW)
     assert not may_take(Claim(LIVE, "instance-a", "start-1"), one_off(), NOW)
