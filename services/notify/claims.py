@@ -104,10 +104,11 @@ class NotifyClaimant(DependencyProvider):
         log.info("notify claims as instance %s, start %s", claimant.instance, claimant.start)
 
     def stop(self):
-        self.instance.release()
+        if self.instance is not None:  # None: the container never got as far as setup
+            self.instance.release()
 
     def kill(self):
-        self.instance.release()
+        self.stop()
 
     def get_dependency(self, worker_ctx):
         return self.instance.claimant
