@@ -13,9 +13,13 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 
 # The shipped provider directory routes the demo's referrals, unless KRING_DIRECTORY says otherwise.
+# `exec`: kring is make's own child, not a shell's, so make waits for kring's graceful stop
+# before it exits (a shell in between died at the first signal and make with it, while kring
+# was still stopping); make passes a SIGTERM on to it, which kring takes as the one stop it is
+# already making (README.md "Stopping").
 run: $(STAMP)
 	@$(BIN)/python scripts/ensure_services.py
-	KRING_DIRECTORY=$${KRING_DIRECTORY:-examples/directory.json} $(BIN)/kring run --dev
+	KRING_DIRECTORY=$${KRING_DIRECTORY:-examples/directory.json} exec $(BIN)/kring run --dev
 
 test: $(STAMP)
 	@$(BIN)/python scripts/ensure_services.py --postgres --promtool

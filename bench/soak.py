@@ -226,8 +226,8 @@ class Soak:
         walker.close()
         expected = {(r, kind) for r, plan in self.plans.items() for kind in NOTICES[plan]}
         deadline = time.monotonic() + settle_seconds
-        while True:  # notices after an SMTP outage wait out their back-off; those a kill -9
-            mails = self._mails()  # left claimed wait out their claim (a minute)
+        while True:  # notices after an SMTP outage wait out their back-off (a kill -9 left
+            mails = self._mails()  # none claimed: the restart on its data dir takes them back)
             pending = self._pending_notices()
             missing = [key for key in expected if not mails[key]]
             if (not missing and not pending) or time.monotonic() > deadline:
@@ -328,8 +328,8 @@ def main():
     parser.add_argument("--walkers", type=int, default=4)
     parser.add_argument("--settle-seconds", type=int, default=180,
                         help="at the end, how long to wait for the last referrals and notices "
-                             "(above notify's 60 s claim, so a notice a kill -9 left claimed "
-                             "gets its second chance)")
+                             "(a notice waits out its retries' back-off; one a kill -9 left "
+                             "claimed is taken back at once by the restart)")
     parser.add_argument("--postgres", action="store_true",
                         help="every service on the local PostgreSQL (a throw-away database, a "
                              "schema each) instead of SQLite")

@@ -42,6 +42,10 @@ DEFAULT_HTTP_PORT = 8000
 DEFAULT_RETRY_DELAYS = (1, 5, 30, 120, 600)  # seconds; after the last, the dead-letter queue
 DEFAULT_SWEEP_SECONDS = 5.0
 DEFAULT_RETENTION_SWEEP_SECONDS = 3600.0
+# how long `kring run` may take to stop after SIGTERM or SIGINT before it exits anyway: below
+# the 30 s that compose (docker-compose.yml) and Kubernetes wait before they kill
+STOP_SECONDS_KEY = "KRING_STOP_SECONDS"
+DEFAULT_STOP_SECONDS = 25.0
 # Only ever used under --dev: a fixed, public key, so tokens made by `kring token create` on a
 # development machine work against `make run` without any set-up.
 DEVELOPMENT_SECRET = "kring-development-key-not-for-production"
@@ -70,6 +74,7 @@ class Settings:
     retention_by_programme: dict = field(default_factory=dict)
     retention_sweep_seconds: float = DEFAULT_RETENTION_SWEEP_SECONDS
     data_keys: str | None = None
+    stop_seconds: float = DEFAULT_STOP_SECONDS
 
     @classmethod
     def from_env(cls, env=None):
@@ -97,6 +102,7 @@ class Settings:
             retention_sweep_seconds=_seconds(env, RETENTION_SWEEP_KEY) or
             DEFAULT_RETENTION_SWEEP_SECONDS,
             data_keys=_data_keys(env.get(DATA_KEYS_KEY)),
+            stop_seconds=_seconds(env, STOP_SECONDS_KEY) or DEFAULT_STOP_SECONDS,
         )
 
     def signing_key(self, dev):

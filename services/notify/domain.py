@@ -5,7 +5,7 @@ database's unique constraint holds that line); delivering it happens afterwards,
 transaction, and may fail and be retried. What it says is in services.notify.content.
 """
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 START, CLOSURE = "start", "closure"
@@ -15,8 +15,8 @@ DEFAULT_SENDER = "kring@localhost"
 FIRST_RETRY_SECONDS, MAX_RETRY_SECONDS = 5, 15 * 60
 # A claimed notice is left alone by other replicas this long: over a whole delivery at the
 # SMTP timeout (delivery.SMTP_TIMEOUT_SECONDS for each of its five exchanges), so only a sender
-# that died mid-delivery lets another one try again; and short, because after a kill -9 that
-# is how long its notices wait.
+# that died mid-delivery lets another one try again. A sender that restarts does not wait for
+# its own claims to lapse (`may_take`).
 CLAIM_SECONDS = 60
 
 NO_CONSENT = "not shared: share_status_with_referrer is false"
@@ -24,6 +24,41 @@ CONSENT_WITHDRAWN = "not shared: the family withdrew its consent to share status
 AFTER_CLOSURE = "not sent: the case start was reported after the referral had closed"
 AWAITING_CONTACT = "waiting for the referral's contact (referral_received)"
 ERASED = "not sent: the referral's data was erased"
+
+
+@dataclass(frozen=True)
+class Claimant:
+    """Who claims a notice: the notify instance, by an id that stays the same across its
+    restarts (kept in its data directory: services.notify.claims), and this start of it, by
+    an id of its own. `started_at` (a Unix time) is when this start began. `takes_back`:
+    False while a mark of an earlier start is still unrecorded (its notice may have gone)."""
+    instance: str | None
+    start: str | None
+    started_at: float | None = field(default=None, compare=False)
+    takes_back: bool = field(default=True, compare=False)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A notice's claim as stored: until when, and by whom (None: an older claim, or none)."""
+    until: datetime | None
+    instance: str | None = None
+    start: str | None = None
+
+
+def may_take(claim, claimant, now):
+    """Whether `claimant` may claim a notice that carries `claim` at `now`.
+
+    An unclaimed notice, or one whose claim has lapsed: yes. A claim of an earlier start of
+    the claimant's own instance: yes, at once, because that start is over (one instance runs
+    once at a time: services.notify.claims) and the marks it left are recorded first
+    (handlers.send_due). Any other live claim, another replica's or one of this start's own
+    (another of its workers is sending that notice): no, until it lapses."""
+    if claim.until is None or claim.until < now:
+        return True
+    return (claimant.takes_back and claimant.instance is not None
+            and claim.instance == claimant.instance
+            and claim.start is not None and claim.start != claimant.start)
 
 
 def choose_language(requested):

@@ -7,13 +7,14 @@ crash left behind. Whatever settles a notice (sent, suppressed) writes its audit
 same transaction (services/notify/trail.py).
 """
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 from kring.clock import iso, utcnow
 from kring.kit import erasure
 from kring.kit.db import is_duplicate
 from kring.kit.failures import describe
-from services.notify import trail
+from services.notify import claims, trail
 from services.notify.content import file_name
 from services.notify.domain import (CLAIM_SECONDS, CLOSURE, PENDING, SENT, START, Contact,
                                    Notice)
@@ -190,23 +191,32 @@ def _once_more_if_duplicate(once):
     return once()
 
 
-def send_due(uow, transport, marks, now, batch=BATCH, clock=utcnow):
+def send_due(uow, transport, marks, now, batch=BATCH, clock=utcnow, claimant=None):
     """Deliver every notice that is due. Each is claimed first in its own short transaction,
     so replicas never send the same one at once; the sending happens outside transactions.
     First, what `marks` (services.notify.marks) say a crash left unrecorded is recorded.
+
+    `claimant` (domain.Claimant; services.notify.claims): who claims. Notices claimed by an
+    earlier start of its instance are taken back at once (domain.may_take): that start died
+    with its claims, and every mark it left (written before this start began, whatever their
+    age) is recorded first, so what its server took is not sent again. Without a claimant,
+    one of its own for this call (claims.one_off).
 
     `now` is the sweep's moment (tests pass a later one to let back-offs pass); each claim is
     taken at `now` plus the time the sweep has run (`clock`), so a claim made late in a slow
     batch does not end before it has begun."""
     started = clock()
+    claimant = claimant or claims.one_off()
 
     def current():
         return now + (clock() - started)
 
-    _record_marked(uow, marks, now)
+    if not _record_marked(uow, marks, now, claimant.started_at):
+        # a mark left unrecorded may be of a notice the server took: its claim must lapse
+        claimant = replace(claimant, takes_back=False)
     handled = 0
     while handled < batch:
-        claimed = _claim_next(uow, current())
+        claimed = _claim_next(uow, current(), claimant)
         if claimed is None:
             break
         _attempt(uow, transport, marks, current, *claimed)
@@ -214,23 +224,29 @@ def send_due(uow, transport, marks, now, batch=BATCH, clock=utcnow):
     return handled
 
 
-def _record_marked(uow, marks, now):
+def _record_marked(uow, marks, now, written_before=None):
     """Deliveries whose record a crash or an absent database cut off: the server has them,
-    so they are recorded as sent, never sent again. A mark goes once that is settled."""
-    for mark in marks.left(now):
+    so they are recorded as sent, never sent again. A mark goes once that is settled.
+    `written_before` (a Unix time: this start's): marks older than it are an earlier start's,
+    whose records will never come, however young (Marks.left). True when every mark found
+    is settled."""
+    settled = True
+    for mark in marks.left(now, written_before):
         try:
             _record_from(uow, mark)
         except Exception as exc:  # the database, most likely: the mark waits for the next sweep
             log.error("could not record notice %s from its mark: %s", mark.notice_id,
                       describe(exc))
+            settled = False
             continue
         marks.discard(mark.path)
+    return settled
 
 
 def _record_from(uow, mark):
     if mark.delivery is None:
         log.warning("the mark of notice %s cannot be read: removed; the notice is mailed "
-                    "again once its claim lapses", mark.notice_id)
+                    "again, with the same Message-ID", mark.notice_id)
         return
     with uow:
         notices = Notices(uow)
@@ -248,13 +264,18 @@ def _record_from(uow, mark):
                         RECORDED_FROM_MARK)
 
 
-def _claim_next(uow, now):
+def _claim_next(uow, now, claimant=None):
     with uow:
         notices = Notices(uow)
-        notice_id = notices.claim_next(now, now + timedelta(seconds=CLAIM_SECONDS))
-        if notice_id is None:
+        claimed = notices.claim_due(now, now + timedelta(seconds=CLAIM_SECONDS), claimant)
+        if claimed is None:
             return None
+        notice_id, taken_back = claimed
         notice = notices.get(notice_id)
+        if taken_back:
+            log.info("%s notice of %s was claimed by an earlier start of this notify: taken "
+                     "back without waiting for the claim to lapse", notice.kind,
+                     notice.referral_id)
         return notice, notices.contact(notice.referral_id)
 
 

@@ -6,7 +6,9 @@ database that is away at that moment, would mail the notice again once its claim
 Writing a mark is a write into the operating system's page cache, which no crash of this
 process can undo. (A crash of the whole machine can: then the notice goes again with its
 Message-ID, as it would without marks.) Sweeps record what marks left behind say
-(handlers.send_due), then remove them.
+(handlers.send_due), then remove them: a mark SETTLE_SECONDS old, or any mark an earlier start
+of this notify wrote (before this start began), since the claims of that start are taken back
+at once (services.notify.claims) and its marks must be recorded before.
 
 A mark holds the notice's id (its name), its referral and kind, and where it went, the
 referrer's address included: no family data. It is readable by its owner only.
@@ -96,16 +98,20 @@ class Marks:
         except OSError as exc:
             log.warning("could not remove the delivery mark %s: %s", path, exc)
 
-    def left(self, now):
-        """Every mark left behind at `now` (SETTLE_SECONDS old at least), oldest first."""
+    def left(self, now, written_before=None):
+        """Every mark left behind at `now`, oldest first: SETTLE_SECONDS old at least, or
+        written before `written_before` (a Unix time: when this start of notify began; an
+        earlier start's marks belong to no record under way, however young)."""
         self._make_folder()
         try:
             paths = [path for path in self.folder.glob(f"*{SUFFIX}") if _is_id(path.stem)]
         except OSError:
             return []
         marks = [_read(path, now.timestamp()) for path in paths]
+        settled_age = SETTLE_SECONDS if written_before is None else \
+            min(SETTLE_SECONDS, now.timestamp() - written_before)
         return sorted((mark for mark in marks
-                       if mark is not None and mark.age_seconds >= SETTLE_SECONDS),
+                       if mark is not None and mark.age_seconds >= settled_age),
                       key=lambda mark: -mark.age_seconds)
 
     def _path(self, notice_id):

@@ -12,6 +12,8 @@ from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
 from services.notify.domain import CLOSURE, PENDING, START, Contact, Notice
 
+NO_CLAIM = {"claimed_until": None, "claimed_instance": None, "claimed_start": None}
+
 metadata = MetaData()
 Base = declarative_base(metadata=metadata)
 add_kit_tables(metadata)
@@ -57,6 +59,9 @@ class NoticeRow(Base):
     last_error = Column(EncryptedText("notices", "last_error"), nullable=True)
     next_attempt_at = Column(DateTime(timezone=True), nullable=True, index=True)
     claimed_until = Column(DateTime(timezone=True), nullable=True)
+    # who holds the claim (domain.Claimant): a restarted sender takes its own back at once
+    claimed_instance = Column(String(64), nullable=True)
+    claimed_start = Column(String(64), nullable=True)
     channel = Column(String(8), nullable=True)
     recipient = Column(EncryptedText("notices", "recipient"), nullable=True)
     location = Column(String(1000), nullable=True)
@@ -151,13 +156,13 @@ class Notices(Repository):
         result = self.session.execute(
             update(NoticeRow).where(NoticeRow.notice_id == notice.notice_id,
                                     NoticeRow.status == PENDING)
-            .values(claimed_until=None, **{f: getattr(notice, f) for f in NOTICE_FIELDS}))
+            .values(**NO_CLAIM, **{f: getattr(notice, f) for f in NOTICE_FIELDS}))
         return result.rowcount == 1
 
     def overwrite(self, notice):
         """Store `notice` whatever its status (its erasure; everything else goes by `save`)."""
         self.session.execute(update(NoticeRow).where(NoticeRow.notice_id == notice.notice_id)
-                             .values(claimed_until=None,
+                             .values(**NO_CLAIM,
                                      **{f: getattr(notice, f) for f in NOTICE_FIELDS}))
 
     def erase_contact(self, referral_id):
@@ -165,8 +170,15 @@ class Notices(Repository):
         self.session.execute(update(ContactRow).where(ContactRow.referral_id == referral_id)
                              .values(email=""))
 
-    def claim_next(self, now, until):
-        """Claim the first due notice for this sender until `until`: its id, or None.
+    def claim_next(self, now, until, by=None):
+        """Claim the first due notice for `by` (a domain.Claimant; None: a sender without an
+        identity, which takes no live claim) until `until`: its id, or None."""
+        claimed = self.claim_due(now, until, by)
+        return claimed[0] if claimed else None
+
+    def claim_due(self, now, until, by=None):
+        """Claim the first due notice for `by` until `until`: (its id, whether it was taken
+        back from an earlier start of `by`'s instance), or None.
 
         The row is locked as it is chosen, and a row that another sender is claiming is
         passed over rather than waited for (SKIP LOCKED; SQLite, one writer at a time, has no
@@ -174,18 +186,19 @@ class Notices(Repository):
         its own transaction (PostgreSQL locks a row to check it again), and the record that the
         row's notice was delivered, written that very moment by its sender, would wait behind it.
         """
-        notice_id = self.session.execute(
-            _due(now).limit(1).with_for_update(of=NoticeRow, skip_locked=True)).scalar()
-        if notice_id is not None and self.claim(notice_id, now, until):
-            return notice_id
-        return None
+        row = self.session.execute(
+            _due(now, by).limit(1).with_for_update(of=NoticeRow, skip_locked=True)).first()
+        if row is None or not self.claim(row.notice_id, now, until, by):
+            return None
+        return row.notice_id, bool(row.live)
 
-    def claim(self, notice_id, now, until):
+    def claim(self, notice_id, now, until, by=None):
         """True for the one sender whose conditional update took it (replicas race here)."""
         result = self.session.execute(
             update(NoticeRow).where(NoticeRow.notice_id == notice_id,
-                                    NoticeRow.status == PENDING, _unclaimed(now))
-            .values(claimed_until=until))
+                                    NoticeRow.status == PENDING, _claimable(now, by))
+            .values(claimed_until=until, claimed_instance=by and by.instance,
+                    claimed_start=by and by.start))
         return result.rowcount == 1
 
     def get(self, notice_id):
@@ -193,7 +206,7 @@ class Notices(Repository):
         return self._load(row) if row else None
 
 
-def _due(now):
+def _due(now, by=None):
     """Pending notices whose time has come, whose contact is known, not claimed.
 
     Oldest event first, and a closure never before its referral's pending start: a start whose
@@ -204,12 +217,23 @@ def _due(now):
     start_pending = (select(start.notice_id)
                      .where(start.referral_id == NoticeRow.referral_id,
                             start.kind == START, start.status == PENDING).exists())
-    return (select(NoticeRow.notice_id)
+    # `live`: a claim that has not lapsed (which a claimant may take only from its own past)
+    live = and_(NoticeRow.claimed_until.is_not(None), NoticeRow.claimed_until >= now)
+    return (select(NoticeRow.notice_id, live.label("live"))
             .join(ContactRow, ContactRow.referral_id == NoticeRow.referral_id)
             .where(NoticeRow.status == PENDING, NoticeRow.next_attempt_at <= now,
-                   _unclaimed(now), ~and_(NoticeRow.kind == CLOSURE, start_pending))
+                   _claimable(now, by), ~and_(NoticeRow.kind == CLOSURE, start_pending))
             .order_by(NoticeRow.occurred_at, NoticeRow.notice_id))
 
 
 def _unclaimed(now):
     return or_(NoticeRow.claimed_until.is_(None), NoticeRow.claimed_until < now)
+
+
+def _claimable(now, by):
+    """domain.may_take as SQL: unclaimed or lapsed, or claimed by an earlier start of `by`'s
+    instance (a NULL start compares as unknown: not taken)."""
+    if by is None or by.instance is None or not by.takes_back:
+        return _unclaimed(now)
+    return or_(_unclaimed(now), and_(NoticeRow.claimed_instance == by.instance,
+                                     NoticeRow.claimed_start != by.start))

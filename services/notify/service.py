@@ -3,6 +3,10 @@
 Listens to referral_received (the referrer's contact and consent), consent_withdrawn (nothing
 more goes out), case_started (start notice) and referral_closed (closure notice); delivers by
 SMTP or as .eml files (docs/contract.md §6).
+
+Each notice is claimed before it is sent, so replicas never send one at once; a claim names
+this notify's instance and start (services.notify.claims), so a restart takes back what its
+dead predecessor had claimed at once, after recording what that one's delivery marks say.
 """
 import logging
 
@@ -19,6 +23,7 @@ from kring.kit.events import on_events
 from kring.kit.failures import trace
 from kring.kit.rekey import rekey
 from services.notify import handlers
+from services.notify.claims import NotifyClaimant
 from services.notify.delivery import Transport, notices_folder
 from services.notify.marks import DeliveryMarks
 from services.notify.models import metadata
@@ -40,6 +45,7 @@ class NotifyService:
     db = Database(metadata, gauges=handlers.gauges)
     transport = Transport()
     marks = DeliveryMarks()
+    claimant = NotifyClaimant()
     config = Config()
 
     @on_events("referral")
@@ -77,7 +83,8 @@ class NotifyService:
 
     def _send_due(self):
         try:
-            handlers.send_due(self.db, self.transport, self.marks, utcnow())
+            handlers.send_due(self.db, self.transport, self.marks, utcnow(),
+                              claimant=self.claimant)
         except Exception as exc:  # the event is handled and committed; the timer sends the rest
             log.error("sending due notices failed; the next sweep tries again:\n%s", trace(exc))
 

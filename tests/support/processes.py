@@ -35,9 +35,9 @@ class _Process:
         self.process = None
         self.log = []
 
-    def _start(self, command, env=None):
+    def _start(self, command, env=None, **popen):
         self.process = subprocess.Popen(command, env=env, text=True, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT)
+                                        stderr=subprocess.STDOUT, **popen)
         for line in self.process.stdout:  # blocks on the next line: no polling, no sleeping
             self.log.append(line)
             if self.ready_line in line:
@@ -79,6 +79,48 @@ class RunningKring(_Process):
         self.log.clear()
         self._start([KRING, "run", *self.args], self.env)
         return self
+
+
+class RunningMake(_Process):
+    """`make run` in the repository with `env`, in a session (a process group) of its own, as
+    a terminal or a container runs it: a signal to the group reaches make and kring at once.
+    Ready once kring logs that it is running."""
+    ready_line = "Kring is running"
+
+    def __init__(self, env):
+        super().__init__()
+        self.env = env
+
+    def start(self):
+        self._start(["make", "--no-print-directory", "-C", str(ROOT), "run"], self.env,
+                    start_new_session=True)
+        return self
+
+    def signal_group(self, signum):
+        os.killpg(self.process.pid, signum)
+
+    def group_gone(self):
+        """make has exited (and is reaped) and no process of its group is left."""
+        if self.process.poll() is None:
+            return False
+        try:
+            os.killpg(self.process.pid, 0)
+        except ProcessLookupError:
+            return True
+        return False
+
+    def output(self, timeout=30):
+        """Everything the group printed, once it has all been read (the group is gone)."""
+        self._drainer.join(timeout=timeout)
+        return "".join(self.log)
+
+    def kill(self):
+        """SIGKILL to whatever is left of the group."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
 
 
 class SmtpServer(_Process):

@@ -35,3 +35,19 @@ class SlowVerdict(Mailbox):
         Path(f"{self.mail_dir}{MESSAGE_HELD}").touch()
         await asyncio.sleep(0.02)
         return await super().handle_DATA(server, session, envelope)
+
+
+class HoldsTheFirst(Mailbox):
+    """Holds the first message: once it has the whole of it, it leaves a mark beside its
+    Maildir and gives no verdict for a minute (a sender killed meanwhile never hears one),
+    then refuses it, storing nothing. Every later message is taken at once."""
+
+    held = False
+
+    async def handle_DATA(self, server, session, envelope):
+        if not self.held:
+            self.held = True
+            Path(f"{self.mail_dir}{MESSAGE_HELD}").touch()
+            await asyncio.sleep(60)
+            return "451 4.3.0 held, not taken"
+        return await super().handle_DATA(server, session, envelope)

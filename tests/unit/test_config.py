@@ -220,3 +220,14 @@ def test_a_broker_over_tls_without_a_ca_file_is_checked_against_the_systems_cas(
 def test_unusable_broker_tls_settings_are_refused(env, words):
     with pytest.raises(ConfigError, match=words):
         Settings.from_env(env)
+
+
+def test_the_stop_deadline_stays_below_the_grace_period_of_compose_and_kubernetes():
+    assert Settings.from_env({}).stop_seconds == 25
+    assert Settings.from_env({"KRING_STOP_SECONDS": "2.5"}).stop_seconds == 2.5
+
+
+@pytest.mark.parametrize("text", ["soon", "0", "-5", "nan"])
+def test_a_bad_stop_deadline_is_refused(text):
+    with pytest.raises(ConfigError, match="KRING_STOP_SECONDS"):
+        Settings.from_env({"KRING_STOP_SECONDS": text})

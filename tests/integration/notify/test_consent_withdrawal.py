@@ -83,8 +83,8 @@ def test_a_withdrawal_that_arrives_just_after_the_claim_stops_the_notice(
     claim = handlers._claim_next
     left_pending = []
 
-    def claimed_then_withdrawn(uow, now):
-        taken = claim(uow, now)
+    def claimed_then_withdrawn(uow, now, claimant):
+        taken = claim(uow, now, claimant)
         if taken is not None:
             decided(notify, consent_withdrawn(RID))
             left_pending.append(delivery_log(notify, RID)["start"]["status"])

@@ -89,3 +89,16 @@ def test_marks_make_their_folder_at_first_use_and_the_next_marks_try_again(tmp_p
     marks = Marks.under(tmp_path / "data")
     marks.put(delivered(5))
     assert [mark.notice_id for mark in marks.left(settled())] == [5]
+
+
+def test_a_young_mark_of_an_earlier_start_is_settled_at_once(tmp_path):
+    """Written before this start of notify began: its record is under way nowhere (the start
+    that wrote it is over), and the claim on its notice is taken back at once."""
+    marks = Marks(tmp_path)
+    for notice_id in (1, 2):
+        marks.put(delivered(notice_id))
+    os.utime(tmp_path / "1.json", (AT.timestamp() - 2,) * 2)  # before the start
+    os.utime(tmp_path / "2.json", (AT.timestamp() - 0.5,) * 2)  # this start's own
+    started = AT.timestamp() - 1
+    assert [mark.notice_id for mark in marks.left(AT, written_before=started)] == [1]
+    assert marks.left(AT) == []
