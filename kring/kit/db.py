@@ -138,6 +138,7 @@ class UnitOfWork:
         self._inbox = metadata.tables["inbox"]
         self.audit_table = metadata.tables["audit"]
         self.retention_table = metadata.tables["retention"]
+        self.parked_table = metadata.tables.get("parked")  # kring.kit.parking
         self._outgoing = outgoing
         self.inbox_key = inbox_key
         self.caller = caller  # the HTTP caller whose reads and changes are audited

@@ -14,6 +14,7 @@ from kring.clock import utcnow
 from kring.kit import audit
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
+from kring.kit.parked import ParkedMessages
 from kring.kit.erasure import retention_timer
 from kring.kit.events import on_events
 from kring.kit.failures import trace
@@ -34,7 +35,7 @@ class SweepTimer(Timer):
         self.interval = self.container.config[SWEEP_SECONDS_KEY]
 
 
-class NotifyService:
+class NotifyService(ParkedMessages):
     name = "notify"
 
     db = Database(metadata)

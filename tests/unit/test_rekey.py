@@ -43,7 +43,8 @@ def test_rekey_seals_plain_and_older_values_under_the_current_key_once(tmp_path)
     crypto.install(Keyring([NEW, OLD]))
     # plan and past_rounds of the case, both visits' notes
     assert rekey(uow, metadata, batch=1) == {
-        "cases": 2, "case_visits": 2, "case_safety_concerns": 0, "outbox": 0}
+        "cases": 2, "case_visits": 2, "case_safety_concerns": 0, "outbox": 0,
+        "parked": 0}
     assert all(value.startswith(("enc:k2:", '"enc:k2:')) for value in stored(
         uow, "SELECT notes FROM case_visits UNION ALL SELECT plan FROM cases "
              "UNION ALL SELECT past_rounds FROM cases"))
