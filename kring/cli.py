@@ -87,6 +87,10 @@ def _parser():
     notices = commands.add_parser("notices", help="the notices of a referral: sent, pending, "
                                   "suppressed, with their delivery attempts")
     notices.add_argument("referral_id")
+    notices.add_argument("--mail", action="store_true",
+                         help="also each notice written as a file (no SMTP server), opened: "
+                              "the files are encrypted like the databases (family-related "
+                              "data: read only what you must)")
     notices.add_argument("--timeout", type=float, default=RPC_TIMEOUT_SECONDS)
     notices.set_defaults(func=_notices)
 
@@ -336,7 +340,7 @@ def _provider_list(args):
 def _notices(args):
     from kring.describe import describe_notices
     # the person in notify's audit trail: whoever runs the command on this machine
-    notices, failed = _ask("notify", "notices", args.referral_id, _operator(),
+    notices, failed = _ask("notify", "notices", args.referral_id, _operator(), args.mail,
                            timeout=args.timeout)
     if failed:
         return failed

@@ -18,10 +18,9 @@ from kring.kit.parked import ParkedMessages
 from kring.kit.erasure import retention_timer
 from kring.kit.events import on_events
 from kring.kit.failures import trace
-from kring.kit.rekey import rekey
 from services.notify import handlers
 from services.notify.delivery import Transport, notices_folder
-from services.notify.marks import DeliveryMarks
+from services.notify.marks import DeliveryMarks, Marks
 from services.notify.models import metadata
 
 log = logging.getLogger(__name__)
@@ -69,9 +68,11 @@ class NotifyService(ParkedMessages):
         return handlers.export_of(self.db, referral_id)
 
     @rpc
-    def notices(self, referral_id, person=None):
-        """`kring notices REFERRAL_ID`; `person`: who runs it (the OS user), for the audit."""
-        return handlers.delivery_log(self.db, referral_id, person)
+    def notices(self, referral_id, person=None, mails=False):
+        """`kring notices REFERRAL_ID`; `person`: who runs it (the OS user), for the audit.
+        `mails` (`--mail`): each notice written as a file with its mail, opened."""
+        return handlers.delivery_log(self.db, referral_id, person,
+                                     self._folder() if mails else None)
 
     def _folder(self):
         return notices_folder(self.config[DATA_DIR_KEY])
@@ -85,8 +86,10 @@ class NotifyService(ParkedMessages):
     @rpc
     def rekey(self):
         """`kring rekey`: this service's family data sealed again under the current data key;
-        {table: values sealed again}."""
-        return rekey(self.db, metadata)
+        {table (or folder): values (or files) sealed again}: its notice files and delivery
+        marks too."""
+        return handlers.rekey_all(self.db, metadata, self._folder(),
+                                  Marks.under(self.config[DATA_DIR_KEY]).folder)
 
     @rpc
     def audit_trail(self, referral_id):
