@@ -102,8 +102,10 @@ def queued_holding(rabbit_manager, vhost, secrets=FAMILY_TEXTS):
         count = queue.get("messages", 0)
         if not count:
             continue
-        for message in rabbit_manager.get_messages(vhost, queue["name"], count=count,
-                                                   requeue=True):
+        # RabbitMQ's management API since 3.7 takes `ackmode` (nameko's get_messages sends the
+        # older `requeue`, which it refuses)
+        for message in rabbit_manager._post("queues", vhost, queue["name"], "get", json={
+                "count": count, "ackmode": "ack_requeue_true", "encoding": "auto"}):
             found += [(queue["name"], secret)
                       for secret in found_in(json.dumps(message), secrets)]
     return found
