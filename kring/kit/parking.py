@@ -104,20 +104,22 @@ def bodies(uow, parked_ids):
 def replay(uow, amqp_uri, parked_ids, retry_headers):
     """Send the kept messages back to the queues they came from, attempts reset, and forget
     them; {"replayed": ids, "gone": ids no longer kept (erased with their referral, or past the
-    retention period)}. Each row goes in the transaction that published it with a confirm: a
-    crash in between sends it twice, which the consumers' inbox makes harmless."""
+    retention period)}. Each is published (with a confirm) outside any transaction, since its
+    own consumer may be in this process and want the database at once (SQLite's lock would
+    hold the whole process), and deleted after: a crash in between, or two operators replaying
+    at once, sends it twice, which the consumers' inbox makes harmless."""
     table, replayed = uow.parked_table, []
     for parked_id in parked_ids:
         with uow:
-            row = uow.session.execute(select(table).where(table.c.id == parked_id)
-                                      .with_for_update()).first()
-            if row is None:
-                continue
-            headers = {key: value for key, value in (row.headers or {}).items()
-                       if key not in retry_headers}
-            _publish(amqp_uri, row, headers)
+            row = uow.session.execute(select(table).where(table.c.id == parked_id)).first()
+        if row is None:
+            continue
+        headers = {key: value for key, value in (row.headers or {}).items()
+                   if key not in retry_headers}
+        _publish(amqp_uri, row, headers)
+        with uow:
             uow.session.execute(delete(table).where(table.c.id == parked_id))
-            replayed.append(parked_id)
+        replayed.append(parked_id)
     return {"replayed": replayed, "gone": [i for i in parked_ids if i not in replayed]}
 
 

@@ -120,6 +120,17 @@ def test_kring_erase_withdraws_an_open_referral_and_leaves_nothing_of_the_family
     nothing_left(config, rabbit_manager)  # the parked copy included
     assert not start_notice.exists()
 
+    # a change that comes after the erasure is refused alike in every service, before any rule
+    # of the status is asked; reads answer as before
+    for operation_id, body in (("withdrawConsent", {"reason": "the family asked"}),
+                               ("respondToProposal", {"party": "family", "accept": True}),
+                               ("logVisit", visit())):
+        refused = kring.call(operation_id, COORDINATOR, ids, body)
+        assert (refused.status_code, refused.json()["error"]) == (410, "referral_erased"), \
+            (operation_id, body_text(refused))
+    stranger = kring.call("logVisit", person(FAMILY_HELP, "coordinator"), ids, visit())
+    assert stranger.status_code == 404  # out of reach: the same answer as before the erasure
+
     # the note of the copy parked before the erasure replays nothing: its body went with it
     replayed = kring_command(config, "dlq", "replay", "notify")
     assert replayed.returncode == 0, replayed.stderr
