@@ -8,7 +8,7 @@ import pytest
 from kombu import Connection, Queue
 from nameko.dependency_providers import Config
 from nameko.testing.services import entrypoint_waiter
-from sqlalchemy import MetaData, create_engine, select
+from sqlalchemy import MetaData
 
 from kring import dlq
 from kring.config import DATABASES_KEY, RETRY_DELAYS_KEY
@@ -16,7 +16,7 @@ from kring.contracts import topology
 from kring.contracts.events import make_event
 from kring.contracts.topology import dead_letter_queue_name
 from kring.kit.crypto import SEALED
-from kring.kit.db import Database
+from kring.kit.db import Database, make_engine
 from kring.kit.events import on_events
 from kring.kit.parked import ParkedMessages
 from kring.kit.parking import PARKED_ID_HEADER, TYPE_HEADER
@@ -46,17 +46,26 @@ class FlakyService(ParkedMessages):
         HANDLED.append(event.event_id)
 
 
-@pytest.fixture
-def flaky(container_factory, sqlite_config, monkeypatch):
+def start_flaky(container_factory, config, monkeypatch):
     HANDLED.clear()
     # a throw-away handler: its subscription exists for this test only
     monkeypatch.setattr(topology, "SUBSCRIPTIONS", [
         *topology.SUBSCRIPTIONS, ("notify", "on_withdrawn", "referral",
                                    ("referral_withdrawn", "referral_received"))])
-    config = dict(sqlite_config, **{RETRY_DELAYS_KEY: [0.05, 0.1]})
-    container = container_factory(FlakyService, config)
+    container = container_factory(FlakyService, dict(config, **{RETRY_DELAYS_KEY: [0.05, 0.1]}))
     container.start()
     return container
+
+
+@pytest.fixture
+def flaky(container_factory, kring_config, monkeypatch):
+    """On SQLite and on PostgreSQL: a parked body is stored in either."""
+    return start_flaky(container_factory, kring_config, monkeypatch)
+
+
+@pytest.fixture
+def flaky_on_sqlite(container_factory, sqlite_config, monkeypatch):
+    return start_flaky(container_factory, sqlite_config, monkeypatch)
 
 
 def publish(amqp_uri, body, routing_key="referral_withdrawn"):
@@ -79,7 +88,7 @@ def received():
 
 def stored_parked(config):
     """The `parked` rows of the service's database, as stored (sealed values unopened)."""
-    engine = create_engine(config[DATABASES_KEY]["notify"])
+    engine = make_engine(config[DATABASES_KEY]["notify"])
     try:
         with engine.connect() as db:
             return [dict(row._mapping) for row in db.exec_driver_sql("SELECT * FROM parked")]
@@ -91,13 +100,13 @@ def succeeded(_worker_ctx, _result, exc_info):
     return exc_info is None
 
 
-def test_a_failing_handler_is_retried_until_it_succeeds(flaky, sqlite_config):
+def test_a_failing_handler_is_retried_until_it_succeeds(flaky, kring_config):
     FAILURES["left"] = 2
     event = withdrawn()
     with entrypoint_waiter(flaky, "on_withdrawn", callback=succeeded, timeout=20):
-        publish(sqlite_config["AMQP_URI"], event)
+        publish(kring_config["AMQP_URI"], event)
     assert HANDLED == [event["event_id"]]
-    assert dlq.counts(sqlite_config["AMQP_URI"])["notify"] == 0
+    assert dlq.counts(kring_config["AMQP_URI"])["notify"] == 0
 
 
 def park_one(flaky, uri):
@@ -110,8 +119,8 @@ def park_one(flaky, uri):
     return event
 
 
-def test_a_message_that_keeps_failing_is_parked_and_can_be_replayed(flaky, sqlite_config):
-    uri = sqlite_config["AMQP_URI"]
+def test_a_message_that_keeps_failing_is_parked_and_can_be_replayed(flaky, kring_config):
+    uri = kring_config["AMQP_URI"]
     event = park_one(flaky, uri)
     # the third failure keeps the body in the database, then notes it in the dead-letter
     # queue with a confirm, before acking
@@ -125,7 +134,7 @@ def test_a_message_that_keeps_failing_is_parked_and_can_be_replayed(flaky, sqlit
     # the note holds no body: only the id of the row that keeps it
     assert ADDRESS not in note.body and json.loads(note.body) == {
         "parked_id": note.parked_id, "type": "referral_received"}
-    [row] = stored_parked(sqlite_config)
+    [row] = stored_parked(kring_config)
     assert row["id"] == note.parked_id and row["referral_id"] == "r-1"
     assert SEALED.match(row["body"]) and ADDRESS not in json.dumps(row, default=str)
     # the service opens it for an operator who asks
@@ -137,14 +146,14 @@ def test_a_message_that_keeps_failing_is_parked_and_can_be_replayed(flaky, sqlit
         assert dlq.replay(uri, "notify") == dlq.Replayed(1, 0)
     assert HANDLED == [event["event_id"]]
     assert dlq.counts(uri)["notify"] == 0
-    assert stored_parked(sqlite_config) == []  # replayed: no longer kept
+    assert stored_parked(kring_config) == []  # replayed: no longer kept
 
 
-def test_a_note_whose_body_is_gone_is_removed_by_a_replay(flaky, sqlite_config):
-    uri = sqlite_config["AMQP_URI"]
+def test_a_note_whose_body_is_gone_is_removed_by_a_replay(flaky, kring_config):
+    uri = kring_config["AMQP_URI"]
     park_one(flaky, uri)
     [note] = dlq.peek(uri, "notify")
-    engine = create_engine(sqlite_config[DATABASES_KEY]["notify"])
+    engine = make_engine(kring_config[DATABASES_KEY]["notify"])
     with engine.begin() as db:  # as an erasure or the retention period does
         db.exec_driver_sql("DELETE FROM parked")
     engine.dispose()
@@ -152,15 +161,17 @@ def test_a_note_whose_body_is_gone_is_removed_by_a_replay(flaky, sqlite_config):
     assert dlq.counts(uri)["notify"] == 0 and HANDLED == []
 
 
-def test_purge_deletes_the_notes_and_the_bodies(flaky, sqlite_config):
-    uri = sqlite_config["AMQP_URI"]
+def test_purge_deletes_the_notes_and_the_bodies(flaky, kring_config):
+    uri = kring_config["AMQP_URI"]
     park_one(flaky, uri)
     assert dlq.purge(uri, "notify") == 1
-    assert dlq.counts(uri)["notify"] == 0 and stored_parked(sqlite_config) == []
+    assert dlq.counts(uri)["notify"] == 0 and stored_parked(kring_config) == []
 
 
-def test_a_message_waits_on_the_broker_while_the_database_cannot_keep_it(flaky, sqlite_config,
+def test_a_message_waits_on_the_broker_while_the_database_cannot_keep_it(flaky_on_sqlite,
+                                                                          sqlite_config,
                                                                           caplog):
+    flaky = flaky_on_sqlite
     uri = sqlite_config["AMQP_URI"]
     path = sqlite_config[DATABASES_KEY]["notify"].split("///", 1)[1]
     with sqlite3.connect(path) as db:  # as a full disk would
@@ -194,8 +205,8 @@ def next_parked_headers(uri, service, timeout=20):
             simple.close()
 
 
-def test_an_unreadable_event_is_parked_at_once(flaky, sqlite_config):
-    uri = sqlite_config["AMQP_URI"]
+def test_an_unreadable_event_is_parked_at_once(flaky, kring_config):
+    uri = kring_config["AMQP_URI"]
     publish(uri, {"not": "an event"})
     headers = next_parked_headers(uri, "notify")
     assert headers[ERROR_HEADER].startswith("unreadable event")
