@@ -87,6 +87,10 @@ def _parser():
     notices = commands.add_parser("notices", help="the notices of a referral: sent, pending, "
                                   "suppressed, with their delivery attempts")
     notices.add_argument("referral_id")
+    notices.add_argument("--mail", action="store_true",
+                         help="also each notice written as a file (no SMTP server), opened: "
+                              "the files are encrypted like the databases (family-related "
+                              "data: read only what you must)")
     notices.add_argument("--timeout", type=float, default=RPC_TIMEOUT_SECONDS)
     notices.set_defaults(func=_notices)
 
@@ -144,9 +148,12 @@ def _parser():
                          else SERVICES + ("partner",))
         if action == "show":
             sub.add_argument("--body", action="store_true",
-                             help="partner: also each refused message as the referral service "
-                                  "keeps it (family data: read only what you must)")
-            sub.add_argument("--timeout", type=float, default=RPC_TIMEOUT_SECONDS)
+                             help="also each message as the service keeps it (partner: each "
+                                  "refused message as the referral service keeps it); family "
+                                  "data: read only what you must")
+        sub.add_argument("--timeout", type=float, default=RPC_TIMEOUT_SECONDS,
+                         help="seconds to wait for the service, which keeps the bodies "
+                              "(default 10)")
         if action == "replay":
             sub.add_argument("numbers", nargs="*", type=int, metavar="N",
                              help="only these (numbers from `show`); default: all")
@@ -335,7 +342,7 @@ def _provider_list(args):
 def _notices(args):
     from kring.describe import describe_notices
     # the person in notify's audit trail: whoever runs the command on this machine
-    notices, failed = _ask("notify", "notices", args.referral_id, _operator(),
+    notices, failed = _ask("notify", "notices", args.referral_id, _operator(), args.mail,
                            timeout=args.timeout)
     if failed:
         return failed
@@ -413,15 +420,65 @@ def _dlq_show(args):
     parked = dlq.peek(settings.amqp_uri, args.service, ssl=settings.amqp_ssl)
     if not parked:
         print(f"nothing parked for {args.service}")
+    kept = {}
+    if args.body and args.service != "partner":
+        kept, failed = _asked(args.service, dlq.bodies, settings.amqp_uri, args.service, parked,
+                              timeout=args.timeout)
+        if failed:
+            return failed
     for item in parked:
-        print(f"#{item.number}  from {item.queue}, {item.attempts} attempts, "
-              f"message {item.message_id}\n    error: {item.error}\n"
-              + "\n".join("    " + line for line in item.body.splitlines()))
+        print(_describe_parked(item))
+        if item.parked_id is None:  # parked before bodies were kept in the database
+            print("\n".join("    " + line for line in item.body.splitlines()))
+        elif args.body:
+            _show_kept(kept.get(item.parked_id))
         if args.service == "partner" and args.body:
             failed = _show_refused(item, args.timeout)
             if failed:
                 return failed
     return 0
+
+
+def _describe_parked(item):
+    said = f"#{item.number}  from {item.queue}, {item.attempts} attempts, " \
+           f"message {item.message_id}"
+    if item.message_type:
+        said += f", type {item.message_type}"
+    if item.parked_id:
+        said += f", parked {item.parked_id}"
+    return said + f"\n    error: {item.error}"
+
+
+def _show_kept(kept):
+    """A parked message's body as its service keeps it (`kring dlq show SERVICE --body`)."""
+    if kept is None:
+        print("    kept: no longer (erased with its referral, or past the retention period)")
+        return
+    print(f"    kept: as {kept['content_type']}\n"
+          + "\n".join("    | " + line for line in _pretty(kept["body"]).splitlines()))
+
+
+def _pretty(text):
+    import json
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except ValueError:
+        return text
+
+
+def _asked(service, ask, *args, timeout):
+    """(what `ask(*args, timeout=...)` answered, 0), or (None, 1) after saying that `service`
+    did not answer."""
+    settings = Settings.from_env()
+    try:
+        return ask(*args, timeout=timeout, ssl=settings.amqp_ssl), 0
+    except TimeoutError:
+        print(f"kring: the {service} service did not answer within {timeout:g} s; it keeps "
+              f"the bodies of its parked messages. Is `kring run` running against "
+              f"{settings.amqp_uri}?", file=sys.stderr)
+    except OSError as exc:
+        print(f"kring: cannot reach the broker at {settings.amqp_uri}: {exc}", file=sys.stderr)
+    return None, 1
 
 
 def _show_refused(item, timeout):
@@ -442,16 +499,24 @@ def _show_refused(item, timeout):
 def _dlq_replay(args):
     from kring import dlq
     settings = Settings.from_env()
-    count = dlq.replay(settings.amqp_uri, args.service, set(args.numbers) or None,
-                       ssl=settings.amqp_ssl)
-    print(f"replayed {count} message(s) of {args.service}")
+    done, failed = _asked(args.service, dlq.replay, settings.amqp_uri, args.service,
+                          set(args.numbers) or None, timeout=args.timeout)
+    if failed:
+        return failed
+    print(f"replayed {done.replayed} message(s) of {args.service}")
+    if done.gone:
+        print(f"{done.gone} no longer kept (erased with its referral, or past the retention "
+              "period): removed from the queue")
     return 0
 
 
 def _dlq_purge(args):
     from kring import dlq
     settings = Settings.from_env()
-    count = dlq.purge(settings.amqp_uri, args.service, ssl=settings.amqp_ssl)
+    count, failed = _asked(args.service, dlq.purge, settings.amqp_uri, args.service,
+                           timeout=args.timeout)
+    if failed:
+        return failed
     print(f"purged {count} message(s) of {args.service}")
     return 0
 

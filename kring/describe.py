@@ -84,6 +84,8 @@ def describe_notices(referral_id, notices):
                             if notice.get("last_error") else ""))
         if notice.get("sent_at"):
             lines.append(f"           sent {when(notice['sent_at'])}")
+        if notice.get("mail"):  # `kring notices --mail`: the file's mail, opened
+            lines += ["           | " + line for line in notice["mail"].splitlines()]
     return "\n".join(lines)
 
 

@@ -36,6 +36,11 @@ class NotAllowed(KringError):
     status, code = 409, "conflict"
 
 
+class Gone(KringError):
+    """A change to a referral whose data was erased (410): nothing may bring it back."""
+    status, code = 410, "referral_erased"
+
+
 INVALID_BODY = "the body has invalid fields"
 INVALID_QUERY = "the query has invalid parameters"
 

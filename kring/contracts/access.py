@@ -38,6 +38,12 @@ class Rule:
 
 PUBLIC = Rule()
 
+# The changes a referral whose data was erased still takes (every other change to it is
+# refused, 410 `referral_erased`: kring.kit.db): erasing it again (the answer says where the
+# erasure stands), and submitting its external_ref again (the answer is the first referral, and
+# nothing changes).
+TAKEN_WHEN_ERASED = ("eraseReferral", "submitReferral")
+
 RULES = {
     "getHealth": PUBLIC,
     "getReady": PUBLIC,

@@ -4,7 +4,8 @@ import re
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from kring.contracts.access import ANYONE, OWN_CASE, OWN_ORG, REFERRING, ROUTED
+from kring.contracts.access import (ANYONE, OWN_CASE, OWN_ORG, REFERRING, ROUTED,
+                                    TAKEN_WHEN_ERASED)
 from kring.contracts.api import OPERATIONS
 
 ERRORS = {
@@ -13,6 +14,7 @@ ERRORS = {
     403: "This operation is not for the token's role",
     404: "Unknown id, or one outside the caller's reach (the same answer: ids cannot be probed)",
     409: "The current status does not allow this step",
+    410: "The referral's data was erased (error `referral_erased`): it takes no more changes",
     422: "Invalid fields: {\"errors\": {field: [messages]}}",
     503: "The broker or the database is unreachable and nothing was stored; send the same "
          "request again after the Retry-After header (changes only; reads keep working while "
@@ -61,6 +63,8 @@ def _operation(op):
         statuses |= {401, 403}
     if op.method != "GET" and not op.public:
         statuses.add(503)  # changes are refused while the broker is away (kring.kit.web)
+        if op.rule.audited and op.operation_id not in TAKEN_WHEN_ERASED:
+            statuses.add(410)  # a change to a referral whose data was erased (kring.kit.db)
     for status in sorted(statuses):
         responses[str(status)] = {"description": ERRORS[status], "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}

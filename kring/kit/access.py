@@ -33,6 +33,9 @@ class Caller:
         self.target_id = target_id
         self.answer = None  # the status to record when it is not the operation's usual one
         self.recorded = False
+        # called with each referral the caller reaches: the unit of work's refusal of a change
+        # to an erased referral (kring.kit.db)
+        self.guard = None
 
     org = property(lambda self: self.identity.org)
     role = property(lambda self: self.identity.role)
@@ -54,6 +57,8 @@ class Caller:
             self.referral_id = owner.referral_id
         if owner is None or not reaches(self.identity, self.rule.reach.get(self.role), owner):
             raise missing if isinstance(missing, NotFound) else NotFound(missing)
+        if self.guard is not None and owner.referral_id:  # only once it is the caller's to see
+            self.guard(owner.referral_id)
         return owner
 
     def __repr__(self):

@@ -23,7 +23,9 @@ from nameko.rpc import Rpc, RpcConsumer
 from kring.config import (AMQP_SSL_KEY, AMQP_URI_KEY, PREVIOUS_SECRET_KEY, RETRY_DELAYS_KEY,
                           SECRET_KEY)
 from kring.kit import metrics
+from kring.kit.db import Database
 from kring.kit.failures import describe, keep_values_out_of_library_logs
+from kring.kit.parking import ParkingLot
 from kring.kit.retry import Retrier
 
 log = logging.getLogger(__name__)
@@ -90,7 +92,7 @@ class RawConsumer(Consumer):
         self.retrier = Retrier(config[AMQP_URI_KEY], self.container.service_name,
                                self.queue.name, config[RETRY_DELAYS_KEY],
                                [config[SECRET_KEY], config[PREVIOUS_SECRET_KEY]],
-                               ssl=config.get(AMQP_SSL_KEY))
+                               self._parking_lot(), ssl=config.get(AMQP_SSL_KEY))
         # before the queue consumer starts: a failure must always find its delay queue
         self.retrier.declare()
         super().setup()
@@ -98,6 +100,14 @@ class RawConsumer(Consumer):
     def handle_message(self, body, message):
         metrics.event_received(message)
         super().handle_message(body, message)
+    def _parking_lot(self):
+        """The service's database keeps what this consumer parks (kring.kit.parking)."""
+        database = next((dependency for dependency in self.container.dependencies
+                         if isinstance(dependency, Database)), None)
+        if database is None:
+            raise TypeError(f"{self.container.service_name} consumes messages but has no "
+                            "Database: a message it parks needs one to be kept in")
+        return ParkingLot(lambda: database.engine, database.metadata.tables["parked"])
 
     def handle_message_processed(self, message, result=None, exc_info=None):
         metrics.event_processed(self.container.service_name, self.queue.name, message,

@@ -229,6 +229,41 @@ def encrypted_columns(table):
     return [column for column in table.columns if isinstance(column.type, ENCRYPTED_TYPES)]
 
 
+# --- files: what a service writes into the data directory (notify's .eml files and marks) ----
+
+def _file_place(folder, name):
+    """What a sealed file is bound to: its folder's role and its own name, so a file copied
+    under another name or into another folder does not open."""
+    return f"files/{folder}", name
+
+
+def seal_file(data, folder, name):
+    """The bytes to write for file `name` of `folder` (a role: "notices", "marks"), holding
+    `data` sealed under the current data key: `enc:<key id>:<base64>`, as a sealed value."""
+    return installed().seal(base64.b64encode(data).decode("ascii"),
+                            *_file_place(folder, name)).encode("ascii")
+
+
+def is_sealed_file(stored):
+    return stored.startswith(f"{MARK}:".encode())
+
+
+def open_file(stored, folder, name):
+    """The data in a file written by `seal_file`; a file from before files were sealed is
+    read as it is. DataKeyError if it does not open."""
+    if not is_sealed_file(stored):
+        return stored
+    text = stored.decode("ascii", errors="replace").strip()
+    if not SEALED.match(text):
+        raise DataKeyError(f"a file of {folder} is not a sealed value: cut off, or changed")
+    return base64.b64decode(installed().open(text, *_file_place(folder, name)))
+
+
+def file_is_current(stored):
+    """Whether a file is sealed under the key that seals now (nothing to re-seal)."""
+    return installed().is_current(stored[:64].decode("ascii", errors="replace"))
+
+
 def read_stored(stored, table, column):
     """The text of a value read past SQLAlchemy (raw SQL), sealed or plain: for tools and
     tests."""

@@ -21,8 +21,9 @@ from sqlalchemy.orm import sessionmaker
 from kring.config import (AMQP_SSL_KEY, AMQP_URI_KEY, DATA_KEYS_KEY, DATABASES_KEY, PREVIOUS_SECRET_KEY,
                           RETRY_DELAYS_KEY, SECRET_KEY)
 from kring.clock import utcnow
+from kring.contracts.access import TAKEN_WHEN_ERASED
 from kring.contracts.events import Event
-from kring.errors import KringError
+from kring.errors import Gone, KringError
 from kring.kit import audit, crypto, erasure, metrics
 from kring.kit.access import Caller
 from kring.kit.failures import describe
@@ -138,6 +139,7 @@ class UnitOfWork:
         self._inbox = metadata.tables["inbox"]
         self.audit_table = metadata.tables["audit"]
         self.retention_table = metadata.tables["retention"]
+        self.parked_table = metadata.tables.get("parked")  # kring.kit.parking
         self._outgoing = outgoing
         self.inbox_key = inbox_key
         self.caller = caller  # the HTTP caller whose reads and changes are audited
@@ -150,7 +152,21 @@ class UnitOfWork:
         self.session = self._session_factory()
         self._pending = []
         self._repositories = []
+        if self.caller is not None:
+            self.caller.guard = self._refuse_changes_if_erased
         return self
+
+    def _refuse_changes_if_erased(self, referral_id):
+        """An HTTP change to a referral whose data this service erased is refused (410
+        `referral_erased`, docs/contract.md §4) before any rule of its status is asked: the
+        same answer from every service, whatever the change."""
+        if self.session is None or self.caller.operation_id in TAKEN_WHEN_ERASED:
+            return
+        from kring.contracts.api import OPERATIONS  # the table of every operation's method
+        if OPERATIONS[self.caller.operation_id].method == "GET":
+            return
+        if erasure.erased_at(self.session, self.retention_table, referral_id):
+            raise Gone(f"referral {referral_id} was erased: it takes no more changes")
 
     def __exit__(self, exc_type, exc, tb):
         try:

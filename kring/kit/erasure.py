@@ -9,6 +9,7 @@ all the same. The timer (`RetentionTimer`) erases what has been closed for longe
 programme's retention period (KRING_RETENTION_DAYS, docs/contract.md §2), through the same
 use case as an erasure on request, so two replicas doing it at once change nothing twice.
 """
+import json
 import logging
 from datetime import datetime, timedelta, timezone
 
@@ -18,6 +19,7 @@ from sqlalchemy import delete, select, update
 from kring.clock import iso
 from kring.config import DEFAULT_RETENTION_SWEEP_SECONDS, RETENTION_SWEEP_KEY
 from kring.contracts.events import make_event
+from kring.kit import parking
 
 log = logging.getLogger(__name__)
 
@@ -94,11 +96,40 @@ def due(session, table, retention, now, batch=BATCH):
             if expired(retention, row.programme, row.closed_at, now)]
 
 
+NONE = ""  # an outbox row's referral_id once its payload was read and names no referral
+
+
+def find_referrals_of_old_rows(session, outbox, referral_id=None):
+    """Outbox rows written before the outbox had its `referral_id` column hold NULL there:
+    their payload is read (opened) once, and the column filled in with the referral it names
+    (its envelope's `referral_id`, or `referral_id` when it appears anywhere in the payload),
+    or NONE. Afterwards the column finds them; no row is read twice. Returns how many."""
+    rows = session.execute(select(outbox.c.id, outbox.c.body)
+                           .where(outbox.c.referral_id.is_(None))).all()
+    for row in rows:
+        session.execute(update(outbox).where(outbox.c.id == row.id).values(
+            referral_id=_named_in(row.body, referral_id)))
+    return len(rows)
+
+
+def _named_in(body, referral_id):
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        payload = None
+    named = payload.get("referral_id") if isinstance(payload, dict) else None
+    if isinstance(named, str) and 0 < len(named) <= 64:
+        return named
+    return referral_id if referral_id and referral_id in body else NONE
+
+
 def forget_messages(session, outbox, referral_id=None, erased=None):
     """Delete the published outbox rows of `referral_id` (or, with `erased` the retention
     table, of every erased referral): what they carried went out; what stays is no one's
     business. A row not yet published stays until the relay has sent it (its consumers ignore
-    it for an erased referral), and goes at the next sweep."""
+    it for an erased referral), and goes at the next sweep. Rows from before the outbox named
+    their referral are looked into first (`find_referrals_of_old_rows`)."""
+    find_referrals_of_old_rows(session, outbox, referral_id)
     sent = outbox.c.sent_at.is_not(None)
     if referral_id is not None:
         return session.execute(delete(outbox).where(
@@ -116,7 +147,14 @@ def erase_here(uow, referral_id, now, erase_data):
     outbox rows; returns when it was first erased here. Inside the caller's transaction."""
     erase_data(uow, referral_id)  # first: a stage's own locks come before the marker's
     forget_messages(uow.session, uow.outbox_table, referral_id)
+    forget_parked(uow, referral_id)
     return mark_erased(uow.session, uow.retention_table, referral_id, now)
+
+
+def forget_parked(uow, referral_id):
+    """The messages this service parked about the referral (kring.kit.parking) go with it."""
+    if uow.parked_table is not None:
+        parking.forget_referral(uow.session, uow.parked_table, referral_id)
 
 
 def on_request(uow, event, now, source, erase_data):
@@ -158,9 +196,17 @@ def erase_expired(uow, retention, now, erase_data):
             erased.append(referral_id)
     with uow:
         forget_messages(uow.session, uow.outbox_table, erased=uow.retention_table)
+        forget_expired_parked(uow, retention, now)
     if erased:
         log.info("retention: erased the data of %d closed referral(s)", len(erased))
     return erased
+
+
+def forget_expired_parked(uow, retention, now):
+    """Parked messages kept longer than the retention period (KRING_RETENTION_DAYS, as the
+    broker's dead-letter policy drops their notes) go."""
+    if uow.parked_table is not None:
+        parking.forget_expired(uow.session, uow.parked_table, now - period(retention, None))
 
 
 def retention_view(session, table, referral_id):

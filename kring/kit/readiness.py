@@ -6,13 +6,12 @@ queue, operators' RPC) are attached to their queues. A load balancer or an orche
 traffic only to a ready process; one that is not ready says what it waits for.
 """
 from amqp.exceptions import ChannelError
-from kombu import Connection
 from sqlalchemy import text
 
 from kring import dlq
 from kring.clock import utcnow
-from kring.config import AMQP_URI_KEY, DEFAULT_RETENTION_DAYS, RETENTION_DAYS_KEY
-from kring.kit.broker import let_go
+from kring.config import AMQP_SSL_KEY, AMQP_URI_KEY, DEFAULT_RETENTION_DAYS, RETENTION_DAYS_KEY
+from kring.kit.broker import connect, let_go
 from kring.kit.consumer import SettlingQueueConsumer
 from kring.kit.failures import describe
 from kring.kit.metrics import watched
@@ -26,9 +25,9 @@ def check():
     services, brokers = {}, {}
     for database in watched():
         container = database.container
-        uri = container.config[AMQP_URI_KEY]
+        uri, ssl = container.config[AMQP_URI_KEY], container.config.get(AMQP_SSL_KEY)
         if uri not in brokers:  # one probe per broker, however many services share it
-            brokers[uri] = _broker_answers(uri)
+            brokers[uri] = _broker_answers(uri, ssl)
         attached = consumers_attached(container)
         services[container.service_name] = {
             "database": _database_answers(database),
@@ -49,8 +48,8 @@ def _database_answers(database):
     return OK
 
 
-def _broker_answers(uri):
-    connection = Connection(uri, connect_timeout=CONNECT_TIMEOUT_SECONDS)
+def _broker_answers(uri, ssl):
+    connection = connect(uri, ssl, connect_timeout=CONNECT_TIMEOUT_SECONDS)
     try:
         connection.connect()
     except Exception as exc:
@@ -79,23 +78,23 @@ def parked(container):
     messages. The oldest is peeked, unacknowledged, and returns to its place at once."""
     service = container.service_name
     names = [service] + ([dlq.PARTNER] if service == "referral" else [])
-    uri = container.config[AMQP_URI_KEY]
+    uri, ssl = container.config[AMQP_URI_KEY], container.config.get(AMQP_SSL_KEY)
     retention_days = container.config.get(RETENTION_DAYS_KEY, DEFAULT_RETENTION_DAYS)
     found = []
-    counts = _counts(uri, [dlq.queue_of(name) for name in names])
+    counts = _counts(uri, ssl, [dlq.queue_of(name) for name in names])
     for name in names:
         queue = dlq.queue_of(name)
         expires_in = None
         if counts[queue]:
-            oldest = dlq.peek(uri, name, limit=1)
+            oldest = dlq.peek(uri, name, limit=1, ssl=ssl)
             left = oldest[0].expires_in(utcnow(), retention_days) if oldest else None
             expires_in = left.total_seconds() if left is not None else None
         found.append((queue, counts[queue], expires_in))
     return found
 
 
-def _counts(uri, queues):
-    with Connection(uri, connect_timeout=CONNECT_TIMEOUT_SECONDS) as connection:
+def _counts(uri, ssl, queues):
+    with connect(uri, ssl, connect_timeout=CONNECT_TIMEOUT_SECONDS) as connection:
         counts = {}
         for queue in queues:
             channel = connection.channel()  # a missing queue closes the channel it was asked on

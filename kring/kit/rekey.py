@@ -9,6 +9,10 @@ nothing is lost, and the other replicas (holding the same keys) read both the ol
 form meanwhile. A value already under the current key is left alone: run it again and it counts
 nothing.
 """
+import os
+import uuid
+from pathlib import Path
+
 from sqlalchemy import JSON, Text, select, tuple_, type_coerce, update
 
 from kring.kit import crypto
@@ -74,3 +78,36 @@ def _stale(as_stored, ring):
     if as_stored is None:
         return False
     return not (isinstance(as_stored, str) and ring.is_current(as_stored))
+
+
+def rekey_files(folder, role, pattern):
+    """Files a service wrote sealed (kring.kit.crypto.seal_file) under `folder`, matching
+    `pattern`, sealed again under the current data key, and plain ones from before files were
+    sealed sealed now; how many. Each is replaced whole (written aside, then renamed over),
+    and only while it is still there: a file its owner removed meanwhile stays removed."""
+    folder, count = Path(folder), 0
+    try:
+        paths = sorted(folder.glob(pattern))
+    except OSError:
+        return 0
+    for path in paths:
+        try:
+            stored = path.read_bytes()
+        except OSError:  # removed meanwhile
+            continue
+        if crypto.is_sealed_file(stored) and crypto.file_is_current(stored):
+            continue
+        sealed = crypto.seal_file(crypto.open_file(stored, role, path.name), role, path.name)
+        aside = folder / f".{path.name}.{uuid.uuid4().hex}.tmp"
+        try:
+            handle = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(handle, "wb") as written:
+                written.write(sealed)
+                written.flush()
+                os.fsync(written.fileno())
+            if path.exists():
+                os.replace(aside, path)
+                count += 1
+        finally:
+            aside.unlink(missing_ok=True)
+    return count

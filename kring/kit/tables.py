@@ -1,12 +1,12 @@
 """The kit's own tables, added to every service's metadata so they share its transactions."""
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text
 
-from kring.kit.crypto import EncryptedText
+from kring.kit.crypto import EncryptedBytes, EncryptedJSON, EncryptedText
 
 
 def add_kit_tables(metadata: MetaData):
-    """Outbox (events to publish), inbox (events already applied), the audit trail and the
-    retention markers, in the service's database."""
+    """Outbox (events to publish), inbox (events already applied), the audit trail, the
+    retention markers and the parked messages, in the service's database."""
     outbox = Table(
         "outbox", metadata,
         Column("id", Integer, primary_key=True, autoincrement=True),
@@ -27,7 +27,31 @@ def add_kit_tables(metadata: MetaData):
         Column("handler", String(64), primary_key=True),
         Column("handled_at", DateTime(timezone=True), nullable=False),
     )
-    return outbox, inbox, add_audit_table(metadata), add_retention_table(metadata)
+    return (outbox, inbox, add_audit_table(metadata), add_retention_table(metadata),
+            add_parked_table(metadata))
+
+
+def add_parked_table(metadata: MetaData):
+    """Messages this service's consumers gave up on after every retry (kring.kit.parking):
+    the body, which may hold family data, is kept here sealed, and the dead-letter queue holds
+    only a note naming the row. Erased with its referral, and gone after the retention
+    period."""
+    return Table(
+        "parked", metadata,
+        Column("id", String(36), primary_key=True),
+        Column("queue", String(255), nullable=False),  # where it came from: a replay goes there
+        Column("message_type", String(128), nullable=True),  # the event type or routing key
+        Column("message_id", String(255), nullable=True),
+        # the referral it is about (an event's envelope); None: not known when it was parked
+        Column("referral_id", String(64), nullable=True, index=True),
+        Column("content_type", String(128), nullable=True),
+        Column("content_encoding", String(64), nullable=True),
+        Column("headers", EncryptedJSON("parked", "headers"), nullable=True),
+        Column("body", EncryptedBytes("parked", "body"), nullable=False),
+        Column("error", Text, nullable=False),  # in safe words (kring.kit.failures)
+        Column("attempts", Integer, nullable=False),
+        Column("parked_at", DateTime(timezone=True), nullable=False, index=True),
+    )
 
 
 def add_retention_table(metadata: MetaData):

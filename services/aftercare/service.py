@@ -7,6 +7,7 @@ from kring.config import RETENTION_KEY
 from kring.kit import audit
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
+from kring.kit.parked import ParkedMessages
 from kring.kit.erasure import retention_timer
 from kring.kit.events import on_events
 from kring.kit.rekey import rekey
@@ -19,7 +20,7 @@ from services.aftercare.outgoing import outgoing
 OVERDUE_CHECK_SECONDS = 60
 
 
-class AftercareService:
+class AftercareService(ParkedMessages):
     name = "aftercare"
 
     db = Database(metadata, outgoing=outgoing,

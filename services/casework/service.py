@@ -6,6 +6,7 @@ from kring.config import RETENTION_KEY
 from kring.kit import audit
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
+from kring.kit.parked import ParkedMessages
 from kring.kit.erasure import retention_timer
 from kring.kit.events import on_events
 from kring.kit.rekey import rekey
@@ -15,7 +16,7 @@ from services.casework.models import metadata
 from services.casework.outgoing import outgoing
 
 
-class CaseworkService:
+class CaseworkService(ParkedMessages):
     name = "casework"
 
     db = Database(metadata, outgoing=outgoing)

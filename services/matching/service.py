@@ -7,6 +7,7 @@ from kring.config import RETENTION_KEY
 from kring.kit import audit
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
+from kring.kit.parked import ParkedMessages
 from kring.kit.erasure import retention_timer
 from kring.kit.events import on_events
 from kring.kit.rekey import rekey
@@ -31,7 +32,7 @@ class MatchingDatabase(Database):
         handlers.settle_supporter_organisations(self.unit_of_work())
 
 
-class MatchingService:
+class MatchingService(ParkedMessages):
     name = "matching"
 
     db = MatchingDatabase(metadata, outgoing=outgoing, gauges=handlers.gauges)

@@ -27,6 +27,12 @@ def file_name(referral_id, kind):
     return f"{safe_id(referral_id)}-{kind}.eml"
 
 
+# what notify's files are sealed to under the data keys (kring.kit.crypto.seal_file): a file
+# moved from one folder into the other does not open
+NOTICE_FILES = "notices"  # the .eml files (services/notify/delivery.py)
+MARK_FILES = "marks"  # the delivery marks (services/notify/marks.py)
+
+
 def subject(notice, contact):
     template = words.SUBJECTS[contact.language][notice.kind]
     return one_line(template.format(ref=contact.external_ref, id=notice.referral_id))

@@ -19,6 +19,8 @@ from eventlet.patcher import original
 from nameko.extensions import DependencyProvider
 
 from kring.config import DATA_DIR_KEY, DEFAULT_DATA_DIR, SMTP_KEY
+from kring.kit.crypto import seal_file
+from services.notify.content import NOTICE_FILES
 from services.notify.domain import DEFAULT_SENDER
 
 _blocking_select = original("select")  # eventlet's is green: it would let others run
@@ -99,7 +101,10 @@ class _VerdictFirstOverTls(_VerdictFirst, smtplib.SMTP_SSL):
 
 
 class FileTransport:
-    """<KRING_DATA_DIR>/notices/<referral_id>-<kind>.eml, written whole or not at all."""
+    """<KRING_DATA_DIR>/notices/<referral_id>-<kind>.eml, written whole or not at all, sealed
+    under the data keys like the databases' family data (the referrer's address and the
+    referral's progress are in it): handlers.read_notice_file opens one, `kring notices
+    REFERRAL_ID --mail` shows it."""
     channel = "file"
 
     def __init__(self, folder, sender=DEFAULT_SENDER):
@@ -112,7 +117,7 @@ class FileTransport:
         temporary = self.folder / f".{file_name}.{uuid.uuid4().hex}.tmp"
         try:
             with open(temporary, "wb") as handle:
-                handle.write(message.as_bytes())
+                handle.write(seal_file(message.as_bytes(), NOTICE_FILES, file_name))
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(temporary, target)

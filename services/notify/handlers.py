@@ -9,13 +9,16 @@ same transaction (services/notify/trail.py).
 import logging
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 from kring.clock import iso, utcnow
 from kring.kit import erasure
+from kring.kit.crypto import open_file
 from kring.kit.db import is_duplicate
 from kring.kit.failures import describe
+from kring.kit.rekey import rekey, rekey_files
 from services.notify import claims, trail
-from services.notify.content import file_name
+from services.notify.content import MARK_FILES, NOTICE_FILES, file_name
 from services.notify.domain import (CLAIM_SECONDS, CLOSURE, PENDING, SENT, START, Contact,
                                    Notice)
 from services.notify.message import compose
@@ -356,9 +359,11 @@ def _save(uow, notices, notice):
     return changed
 
 
-def delivery_log(uow, referral_id, person=None):
-    """What `kring notices REFERRAL_ID` shows: each notice and where it went (no family data).
-    The read is recorded in the audit trail as `person`'s, in the transaction that read."""
+def delivery_log(uow, referral_id, person=None, folder=None):
+    """What `kring notices REFERRAL_ID` shows: each notice and where it went (no family data);
+    with `folder` (`--mail`), each notice written as a file there also with its mail, opened
+    (the referrer's address and the referral's progress: read only what you must). The read
+    is recorded in the audit trail as `person`'s, in the transaction that read."""
     with uow:
         shown = [notice_view(notice) for notice in Notices(uow).of_referral(referral_id)]
         trail.notices_read(uow, referral_id, person)
@@ -370,3 +375,25 @@ def gauges(uow):
     with uow:
         counts = Notices(uow).counts()
     return [("kring_notices", {"status": state}, number) for state, number in counts.items()]
+    if folder is not None:
+        for notice in shown:
+            path = folder / file_name(referral_id, notice["kind"])
+            if notice.get("channel") == "file" and path.is_file():
+                notice["mail"] = read_notice_file(path).decode("utf-8", errors="replace")
+    return shown
+
+
+def rekey_all(uow, metadata, folder, marks_folder):
+    """`kring rekey`: the database's sealed values, then the notice files and the delivery
+    marks, sealed again under the current data key; {table or folder: how many}."""
+    counts = rekey(uow, metadata)
+    counts["notice files"] = rekey_files(folder, NOTICE_FILES, "*.eml")
+    counts["delivery marks"] = rekey_files(marks_folder, MARK_FILES, "*.json")
+    return counts
+
+
+def read_notice_file(path):
+    """The mail in a notice file (services/notify/delivery.py), as bytes: opened, or as it is
+    when written before notice files were sealed."""
+    path = Path(path)
+    return open_file(path.read_bytes(), NOTICE_FILES, path.name)

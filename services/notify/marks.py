@@ -11,7 +11,9 @@ of this notify wrote (before this start began), since the claims of that start a
 at once (services.notify.claims) and its marks must be recorded before.
 
 A mark holds the notice's id (its name), its referral and kind, and where it went, the
-referrer's address included: no family data. It is readable by its owner only.
+referrer's address included: sealed under the data keys (kring.kit.crypto.seal_file), as the
+databases keep that address, and readable by its owner only. A mark from before marks were
+sealed is read as it is.
 """
 import json
 import logging
@@ -24,6 +26,8 @@ from nameko.extensions import DependencyProvider
 
 from kring.config import DATA_DIR_KEY, DEFAULT_DATA_DIR
 from kring.clock import iso
+from kring.kit.crypto import DataKeyError, open_file, seal_file
+from services.notify.content import MARK_FILES
 
 log = logging.getLogger(__name__)
 
@@ -76,14 +80,15 @@ class Marks:
         self._make_folder()  # made by the sweep's `left` already: no time lost here
         body = json.dumps({field: getattr(notice, field) for field in FIELDS[:-1]}
                           | {"sent_at": iso(notice.sent_at)})
+        path = self._path(notice.notice_id)
         try:
-            handle = os.open(self._path(notice.notice_id),
-                             os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            sealed = seal_file(body.encode("utf-8"), MARK_FILES, path.name)
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             try:
-                os.write(handle, body.encode("utf-8"))
+                os.write(handle, sealed)
             finally:
                 os.close(handle)
-        except OSError as exc:
+        except (OSError, DataKeyError) as exc:
             log.warning("could not mark notice %s as taken by the server: %s",
                         notice.notice_id, exc)
 
@@ -144,16 +149,16 @@ def _is_id(stem):
 def _read(path, now):
     try:
         age = now - path.stat().st_mtime
-        content = path.read_text(encoding="utf-8")
+        content = path.read_bytes()
     except OSError:  # removed meanwhile by a racing sweep or its own sender, or unreadable
         return None
     try:
-        data = json.loads(content)
+        data = json.loads(open_file(content, MARK_FILES, path.name).decode("utf-8"))
         if not isinstance(data, dict) or not all(isinstance(data.get(field), str)
                                                  for field in FIELDS):
             raise ValueError("a field is missing")
         delivery = {"channel": data["channel"], "recipient": data["recipient"],
                     "location": data["location"], "now": datetime.fromisoformat(data["sent_at"])}
-    except ValueError:
+    except (ValueError, DataKeyError):  # cut off, or sealed under a key no longer held
         return Mark(int(path.stem), path, age)
     return Mark(int(path.stem), path, age, data["referral_id"], data["kind"], delivery)

@@ -18,14 +18,14 @@ from kring.clock import utcnow
 from kring.kit import audit
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
+from kring.kit.parked import ParkedMessages
 from kring.kit.erasure import retention_timer
 from kring.kit.events import on_events
 from kring.kit.failures import trace
-from kring.kit.rekey import rekey
 from services.notify import handlers
 from services.notify.claims import NotifyClaimant
 from services.notify.delivery import Transport, notices_folder
-from services.notify.marks import DeliveryMarks
+from services.notify.marks import DeliveryMarks, Marks
 from services.notify.models import metadata
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ class SweepTimer(Timer):
         self.interval = self.container.config[SWEEP_SECONDS_KEY]
 
 
-class NotifyService:
+class NotifyService(ParkedMessages):
     name = "notify"
 
     db = Database(metadata, gauges=handlers.gauges)
@@ -74,9 +74,11 @@ class NotifyService:
         return handlers.export_of(self.db, referral_id)
 
     @rpc
-    def notices(self, referral_id, person=None):
-        """`kring notices REFERRAL_ID`; `person`: who runs it (the OS user), for the audit."""
-        return handlers.delivery_log(self.db, referral_id, person)
+    def notices(self, referral_id, person=None, mails=False):
+        """`kring notices REFERRAL_ID`; `person`: who runs it (the OS user), for the audit.
+        `mails` (`--mail`): each notice written as a file with its mail, opened."""
+        return handlers.delivery_log(self.db, referral_id, person,
+                                     self._folder() if mails else None)
 
     def _folder(self):
         return notices_folder(self.config[DATA_DIR_KEY])
@@ -91,8 +93,10 @@ class NotifyService:
     @rpc
     def rekey(self):
         """`kring rekey`: this service's family data sealed again under the current data key;
-        {table: values sealed again}."""
-        return rekey(self.db, metadata)
+        {table (or folder): values (or files) sealed again}: its notice files and delivery
+        marks too."""
+        return handlers.rekey_all(self.db, metadata, self._folder(),
+                                  Marks.under(self.config[DATA_DIR_KEY]).folder)
 
     @rpc
     def audit_trail(self, referral_id):

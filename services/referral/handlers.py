@@ -26,7 +26,8 @@ from services.referral.directory import (INVALID, DirectoryError, check_free, pr
                                          route, route_of_stored)
 from services.referral.domain import PROGRESS, Referral
 from services.referral.models import (Directory, Erasures, PseudonymKey, Referrals,
-                                      erase_partner_messages, partner_messages_of)
+                                      erase_parked_submissions, erase_partner_messages,
+                                      partner_messages_of)
 from services.referral.municipalities import register
 from services.referral.pseudonym import family_key, new_key
 from services.referral.views import (erasure_view, export_view, programme_list,
@@ -404,7 +405,9 @@ def _erase(uow, referrals, referral, asker, reason, now):
         Erasures(uow).add(referral.referral_id, now, person, organisation, role, reason)
         erasure.mark_erased(uow.session, uow.retention_table, referral.referral_id, now)
         erase_partner_messages(uow.session, referral.referral_id)
+        erase_parked_submissions(uow.session, uow.parked_table, referral)
         erasure.forget_messages(uow.session, uow.outbox_table, referral.referral_id)
+        erasure.forget_parked(uow, referral.referral_id)
     elif not _state(uow, referral)["complete"]:
         referral.ask_again()  # a stage has not answered (it was away): ask it once more
     referrals.save(referral)
@@ -440,6 +443,7 @@ def erase_expired(uow, retention, now):
             erased.append(referral_id)
     with uow:
         erasure.forget_messages(uow.session, uow.outbox_table, erased=uow.retention_table)
+        erasure.forget_expired_parked(uow, retention, now)
     return erased
 
 

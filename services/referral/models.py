@@ -1,9 +1,14 @@
 """The referral service's tables, and the repositories that map them to the domain."""
+import json
+
 from sqlalchemy import (JSON, Boolean, Column, DateTime, Integer, MetaData, String,
                         Text, UniqueConstraint, delete, select)
 from sqlalchemy.orm import declarative_base
 
 from kring.clock import utcnow
+from kring.contracts.partner_queues import INBOUND_QUEUE
+from kring.kit import parking
+from kring.kit.partner_identity import USER_HEADER
 from kring.kit.crypto import EncryptedBytes, EncryptedJSON, EncryptedText
 from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
@@ -139,11 +144,38 @@ def partner_messages_of(session, referral_id):
 
 def erase_partner_messages(session, referral_id):
     """The hook for what partners sent about a referral: whatever is kept of their messages
-    (here the answers' errors; a store of parked submissions belongs here too) is erased
-    with the referral."""
+    (the answers' errors; parked submissions: `erase_parked_submissions`) is erased with the
+    referral."""
     for row in session.execute(select(PartnerMessageRow).where(
             PartnerMessageRow.referral_id == referral_id)).scalars():
         row.errors = None
+
+
+def erase_parked_submissions(session, parked, referral):
+    """Partner submissions parked here (a fault on our side through every retry) that are
+    this referral: the same partner's message with its message_id answered with the
+    referral, or with its external_ref. A parked submission names no referral (there was none
+    yet), so each is opened and read; how many went."""
+    if parked is None or not referral.partner:
+        return 0
+    answered = set(session.execute(select(PartnerMessageRow.message_id).where(
+        PartnerMessageRow.partner == referral.partner,
+        PartnerMessageRow.referral_id == referral.referral_id)).scalars())
+    ids = [row.id for row in parking.kept(session, parked, INBOUND_QUEUE)
+           if (row.headers or {}).get(USER_HEADER) == referral.partner
+           and (row.message_id in answered
+                or _external_ref_of(row.body) == referral.external_ref)]
+    if ids:
+        session.execute(delete(parked).where(parked.c.id.in_(ids)))
+    return len(ids)
+
+
+def _external_ref_of(body):
+    try:
+        found = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    return found.get("external_ref") if isinstance(found, dict) else None
 
 
 # --- erasure on request (docs/contract.md §7) -----------------------------------------------

@@ -14,6 +14,7 @@ from kring.gather import Incomplete, from_every_service
 from kring.kit import audit
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
+from kring.kit.parked import ParkedMessages
 from kring.kit.erasure import retention_timer
 from kring.kit.events import on_events
 from kring.kit.rekey import rekey
@@ -44,7 +45,7 @@ class ReferralDatabase(Database):
             log.info("directory: %d provider entries from %s", count, path)
 
 
-class ReferralService:
+class ReferralService(ParkedMessages):
     name = "referral"
 
     db = ReferralDatabase(metadata, outgoing=outgoing)

@@ -5,6 +5,7 @@ the export; the anonymous figures are; and nothing sent again brings the data ba
 """
 import json
 import subprocess
+from pathlib import Path
 
 from kring.config import DATA_DIR_KEY
 from tests.support.access import (CLOSING, CONCERN, HANDOVER, PLAN, Kring, aftercare_of,
@@ -78,13 +79,20 @@ def test_kring_erase_withdraws_an_open_referral_and_leaves_nothing_of_the_family
         erasing_stack, api, rabbit_manager):
     config, kring = erasing_stack, Kring(api)
     ids = mid_case(kring)
-    start_notice = eventually(lambda: [path for path, _secret in files_holding(
-        config[DATA_DIR_KEY]) if path.endswith("-start.eml")], what="the start notice's file")
+    start_notice = Path(config[DATA_DIR_KEY]) / "notices" / f"{ids['referral_id']}-start.eml"
+    eventually(start_notice.exists, what="the start notice's file")
+    # sealed like the databases' values: the data directory shows nothing of the family
+    assert files_holding(config[DATA_DIR_KEY]) == []
     before = kring.do("exportReferral", ADMIN, ids)
     assert "Yilmaz" in json.dumps(before) and CONCERN["description"] in json.dumps(before)
+    # a stage gave up on an event of the referral: its body is kept in the stage's database,
+    # sealed; the dead-letter queue holds a note without it
+    parked_before = received_again(ids["referral_id"])
+    park(config, "notify", "on_referral", parked_before)
+    assert queued_holding(rabbit_manager, config["vhost"]) == []
     held = {(service, table) for service, table, _secret in rows_holding(config)}
-    assert {("referral", "referrals"), ("casework", "case_visits"),
-            ("notify", "contacts")} <= held, f"the family's data before the erasure: {held}"
+    assert {("referral", "referrals"), ("casework", "case_visits"), ("notify", "contacts"),
+            ("notify", "parked")} <= held, f"the family's data before the erasure: {held}"
 
     erased = kring_command(config, "erase", ids["referral_id"], "--reason",
                            "the family asked on 2026-11-21")
@@ -109,16 +117,34 @@ def test_kring_erase_withdraws_an_open_referral_and_leaves_nothing_of_the_family
     assert services["matching"]["profile"]["status"] == "over"
     for service in ("matching", "casework", "aftercare", "notify"):
         assert services[service]["retention"]["erased_at"], service
-    nothing_left(config, rabbit_manager)
-    assert not any(path == start_notice[0] for path, _ in files_holding(config[DATA_DIR_KEY]))
+    nothing_left(config, rabbit_manager)  # the parked copy included
+    assert not start_notice.exists()
 
-    # what comes again: the same referral_received delivered anew, and one a stage had parked
+    # a change that comes after the erasure is refused alike in every service, before any rule
+    # of the status is asked; reads answer as before
+    for operation_id, body in (("withdrawConsent", {"reason": "the family asked"}),
+                               ("respondToProposal", {"party": "family", "accept": True}),
+                               ("logVisit", visit())):
+        refused = kring.call(operation_id, COORDINATOR, ids, body)
+        assert (refused.status_code, refused.json()["error"]) == (410, "referral_erased"), \
+            (operation_id, body_text(refused))
+    stranger = kring.call("logVisit", person(FAMILY_HELP, "coordinator"), ids, visit())
+    assert stranger.status_code == 404  # out of reach: the same answer as before the erasure
+
+    # the note of the copy parked before the erasure replays nothing: its body went with it
+    replayed = kring_command(config, "dlq", "replay", "notify")
+    assert replayed.returncode == 0, replayed.stderr
+    assert "replayed 0" in replayed.stdout and "1 no longer kept" in replayed.stdout
+    assert not applied(config, "notify", parked_before.event_id)
+
+    # what comes again: the same referral_received delivered anew, and one a stage parked
+    # after the erasure (it failed on the way in), then replayed
     again = received_again(ids["referral_id"])
     publish_event(config["AMQP_URI"], again)
     eventually(lambda: applied(config, "matching", again.event_id) and
                applied(config, "notify", again.event_id), what="the redelivery to be taken in")
     parked = received_again(ids["referral_id"])
-    park(config["AMQP_URI"], "notify", "on_referral", parked)
+    park(config, "notify", "on_referral", parked)
     replayed = kring_command(config, "dlq", "replay", "notify")
     assert replayed.returncode == 0 and "replayed 1" in replayed.stdout, replayed.stderr
     eventually(lambda: applied(config, "notify", parked.event_id), what="the replay")

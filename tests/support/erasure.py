@@ -9,14 +9,15 @@ import json
 import uuid
 from pathlib import Path
 
-from kombu import Connection
 from sqlalchemy import MetaData, create_engine, select
 
 from kring.config import DATABASES_KEY, SERVICES
 from kring.contracts.events import Event
-from kring.contracts.topology import dead_letter_queue_name, queue_name
+from kring.contracts.topology import queue_name
 from kring.kit.crypto import SEALED, read_stored
-from kring.kit.retry import ATTEMPT_HEADER, ERROR_HEADER, QUEUE_HEADER
+from kring.kit.parking import ParkingLot
+from kring.kit.retry import Retrier
+from kring.kit.tables import add_kit_tables
 from tests.support.access import (CLOSING, CONCERN, FAMILY_DATA, HANDOVER, PLAN, contact,
                                   visit)
 
@@ -101,8 +102,10 @@ def queued_holding(rabbit_manager, vhost, secrets=FAMILY_TEXTS):
         count = queue.get("messages", 0)
         if not count:
             continue
-        for message in rabbit_manager.get_messages(vhost, queue["name"], count=count,
-                                                   requeue=True):
+        # RabbitMQ's management API since 3.7 takes `ackmode` (nameko's get_messages sends the
+        # older `requeue`, which it refuses)
+        for message in rabbit_manager._post("queues", vhost, queue["name"], "get", json={
+                "count": count, "ackmode": "ack_requeue_true", "encoding": "auto"}):
             found += [(queue["name"], secret)
                       for secret in found_in(json.dumps(message), secrets)]
     return found
@@ -121,15 +124,32 @@ def received_again(referral_id, event_id=None):
         event_id or str(uuid.uuid4()))
 
 
-def park(amqp_uri, service, handler, event):
-    """Put `event` in `service`'s dead-letter queue as if `handler` had given up on it, so an
-    operator can replay it (`kring dlq replay`)."""
-    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
-        channel = connection.channel()
-        channel.queue_declare(dead_letter_queue_name(service), durable=True, passive=True)
-        connection.Producer(channel=channel).publish(
-            event.to_message(), exchange="", routing_key=dead_letter_queue_name(service),
-            serializer="json", message_id=event.event_id, delivery_mode=2,
-            headers={QUEUE_HEADER: queue_name(service, handler, event.source),
-                     ATTEMPT_HEADER: 5, ERROR_HEADER: "OperationalError: database is locked"})
-        channel.close()
+def park(config, service, handler, event, error="OperationalError: database is locked"):
+    """`service`'s consumer `handler` gives up on `event` as after its last retry, by the
+    kit's own parking (kring.kit.retry): its body sealed in the service's database, a note in
+    its dead-letter queue; an operator can replay it (`kring dlq replay`). Returns the note's
+    parked id."""
+    engine = create_engine(config[DATABASES_KEY][service])
+    tables = MetaData()
+    add_kit_tables(tables)
+    lot = ParkingLot(lambda: engine, tables.tables["parked"])
+    try:
+        retrier = Retrier(config["AMQP_URI"], service, queue_name(service, handler, event.source),
+                          (), (), lot)
+        retrier.park(_Delivered(event), error)
+        with engine.connect() as db:
+            return db.execute(select(tables.tables["parked"].c.id).where(
+                tables.tables["parked"].c.message_id == event.event_id)).scalar_one()
+    finally:
+        engine.dispose()
+
+
+class _Delivered:
+    """`event` as a consumer received it from the broker."""
+
+    def __init__(self, event):
+        self.body = json.dumps(event.to_message()).encode()
+        self.headers = {}
+        self.properties = {"message_id": event.event_id}
+        self.content_type, self.content_encoding = "application/json", "utf-8"
+        self.delivery_info = {"routing_key": event.type}

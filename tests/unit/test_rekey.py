@@ -6,7 +6,7 @@ from sqlalchemy import text
 from kring.kit import crypto
 from kring.kit.crypto import Keyring
 from kring.kit.db import UnitOfWork, make_engine
-from kring.kit.rekey import rekey
+from kring.kit.rekey import rekey, rekey_files
 from services.casework.models import Cases, metadata
 
 OLD, NEW = ("k1", bytes(range(32))), ("k2", bytes(range(32, 64)))
@@ -43,7 +43,8 @@ def test_rekey_seals_plain_and_older_values_under_the_current_key_once(tmp_path)
     crypto.install(Keyring([NEW, OLD]))
     # plan and past_rounds of the case, both visits' notes
     assert rekey(uow, metadata, batch=1) == {
-        "cases": 2, "case_visits": 2, "case_safety_concerns": 0, "outbox": 0}
+        "cases": 2, "case_visits": 2, "case_safety_concerns": 0, "outbox": 0,
+        "parked": 0}
     assert all(value.startswith(("enc:k2:", '"enc:k2:')) for value in stored(
         uow, "SELECT notes FROM case_visits UNION ALL SELECT plan FROM cases "
              "UNION ALL SELECT past_rounds FROM cases"))
@@ -58,3 +59,22 @@ def test_rekey_seals_plain_and_older_values_under_the_current_key_once(tmp_path)
     on_disk = b"".join(file.read_bytes() for file in tmp_path.iterdir())
     assert PLAIN_NOTES.encode() not in on_disk and PLAIN_PLAN.encode() not in on_disk
     engine.dispose()
+
+
+def test_rekey_files_seals_plain_and_older_files_under_the_current_key_once(tmp_path):
+    crypto.install(Keyring([OLD]))
+    (tmp_path / "r-1-start.eml").write_bytes(b"Subject: a plain notice from before sealing")
+    (tmp_path / "r-2-start.eml").write_bytes(crypto.seal_file(b"sealed under k1", "notices",
+                                                              "r-2-start.eml"))
+    (tmp_path / "other.txt").write_bytes(b"not ours")
+    crypto.install(Keyring([NEW, OLD]))
+    assert rekey_files(tmp_path, "notices", "*.eml") == 2
+    for name, text in (("r-1-start.eml", b"Subject: a plain notice from before sealing"),
+                       ("r-2-start.eml", b"sealed under k1")):
+        stored_file = (tmp_path / name).read_bytes()
+        assert stored_file.startswith(b"enc:k2:")
+        assert crypto.open_file(stored_file, "notices", name) == text
+    assert (tmp_path / "other.txt").read_bytes() == b"not ours"
+    assert rekey_files(tmp_path, "notices", "*.eml") == 0  # nothing left to do
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.txt", "r-1-start.eml",
+                                                          "r-2-start.eml"]

@@ -1,6 +1,7 @@
 """`kring rekey` against a real `kring run` (docs/contract.md §3; docs/security.md "Keys"): a
-data key rotated, everything sealed again under the new one, the old one retired, nothing
-unreadable on the way; and a malformed KRING_DATA_KEYS stops Kring before it starts."""
+data key rotated, everything sealed again under the new one (notify's notice files too), the old
+one retired, nothing unreadable on the way; and a malformed KRING_DATA_KEYS stops Kring before
+it starts."""
 import base64
 import json
 import os
@@ -64,6 +65,15 @@ class Kring:
             what="notify to store the referrer's address")
         return referral_id
 
+    def withdraw(self, referral_id):
+        """The referral withdrawn: its closure notice is written as a file (no SMTP here)."""
+        answer = self.http("POST", f"/referrals/{referral_id}/withdraw", "referrer",
+                           "huisarts-oost", json={"by": "family", "reason": "the family stops"})
+        assert answer.status_code == 200, answer.text
+        notice = self.folder / "notices" / f"{referral_id}-closure.eml"
+        eventually(notice.exists, what="the closure notice's file")
+        return notice
+
     def family_of(self, referral_id):
         answer = self.http("GET", f"/referrals/{referral_id}", "coordinator", COORDINATING_ORG)
         assert answer.status_code == 200, answer.text
@@ -111,7 +121,9 @@ def sealed_under(stored):
 def test_a_rotated_data_key_and_rekey_leave_everything_under_the_new_key(kring):
     kring.start(OLD)
     before = kring.submit()
+    notice = kring.withdraw(before)
     assert sealed_under(kring.stored()) == {"k1"}
+    assert notice.read_bytes().startswith(b"enc:k1:")
 
     kring.start(f"{NEW},{OLD}")  # the new key seals, the old one still opens
     assert kring.family_of(before) == SAMPLE["family"]
@@ -123,13 +135,19 @@ def test_a_rotated_data_key_and_rekey_leave_everything_under_the_new_key(kring):
     said = dict(line.split(": ", 1) for line in first.stdout.splitlines())
     assert set(said) == set(SERVICES)
     assert not said["referral"].startswith("0 ") and "referrals " in said["referral"]
+    assert "notice files 1" in said["notify"], said["notify"]
     assert sealed_under(kring.stored()) == {"k2"}
+    assert notice.read_bytes().startswith(b"enc:k2:")
     again = kring.command("rekey")  # nothing left to do
     assert again.returncode == 0 and again.stdout.count(": 0 values sealed again") == 5, \
         again.stdout + again.stderr
 
     kring.start(NEW)  # the old key retired: everything still reads
     assert kring.family_of(before) == kring.family_of(after) == SAMPLE["family"]
+    shown = kring.command("notices", before, "--mail")
+    assert shown.returncode == 0, shown.stderr
+    assert "| To: " in shown.stdout and f"| X-Kring-Referral: {before}" in shown.stdout, \
+        shown.stdout
     kring.stop()
 
 

@@ -1,6 +1,11 @@
-"""No consent, no notice (recorded why); no SMTP, an .eml file per notice in KRING_DATA_DIR."""
+"""No consent, no notice (recorded why); no SMTP, an .eml file per notice in KRING_DATA_DIR,
+sealed under the data keys; `kring notices --mail` opens them."""
 import email
 from pathlib import Path
+
+from nameko.testing.services import entrypoint_hook
+
+from services.notify.handlers import read_notice_file
 
 from tests.support.integration.notify import (FAMILY_DATA, case_started, closed, deliver,
                                               delivery_log, mails, received)
@@ -59,8 +64,9 @@ def test_without_smtp_each_notice_is_an_eml_file(notify_factory, kring_config):
     assert sorted(p.name for p in folder.iterdir()) == [f"{RID}-closure.eml",
                                                         f"{RID}-start.eml"]
     for kind in ("start", "closure"):
-        with open(folder / f"{RID}-{kind}.eml", "rb") as handle:
-            mail = email.message_from_binary_file(handle)
+        stored = (folder / f"{RID}-{kind}.eml").read_bytes()
+        assert b"j.devries" not in stored and RID.encode() not in stored  # sealed
+        mail = email.message_from_bytes(read_notice_file(folder / f"{RID}-{kind}.eml"))
         assert mail["X-Kring-Notice"] == kind and mail["From"] == "kring@localhost"
         assert mail["To"] == "j.devries@example.org" and RID in mail["Subject"]
         text = mail.get_payload(decode=True).decode("utf-8")
@@ -68,3 +74,8 @@ def test_without_smtp_each_notice_is_an_eml_file(notify_factory, kring_config):
     log = delivery_log(notify, RID)
     assert log["start"]["channel"] == "file"
     assert log["start"]["location"] == str(folder / f"{RID}-start.eml")
+    assert "mail" not in log["start"]  # only when asked for
+    with entrypoint_hook(notify, "notices") as notices:  # `kring notices RID --mail`
+        opened = {notice["kind"]: notice["mail"] for notice in notices(RID, "op", True)}
+    assert sorted(opened) == ["closure", "start"]
+    assert "To: j.devries@example.org" in opened["start"] and RID in opened["closure"]

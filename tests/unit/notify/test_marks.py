@@ -1,8 +1,12 @@
-"""Marks: a file per delivery the mail server took, until the database has its record."""
+"""Marks: a file per delivery the mail server took, until the database has its record;
+sealed under the data keys."""
+import json
 import os
 import stat
 from datetime import datetime, timedelta, timezone
 
+from kring.kit import crypto
+from kring.kit.crypto import Keyring
 from services.notify.domain import CLAIM_SECONDS, Notice
 from services.notify.marks import SETTLE_SECONDS, Marks
 from kring.config import DEFAULT_SWEEP_SECONDS as SWEEP_SECONDS
@@ -102,3 +106,25 @@ def test_a_young_mark_of_an_earlier_start_is_settled_at_once(tmp_path):
     started = AT.timestamp() - 1
     assert [mark.notice_id for mark in marks.left(AT, written_before=started)] == [1]
     assert marks.left(AT) == []
+def test_a_mark_is_sealed_and_one_from_before_sealing_still_reads(tmp_path):
+    marks = Marks(tmp_path)
+    marks.put(delivered(7))
+    stored = (tmp_path / "7.json").read_bytes()
+    assert stored.startswith(b"enc:") and b"devries" not in stored and b"r-1" not in stored
+    (tmp_path / "8.json").write_text(json.dumps({  # written before marks were sealed
+        "referral_id": "r-2", "kind": "closure", "channel": "smtp",
+        "recipient": "j.devries@example.org", "location": "mail.example.org:25",
+        "sent_at": "2026-11-24T14:03:06.554231Z"}))
+    found = {mark.notice_id: (mark.referral_id, mark.kind) for mark in marks.left(settled())}
+    assert found == {7: ("r-1", "start"), 8: ("r-2", "closure")}
+
+
+def test_a_mark_sealed_under_a_key_no_longer_held_is_unreadable(tmp_path):
+    marks = Marks(tmp_path)
+    held = crypto.installed()
+    crypto.install(Keyring([("gone", bytes(32))]))
+    try:
+        marks.put(delivered(9))
+    finally:
+        crypto.install(held)
+    assert [(mark.notice_id, mark.delivery) for mark in marks.left(settled())] == [(9, None)]
