@@ -100,6 +100,7 @@ class RawConsumer(Consumer):
     def handle_message(self, body, message):
         metrics.event_received(message)
         super().handle_message(body, message)
+
     def _parking_lot(self):
         """The service's database keeps what this consumer parks (kring.kit.parking)."""
         database = next((dependency for dependency in self.container.dependencies

@@ -18,8 +18,8 @@ from sqlalchemy import create_engine, event, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from kring.config import (AMQP_SSL_KEY, AMQP_URI_KEY, DATA_KEYS_KEY, DATABASES_KEY, PREVIOUS_SECRET_KEY,
-                          RETRY_DELAYS_KEY, SECRET_KEY)
+from kring.config import (AMQP_SSL_KEY, AMQP_URI_KEY, DATA_KEYS_KEY, DATABASES_KEY,
+                          PREVIOUS_SECRET_KEY, RETRY_DELAYS_KEY, SECRET_KEY)
 from kring.clock import utcnow
 from kring.contracts.access import TAKEN_WHEN_ERASED
 from kring.contracts.events import Event

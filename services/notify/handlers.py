@@ -367,7 +367,12 @@ def delivery_log(uow, referral_id, person=None, folder=None):
     with uow:
         shown = [notice_view(notice) for notice in Notices(uow).of_referral(referral_id)]
         trail.notices_read(uow, referral_id, person)
-        return shown
+    if folder is not None:
+        for notice in shown:
+            path = folder / file_name(referral_id, notice["kind"])
+            if notice.get("channel") == "file" and path.is_file():
+                notice["mail"] = read_notice_file(path).decode("utf-8", errors="replace")
+    return shown
 
 
 def gauges(uow):
@@ -375,12 +380,6 @@ def gauges(uow):
     with uow:
         counts = Notices(uow).counts()
     return [("kring_notices", {"status": state}, number) for state, number in counts.items()]
-    if folder is not None:
-        for notice in shown:
-            path = folder / file_name(referral_id, notice["kind"])
-            if notice.get("channel") == "file" and path.is_file():
-                notice["mail"] = read_notice_file(path).decode("utf-8", errors="replace")
-    return shown
 
 
 def rekey_all(uow, metadata, folder, marks_folder):

@@ -106,6 +106,8 @@ def test_a_young_mark_of_an_earlier_start_is_settled_at_once(tmp_path):
     started = AT.timestamp() - 1
     assert [mark.notice_id for mark in marks.left(AT, written_before=started)] == [1]
     assert marks.left(AT) == []
+
+
 def test_a_mark_is_sealed_and_one_from_before_sealing_still_reads(tmp_path):
     marks = Marks(tmp_path)
     marks.put(delivered(7))
