@@ -7,8 +7,8 @@ from nameko.timer import timer
 
 from kring.audit_trail import TrailIncomplete, full_trail
 from kring.clock import utcnow
-from kring.config import (AMQP_SSL_KEY, AMQP_URI_KEY, DIRECTORY_KEY, RETENTION_DAYS_KEY, RETENTION_KEY,
-                          SECRET_KEY, ConfigError)
+from kring.config import (AMQP_SSL_KEY, AMQP_URI_KEY, DIRECTORY_KEY, RETENTION_DAYS_KEY,
+                          RETENTION_KEY, SECRET_KEY, ConfigError)
 from kring.errors import Unavailable
 from kring.gather import Incomplete, from_every_service
 from kring.kit import audit
