@@ -162,12 +162,23 @@ def _parser():
                              help="yes, delete them")
         sub.set_defaults(func=func)
 
+    doctor = commands.add_parser("doctor", help="check the configuration before it is used: "
+                                 "broker, definitions, databases, mail server, TLS files, keys")
+    doctor.set_defaults(func=_doctor)
+
     demo = commands.add_parser("demo", help="walk three families through the whole flow on a "
                                "running Kring (start it with `make run` first)")
     demo.add_argument("--url", help="the API's base URL (default http://localhost:"
                       "$KRING_HTTP_PORT)")
     demo.set_defaults(func=_demo)
     return parser
+
+
+def _doctor(_args):
+    from kring.doctor import examine, report
+    text, code = report(examine())
+    print(text)
+    return code
 
 
 def _run(args):

@@ -29,13 +29,15 @@ def _pem(path, data):
     return path
 
 
-def make_certificates(folder, names=LOOPBACK_NAMES, ca_name="Kring test CA"):
+def make_certificates(folder, names=LOOPBACK_NAMES, ca_name="Kring test CA", days=1):
     """A CA and a server certificate for `names` (host names and IP addresses), as PEM files
-    in `folder`. Valid from a minute ago for a day: long enough for any test run."""
+    in `folder`. Valid from a minute ago for `days` (a day: long enough for any test run; below
+    zero: expired that long ago)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     now = datetime.datetime.now(datetime.timezone.utc)
-    start, end = now - datetime.timedelta(minutes=1), now + datetime.timedelta(days=1)
+    end = now + datetime.timedelta(days=days)
+    start = min(now, end) - datetime.timedelta(minutes=1)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca = (x509.CertificateBuilder().subject_name(_name(ca_name)).issuer_name(_name(ca_name))
           .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
