@@ -22,6 +22,7 @@ from nameko.rpc import Rpc, RpcConsumer
 from kring.config import AMQP_URI_KEY, PREVIOUS_SECRET_KEY, RETRY_DELAYS_KEY, SECRET_KEY
 from kring.kit.failures import describe, keep_values_out_of_library_logs
 from kring.kit.retry import Retrier
+from kring.kit.topology import configured_queue_type
 
 log = logging.getLogger(__name__)
 keep_values_out_of_library_logs()  # nameko logs a failed worker's exception: in safe words
@@ -72,7 +73,8 @@ class RawConsumer(Consumer):
         config = self.container.config
         self.retrier = Retrier(config[AMQP_URI_KEY], self.container.service_name,
                                self.queue.name, config[RETRY_DELAYS_KEY],
-                               [config[SECRET_KEY], config[PREVIOUS_SECRET_KEY]])
+                               [config[SECRET_KEY], config[PREVIOUS_SECRET_KEY]],
+                               configured_queue_type(config))
         # before the queue consumer starts: a failure must always find its delay queue
         self.retrier.declare()
         super().setup()

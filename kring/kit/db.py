@@ -27,7 +27,7 @@ from kring.kit import audit, crypto, erasure
 from kring.kit.access import Caller
 from kring.kit.failures import describe
 from kring.kit.outbox import Message, OutboxRelay
-from kring.kit.topology import declare_topology
+from kring.kit.topology import configured_queue_type, declare_topology
 
 log = logging.getLogger(__name__)
 
@@ -279,10 +279,11 @@ class Database(DependencyProvider):
     def start(self):
         outbox = self.metadata.tables.get("outbox")
         if outbox is not None:
-            delays = self.container.config[RETRY_DELAYS_KEY]
-            self.relay = OutboxRelay(self.container.service_name, self.engine, outbox,
-                                     self.container.config[AMQP_URI_KEY],
-                                     lambda channel: declare_topology(channel, delays))
+            service, config = self.container.service_name, self.container.config
+            delays, queue_type = config[RETRY_DELAYS_KEY], configured_queue_type(config)
+            self.relay = OutboxRelay(service, self.engine, outbox, config[AMQP_URI_KEY],
+                                     lambda connection: declare_topology(
+                                         connection, service, delays, queue_type))
             self.container.spawn_managed_thread(self.relay.run)
 
     def kill(self):

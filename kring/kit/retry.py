@@ -18,6 +18,7 @@ from kombu.pools import producers
 
 from kring.clock import iso, utcnow
 from kring.kit.partner_identity import vouch_for
+from kring.contracts.topology import CLASSIC
 from kring.kit.topology import dead_letter_queue, delay_queue
 
 log = logging.getLogger(__name__)
@@ -31,12 +32,13 @@ PARKED_AT_HEADER = "x-kring-parked-at"  # when it was parked: `kring dlq list` s
 class Retrier:
     """Where a failed message of one consumer queue goes next."""
 
-    def __init__(self, amqp_uri, service, queue_name, delays, secrets):
+    def __init__(self, amqp_uri, service, queue_name, delays, secrets, queue_type=CLASSIC):
         self.amqp_uri = amqp_uri
         self.secrets = secrets
         self.queue_name = queue_name
         self.delays = tuple(delays)
-        self.dead = dead_letter_queue(service)
+        self.queue_type = queue_type
+        self.dead = dead_letter_queue(service, queue_type)
 
     def _connection(self):
         return Connection(self.amqp_uri, transport_options={"confirm_publish": True})
@@ -46,7 +48,7 @@ class Retrier:
         with self._connection() as connection:
             channel = connection.default_channel
             for seconds in self.delays:
-                delay_queue(self.queue_name, seconds)(channel).declare()
+                delay_queue(self.queue_name, seconds, self.queue_type)(channel).declare()
             self.dead(channel).declare()
 
     def route_failure(self, message, error):
