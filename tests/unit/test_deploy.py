@@ -218,7 +218,7 @@ def test_each_service_has_a_deployment_with_probes_and_a_grace_period(service):
     pod = deployment["spec"]["template"]["spec"]
     (container,) = pod["containers"]
     assert container["args"] == ["run", service]
-    assert container["readinessProbe"]["httpGet"]["path"] == "/api/v1/health"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/api/v1/ready"
     assert container["livenessProbe"]["httpGet"]["path"] == "/api/v1/health"
     assert pod["terminationGracePeriodSeconds"] >= 30
     assert {"configMapRef": {"name": "kring"}} in container["envFrom"]
