@@ -16,6 +16,8 @@ added to the API cannot be forgotten in the compose stack.
 import base64
 import hashlib
 import json
+import os
+import re
 import sys
 from pathlib import Path
 
@@ -50,10 +52,19 @@ def password_hash(password, salt):
     return base64.b64encode(salt + digest).decode("ascii")
 
 
-def _user(name, tags):
-    return {"name": name, "tags": tags,
-            "password_hash": password_hash(DEVELOPMENT_PASSWORDS[name], name.encode()[:4]),
+def _user(name, tags, password=None):
+    """With the development password (and a fixed salt) unless given one (and a random salt)."""
+    if password is None:
+        password, salt = DEVELOPMENT_PASSWORDS[name], name.encode()[:4]
+    else:
+        salt = os.urandom(4)
+    return {"name": name, "tags": tags, "password_hash": password_hash(password, salt),
             "hashing_algorithm": "rabbit_password_hashing_sha256"}
+
+
+def password_variable(user):
+    """The environment variable `kring broker definitions` reads `user`'s password from."""
+    return "KRING_BROKER_PASSWORD_" + re.sub(r"[^A-Z0-9]", "_", user.upper())
 
 
 def _exchange(name):
@@ -98,7 +109,10 @@ def broker_users():
             + [(EXAMPLE_PARTNER, [], permissions(EXAMPLE_PARTNER))])
 
 
-def broker_definitions(delays=DEFAULT_RETRY_DELAYS, retention_days=DEFAULT_RETENTION_DAYS):
+def broker_definitions(delays=DEFAULT_RETRY_DELAYS, retention_days=DEFAULT_RETENTION_DAYS,
+                       passwords=None):
+    """The definitions file; `passwords` {user: password} replaces the development ones, and
+    a user it leaves out is left out (the example partner, unless wanted)."""
     exchanges, queues, bindings = {}, [], []
     for consumer, handler, source, event_types in SUBSCRIPTIONS:
         exchange = events_exchange_name(source)
@@ -119,8 +133,11 @@ def broker_definitions(delays=DEFAULT_RETRY_DELAYS, retention_days=DEFAULT_RETEN
     queues += [_queue(dead_letter_queue_name(service)) for service in sorted(consumers)]
 
     users = broker_users()
+    if passwords is not None:
+        users = [user for user in users if user[0] in passwords]
     return {
-        "users": [_user(name, tags) for name, tags, _ in users],
+        "users": [_user(name, tags, None if passwords is None else passwords[name])
+                  for name, tags, _ in users],
         "vhosts": [{"name": VHOST}],
         "permissions": [{"user": name, "vhost": VHOST, "configure": rules["configure"],
                          "write": rules["write"], "read": rules["read"]}
