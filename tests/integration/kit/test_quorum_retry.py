@@ -6,6 +6,7 @@ later): here a failing event goes through each delay queue and back, the broker'
 header saying it expired there, and ends parked, on a vhost of the test's own.
 """
 import pytest
+from amqp.exceptions import PreconditionFailed
 from kombu import Connection, Queue
 from nameko.testing.services import entrypoint_waiter
 
@@ -15,7 +16,7 @@ from kring.contracts import topology
 from kring.contracts.events import make_event
 from kring.contracts.topology import dead_letter_queue_name, delay_queue_name, queue_name
 from kring.kit.events import on_events
-from kring.kit.topology import event_exchange
+from kring.kit.topology import delay_queue, event_exchange
 
 DELAYS = [0.05, 0.1]
 FAILURES = {"left": 0}
@@ -103,3 +104,20 @@ def test_a_failing_event_goes_through_each_delay_queue_and_back_then_is_parked(
         assert dlq.replay(uri, "notify") == 1
     assert HANDLED == [event["event_id"]]
     assert dlq.counts(uri)["notify"] == 0
+
+
+def test_a_service_of_the_other_queue_type_does_not_start(container_factory, sqlite_config,
+                                                          monkeypatch):
+    """A queue keeps its first type: the broker refuses the other, and the service says so at
+    start rather than run beside queues it did not mean (README "Moving the queues to quorum
+    queues")."""
+    monkeypatch.setattr(topology, "SUBSCRIPTIONS", [
+        *topology.SUBSCRIPTIONS, ("notify", "on_withdrawn", "referral", ("referral_withdrawn",))])
+    # as a classic deployment left it: its retries are declared first, when the service is set up
+    source = queue_name("notify", "on_withdrawn", "referral")
+    with Connection(sqlite_config["AMQP_URI"]) as conn:
+        delay_queue(source, DELAYS[0], "classic")(conn.default_channel).declare()
+    config = dict(sqlite_config, **{RETRY_DELAYS_KEY: DELAYS, QUEUE_TYPE_KEY: "quorum"})
+    container = container_factory(FlakyService, config)
+    with pytest.raises(PreconditionFailed, match="inequivalent arg"):
+        container.start()
