@@ -147,3 +147,16 @@ def test_a_programme_may_have_its_own_retention_period():
     for bad in ("0", "-1", "two years", "36501"):
         with pytest.raises(ConfigError, match="KRING_RETENTION_DAYS_HOME_START"):
             Settings.from_env({"KRING_RETENTION_DAYS_HOME_START": bad})
+
+
+def test_queues_are_classic_unless_told_quorum():
+    from kring.config import QUEUE_TYPE_KEY
+    assert Settings.from_env({}).nameko_config(dev=True)[QUEUE_TYPE_KEY] == "classic"
+    quorum = Settings.from_env({QUEUE_TYPE_KEY: "quorum"}).nameko_config(dev=True)
+    assert quorum[QUEUE_TYPE_KEY] == "quorum"
+
+
+@pytest.mark.parametrize("text", ["Quorum", "stream", "classic,quorum"])
+def test_an_unknown_queue_type_is_refused(text):
+    with pytest.raises(ConfigError, match="KRING_QUEUE_TYPE"):
+        Settings.from_env({"KRING_QUEUE_TYPE": text})
