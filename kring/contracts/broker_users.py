@@ -8,8 +8,10 @@ an exchange). A service's user may
 - write its own events exchange, nameko's RPC exchange (its replies) and RabbitMQ's default
   exchange (its retries and parked messages go there by queue name);
 - read its own queues and the exchanges it binds to.
-It cannot consume, purge, delete or bind another service's queue, nor publish another service's
-events. Two limits are RabbitMQ's: write on the default exchange lets a user publish to any queue
+The referral service also asks the other four over RPC (getAudit and exportReferral gather
+their parts, kring.gather): it may make reply queues of nameko's standalone proxy and call those
+two functions, nothing else. A service cannot consume, purge, delete or bind another service's
+queue, nor publish another service's events. Two limits are RabbitMQ's: write on the default exchange lets a user publish to any queue
 by name (never read one), and configure on an exchange lets it delete that exchange. A topic
 permission keeps its RPC writes to reply routing keys, so it cannot call another service.
 
@@ -27,6 +29,9 @@ RPC_EXCHANGE = "nameko-rpc"  # nameko's default; each service consumes rpc-<serv
 DEFAULT_EXCHANGE = "amq.default"  # how RabbitMQ names the nameless exchange in permissions
 # nameko replies to a caller's reply queue by its uuid (nameko.rpc.ReplyListener)
 REPLY_KEY = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+# the reply queues of nameko's ClusterRpcProxy (kring.rpc), with which referral gathers
+REPLY_QUEUES = "^rpc\\.reply-standalone_rpc_proxy-"
+GATHERED = ("audit_trail", "export_of")  # what referral asks every other service (kring.gather)
 
 
 def service_user(service):
@@ -54,9 +59,19 @@ def _resources(service):
 def service_permissions(service):
     """{configure, write, read, topic} for `service`'s broker user."""
     own, queues, bound, publishes = _resources(service)
+    calls = REPLY_KEY
+    if service == "referral":
+        own = f"{own}|{REPLY_QUEUES}"
+        others = "|".join(sorted(set(_services()) - {service}))
+        calls = f"{REPLY_KEY}|^({others})\\.({'|'.join(GATHERED)})$"
     return {
         "configure": f"{own}|{_any_of(queues + sorted(bound | publishes))}",
         "write": f"{own}|{_any_of(queues + sorted(publishes) + [RPC_EXCHANGE, DEFAULT_EXCHANGE])}",
         "read": f"{own}|{_any_of(queues + sorted(bound))}",
-        "topic": [{"exchange": RPC_EXCHANGE, "write": REPLY_KEY, "read": ".*"}],
+        "topic": [{"exchange": RPC_EXCHANGE, "write": calls, "read": ".*"}],
     }
+
+
+def _services():
+    return sorted({consumer for consumer, _, _, _ in SUBSCRIPTIONS}
+                  | {source for _, _, source, _ in SUBSCRIPTIONS})

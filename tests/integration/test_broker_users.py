@@ -28,6 +28,7 @@ from tests.support.api import token
 from tests.support.broker import load_definitions, user_like
 from tests.support.events import deliver, listening_to
 from tests.support.integration.aftercare import handed_over
+from tests.support.integration.referral import ADMIN
 from tests.support.sample import referral_body
 
 
@@ -60,7 +61,8 @@ def test_a_service_under_its_own_user_consumes_publishes_and_answers(aftercare, 
 def test_all_five_start_under_their_own_users_and_hear_each_other(
         rabbit_manager, rabbit_config, container_factory, sqlite_config, api):
     """Every service's declares are within its permissions (or its container would not start),
-    and one service's events reach the others' queues."""
+    one service's events reach the others' queues, and the referral service's calls to the
+    others (getAudit, exportReferral) are answered."""
     load_definitions(rabbit_manager, rabbit_config["vhost"])
     containers = {}
     with ExitStack() as users:
@@ -77,6 +79,11 @@ def test_all_five_start_under_their_own_users_and_hear_each_other(
                 entrypoint_waiter(containers["notify"], "on_referral", timeout=20):
             created = api.post("/referrals", token(), json=referral_body("USERS-1"))
             assert created.status_code == 201, created.text
+        # the referral service gathers from the other four over RPC, as its own user
+        referral_id = created.json()["referral_id"]
+        for part in ("audit", "export"):
+            answer = api.get(f"/referrals/{referral_id}/{part}", ADMIN)
+            assert answer.status_code == 200, (part, answer.text)
         for container in containers.values():
             container.stop()  # before their users go
 
