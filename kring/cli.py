@@ -1,6 +1,7 @@
 """The `kring` command (docs/contract.md §3): run services, create tokens, read a referral's
 status and audit trail, keep the provider directory."""
 import argparse
+import os
 import sys
 
 from kring.config import SERVICES, ConfigError, Settings
@@ -166,6 +167,13 @@ def _parser():
                                  "broker, definitions, databases, mail server, TLS files, keys")
     doctor.set_defaults(func=_doctor)
 
+    broker = commands.add_parser("broker", help="the broker's set-up")
+    broker_commands = broker.add_subparsers(metavar="ACTION")
+    definitions = broker_commands.add_parser(
+        "definitions", help="print the broker definitions with the users' passwords from "
+                            "KRING_BROKER_PASSWORD_<USER>, for a real broker")
+    definitions.set_defaults(func=_broker_definitions)
+
     demo = commands.add_parser("demo", help="walk three families through the whole flow on a "
                                "running Kring (start it with `make run` first)")
     demo.add_argument("--url", help="the API's base URL (default http://localhost:"
@@ -179,6 +187,28 @@ def _doctor(_args):
     text, code = report(examine())
     print(text)
     return code
+
+
+def _broker_definitions(_args):
+    """deploy/rabbitmq/definitions.json with real passwords: every user but the example partner
+    must have one (it is left out unless its variable is set)."""
+    import json
+
+    from kring.deployment import EXAMPLE_PARTNER, broker_definitions, broker_users, \
+        password_variable
+    passwords, missing = {}, []
+    for name, _, _ in broker_users():
+        password = os.environ.get(password_variable(name))
+        if password:
+            passwords[name] = password
+        elif name != EXAMPLE_PARTNER:
+            missing.append(password_variable(name))
+    if missing:
+        print(f"kring: set the broker users' passwords first: {', '.join(missing)}",
+              file=sys.stderr)
+        return 2
+    print(json.dumps(broker_definitions(passwords=passwords), indent=2))
+    return 0
 
 
 def _run(args):

@@ -10,6 +10,8 @@ import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kring.contracts.topology import CLASSIC, QUEUE_TYPES
+
 SERVICES = ("referral", "matching", "casework", "aftercare", "notify")
 
 # nameko config keys (nameko reads AMQP_URI and WEB_SERVER_ADDRESS itself)
@@ -26,6 +28,10 @@ PREVIOUS_SECRET_KEY = "KRING_SECRET_PREVIOUS"
 DATA_KEYS_KEY = "KRING_DATA_KEYS"
 SMTP_KEY = "KRING_SMTP"
 RETRY_DELAYS_KEY = "KRING_RETRY_DELAYS"
+# classic (one local broker) or quorum (a cluster; compose and Kubernetes): the type of every
+# durable queue of ours (kring.contracts.topology.queue_arguments)
+QUEUE_TYPE_KEY = "KRING_QUEUE_TYPE"
+DEFAULT_QUEUE_TYPE = CLASSIC
 SWEEP_SECONDS_KEY = "KRING_NOTIFY_SWEEP_SECONDS"
 # a JSON file of registerProvider bodies the referral service registers when it starts
 DIRECTORY_KEY = "KRING_DIRECTORY"
@@ -75,6 +81,7 @@ class Settings:
     retention_sweep_seconds: float = DEFAULT_RETENTION_SWEEP_SECONDS
     data_keys: str | None = None
     stop_seconds: float = DEFAULT_STOP_SECONDS
+    queue_type: str = DEFAULT_QUEUE_TYPE
 
     @classmethod
     def from_env(cls, env=None):
@@ -103,6 +110,7 @@ class Settings:
             DEFAULT_RETENTION_SWEEP_SECONDS,
             data_keys=_data_keys(env.get(DATA_KEYS_KEY)),
             stop_seconds=_seconds(env, STOP_SECONDS_KEY) or DEFAULT_STOP_SECONDS,
+            queue_type=_queue_type(env.get(QUEUE_TYPE_KEY)),
         )
 
     def signing_key(self, dev):
@@ -140,6 +148,7 @@ class Settings:
                             "programmes": dict(self.retention_by_programme)},
             RETENTION_SWEEP_KEY: self.retention_sweep_seconds,
             DATA_KEYS_KEY: self.data_keys,
+            QUEUE_TYPE_KEY: self.queue_type,
         }
 
 
@@ -267,3 +276,12 @@ def _retry_delays(text):
         raise ConfigError(f"{RETRY_DELAYS_KEY} must be seconds separated by commas, each above 0 "
                           f"and at most a day (e.g. 1,5,30,120,600), not {text!r}")
     return delays
+
+
+def _queue_type(text):
+    if not text or not text.strip():
+        return DEFAULT_QUEUE_TYPE
+    if text.strip() not in QUEUE_TYPES:
+        raise ConfigError(f"{QUEUE_TYPE_KEY} must be one of {', '.join(QUEUE_TYPES)}, not "
+                          f"{text!r}")
+    return text.strip()

@@ -7,32 +7,40 @@ added to the API cannot be forgotten in the compose stack.
 - deploy/rabbitmq/definitions.json: every exchange, queue and binding the services declare
   (the same names and the same arguments, or the broker would refuse the services' own declare
   with PRECONDITION_FAILED), the policy that drops a parked message after the retention
-  period, the services' user and a worked example of a partner user.
+  period, the operators' user, one user per service with exactly its permissions
+  (kring.contracts.broker_users) and a worked example of a partner user. The queues are quorum
+  queues (KRING_QUEUE_TYPE=quorum, as compose and Kubernetes run the services).
 - deploy/gateway/nginx.conf and deploy/k8s/ingress.yaml: one public entrance; each /api/v1/
   path goes to the service that owns it.
 """
 import base64
 import hashlib
 import json
+import os
+import re
 import sys
 from pathlib import Path
 
 import yaml
 
 from kring.config import DEFAULT_RETENTION_DAYS, DEFAULT_RETRY_DELAYS, SERVICES
+from kring.contracts.broker_users import OPERATOR_USER, service_permissions, service_user
 from kring.contracts.api import OPERATIONS
 from kring.contracts.partner_queues import (DEAD_EXCHANGE, DEAD_QUEUE, IN_EXCHANGE, INBOUND_QUEUE,
                                             OUT_EXCHANGE, SUBMIT_KEY, permissions)
-from kring.contracts.topology import (SUBSCRIPTIONS, dead_letter_policy, dead_letter_queue_name,
-                                      events_exchange_name, queue_name)
+from kring.contracts.topology import (QUORUM, SUBSCRIPTIONS, dead_letter_policy,
+                                      dead_letter_queue_name, events_exchange_name, queue_arguments,
+                                      queue_name)
 from kring.kit.topology import delay_queue
 
 VHOST = "/"
-SERVICE_USER = "kring"
 EXAMPLE_PARTNER = "example-partner"
-# Development passwords, so `docker compose up` works on a laptop as it is. Production changes
-# both at once: `rabbitmqctl change_password kring …` (and AMQP_URI with it).
-DEVELOPMENT_PASSWORDS = {SERVICE_USER: "kring", EXAMPLE_PARTNER: "example-partner"}
+# The queue type of the deployments that load this file (docker-compose.yml, deploy/k8s/)
+QUEUE_TYPE = QUORUM
+# Development passwords (each the user's own name), so `docker compose up` works on a laptop as
+# it is. Never on a real broker: README "Broker users and their passwords".
+DEVELOPMENT_PASSWORDS = {name: name for name in
+                         (OPERATOR_USER, *map(service_user, SERVICES), EXAMPLE_PARTNER)}
 PUBLIC_SERVICE = "referral"  # health and the OpenAPI document: every service serves them
 GATEWAY_PORT = 8000
 
@@ -44,10 +52,19 @@ def password_hash(password, salt):
     return base64.b64encode(salt + digest).decode("ascii")
 
 
-def _user(name, tags):
-    return {"name": name, "tags": tags,
-            "password_hash": password_hash(DEVELOPMENT_PASSWORDS[name], name.encode()[:4]),
+def _user(name, tags, password=None):
+    """With the development password (and a fixed salt) unless given one (and a random salt)."""
+    if password is None:
+        password, salt = DEVELOPMENT_PASSWORDS[name], name.encode()[:4]
+    else:
+        salt = os.urandom(4)
+    return {"name": name, "tags": tags, "password_hash": password_hash(password, salt),
             "hashing_algorithm": "rabbit_password_hashing_sha256"}
+
+
+def password_variable(user):
+    """The environment variable `kring broker definitions` reads `user`'s password from."""
+    return "KRING_BROKER_PASSWORD_" + re.sub(r"[^A-Z0-9]", "_", user.upper())
 
 
 def _exchange(name):
@@ -57,7 +74,7 @@ def _exchange(name):
 
 def _queue(name, arguments=None):
     return {"name": name, "vhost": VHOST, "durable": True, "auto_delete": False,
-            "arguments": dict(arguments or {})}
+            "arguments": dict(queue_arguments(QUEUE_TYPE) if arguments is None else arguments)}
 
 
 def _binding(exchange, queue, routing_key):
@@ -69,7 +86,7 @@ def _consumer_queues(name, delays):
     """A consumer's queue, each of its delay queues, as kring.kit.retry declares them."""
     queues = [_queue(name)]
     for seconds in delays:
-        delayed = delay_queue(name, seconds)
+        delayed = delay_queue(name, seconds, QUEUE_TYPE)
         queues.append(_queue(delayed.name, delayed.queue_arguments))
     return queues
 
@@ -83,7 +100,19 @@ def _policy(retention_days):
             "priority": 0, "definition": definition}
 
 
-def broker_definitions(delays=DEFAULT_RETRY_DELAYS, retention_days=DEFAULT_RETENTION_DAYS):
+def broker_users():
+    """[(user, tags, permissions)]: the operators' administrator, a user per service, and the
+    example partner."""
+    everything = {"configure": ".*", "write": ".*", "read": ".*"}
+    return ([(OPERATOR_USER, ["administrator"], everything)]
+            + [(service_user(service), [], service_permissions(service)) for service in SERVICES]
+            + [(EXAMPLE_PARTNER, [], permissions(EXAMPLE_PARTNER))])
+
+
+def broker_definitions(delays=DEFAULT_RETRY_DELAYS, retention_days=DEFAULT_RETENTION_DAYS,
+                       passwords=None):
+    """The definitions file; `passwords` {user: password} replaces the development ones, and
+    a user it leaves out is left out (the example partner, unless wanted)."""
     exchanges, queues, bindings = {}, [], []
     for consumer, handler, source, event_types in SUBSCRIPTIONS:
         exchange = events_exchange_name(source)
@@ -103,18 +132,18 @@ def broker_definitions(delays=DEFAULT_RETRY_DELAYS, retention_days=DEFAULT_RETEN
     consumers = {row[0] for row in SUBSCRIPTIONS} | {"referral"}  # referral: partner inbound
     queues += [_queue(dead_letter_queue_name(service)) for service in sorted(consumers)]
 
-    partner = permissions(EXAMPLE_PARTNER)
+    users = broker_users()
+    if passwords is not None:
+        users = [user for user in users if user[0] in passwords]
     return {
-        "users": [_user(SERVICE_USER, ["administrator"]), _user(EXAMPLE_PARTNER, [])],
+        "users": [_user(name, tags, None if passwords is None else passwords[name])
+                  for name, tags, _ in users],
         "vhosts": [{"name": VHOST}],
-        "permissions": [
-            {"user": SERVICE_USER, "vhost": VHOST, "configure": ".*", "write": ".*",
-             "read": ".*"},
-            {"user": EXAMPLE_PARTNER, "vhost": VHOST, "configure": partner["configure"],
-             "write": partner["write"], "read": partner["read"]},
-        ],
-        "topic_permissions": [dict(user=EXAMPLE_PARTNER, vhost=VHOST, **rule)
-                              for rule in partner["topic"]],
+        "permissions": [{"user": name, "vhost": VHOST, "configure": rules["configure"],
+                         "write": rules["write"], "read": rules["read"]}
+                        for name, _, rules in users],
+        "topic_permissions": [dict(user=name, vhost=VHOST, **rule)
+                              for name, _, rules in users for rule in rules.get("topic", [])],
         "parameters": [],
         "global_parameters": [],
         "policies": [_policy(retention_days)],

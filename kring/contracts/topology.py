@@ -76,6 +76,36 @@ def set_policy_command(retention_days, vhost="/"):
             f"'{json.dumps(definition)}'")
 
 
+# Durable queues are classic on a single local broker and quorum (replicated, Raft) on a
+# cluster: KRING_QUEUE_TYPE, docs/contract.md §2. The type is fixed when a queue is first
+# declared; a declare with the other type is refused (PRECONDITION_FAILED), so every service and
+# the broker definitions must agree (README "Moving the queues to quorum queues").
+CLASSIC, QUORUM = "classic", "quorum"
+QUEUE_TYPES = (CLASSIC, QUORUM)
+
+
+def queue_arguments(queue_type):
+    """The arguments every durable queue of ours is declared with."""
+    if queue_type == CLASSIC:
+        return {}  # a classic queue's declare has always carried none: existing queues match
+    if queue_type == QUORUM:
+        return {"x-queue-type": QUORUM}
+    raise ValueError(f"queue type must be one of {', '.join(QUEUE_TYPES)}, not {queue_type!r}")
+
+
+def delay_queue_arguments(queue, seconds, queue_type):
+    """A delay queue's TTL dead-letters each message back to `queue`. A quorum queue dead-letters
+    at most once (a message can be lost on the way) unless told `at-least-once`, which in turn
+    needs `reject-publish` overflow (RabbitMQ 3.10 and later)."""
+    arguments = dict(queue_arguments(queue_type), **{
+        "x-message-ttl": delay_milliseconds(seconds), "x-dead-letter-exchange": "",
+        "x-dead-letter-routing-key": queue})
+    if queue_type == QUORUM:
+        arguments.update({"x-dead-letter-strategy": "at-least-once",
+                          "x-overflow": "reject-publish"})
+    return arguments
+
+
 def delay_queue_name(queue, seconds):
     """The queue a failed message of `queue` waits in before its next attempt."""
     return f"{queue}.retry.{delay_milliseconds(seconds)}ms"

@@ -27,6 +27,7 @@ from kring.kit.db import Database
 from kring.kit.failures import describe, keep_values_out_of_library_logs
 from kring.kit.parking import ParkingLot
 from kring.kit.retry import Retrier
+from kring.kit.topology import configured_queue_type
 
 log = logging.getLogger(__name__)
 keep_values_out_of_library_logs()  # nameko logs a failed worker's exception: in safe words
@@ -92,7 +93,8 @@ class RawConsumer(Consumer):
         self.retrier = Retrier(config[AMQP_URI_KEY], self.container.service_name,
                                self.queue.name, config[RETRY_DELAYS_KEY],
                                [config[SECRET_KEY], config[PREVIOUS_SECRET_KEY]],
-                               self._parking_lot(), ssl=config.get(AMQP_SSL_KEY))
+                               self._parking_lot(), configured_queue_type(config),
+                               ssl=config.get(AMQP_SSL_KEY))
         # before the queue consumer starts: a failure must always find its delay queue
         self.retrier.declare()
         super().setup()

@@ -28,7 +28,7 @@ from kring.kit import audit, crypto, erasure, metrics
 from kring.kit.access import Caller
 from kring.kit.failures import describe
 from kring.kit.outbox import Message, OutboxRelay
-from kring.kit.topology import declare_topology
+from kring.kit.topology import configured_queue_type, declare_topology
 
 log = logging.getLogger(__name__)
 
@@ -297,11 +297,12 @@ class Database(DependencyProvider):
     def start(self):
         outbox = self.metadata.tables.get("outbox")
         if outbox is not None:
-            delays = self.container.config[RETRY_DELAYS_KEY]
-            self.relay = OutboxRelay(self.container.service_name, self.engine, outbox,
-                                     self.container.config[AMQP_URI_KEY],
-                                     lambda channel: declare_topology(channel, delays),
-                                     ssl=self.container.config.get(AMQP_SSL_KEY))
+            service, config = self.container.service_name, self.container.config
+            delays, queue_type = config[RETRY_DELAYS_KEY], configured_queue_type(config)
+            self.relay = OutboxRelay(service, self.engine, outbox, config[AMQP_URI_KEY],
+                                     lambda connection: declare_topology(
+                                         connection, service, delays, queue_type),
+                                     ssl=config.get(AMQP_SSL_KEY))
             self.container.spawn_managed_thread(self.relay.run)
         metrics.watch(self)  # its readiness and figures, from now on (kring.kit.metrics)
 

@@ -14,7 +14,7 @@ from kring.contracts.events import read_event
 from kring.contracts.topology import subscribed_types
 from kring.kit.consumer import RawConsumer
 from kring.kit.failures import describe
-from kring.kit.topology import event_queue
+from kring.kit.topology import configured_queue_type, event_queue
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,8 @@ class EventsEntrypoint(RawConsumer):
     def setup(self):
         service = self.container.service_name
         event_types = subscribed_types(service, self.method_name, self.source)
-        self.queue = event_queue(service, self.method_name, self.source, event_types)
+        self.queue = event_queue(service, self.method_name, self.source, event_types,
+                                 configured_queue_type(self.container.config))
         super().setup()
 
     def handle_message(self, _body, message):

@@ -116,7 +116,7 @@ class OutboxRelay:
                                        transport_options={"confirm_publish": True})
             self._connection.ensure_connection(max_retries=1)
             if self.declare_topology is not None:  # every queue exists before our first event
-                self.declare_topology(self._connection.default_channel)
+                self.declare_topology(self._connection)
         return self._connection.Producer()
 
     def _close(self):

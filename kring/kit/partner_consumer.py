@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from kombu import Queue, binding
 
 from kring.config import AMQP_SSL_KEY, AMQP_URI_KEY
-from kring.kit.broker import connect
 from kring.contracts.partner_queues import (DEAD_EXCHANGE, DEAD_QUEUE, IN_EXCHANGE, INBOUND_QUEUE,
                                             OUT_EXCHANGE, SUBMIT_KEY)
+from kring.kit.broker import connect
 from kring.kit.consumer import RawConsumer
-from kring.kit.topology import topic_exchange
+from kring.contracts.topology import CLASSIC, queue_arguments
+from kring.kit.topology import configured_queue_type, topic_exchange
 from kring.kit.partner_identity import vouched_user
 
 
@@ -25,9 +26,10 @@ class PartnerMessage:
     body: bytes
 
 
-def partner_dead_letter_queue():
+def partner_dead_letter_queue(queue_type=CLASSIC):
     exchange = topic_exchange(DEAD_EXCHANGE)
-    return Queue(DEAD_QUEUE, exchange=exchange, routing_key="#", durable=True)
+    return Queue(DEAD_QUEUE, exchange=exchange, routing_key="#", durable=True,
+                 queue_arguments=queue_arguments(queue_type))
 
 
 class PartnerInbound(RawConsumer):
@@ -37,13 +39,16 @@ class PartnerInbound(RawConsumer):
     def setup(self):
         exchange = topic_exchange(IN_EXCHANGE)
         self.queue = Queue(INBOUND_QUEUE, durable=True,
-                           bindings=[binding(exchange, routing_key=SUBMIT_KEY)])
+                           bindings=[binding(exchange, routing_key=SUBMIT_KEY)],
+                           queue_arguments=queue_arguments(
+                               configured_queue_type(self.container.config)))
         super().setup()
 
     def start(self):
         config = self.container.config
         with connect(config[AMQP_URI_KEY], config.get(AMQP_SSL_KEY)) as connection:
-            partner_dead_letter_queue()(connection.default_channel).declare()
+            queue_type = configured_queue_type(config)
+            partner_dead_letter_queue(queue_type)(connection.default_channel).declare()
             # the outbound exchange exists before the first partner binds a queue to it
             topic_exchange(OUT_EXCHANGE)(connection.default_channel).declare()
         super().start()

@@ -22,6 +22,7 @@ from kring.kit.broker import connect
 from kring.kit.failures import describe
 from kring.kit.parking import NOTE_TYPE, PARKED_ID_HEADER, TYPE_HEADER, type_of
 from kring.kit.partner_identity import vouch_for
+from kring.contracts.topology import CLASSIC
 from kring.kit.topology import dead_letter_queue, delay_queue
 
 log = logging.getLogger(__name__)
@@ -41,12 +42,14 @@ class Retrier:
     """Where a failed message of one consumer queue goes next. `lot`: where a parked body is
     kept (kring.kit.parking.ParkingLot, the service's database)."""
 
-    def __init__(self, amqp_uri, service, queue_name, delays, secrets, lot, ssl=None):
+    def __init__(self, amqp_uri, service, queue_name, delays, secrets, lot, queue_type=CLASSIC,
+                 ssl=None):
         self.amqp_uri, self.ssl = amqp_uri, ssl
         self.secrets = secrets
         self.queue_name = queue_name
         self.delays = tuple(delays)
-        self.dead = dead_letter_queue(service)
+        self.queue_type = queue_type
+        self.dead = dead_letter_queue(service, queue_type)
         self.lot = lot
 
     def _connection(self):
@@ -57,7 +60,7 @@ class Retrier:
         with self._connection() as connection:
             channel = connection.default_channel
             for seconds in self.delays:
-                delay_queue(self.queue_name, seconds)(channel).declare()
+                delay_queue(self.queue_name, seconds, self.queue_type)(channel).declare()
             self.dead(channel).declare()
 
     def route_failure(self, message, error):

@@ -231,3 +231,16 @@ def test_the_stop_deadline_stays_below_the_grace_period_of_compose_and_kubernete
 def test_a_bad_stop_deadline_is_refused(text):
     with pytest.raises(ConfigError, match="KRING_STOP_SECONDS"):
         Settings.from_env({"KRING_STOP_SECONDS": text})
+
+
+def test_queues_are_classic_unless_told_quorum():
+    from kring.config import QUEUE_TYPE_KEY
+    assert Settings.from_env({}).nameko_config(dev=True)[QUEUE_TYPE_KEY] == "classic"
+    quorum = Settings.from_env({QUEUE_TYPE_KEY: "quorum"}).nameko_config(dev=True)
+    assert quorum[QUEUE_TYPE_KEY] == "quorum"
+
+
+@pytest.mark.parametrize("text", ["Quorum", "stream", "classic,quorum"])
+def test_an_unknown_queue_type_is_refused(text):
+    with pytest.raises(ConfigError, match="KRING_QUEUE_TYPE"):
+        Settings.from_env({"KRING_QUEUE_TYPE": text})

@@ -286,3 +286,14 @@ def test_protected_operations_need_a_bearer_token(document):
 
 def test_the_document_is_json(document):
     assert json.loads(json.dumps(document)) == document
+
+
+def test_a_quorum_delay_queue_dead_letters_at_least_once_and_a_classic_one_as_before():
+    from kring.contracts.topology import delay_queue_arguments, queue_arguments
+    assert queue_arguments("classic") == {}  # what classic queues were always declared with
+    assert delay_queue_arguments("q", 0.05, "classic") == {
+        "x-message-ttl": 50, "x-dead-letter-exchange": "", "x-dead-letter-routing-key": "q"}
+    assert delay_queue_arguments("q", 5, "quorum") == {
+        "x-queue-type": "quorum", "x-message-ttl": 5000, "x-dead-letter-exchange": "",
+        "x-dead-letter-routing-key": "q", "x-dead-letter-strategy": "at-least-once",
+        "x-overflow": "reject-publish"}

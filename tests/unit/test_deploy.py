@@ -13,7 +13,8 @@ import yaml
 from kring.config import DEFAULT_RETRY_DELAYS, SERVICES
 from kring.contracts.api import OPERATIONS
 from kring.contracts.partner_queues import IN_EXCHANGE, OUT_EXCHANGE
-from kring.contracts.topology import SUBSCRIPTIONS, dead_letter_queue_name, queue_name
+from kring.contracts.broker_users import OPERATOR_USER, service_user
+from kring.contracts.topology import QUORUM, SUBSCRIPTIONS, dead_letter_queue_name, queue_name
 from kring.deployment import EXAMPLE_PARTNER, rendered, routes
 from kring.kit.topology import delay_queue
 
@@ -128,9 +129,62 @@ def test_every_event_queue_with_its_delay_queues_and_bindings_is_defined():
         for event_type in event_types:
             assert (f"{source}.events", name, event_type) in bindings
         for seconds in DEFAULT_RETRY_DELAYS:
-            delayed = delay_queue(name, seconds)
+            delayed = delay_queue(name, seconds, QUORUM)
             assert queues[delayed.name]["arguments"] == delayed.queue_arguments
         assert dead_letter_queue_name(consumer) in queues
+
+
+def test_every_queue_is_a_quorum_queue_and_the_delay_queues_dead_letter_at_least_once():
+    for queue in DEFINITIONS["queues"]:
+        assert queue["arguments"]["x-queue-type"] == "quorum", queue["name"]
+        if ".retry." in queue["name"]:
+            assert queue["arguments"]["x-dead-letter-strategy"] == "at-least-once"
+            assert queue["arguments"]["x-overflow"] == "reject-publish"
+
+
+def _permission(user):
+    (permission,) = [p for p in DEFINITIONS["permissions"] if p["user"] == user]
+    return {kind: re.compile(permission[kind]) for kind in ("configure", "write", "read")}
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_service_has_a_user_of_its_own_that_reaches_only_its_own_queues(service):
+    users = {user["name"]: user for user in DEFINITIONS["users"]}
+    assert users[service_user(service)]["tags"] == []  # no management, no administrator
+    rules = _permission(service_user(service))
+    for consumer, handler, source, _ in SUBSCRIPTIONS:
+        name = queue_name(consumer, handler, source)
+        mine = consumer == service
+        assert bool(rules["read"].match(name)) == mine, name
+        assert bool(rules["configure"].match(name)) == mine, name
+        if mine:
+            assert rules["read"].match(f"{source}.events")  # to bind its queue
+    for other in SERVICES:
+        dead = dead_letter_queue_name(other)
+        assert bool(rules["read"].match(dead)) == (other == service)
+        assert bool(rules["write"].match(f"{other}.events")) == (other == service)
+        assert bool(rules["read"].match(f"rpc-{other}")) == (other == service)
+    partner_side = bool(rules["read"].match("kring.referral.partner-in"))
+    assert partner_side == (service == "referral")
+    assert bool(rules["write"].match(OUT_EXCHANGE)) == (service == "referral")
+
+
+def test_the_services_run_under_their_own_users_and_the_operator_is_the_only_administrator():
+    administrators = [user["name"] for user in DEFINITIONS["users"]
+                      if "administrator" in user["tags"]]
+    assert administrators == [OPERATOR_USER]
+    for service in SERVICES:
+        environment = COMPOSE["services"][service]["environment"]
+        user = re.match(r"amqp://([^:]+):", environment["AMQP_URI"]).group(1)
+        assert user == service_user(service)
+        assert environment["KRING_QUEUE_TYPE"] == "quorum"
+
+
+def test_neither_the_broker_nor_its_management_ui_is_published_by_default():
+    assert "ports" not in COMPOSE["services"]["rabbitmq"]
+    override = yaml.safe_load((ROOT / "docker-compose.ports.yml").read_text())
+    assert set(override["services"]["rabbitmq"]["ports"]) == {
+        "127.0.0.1:5672:5672", "127.0.0.1:15672:15672"}
 
 
 def test_the_example_partner_may_only_submit_and_read_its_own_updates():
@@ -164,7 +218,7 @@ def test_each_service_has_a_deployment_with_probes_and_a_grace_period(service):
     pod = deployment["spec"]["template"]["spec"]
     (container,) = pod["containers"]
     assert container["args"] == ["run", service]
-    assert container["readinessProbe"]["httpGet"]["path"] == "/api/v1/health"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/api/v1/ready"
     assert container["livenessProbe"]["httpGet"]["path"] == "/api/v1/health"
     assert pod["terminationGracePeriodSeconds"] >= 30
     assert {"configMapRef": {"name": "kring"}} in container["envFrom"]

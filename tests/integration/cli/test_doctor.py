@@ -41,7 +41,7 @@ def test_a_broker_without_the_definitions_fails_until_they_are_there(env, rabbit
     assert failed.split()[1] == "definitions" and "lacks 23 of the 23" in failed
     assert "deploy/rabbitmq/definitions.json" in before.stdout
     with Connection(rabbit_config["AMQP_URI"]) as connection:
-        declare_topology(connection.default_channel, (1,))
+        declare_topology(connection, "referral", (1,))  # guest declares every service's
     after = doctor(env)
     assert after.returncode == 0, after.stdout
     assert "ok    definitions" in after.stdout and "ok    database notify" in after.stdout
