@@ -56,6 +56,8 @@ class TlsBroker:
         (self.folder / "rabbitmq.conf").write_text(
             CONFIG.format(port=self.port, certificates=self.certificates))
         (self.folder / "enabled_plugins").write_text("[].\n")
+        for made_by_the_server in ("mnesia", "log"):  # made here, so the server's user owns them
+            (self.folder / made_by_the_server).mkdir(exist_ok=True)
         if os.geteuid() == 0:  # the server drops to the rabbitmq user: it must own its files
             shutil.chown(self.folder, "rabbitmq", "rabbitmq")
             for path in self.folder.rglob("*"):
