@@ -191,14 +191,24 @@ def nginx_conf():
     return "\n".join(lines)
 
 
+# The Ingress's public name and the Secret with its certificate: placeholders an operator sets
+# (deploy/k8s/README.md, "HTTPS"); cert-manager can fill the Secret.
+INGRESS_HOST = "kring.example.org"
+INGRESS_TLS_SECRET = "kring-tls"
+
+
 def ingress():
-    """The Kubernetes Ingress: the same routes as the gateway, to the services' Services."""
+    """The Kubernetes Ingress: the same routes as the gateway, to the services' Services, over
+    HTTPS only (plain HTTP is redirected; the certificate is in INGRESS_TLS_SECRET)."""
     paths = [{"path": f"/api/v1/{segment}", "pathType": "Prefix",
               "backend": {"service": {"name": service, "port": {"number": GATEWAY_PORT}}}}
              for segment, service in sorted(routes().items())]
     return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
-            "metadata": {"name": "kring", "namespace": "kring"},
-            "spec": {"rules": [{"http": {"paths": paths}}]}}
+            "metadata": {"name": "kring", "namespace": "kring", "annotations": {
+                "nginx.ingress.kubernetes.io/ssl-redirect": "true",
+                "nginx.ingress.kubernetes.io/force-ssl-redirect": "true"}},
+            "spec": {"tls": [{"hosts": [INGRESS_HOST], "secretName": INGRESS_TLS_SECRET}],
+                     "rules": [{"host": INGRESS_HOST, "http": {"paths": paths}}]}}
 
 
 def rendered():

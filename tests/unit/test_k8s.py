@@ -133,3 +133,12 @@ def test_every_service_database_is_in_the_postgres_cluster_with_a_role_of_its_ow
     roles = {role["name"] for role in cluster["spec"]["managed"]["roles"]} | {initdb["owner"]}
     assert databases == {f"kring_{s}": f"kring_{s}" for s in SERVICES}
     assert roles == set(databases.values())
+
+
+def test_the_ingress_serves_https_only_for_its_host():
+    (ingress,) = named("Ingress")
+    (tls,) = ingress["spec"]["tls"]
+    assert tls["secretName"] and tls["hosts"] == [rule["host"] for rule in
+                                                  ingress["spec"]["rules"]]
+    assert ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/ssl-redirect"] == \
+        "true"
