@@ -1,13 +1,15 @@
 """A referral's steps in one service, for `kring trace` (docs/contract.md §8).
 
 Three of the kit's tables say what a service did for a referral, each row with its correlation
-id (kring.kit.correlation): the audit trail (the HTTP calls and operators' reads), the outbox
+id (kring.kit.correlation): the audit trail (the HTTP calls, and what else is recorded there: a notice sent, an operator's
+command), the outbox
 (the events and partner replies it published) and the inbox (the events it handled). A step
 holds ids, names, codes and times, never a family's data, so the operator may read it all.
 """
 from sqlalchemy import select
 
 from kring.clock import iso
+from kring.contracts.api import OPERATIONS
 
 
 def steps(session, tables, referral_id, service):
@@ -17,7 +19,10 @@ def steps(session, tables, referral_id, service):
     found = []
     for row in session.execute(select(audit).where(audit.c.referral_id == referral_id)
                                .order_by(audit.c.at, audit.c.id)).mappings():
-        found.append(step(row["at"], service, "call", f"{row['operation']} {row['answer']}",
+        # an HTTP operation is a `call`; the rest of the trail (a notice sent, an operator's
+        # command) is `recorded`
+        kind = "call" if row["operation"] in OPERATIONS else "recorded"
+        found.append(step(row["at"], service, kind, f"{row['operation']} {row['answer']}",
                           row["correlation_id"]))
     for row in session.execute(select(outbox.c.created_at, outbox.c.event_type,
                                       outbox.c.exchange, outbox.c.correlation_id)
@@ -42,7 +47,7 @@ def step(at, service, kind, what, correlation_id):
 
 def ordered(found):
     """Steps in time order; at the same moment a publish before its handling."""
-    rank = {"call": 0, "published": 1, "handled": 2, "notice": 3}
+    rank = {"call": 0, "recorded": 1, "published": 2, "handled": 3, "notice": 4}
     return sorted(found, key=lambda entry: (entry["at"], rank.get(entry["step"], 9)))
 
 
