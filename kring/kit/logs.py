@@ -1,5 +1,5 @@
 """Log lines as an operator reads them: `KRING_LOG_FORMAT=plain` (the default) or `json`
-(docs/contract.md §2 and §8).
+(docs/contract.md §2 and docs/contract.md §8).
 
 A JSON line is one object: `time` (UTC), `level`, `service`, `correlation_id` and `referral_id`
 of the work in hand (kring.kit.correlation; null outside any), `logger` and `message`. A
