@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from kombu import Connection, Queue, binding
 
 from kring.config import AMQP_URI_KEY
-from kring.kit import correlation
 from kring.contracts.partner_queues import (DEAD_EXCHANGE, DEAD_QUEUE, IN_EXCHANGE, INBOUND_QUEUE,
                                             OUT_EXCHANGE, SUBMIT_KEY)
+from kring.kit import correlation
 from kring.kit.consumer import RawConsumer
 from kring.kit.topology import topic_exchange
 from kring.kit.partner_identity import vouched_user

@@ -25,8 +25,8 @@ from kring.contracts.api import OPERATIONS
 from kring.contracts.fields import MAX_BODY_BYTES, read_json_object, storable
 from kring.errors import (INVALID_BODY, INVALID_QUERY, Invalid, KringError, Malformed, NotFound,
                           Unauthenticated, Unavailable)
-from kring.kit.access import Caller
 from kring.kit import correlation, logs
+from kring.kit.access import Caller
 from kring.kit.auth import read_token
 from kring.kit.broker_watch import BrokerWatch
 from kring.kit.failures import describe, trace
@@ -119,6 +119,7 @@ class _Listener:
         if "Authorization" in request.headers:  # answered before any operation could say it
             response.headers.update(PRIVATE)
         response.headers[correlation.HEADER] = scope.correlation_id
+        correlation.leave()  # what this green thread runs next is not this request's
         return response(environ, start_response)
 
 
