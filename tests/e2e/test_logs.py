@@ -133,5 +133,8 @@ def test_no_log_line_holds_family_data_whatever_fails(logged_stack, stack_api, p
     assert not any(line["message"].startswith("(expected) error handling worker")
                    for line in lines)
     # what workers log carries their work's id: the events handled carry the requests' ids
-    handled = [line for line in lines if line["message"].startswith("calling handler for")]
+    handled = [line for line in lines if line["message"].startswith("calling handler for")
+               and ".on_" in line["message"]]  # the event handlers: on_referral, on_casework…
     assert handled and all(line["correlation_id"] for line in handled)
+    assert [line["message"] for line in handled
+            if not line["referral_id"] and "on_partner_message" not in line["message"]] == []
