@@ -75,6 +75,12 @@ def _parser():
     audit.add_argument("--timeout", type=float, default=RPC_TIMEOUT_SECONDS,
                        help="seconds to wait for each service (default 10)")
     audit.set_defaults(func=_audit)
+    trace = commands.add_parser("trace", help="every step of a referral in every service, in "
+                                "time order, with its correlation id (ids and codes only)")
+    trace.add_argument("referral_id")
+    trace.add_argument("--timeout", type=float, default=RPC_TIMEOUT_SECONDS,
+                       help="seconds to wait for each service (default 10)")
+    trace.set_defaults(func=_trace)
     erase = commands.add_parser("erase", help="erase the family's data of a referral in every "
                                 "service (an open one is withdrawn first) and wait until each "
                                 "has reported it done (recorded as your change)")
@@ -289,6 +295,25 @@ def _audit(args):
               f"run {exc.service}` running?", file=sys.stderr)
         return 1
     print(describe_trail(args.referral_id, entries))
+    return 0
+
+
+def _trace(args):
+    """The operator's view of one referral's way through the services: ids, codes, times and
+    correlation ids, no family data, so it is not a read of the family's data (nothing goes
+    into the audit trail)."""
+    from kring.trace import TraceIncomplete, describe_trace, full_trace
+    try:
+        steps = full_trace(Settings.from_env().amqp_uri, args.referral_id,
+                           timeout=args.timeout)
+    except TraceIncomplete as exc:
+        print(f"kring: the trace of {args.referral_id} is incomplete: {exc}. Is `kring run "
+              f"{exc.service}` running?", file=sys.stderr)
+        return 1
+    if steps is None:
+        print(f"kring: no referral {args.referral_id}", file=sys.stderr)
+        return 1
+    print(describe_trace(args.referral_id, steps))
     return 0
 
 

@@ -42,6 +42,9 @@ DEFAULT_DATA_DIR = "./var"
 # how long what is kept of a family after it is done with is kept (docs/contract.md §2)
 RETENTION_DAYS_KEY = "KRING_RETENTION_DAYS"
 DEFAULT_RETENTION_DAYS = 730
+# how log lines look: today's plain lines, or one JSON object per line (kring.kit.logs)
+LOG_FORMAT_KEY = "KRING_LOG_FORMAT"
+LOG_FORMATS = ("plain", "json")
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
 DEFAULT_HTTP_PORT = 8000
@@ -82,6 +85,7 @@ class Settings:
     data_keys: str | None = None
     stop_seconds: float = DEFAULT_STOP_SECONDS
     queue_type: str = DEFAULT_QUEUE_TYPE
+    log_format: str = "plain"
 
     @classmethod
     def from_env(cls, env=None):
@@ -111,6 +115,7 @@ class Settings:
             data_keys=_data_keys(env.get(DATA_KEYS_KEY)),
             stop_seconds=_seconds(env, STOP_SECONDS_KEY) or DEFAULT_STOP_SECONDS,
             queue_type=_queue_type(env.get(QUEUE_TYPE_KEY)),
+            log_format=_log_format(env.get(LOG_FORMAT_KEY)),
         )
 
     def signing_key(self, dev):
@@ -216,6 +221,15 @@ def _port(env, key, default):
     if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
         raise ConfigError(f"{key} must be a port number from 1 to 65535, not {text!r}")
     return int(text)
+
+
+def _log_format(text):
+    if not text:
+        return "plain"
+    if text not in LOG_FORMATS:
+        raise ConfigError(f"{LOG_FORMAT_KEY} must be one of {', '.join(LOG_FORMATS)}, "
+                          f"not {text!r}")
+    return text
 
 
 def _days(env, key):

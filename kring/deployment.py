@@ -172,8 +172,15 @@ def nginx_conf():
              "    # Docker's DNS, re-read: a restarted container may come back on a new address",
              "    resolver 127.0.0.11 valid=10s ipv6=off;",
              "    client_max_body_size 256k;  # kring.kit.web.MAX_BODY_BYTES",
+             "    # every request gets a correlation id (docs/contract.md §8): the client's",
+             "    # X-Request-Id, else one the gateway makes; the service answers it back",
+             "    map $http_x_request_id $kring_request_id {",
+             "        default $http_x_request_id;",
+             "        \"\" $request_id;",
+             "    }",
              "    server {",
-             f"        listen {GATEWAY_PORT};"]
+             f"        listen {GATEWAY_PORT};",
+             "        proxy_set_header X-Request-Id $kring_request_id;"]
     for segment, service in sorted(routes().items()):
         lines += [f"        location = /api/v1/{segment} {{",
                   f"            set $upstream http://{service}:{GATEWAY_PORT};",
@@ -185,6 +192,7 @@ def nginx_conf():
                   "        }"]
     lines += ["        location / {",
               "            default_type application/json;",
+              "            add_header X-Request-Id $kring_request_id always;",
               "            return 404 "
               "'{\"error\": \"not_found\", \"message\": \"no such resource\"}';",
               "        }", "    }", "}", ""]

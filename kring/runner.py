@@ -79,13 +79,16 @@ def run_services(names, dev=False):
     from kring.about import AboutService
     from kring.registry import load_service
 
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format=LOG_FORMAT)
+    from kring.kit import logs
+
+    logs.configure("plain")  # until the settings are read: they may refuse to be
     unknown = [name for name in names if name not in SERVICES]
     if unknown:
         print(f"kring: unknown service(s) {', '.join(unknown)}; choose from "
               f"{', '.join(SERVICES)}", file=sys.stderr)
         return 2
     settings = Settings.from_env()
+    logs.configure(settings.log_format)
     config = settings.nameko_config(dev=dev)
     if dev and not settings.secret:
         log.warning("development mode: API tokens are signed with the fixed development key; "

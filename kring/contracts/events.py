@@ -9,7 +9,9 @@ Every event travels as an envelope: `event_id` (unique, for idempotent consumers
 `version`, `occurred_at`, `referral_id` (the correlation id through the whole flow) and `data`,
 validated against the event's own schema when it is made, so a producer can never publish what
 its consumers cannot read. Events are named in the past tense and routed as
-`(source_service, type)`.
+`(source_service, type)`. An envelope may also carry `correlation_id`: the request or event
+that caused it, to follow one thing through the services (docs/contract.md §8); a consumer
+reads an envelope without it as well.
 """
 import uuid
 from dataclasses import dataclass, field
@@ -214,12 +216,16 @@ class Event:
     event_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     version: int = 1
     occurred_at: str = field(default_factory=lambda: iso(utcnow()))
+    correlation_id: str | None = None
 
     def to_message(self):
         """The envelope as it goes on the wire (JSON-ready)."""
-        return {"event_id": self.event_id, "type": self.type, "version": self.version,
-                "occurred_at": self.occurred_at, "referral_id": self.referral_id,
-                "source": self.source, "data": self.data}
+        message = {"event_id": self.event_id, "type": self.type, "version": self.version,
+                   "occurred_at": self.occurred_at, "referral_id": self.referral_id,
+                   "source": self.source, "data": self.data}
+        if self.correlation_id is not None:
+            message["correlation_id"] = self.correlation_id
+        return message
 
 
 def make_event(source, event_type, referral_id, **data):
@@ -243,6 +249,9 @@ class Envelope(Schema):
     referral_id = fields.String(required=True)
     source = fields.String(required=True)
     data = fields.Dict(required=True)
+    # what caused it (docs/contract.md §8); older producers leave it out, and one that is
+    # not fit to keep is replaced by the consumer (kring.kit.correlation), never refused
+    correlation_id = fields.String(load_default=None, allow_none=True)
 
 
 def read_event(message):
@@ -255,4 +264,5 @@ def read_event(message):
     schema = EVENTS[(envelope["source"], envelope["type"])]
     return Event(envelope["source"], envelope["type"], envelope["referral_id"],
                  schema(unknown=EXCLUDE).load(envelope["data"]), envelope["event_id"],
-                 envelope["version"], iso(envelope["occurred_at"]))
+                 envelope["version"], iso(envelope["occurred_at"]),
+                 envelope["correlation_id"])

@@ -9,6 +9,7 @@ hold ids and people's names, never a family's data.
 from sqlalchemy import insert, select
 
 from kring.clock import iso, utcnow
+from kring.kit import correlation
 
 CLI_ORGANISATION = "platform"  # `kring status`, `kring notices`: an operator at the console
 
@@ -17,7 +18,8 @@ def record(session, table, operation, person, organisation, role, answer, referr
            target_id=None):
     session.execute(insert(table).values(
         at=utcnow(), operation=operation, referral_id=referral_id, target_id=target_id,
-        person=person, organisation=organisation, role=role, answer=int(answer)))
+        person=person, organisation=organisation, role=role, answer=int(answer),
+        correlation_id=correlation.current()))
 
 
 def record_call(session, table, caller, answer):

@@ -24,7 +24,7 @@ from kring.clock import utcnow
 from kring.contracts.access import TAKEN_WHEN_ERASED
 from kring.contracts.events import Event
 from kring.errors import Gone, KringError
-from kring.kit import audit, crypto, erasure, metrics
+from kring.kit import audit, correlation, crypto, erasure, metrics
 from kring.kit.access import Caller
 from kring.kit.failures import describe
 from kring.kit.outbox import Message, OutboxRelay
@@ -145,6 +145,7 @@ class UnitOfWork:
         self.caller = caller  # the HTTP caller whose reads and changes are audited
         # the referral of the event this worker handles: `first_time` checks its marker
         self.event_referral = event_referral
+        self.event = None  # the event this worker handles: its inbox row says what it was
         self.session = None
         self.emitted = []
 
@@ -212,20 +213,32 @@ class UnitOfWork:
         if isinstance(message, Message):
             self.publish(*message, referral_id=message.body.get("referral_id"))
         else:
-            self.publish(None, message.type, message.to_message(), message.event_id,
-                         message.referral_id)
+            body = message.to_message()
+            # what this unit of work does, it does for the request or event in hand
+            correlation_id = message.correlation_id or correlation.current()
+            if correlation_id:
+                body["correlation_id"] = correlation_id
+            self.publish(None, message.type, body, message.event_id, message.referral_id,
+                         correlation_id)
 
-    def publish(self, exchange, routing_key, body, message_id, referral_id=None):
+    def publish(self, exchange, routing_key, body, message_id, referral_id=None,
+                correlation_id=None):
         """Store any message for `exchange` (a partner reply, say) in the outbox; with the
-        referral it is about, so that erasing the referral finds it."""
+        referral it is about, so that erasing the referral finds it, and the correlation id
+        of the work in hand, which the relay sends as the message's `correlation_id`."""
         self.session.execute(insert(self._outbox).values(
             event_id=message_id, event_type=routing_key, exchange=exchange,
-            referral_id=referral_id, body=json.dumps(body), created_at=utcnow()))
+            referral_id=referral_id, body=json.dumps(body), created_at=utcnow(),
+            correlation_id=correlation_id or correlation.current()))
         self._pending.append(message_id)
 
     @property
     def outbox_table(self):
         return self._outbox
+
+    @property
+    def inbox_table(self):
+        return self._inbox
 
     def first_time(self, event_id, referral_id=None, even_if_erased=False):
         """True when this consumer (the entrypoint's inbox key) has not applied `event_id`
@@ -244,9 +257,14 @@ class UnitOfWork:
         if seen:  # a redelivery, or a replay from the dead-letter queue: nothing to do again
             log.info("event %s already applied by %s: ignored", event_id, handler)
             return False
-        self.session.execute(insert(self._inbox).values(
-            event_id=event_id, handler=handler, handled_at=utcnow()))
         referral_id = referral_id or self.event_referral
+        event = self.event if self.event is not None and self.event.event_id == event_id \
+            else None
+        # with what it was, whose and under which correlation id: a step of `kring trace`
+        self.session.execute(insert(self._inbox).values(
+            event_id=event_id, handler=handler, handled_at=utcnow(), referral_id=referral_id,
+            event_type=f"{event.source}.{event.type}" if event is not None else None,
+            correlation_id=correlation.current()))
         if not even_if_erased and referral_id and \
                 erasure.erased_at(self.session, self.retention_table, referral_id):
             log.info("event %s is about erased referral %s: ignored", event_id, referral_id)
@@ -318,9 +336,17 @@ class Database(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         event = next((arg for arg in worker_ctx.args if isinstance(arg, Event)), None)
-        return self.unit_of_work(inbox_key=worker_ctx.entrypoint.method_name,
-                                 caller=_caller_of(worker_ctx),
-                                 event_referral=event.referral_id if event else None)
+        uow = self.unit_of_work(inbox_key=worker_ctx.entrypoint.method_name,
+                                caller=_caller_of(worker_ctx),
+                                event_referral=event.referral_id if event else None)
+        uow.event = event
+        return uow
+
+    def worker_setup(self, worker_ctx):
+        correlation.enter_worker(worker_ctx)  # every service has a database: one place for all
+
+    def worker_teardown(self, worker_ctx):
+        correlation.leave()
 
     def unit_of_work(self, inbox_key=None, caller=None, event_referral=None):
         """A unit of work on this service's database (also for tests and scripts)."""

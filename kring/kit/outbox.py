@@ -84,7 +84,7 @@ class OutboxRelay:
         with self.engine.connect() as db:
             rows = db.execute(select(self.outbox.c.id, self.outbox.c.event_id,
                                      self.outbox.c.event_type, self.outbox.c.exchange,
-                                     self.outbox.c.body)
+                                     self.outbox.c.body, self.outbox.c.correlation_id)
                               .where(self.outbox.c.sent_at.is_(None))
                               .order_by(self.outbox.c.id).limit(BATCH)).all()
         if not rows:
@@ -99,7 +99,8 @@ class OutboxRelay:
                 declare = [] if exchange.name in self._declared else [exchange]
                 producer.publish(json.loads(row.body), exchange=exchange,
                                  routing_key=row.event_type, serializer="json",
-                                 delivery_mode=2, message_id=row.event_id, declare=declare)
+                                 delivery_mode=2, message_id=row.event_id, declare=declare,
+                                 **_correlated(row.correlation_id))
                 self._declared.add(exchange.name)
                 sent.append(row.id)
         finally:
@@ -127,3 +128,9 @@ class OutboxRelay:
 
     def stop(self):
         self._close()
+
+
+def _correlated(correlation_id):
+    """The AMQP `correlation_id` property of a message: what caused it (kring.kit.correlation),
+    so that a partner's reply and every event can be traced without opening the body."""
+    return {"correlation_id": correlation_id} if correlation_id else {}

@@ -11,6 +11,7 @@ from kombu import Queue, binding
 from kring.config import AMQP_SSL_KEY, AMQP_URI_KEY
 from kring.contracts.partner_queues import (DEAD_EXCHANGE, DEAD_QUEUE, IN_EXCHANGE, INBOUND_QUEUE,
                                             OUT_EXCHANGE, SUBMIT_KEY)
+from kring.kit import correlation
 from kring.kit.broker import connect
 from kring.kit.consumer import RawConsumer
 from kring.contracts.topology import CLASSIC, queue_arguments
@@ -61,6 +62,13 @@ class PartnerInbound(RawConsumer):
         received = PartnerMessage(vouched_user(self.retrier.secrets, message),
                                   properties.get("message_id"), message.content_type, body)
         super().handle_message(received, message)
+
+    def unpack_message_headers(self, message):
+        """The worker's context: the partner's own correlation id or message id seeds the
+        correlation id of everything the message causes, the reply first."""
+        context = super().unpack_message_headers(message)
+        context[correlation.WORKER_KEY] = correlation.of_message(message)
+        return context
 
 
 partner_inbound = PartnerInbound.decorator

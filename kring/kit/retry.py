@@ -115,8 +115,10 @@ class Retrier:
         properties = dict({"content_type": message.content_type,
                            "content_encoding": message.content_encoding}, **overrides)
         with producers[self._connection()].acquire(block=True) as producer:
+            # the correlation id travels with the retry: the later attempt is the same story
             producer.publish(body, exchange="", routing_key=target, headers=headers,
                              message_id=message.properties.get("message_id"),
+                             correlation_id=message.properties.get("correlation_id"),
                              user_id=None, delivery_mode=2, retry=False, **properties)
         return target
 

@@ -20,12 +20,18 @@ def add_kit_tables(metadata: MetaData):
         Column("body", EncryptedText("outbox", "body"), nullable=False),
         Column("created_at", DateTime(timezone=True), nullable=False),
         Column("sent_at", DateTime(timezone=True), nullable=True, index=True),
+        # the request or event that caused it (kring.kit.correlation), sent with it
+        Column("correlation_id", String(100), nullable=True),
     )
     inbox = Table(
         "inbox", metadata,
         Column("event_id", String(36), primary_key=True),
         Column("handler", String(64), primary_key=True),
         Column("handled_at", DateTime(timezone=True), nullable=False),
+        # what it was, whose, and under which correlation id it was handled: `kring trace`
+        Column("referral_id", String(64), nullable=True, index=True),
+        Column("event_type", String(128), nullable=True),  # source.type
+        Column("correlation_id", String(100), nullable=True),
     )
     return (outbox, inbox, add_audit_table(metadata), add_retention_table(metadata),
             add_parked_table(metadata))
@@ -80,4 +86,5 @@ def add_audit_table(metadata: MetaData):
         Column("organisation", String(128), nullable=False),
         Column("role", String(32), nullable=False),
         Column("answer", Integer, nullable=False),
+        Column("correlation_id", String(100), nullable=True),  # the request's (`kring trace`)
     )

@@ -26,13 +26,14 @@ from kring.contracts.api import OPERATIONS
 from kring.contracts.fields import MAX_BODY_BYTES, read_json_object, storable
 from kring.errors import (INVALID_BODY, INVALID_QUERY, Invalid, KringError, Malformed, NotFound,
                           Unauthenticated, Unavailable)
-from kring.kit import metrics
+from kring.kit import correlation, logs, metrics
 from kring.kit.access import Caller
 from kring.kit.auth import read_token
 from kring.kit.broker_watch import BrokerWatch
 from kring.kit.failures import describe, trace
 
 log = logging.getLogger(__name__)
+logs.one_line_for_client_mistakes()  # nameko's warning of a 404 with a traceback: left out
 
 JSON = "application/json"
 RETRY_AFTER_SECONDS = 5
@@ -101,10 +102,13 @@ class _Listener:
 
     def __call__(self, environ, start_response):
         request = Request(environ, shallow=True)
+        scope = correlation.enter(request.headers.get(correlation.HEADER))  # this green thread's
         adapter = self.url_map.bind_to_environ(environ)
         try:
             provider, values = adapter.match()
             request.path_values = values
+            scope.service, scope.referral_id = provider.container.service_name, \
+                values.get("referral_id")
             response = provider.handle_request(request)
         except MethodNotAllowed as exc:
             response = error_response(405, "method_not_allowed", "method not allowed",
@@ -115,6 +119,8 @@ class _Listener:
             response = error_response(exc.code or 400, "bad_request", exc.description or "")
         if "Authorization" in request.headers:  # answered before any operation could say it
             response.headers.update(PRIVATE)
+        response.headers[correlation.HEADER] = scope.correlation_id
+        correlation.leave()  # what this green thread runs next is not this request's
         return response(environ, start_response)
 
 
@@ -134,6 +140,10 @@ class ProcessWebServer(WebServer):
     def stop(self):
         self._detach()
         super(WebServer, self).stop()
+
+    def context_data_from_headers(self, request):
+        # the request's correlation id, for the worker's green thread (kring.kit.correlation)
+        return {correlation.WORKER_KEY: correlation.current()}
 
     def kill(self):
         self._detach()
@@ -241,6 +251,7 @@ class ApiEntrypoint(HttpRequestHandler):
 
     def _error_response(self, exc):
         if isinstance(exc, KringError):
+            logs.client_mistake(log, self.operation.operation_id, exc)
             headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else \
                 {"Retry-After": str(RETRY_AFTER_SECONDS)} if isinstance(exc, Unavailable) else None
             return error_response(exc.status, exc.code, exc.message, exc.errors, headers)
@@ -251,7 +262,8 @@ class ApiEntrypoint(HttpRequestHandler):
                         describe(exc))
             return error_response(503, "unavailable", "temporarily unavailable; try again",
                                   headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
-        log.error("unexpected error in %s:\n%s", self.operation.operation_id, trace(exc))
+        log.error("unexpected error in %s (correlation id %s):\n%s",
+                  self.operation.operation_id, correlation.current(), trace(exc))
         return error_response(500, "internal", "something went wrong on our side; it is logged")
 
 

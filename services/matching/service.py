@@ -4,7 +4,7 @@ from nameko.timer import timer
 
 from kring.clock import iso, utcnow
 from kring.config import RETENTION_KEY
-from kring.kit import audit
+from kring.kit import audit, tracing
 from kring.kit.consumer import rpc
 from kring.kit.db import Database
 from kring.kit.parked import ParkedMessages
@@ -99,3 +99,8 @@ class MatchingService(ParkedMessages):
     def audit_trail(self, referral_id):
         """This service's audit records of a referral (`kring audit`, getAudit)."""
         return audit.trail_in(self.db, referral_id, self.name)
+
+    @rpc
+    def trace_steps(self, referral_id):
+        """`kring trace`: this service's steps of a referral (ids and codes, no family data)."""
+        return tracing.steps_in(self.db, referral_id, self.name)

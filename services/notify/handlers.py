@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from kring.clock import iso, utcnow
-from kring.kit import erasure
+from kring.kit import erasure, tracing
 from kring.kit.crypto import open_file
 from kring.kit.db import is_duplicate
 from kring.kit.failures import describe
@@ -357,6 +357,23 @@ def _save(uow, notices, notice):
     if changed and notice.status != PENDING:
         trail.notice_settled(uow, notice)
     return changed
+
+
+def trace_steps(uow, referral_id):
+    """`kring trace`: notify's steps of a referral, each notice decided (and sent) among
+    them; kinds and statuses only, never where a notice went."""
+    found = tracing.steps_in(uow, referral_id, SOURCE)
+    with uow:
+        for kind, status, created_at, sent_at, correlation_id in \
+                Notices(uow).traced(referral_id):
+            found.append(tracing.step(created_at, SOURCE, "notice", f"{kind} notice decided",
+                                      correlation_id))
+            if sent_at is not None:
+                found.append(tracing.step(sent_at, SOURCE, "notice", f"{kind} notice sent",
+                                          correlation_id))
+            elif status != PENDING:  # suppressed: said when it was decided
+                found[-1]["what"] = f"{kind} notice {status}"
+    return tracing.ordered(found)
 
 
 def delivery_log(uow, referral_id, person=None, folder=None):

@@ -7,6 +7,7 @@ from sqlalchemy import (Boolean, Column, DateTime, Integer, MetaData, String, Un
                         and_, func, or_, select, update)
 from sqlalchemy.orm import aliased, declarative_base
 
+from kring.kit.correlation import current as current_correlation
 from kring.kit.crypto import EncryptedText
 from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
@@ -67,6 +68,8 @@ class NoticeRow(Base):
     location = Column(String(1000), nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False)
     sent_at = Column(DateTime(timezone=True), nullable=True)
+    # the event that decided it (kring.kit.correlation): `kring trace` shows it
+    correlation_id = Column(String(100), nullable=True, default=current_correlation)
 
 
 CONTACT_FIELDS = ("external_ref", "programme", "email", "language", "organisation",
@@ -204,6 +207,14 @@ class Notices(Repository):
     def get(self, notice_id):
         row = self.session.get(NoticeRow, notice_id)
         return self._load(row) if row else None
+
+    def traced(self, referral_id):
+        """(kind, status, created_at, sent_at, correlation_id) of each notice of a referral:
+        its steps in `kring trace`."""
+        return self.session.execute(
+            select(NoticeRow.kind, NoticeRow.status, NoticeRow.created_at, NoticeRow.sent_at,
+                   NoticeRow.correlation_id)
+            .where(NoticeRow.referral_id == referral_id).order_by(NoticeRow.notice_id)).all()
 
 
 def _due(now, by=None):

@@ -102,3 +102,8 @@ class NotifyService(ParkedMessages):
     def audit_trail(self, referral_id):
         """This service's audit records of a referral (`kring audit`, getAudit)."""
         return audit.trail_in(self.db, referral_id, self.name)
+
+    @rpc
+    def trace_steps(self, referral_id):
+        """`kring trace`: this service's steps of a referral, its notices among them."""
+        return handlers.trace_steps(self.db, referral_id)

@@ -19,7 +19,7 @@ from kring.contracts.fields import storable
 from kring.contracts.referral import SubmitReferral
 from kring.describe import field_errors
 from kring.errors import INVALID_QUERY, Invalid, KringError, NotFound, Unavailable
-from kring.kit import audit, erasure
+from kring.kit import audit, erasure, tracing
 from kring.kit.access import Owner
 from kring.kit.db import is_duplicate
 from services.referral.directory import (INVALID, DirectoryError, check_free, provider_from,
@@ -191,6 +191,17 @@ def audit_read(uow, referral_id, person):
     if not found:
         return None
     return audit.trail_in(uow, referral_id, "referral")
+
+
+def trace_steps(uow, referral_id):
+    """`kring trace`: this service's steps of the referral (ids and codes, no family data);
+    None when there is no such referral."""
+    if not _could_be_ours(referral_id):
+        return None
+    with uow:
+        if Referrals(uow).get(referral_id) is None:
+            return None
+    return tracing.steps_in(uow, referral_id, "referral")
 
 
 # --- the provider directory ---------------------------------------------------------------

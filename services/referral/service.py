@@ -144,6 +144,11 @@ class ReferralService(ParkedMessages):
         return audit.trail_in(self.db, referral_id, self.name)
 
     @rpc
+    def trace_steps(self, referral_id):
+        """`kring trace`: this service's steps of a referral (None: no such referral)."""
+        return handlers.trace_steps(self.db, referral_id)
+
+    @rpc
     def audit_read(self, referral_id, person=None):
         """`kring audit`: the read recorded, then this service's records (None: no referral)."""
         return handlers.audit_read(self.db, referral_id, person)

@@ -124,3 +124,37 @@ def test_run_serves_the_api_with_tokens_from_the_command(running):
 
     assert running.stop() == 0
     assert "stopped" in running.log[-1]
+
+
+def test_run_logs_json_lines_with_the_request_id_when_told(rabbit_config, tmp_path):
+    port = find_free_port()
+    env = clean_env(AMQP_URI=rabbit_config["AMQP_URI"], KRING_HTTP_PORT=str(port),
+                    KRING_DATA_DIR=str(tmp_path), KRING_LOG_FORMAT="json")
+    service = RunningKring(["referral", "--dev"], env).start()
+    try:
+        token = kring("token", "create", "--org", "huisarts-oost", "--role", "referrer",
+                      "--subject", "anna", "--dev", env=env).stdout.strip()
+        missing = requests.get(
+            f"http://127.0.0.1:{port}/api/v1/referrals/00000000-0000-4000-8000-000000000000",
+            headers={"Authorization": f"Bearer {token}", "X-Request-Id": "cli-404"},
+            timeout=10)
+        assert missing.status_code == 404
+        assert missing.headers["X-Request-Id"] == "cli-404"
+        assert service.stop() == 0
+    finally:
+        service.kill()
+    lines = [json.loads(line) for line in service.log]  # every line is one JSON object
+    assert any(line["message"].startswith("Kring is running") for line in lines)
+    said = [line for line in lines if line["correlation_id"] == "cli-404"]
+    assert [(line["level"], line["service"], line["message"]) for line in said] == [
+        ("INFO", "referral", "getReferral answered 404 not_found (correlation id cli-404)")]
+
+
+def test_run_refuses_a_log_format_it_does_not_know(rabbit_config, tmp_path):
+    result = subprocess.run([KRING, "run", "referral", "--dev"], capture_output=True,
+                            text=True, timeout=60,
+                            env=clean_env(AMQP_URI=rabbit_config["AMQP_URI"],
+                                          KRING_DATA_DIR=str(tmp_path),
+                                          KRING_LOG_FORMAT="xml"))
+    assert result.returncode == 2
+    assert "KRING_LOG_FORMAT" in result.stderr
