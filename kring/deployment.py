@@ -8,8 +8,10 @@ added to the API cannot be forgotten in the compose stack.
   (the same names and the same arguments, or the broker would refuse the services' own declare
   with PRECONDITION_FAILED), the policy that drops a parked message after the retention
   period, the services' user and a worked example of a partner user.
-- deploy/gateway/nginx.conf and deploy/k8s/ingress.yaml: one public entrance; each /api/v1/
-  path goes to the service that owns it.
+- deploy/gateway/nginx.conf.template and deploy/k8s/ingress.yaml: one public entrance; each
+  /api/v1/ path goes to the service that owns it. The nginx image fills the template in when
+  the container starts (docker-compose.yml, gateway): the resolver is the container's own DNS
+  server, which is not at the same address under Docker and podman.
 """
 import base64
 import hashlib
@@ -139,9 +141,12 @@ def routes():
 def nginx_conf():
     lines = ["# Written by `make docs` (python -m kring.deployment): do not edit by hand.",
              "# One public port; each /api/v1/ path goes to the service that owns it.",
+             "# A template: the nginx image writes it to /etc/nginx/nginx.conf on start, with",
+             "# NGINX_LOCAL_RESOLVERS the DNS servers of the container's /etc/resolv.conf.",
              "events {}", "", "http {",
-             "    # Docker's DNS, re-read: a restarted container may come back on a new address",
-             "    resolver 127.0.0.11 valid=10s ipv6=off;",
+             "    # the container network's DNS (Docker's, podman's), re-read: a restarted",
+             "    # container may come back on a new address",
+             "    resolver ${NGINX_LOCAL_RESOLVERS} valid=10s ipv6=off;",
              "    client_max_body_size 256k;  # kring.kit.web.MAX_BODY_BYTES",
              "    server {",
              f"        listen {GATEWAY_PORT};"]
@@ -175,7 +180,7 @@ def ingress():
 def rendered():
     return {
         "rabbitmq/definitions.json": json.dumps(broker_definitions(), indent=2) + "\n",
-        "gateway/nginx.conf": nginx_conf(),
+        "gateway/nginx.conf.template": nginx_conf(),
         "k8s/ingress.yaml": "# Written by `make docs` (python -m kring.deployment).\n"
                             + yaml.safe_dump(ingress(), sort_keys=False),
     }

@@ -124,3 +124,15 @@ def test_run_serves_the_api_with_tokens_from_the_command(running):
 
     assert running.stop() == 0
     assert "stopped" in running.log[-1]
+
+
+def test_healthcheck_passes_while_the_process_answers_and_fails_once_it_is_gone(running):
+    port = running.env["KRING_HTTP_PORT"]
+    answered = kring("healthcheck", env=running.env)
+    assert answered.returncode == 0, answered.stderr
+    assert answered.stdout == ""
+
+    running.kill()
+    gone = kring("healthcheck", "--port", port, env=running.env)
+    assert gone.returncode == 1
+    assert f"http://127.0.0.1:{port}/api/v1/health did not answer" in gone.stderr

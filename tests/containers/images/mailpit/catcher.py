@@ -1,0 +1,66 @@
+"""A mail catcher: every message SMTP delivers on port 1025, kept in memory and shown on 8025."""
+import email
+import email.policy
+import html
+import json
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from aiosmtpd.controller import Controller
+
+MESSAGES = []  # newest last
+LOCK = threading.Lock()
+
+
+def addresses(values):
+    return [{"Name": "", "Address": value} for value in values]
+
+
+class Keep:
+    async def handle_DATA(self, server, session, envelope):
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        body = parsed.get_body(preferencelist=("plain", "html"))
+        with LOCK:
+            MESSAGES.append({
+                "ID": uuid.uuid4().hex,
+                "From": {"Name": "", "Address": envelope.mail_from},
+                "To": addresses(envelope.rcpt_tos),
+                "Subject": str(parsed.get("Subject", "")),
+                "Created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "Text": body.get_content() if body is not None else "",
+            })
+        return "250 Message accepted for delivery"
+
+
+class View(BaseHTTPRequestHandler):
+    def do_GET(self):
+        with LOCK:
+            messages = list(MESSAGES)
+        if self.path.startswith("/api/v1/messages"):
+            summaries = [{key: value for key, value in message.items() if key != "Text"}
+                         for message in reversed(messages)]  # newest first, as mailpit
+            return self.answer(200, {"total": len(messages), "messages": summaries})
+        if self.path.startswith("/api/v1/message/"):
+            wanted = self.path.rsplit("/", 1)[-1]
+            found = [message for message in messages if message["ID"] == wanted]
+            return self.answer(200, found[0]) if found else self.answer(404, {})
+        rows = "".join(f"<li>{html.escape(m['Created'])} {html.escape(m['Subject'])} to "
+                       f"{html.escape(', '.join(a['Address'] for a in m['To']))}"
+                       f"<pre>{html.escape(m['Text'])}</pre></li>" for m in reversed(messages))
+        self.answer(200, f"<html><body><h1>{len(messages)} message(s)</h1><ul>{rows}</ul>"
+                         "</body></html>", "text/html; charset=utf-8")
+
+    def answer(self, status, body, content_type="application/json"):
+        data = (body if isinstance(body, str) else json.dumps(body)).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+if __name__ == "__main__":
+    Controller(Keep(), hostname="0.0.0.0", port=1025).start()
+    ThreadingHTTPServer(("0.0.0.0", 8025), View).serve_forever()
