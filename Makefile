@@ -18,7 +18,7 @@ run: $(STAMP)
 	KRING_DIRECTORY=$${KRING_DIRECTORY:-examples/directory.json} $(BIN)/kring run --dev
 
 test: $(STAMP)
-	@$(BIN)/python scripts/ensure_services.py --postgres
+	@$(BIN)/python scripts/ensure_services.py --postgres --containers
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 demo: $(STAMP)

@@ -10,8 +10,9 @@ added to the API cannot be forgotten in the compose stack.
   period, the services' user and a worked example of a partner user.
 - deploy/gateway/nginx.conf.template and deploy/k8s/ingress.yaml: one public entrance; each
   /api/v1/ path goes to the service that owns it. The nginx image fills the template in when
-  the container starts (docker-compose.yml, gateway): the resolver is the container's own DNS
-  server, which is not at the same address under Docker and podman.
+  the container starts (docker-compose.yml, gateway): the resolver is the container network's
+  DNS server (deploy/gateway/resolver.envsh), which is not at the same address under Docker and
+  podman.
 """
 import base64
 import hashlib
@@ -142,11 +143,11 @@ def nginx_conf():
     lines = ["# Written by `make docs` (python -m kring.deployment): do not edit by hand.",
              "# One public port; each /api/v1/ path goes to the service that owns it.",
              "# A template: the nginx image writes it to /etc/nginx/nginx.conf on start, with",
-             "# NGINX_LOCAL_RESOLVERS the DNS servers of the container's /etc/resolv.conf.",
+             "# KRING_RESOLVER from deploy/gateway/resolver.envsh.",
              "events {}", "", "http {",
              "    # the container network's DNS (Docker's, podman's), re-read: a restarted",
              "    # container may come back on a new address",
-             "    resolver ${NGINX_LOCAL_RESOLVERS} valid=10s ipv6=off;",
+             "    resolver ${KRING_RESOLVER} valid=10s ipv6=off;",
              "    client_max_body_size 256k;  # kring.kit.web.MAX_BODY_BYTES",
              "    server {",
              f"        listen {GATEWAY_PORT};"]

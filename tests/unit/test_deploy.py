@@ -103,14 +103,17 @@ def test_the_gateway_routes_every_operation_to_the_service_that_serves_it():
 
 def test_the_gateway_asks_the_dns_server_of_its_own_container_network():
     # Docker's is at 127.0.0.11, podman's at its network's gateway: the nginx image writes the
-    # one in the container's /etc/resolv.conf into the template
+    # first nameserver of the container's /etc/resolv.conf into the template
     config = (ROOT / "deploy/gateway/nginx.conf.template").read_text()
-    assert re.search(r"^    resolver \$\{NGINX_LOCAL_RESOLVERS\} ", config, re.M)
+    assert re.search(r"^    resolver \$\{KRING_RESOLVER\} ", config, re.M)
+    script = ROOT / "deploy/gateway/resolver.envsh"
+    assert "export KRING_RESOLVER" in script.read_text()
+    assert script.stat().st_mode & 0o111  # the image sources only executable scripts
     gateway = COMPOSE["services"]["gateway"]
-    assert gateway["environment"] == {"NGINX_ENTRYPOINT_LOCAL_RESOLVERS": "1",
-                                      "NGINX_ENVSUBST_OUTPUT_DIR": "/etc/nginx"}
-    assert ("./deploy/gateway/nginx.conf.template:/etc/nginx/templates/nginx.conf.template:ro"
-            in gateway["volumes"])
+    assert gateway["environment"] == {"NGINX_ENVSUBST_OUTPUT_DIR": "/etc/nginx"}
+    assert gateway["volumes"] == [
+        "./deploy/gateway/nginx.conf.template:/etc/nginx/templates/nginx.conf.template:ro",
+        "./deploy/gateway/resolver.envsh:/docker-entrypoint.d/15-kring-resolver.envsh:ro"]
 
 
 def test_no_path_is_claimed_by_two_services():

@@ -1,4 +1,7 @@
-"""A mail catcher: every message SMTP delivers on port 1025, kept in memory and shown on 8025."""
+"""A mail catcher: every message SMTP delivers on port 1025, kept in memory and shown on 8025.
+
+What the tests read is mailpit's API as far as they read it: GET /api/v1/messages (newest first),
+/api/v1/message/ID and /api/v1/message/ID/headers."""
 import email
 import email.policy
 import html
@@ -30,6 +33,8 @@ class Keep:
                 "Subject": str(parsed.get("Subject", "")),
                 "Created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "Text": body.get_content() if body is not None else "",
+                "Headers": {name: [str(value) for value in parsed.get_all(name)]
+                            for name in dict.fromkeys(parsed.keys())},
             })
         return "250 Message accepted for delivery"
 
@@ -39,13 +44,19 @@ class View(BaseHTTPRequestHandler):
         with LOCK:
             messages = list(MESSAGES)
         if self.path.startswith("/api/v1/messages"):
-            summaries = [{key: value for key, value in message.items() if key != "Text"}
+            summaries = [{key: value for key, value in message.items()
+                          if key not in ("Text", "Headers")}
                          for message in reversed(messages)]  # newest first, as mailpit
             return self.answer(200, {"total": len(messages), "messages": summaries})
         if self.path.startswith("/api/v1/message/"):
-            wanted = self.path.rsplit("/", 1)[-1]
+            wanted, _, part = self.path[len("/api/v1/message/"):].partition("/")
             found = [message for message in messages if message["ID"] == wanted]
-            return self.answer(200, found[0]) if found else self.answer(404, {})
+            if not found:
+                return self.answer(404, {})
+            if part == "headers":
+                return self.answer(200, found[0]["Headers"])
+            return self.answer(200, {key: value for key, value in found[0].items()
+                                     if key != "Headers"})
         rows = "".join(f"<li>{html.escape(m['Created'])} {html.escape(m['Subject'])} to "
                        f"{html.escape(', '.join(a['Address'] for a in m['To']))}"
                        f"<pre>{html.escape(m['Text'])}</pre></li>" for m in reversed(messages))
