@@ -72,8 +72,8 @@ def walked_to_closed_with_both_notices(stack, client, referral_id):
 def test_every_service_runs_healthy_behind_the_gateway(stack):
     assert set(stack.containers()) == {service for group in containers.START_ORDER
                                        for service in group}
-    for service in stack.containers():
-        assert stack.healthy(service), stack.logs(service)
+    unhealthy = set(stack.containers()) - stack.healthy(stack.containers())
+    assert not unhealthy, "\n".join(stack.logs(service) for service in unhealthy)
     health = requests.get(f"{stack.gateway}/api/v1/health", timeout=10)
     assert health.status_code == 200 and health.json() == {"status": "ok"}
 
@@ -104,5 +104,7 @@ def test_a_killed_service_comes_back_by_its_restart_policy_and_nothing_is_lost(s
 
 
 def test_down_removes_the_projects_containers_network_and_volumes(stack):
+    before = {thing.split()[0] for thing in stack.leftovers()}
+    assert before >= {"container", "volume", "network"}  # what would be left is seen
     stack.down()
     assert stack.leftovers() == []

@@ -243,21 +243,28 @@ class Stack:
     def inspect(self, service):
         return json.loads(podman("inspect", self.containers()[service]).stdout)[0]
 
-    def healthy(self, service):
-        """True when the container runs and, if it has a health check, passes it now."""
-        state = self.inspect(service)
-        if state["State"]["Status"] != "running":
-            return False
-        if not state["Config"].get("Healthcheck"):
-            return True
-        return podman("healthcheck", "run", self.containers()[service], check=False,
-                      timeout=60).returncode == 0
+    def healthy(self, services):
+        """Those of `services` whose container runs and passes its health check (if it has
+        one) now; the checks run side by side."""
+        names = self.containers()
+        checks = {}
+        for service in services:
+            state = json.loads(podman("inspect", names[service]).stdout)[0]
+            if state["State"]["Status"] != "running":
+                continue
+            checks[service] = subprocess.Popen(
+                ["podman", "healthcheck", "run", names[service]], env=environment(),
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) \
+                if state["Config"].get("Healthcheck") else None
+        return {service for service, check in checks.items()
+                if check is None or check.wait(timeout=60) == 0}
 
     def wait_healthy(self, services, timeout):
         deadline = time.monotonic() + timeout
         waiting = list(services)
         while waiting:
-            waiting = [service for service in waiting if not self.healthy(service)]
+            passed = self.healthy(waiting)
+            waiting = [service for service in waiting if service not in passed]
             if waiting and time.monotonic() > deadline:
                 raise AssertionError(f"not healthy after {timeout} s: {', '.join(waiting)}\n"
                                      + "\n".join(self.logs(service) for service in waiting))

@@ -6,6 +6,8 @@ import email
 import email.policy
 import html
 import json
+import signal
+import sys
 import threading
 import time
 import uuid
@@ -73,5 +75,8 @@ class View(BaseHTTPRequestHandler):
 
 
 if __name__ == "__main__":
+    # PID 1 of a container has no default action for SIGTERM: without this, a stop waits out
+    # its whole timeout and then kills
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     Controller(Keep(), hostname="0.0.0.0", port=1025).start()
     ThreadingHTTPServer(("0.0.0.0", 8025), View).serve_forever()
