@@ -34,15 +34,16 @@ def stack():
         containers.check_runtime()
     except containers.RuntimeMissing as exc:
         pytest.fail(f"the container stack cannot run on this machine: {exc}", pytrace=False)
-    containers.ensure_standins(log)
-    containers.build_kring(log)
-    running = containers.Stack(SECRET, log)
-    running.down()  # what a run cut short left behind
-    try:
-        running.up()
-        yield running
-    finally:
-        running.down()
+    with containers.one_run_at_a_time():
+        containers.ensure_standins(log)
+        containers.build_kring(log)
+        running = containers.Stack(SECRET, log)
+        running.down()  # what a run cut short left behind
+        try:
+            running.up()
+            yield running
+        finally:
+            running.down()
 
 
 def walker(stack):

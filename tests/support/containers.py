@@ -17,6 +17,8 @@ Two things docker compose does that podman (4.3, without systemd) does not, the 
 
 Every podman call gets the project's own containers.conf (deploy/podman/containers.conf).
 """
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -48,6 +50,8 @@ START_ORDER = (("rabbitmq", "postgres", "mailpit"),
 # what the override file publishes on 127.0.0.1
 GATEWAY_PORT = 18000
 MAIL_PORT = 18025
+# one run at a time on a machine: the project name, the host ports and the image tags are fixed
+LOCK_FILE = Path("/var/tmp/kring-containers-test.lock")
 SUITE = "bookworm"
 DEFAULT_MIRROR = "http://deb.debian.org/debian"
 # written into the base before it is imported: no service starts while a package installs
@@ -99,6 +103,17 @@ def check_runtime():
     if info.returncode != 0 or info.stdout.strip() != "runc":
         raise RuntimeMissing(f"podman cannot start with {CONTAINERS_CONF} (it must run as root, "
                              f"with the runc runtime): {info.stderr.strip() or info.stdout}")
+
+
+@contextlib.contextmanager
+def one_run_at_a_time():
+    """Wait until no other test run on this machine holds the stack, then hold it."""
+    with open(LOCK_FILE, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 # --- images -------------------------------------------------------------------------------------
