@@ -73,8 +73,9 @@ def walked_to_closed_with_both_notices(stack, client, referral_id):
 def test_every_service_runs_healthy_behind_the_gateway(stack):
     assert set(stack.containers()) == {service for group in containers.START_ORDER
                                        for service in group}
-    unhealthy = set(stack.containers()) - stack.healthy(stack.containers())
-    assert not unhealthy, "\n".join(stack.logs(service) for service in unhealthy)
+    # each health check run again now; one may miss its 3 seconds on a busy machine, so each
+    # gets a minute to pass, as the runtime's own retries would give it
+    stack.wait_healthy(list(stack.containers()), timeout=60)
     health = requests.get(f"{stack.gateway}/api/v1/health", timeout=10)
     assert health.status_code == 200 and health.json() == {"status": "ok"}
 
