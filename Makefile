@@ -22,7 +22,7 @@ run: $(STAMP)
 	KRING_DIRECTORY=$${KRING_DIRECTORY:-examples/directory.json} exec $(BIN)/kring run --dev
 
 test: $(STAMP)
-	@$(BIN)/python scripts/ensure_services.py --postgres --promtool
+	@$(BIN)/python scripts/ensure_services.py --postgres --promtool --containers
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 demo: $(STAMP)

@@ -10,6 +10,9 @@ from kring.contracts.access import ROLES
 RPC_TIMEOUT_SECONDS = 10
 ERASE_WAIT_SECONDS = 60  # every stage reports its part erased within a minute when it runs
 REKEY_TIMEOUT_SECONDS = 600  # a service re-seals its whole database before it answers
+HEALTHCHECK_TIMEOUT_SECONDS = 2  # below a container runtime's own limit on the check (3 s)
+# what `kring healthcheck` asks the process for; a probe is chosen by a flag that names it
+PROBES = {"health": "/api/v1/health", "ready": "/api/v1/ready"}
 
 
 def main(argv=None):
@@ -179,6 +182,19 @@ def _parser():
         "definitions", help="print the broker definitions with the users' passwords from "
                             "KRING_BROKER_PASSWORD_<USER>, for a real broker")
     definitions.set_defaults(func=_broker_definitions)
+
+    healthcheck = commands.add_parser(
+        "healthcheck", help="exit 0 when the `kring run` process on this machine answers its "
+                            "health operation, or with --ready its readiness (a container's "
+                            "health check)")
+    healthcheck.add_argument("--ready", dest="probe", action="store_const", const="ready",
+                             default="health", help="ask GET /api/v1/ready (database, broker "
+                             "and consumers) instead of /api/v1/health (the process lives)")
+    healthcheck.add_argument("--port", type=int,
+                             help="the process's HTTP port (default: KRING_HTTP_PORT)")
+    healthcheck.add_argument("--timeout", type=float, default=HEALTHCHECK_TIMEOUT_SECONDS,
+                             help="seconds to wait for the answer (default 2)")
+    healthcheck.set_defaults(func=_healthcheck)
 
     demo = commands.add_parser("demo", help="walk three families through the whole flow on a "
                                "running Kring (start it with `make run` first)")
@@ -584,6 +600,27 @@ def _dlq_purge(args):
     if failed:
         return failed
     print(f"purged {count} message(s) of {args.service}")
+    return 0
+
+
+def _healthcheck(args):
+    """GET the probe's path on this machine's own `kring run` process: exit 0 on its 200.
+    Standard library only, and no broker: it runs every few seconds in every container."""
+    import urllib.error
+    import urllib.request
+    port = args.port or Settings.from_env().http_port
+    url = f"http://127.0.0.1:{port}{PROBES[args.probe]}"
+    try:
+        with urllib.request.urlopen(url, timeout=args.timeout) as response:
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    except (OSError, ValueError) as exc:  # refused, timed out, reset
+        print(f"kring: {url} did not answer: {exc}", file=sys.stderr)
+        return 1
+    if status != 200:
+        print(f"kring: {url} answered {status}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -10,8 +10,11 @@ added to the API cannot be forgotten in the compose stack.
   period, the operators' user, one user per service with exactly its permissions
   (kring.contracts.broker_users) and a worked example of a partner user. The queues are quorum
   queues (KRING_QUEUE_TYPE=quorum, as compose and Kubernetes run the services).
-- deploy/gateway/nginx.conf and deploy/k8s/ingress.yaml: one public entrance; each /api/v1/
-  path goes to the service that owns it.
+- deploy/gateway/nginx.conf.template and deploy/k8s/ingress.yaml: one public entrance; each
+  /api/v1/ path goes to the service that owns it. The nginx image fills the template in when
+  the container starts (docker-compose.yml, gateway): the resolver is the container network's
+  DNS server (deploy/gateway/resolver.envsh), which is not at the same address under Docker and
+  podman.
 """
 import base64
 import hashlib
@@ -168,9 +171,12 @@ def routes():
 def nginx_conf():
     lines = ["# Written by `make docs` (python -m kring.deployment): do not edit by hand.",
              "# One public port; each /api/v1/ path goes to the service that owns it.",
+             "# A template: the nginx image writes it to /etc/nginx/nginx.conf on start, with",
+             "# KRING_RESOLVER from deploy/gateway/resolver.envsh.",
              "events {}", "", "http {",
-             "    # Docker's DNS, re-read: a restarted container may come back on a new address",
-             "    resolver 127.0.0.11 valid=10s ipv6=off;",
+             "    # the container network's DNS (Docker's, podman's), re-read: a restarted",
+             "    # container may come back on a new address",
+             "    resolver ${KRING_RESOLVER} valid=10s ipv6=off;",
              "    client_max_body_size 256k;  # kring.kit.web.MAX_BODY_BYTES",
              "    # every request gets a correlation id (docs/contract.md §8): the client's",
              "    # X-Request-Id, else one the gateway makes; the service answers it back",
@@ -222,7 +228,7 @@ def ingress():
 def rendered():
     return {
         "rabbitmq/definitions.json": json.dumps(broker_definitions(), indent=2) + "\n",
-        "gateway/nginx.conf": nginx_conf(),
+        "gateway/nginx.conf.template": nginx_conf(),
         "k8s/ingress.yaml": "# Written by `make docs` (python -m kring.deployment).\n"
                             + yaml.safe_dump(ingress(), sort_keys=False),
     }

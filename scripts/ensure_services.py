@@ -1,4 +1,5 @@
-"""Make sure the broker (and, for the tests, PostgreSQL and promtool) are there before we run.
+"""Make sure the broker (and, for the tests, PostgreSQL, promtool and the container tools)
+are there before we run.
 
 Standard library only: it runs before the virtual environment exists. Where this machine can
 start or enable a service, or install a Debian package, it does; otherwise it stops with the
@@ -123,9 +124,33 @@ def ensure_promtool():
          "package, or put a promtool of Prometheus 2 on the PATH.")
 
 
+# Debian's packages that run docker-compose.yml in the tests (tests/containers): podman with the
+# runc runtime (deploy/podman/containers.conf) and debootstrap for the images' Debian base.
+# podman-compose itself is a Python package, pinned with the tests' other ones.
+CONTAINER_TOOLS = {"podman": "podman", "runc": "runc", "debootstrap": "debootstrap"}
+
+
+def ensure_container_tools():
+    missing = sorted(package for tool, package in CONTAINER_TOOLS.items()
+                     if not shutil.which(tool))
+    if not missing:
+        return
+    command = ["apt-get", "install", "-y", "--no-install-recommends", *missing]
+    if not shutil.which("apt-get") or os.geteuid() != 0:
+        fail("The container tests need " + ", ".join(missing) + ". Install them as root:\n"
+             f"    apt-get update && {' '.join(command)}")
+    print(f"Installing {', '.join(missing)} for the container tests.", flush=True)
+    if subprocess.run(command, check=False).returncode != 0:
+        run(["apt-get", "update"])
+        if subprocess.run(command, check=False).returncode != 0:
+            fail(f"`{' '.join(command)}` failed; the container tests need these packages.")
+
+
 if __name__ == "__main__":
     ensure_rabbitmq()
     if "--postgres" in sys.argv:
         ensure_postgres()
     if "--promtool" in sys.argv:
         ensure_promtool()
+    if "--containers" in sys.argv:
+        ensure_container_tools()

@@ -37,7 +37,7 @@ def test_each_service_runs_in_its_own_container_with_what_it_needs(service):
     assert spec["command"] == ["run", service]
     assert spec["build"]["dockerfile"] == "deploy/Dockerfile"
     assert spec["restart"] in ("unless-stopped", "always", "on-failure")
-    assert "/api/v1/ready" in " ".join(spec["healthcheck"]["test"])
+    assert spec["healthcheck"]["test"] == ["CMD", "kring", "healthcheck", "--ready"]
     assert spec["depends_on"]["rabbitmq"]["condition"] == "service_healthy"
     assert spec["depends_on"]["postgres"]["condition"] == "service_healthy"
     environment = spec["environment"]
@@ -91,7 +91,7 @@ def test_every_database_the_services_name_is_created_with_its_own_role():
 
 
 def test_the_gateway_routes_every_operation_to_the_service_that_serves_it():
-    config = (ROOT / "deploy/gateway/nginx.conf").read_text()
+    config = (ROOT / "deploy/gateway/nginx.conf.template").read_text()
     locations = dict(re.findall(r"location /api/v1/([\w.-]+)/ \{\s*set \$upstream "
                                 r"http://(\w+):8000;", config))
     for operation in OPERATIONS.values():
@@ -102,6 +102,21 @@ def test_the_gateway_routes_every_operation_to_the_service_that_serves_it():
     assert COMPOSE["services"]["gateway"]["ports"] == ["8000:8000"]
 
 
+def test_the_gateway_asks_the_dns_server_of_its_own_container_network():
+    # Docker's is at 127.0.0.11, podman's at its network's gateway: the nginx image writes the
+    # first nameserver of the container's /etc/resolv.conf into the template
+    config = (ROOT / "deploy/gateway/nginx.conf.template").read_text()
+    assert re.search(r"^    resolver \$\{KRING_RESOLVER\} ", config, re.M)
+    script = ROOT / "deploy/gateway/resolver.envsh"
+    assert "export KRING_RESOLVER" in script.read_text()
+    assert script.stat().st_mode & 0o111  # the image sources only executable scripts
+    gateway = COMPOSE["services"]["gateway"]
+    assert gateway["environment"] == {"NGINX_ENVSUBST_OUTPUT_DIR": "/etc/nginx"}
+    assert gateway["volumes"] == [
+        "./deploy/gateway/nginx.conf.template:/etc/nginx/templates/nginx.conf.template:ro",
+        "./deploy/gateway/resolver.envsh:/docker-entrypoint.d/15-kring-resolver.envsh:ro"]
+
+
 def test_no_path_is_claimed_by_two_services():
     assert set(routes().values()) <= set(SERVICES)
 
@@ -109,9 +124,12 @@ def test_no_path_is_claimed_by_two_services():
 def test_the_image_runs_kring_as_its_own_user_with_a_health_check():
     dockerfile = (ROOT / "deploy/Dockerfile").read_text()
     assert 'ENTRYPOINT ["kring"]' in dockerfile
-    assert "HEALTHCHECK" in dockerfile and "/api/v1/health" in dockerfile
+    assert re.search(r'^HEALTHCHECK .*\n +CMD \["kring", "healthcheck"\]$', dockerfile, re.M)
     assert re.search(r"^USER kring$", dockerfile, re.M)
-    assert "pip install -c constraints.txt ." in dockerfile  # the pins, as `make` installs
+    # the pins, as `make` installs them, into a venv (Debian's Python refuses system-wide pip)
+    assert "pip install -c constraints.txt -r dependencies.txt" in dockerfile
+    assert "pip install --no-deps -c constraints.txt ." in dockerfile
+    assert re.search(r"^ARG BASE=python:3.11-slim\nFROM \$\{BASE\}$", dockerfile, re.M)
 
 
 # --- deploy/rabbitmq/definitions.json ----------------------------------------------------------

@@ -158,3 +158,18 @@ def test_run_refuses_a_log_format_it_does_not_know(rabbit_config, tmp_path):
                                           KRING_LOG_FORMAT="xml"))
     assert result.returncode == 2
     assert "KRING_LOG_FORMAT" in result.stderr
+
+
+def test_healthcheck_passes_while_the_process_answers_and_fails_once_it_is_gone(running):
+    port = running.env["KRING_HTTP_PORT"]
+    answered = kring("healthcheck", env=running.env)
+    assert answered.returncode == 0, answered.stderr
+    assert answered.stdout == ""
+    ready = kring("healthcheck", "--ready", env=running.env)  # its database and broker answer
+    assert ready.returncode == 0, ready.stderr
+
+    running.kill()
+    gone = kring("healthcheck", "--port", port, env=running.env)
+    assert gone.returncode == 1
+    assert f"http://127.0.0.1:{port}/api/v1/health did not answer" in gone.stderr
+    assert kring("healthcheck", "--ready", "--port", port, env=running.env).returncode == 1

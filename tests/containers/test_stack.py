@@ -1,0 +1,112 @@
+"""docker-compose.yml runs: every service healthy, a referral walked through the gateway to
+`closed` with its notices in the mail catcher, a killed service brought back by its restart
+policy with nothing lost, and the project gone afterwards.
+
+Podman runs it here (README "With podman instead of Docker"; tests/support/containers.py); the
+first run builds the images (a few minutes), later runs reuse them. A machine that cannot run
+containers fails these tests, saying why: they are not skipped.
+"""
+import os
+import signal
+
+import pytest
+import requests
+
+from tests.support import containers
+from tests.support.fault import SUPPORTER
+from tests.support.sample import referral_body
+from tests.support.waiting import eventually
+from tests.support.walker import Walker
+
+SECRET = "a-compose-test-secret-of-more-than-32-characters"
+WALK_SECONDS = 180
+NOTICE_SECONDS = 120
+KILLED = "matching"  # takes referrals from the broker: what it had not taken must wait for it
+
+
+def log(line):
+    print(f"[containers] {line}", flush=True)
+
+
+@pytest.fixture(scope="module")
+def stack():
+    try:
+        containers.check_runtime()
+    except containers.RuntimeMissing as exc:
+        pytest.fail(f"the container stack cannot run on this machine: {exc}", pytrace=False)
+    with containers.one_run_at_a_time():
+        containers.ensure_standins(log)
+        containers.build_kring(log)
+        running = containers.Stack(SECRET, log)
+        running.down()  # what a run cut short left behind
+        try:
+            running.up()
+            yield running
+        finally:
+            running.down()
+
+
+def walker(stack):
+    return Walker(stack.gateway, SECRET)
+
+
+def notices_of(stack, referral_id):
+    """The kinds of notice the mail catcher holds for the referral (X-Kring-Notice)."""
+    listing = requests.get(f"{stack.mail}/api/v1/messages", timeout=10).json()["messages"]
+    kinds = []
+    for message in listing:
+        headers = requests.get(f"{stack.mail}/api/v1/message/{message['ID']}/headers",
+                               timeout=10).json()
+        if headers.get("X-Kring-Referral") == [referral_id]:
+            kinds += headers["X-Kring-Notice"]
+    return sorted(kinds)
+
+
+def walked_to_closed_with_both_notices(stack, client, referral_id):
+    assert client.walk([referral_id], timeout=WALK_SECONDS) == [], client.errors[-5:]
+    view = client.referral(referral_id)
+    assert view["status"] == "closed", view
+    eventually(lambda: notices_of(stack, referral_id) == ["closure", "start"],
+               timeout=NOTICE_SECONDS, what=f"the start and closure notices of {referral_id}")
+
+
+def test_every_service_runs_healthy_behind_the_gateway(stack):
+    assert set(stack.containers()) == {service for group in containers.START_ORDER
+                                       for service in group}
+    # each health check run again now; one may miss its 3 seconds on a busy machine, so each
+    # gets a minute to pass, as the runtime's own retries would give it
+    stack.wait_healthy(list(stack.containers()), timeout=60)
+    health = requests.get(f"{stack.gateway}/api/v1/health", timeout=10)
+    assert health.status_code == 200 and health.json() == {"status": "ok"}
+
+
+def test_a_referral_walks_through_the_gateway_to_closed_with_both_notices(stack):
+    client = walker(stack)
+    client.call("POST", "/supporters", client.coordinator, SUPPORTER)
+    referral_id = client.submit(referral_body("compose-walk"))
+    walked_to_closed_with_both_notices(stack, client, referral_id)
+
+
+def test_a_killed_service_comes_back_by_its_restart_policy_and_nothing_is_lost(stack):
+    client = walker(stack)
+    client.call("POST", "/supporters", client.coordinator, SUPPORTER, accept=(200, 201, 409))
+    before = stack.restarts(KILLED)
+    pid = stack.main_pid(KILLED)
+    assert pid > 0
+    # submitted just before the kill: its event waits in matching's queue, or is redelivered
+    # when matching dies holding it
+    around = client.submit(referral_body("compose-kill"))
+    os.kill(pid, signal.SIGKILL)  # not `podman kill`: podman skips the restart policy for that
+    eventually(lambda: stack.restarts(KILLED) > before and stack.main_pid(KILLED) not in (0, pid),
+               timeout=60, what=f"podman to restart {KILLED} by its restart policy")
+    stack.wait_healthy([KILLED], timeout=120)
+    after = client.submit(referral_body("compose-after-kill"))
+    for referral_id in (around, after):
+        walked_to_closed_with_both_notices(stack, client, referral_id)
+
+
+def test_down_removes_the_projects_containers_network_and_volumes(stack):
+    before = {thing.split()[0] for thing in stack.leftovers()}
+    assert before >= {"container", "volume", "network"}  # what would be left is seen
+    stack.down()
+    assert stack.leftovers() == []
