@@ -98,6 +98,13 @@ def _parser():
                        help="seconds to wait for each service (default 600)")
     rekey.set_defaults(func=_rekey)
 
+    migrate = commands.add_parser("migrate", help="bring each service's database schema to "
+                                  "this version's newest revision (services do so as they "
+                                  "start, too)")
+    migrate.add_argument("services", nargs="*", metavar="SERVICE",
+                         help=f"any of: {', '.join(SERVICES)} (default: all five)")
+    migrate.set_defaults(func=_migrate)
+
     provider = commands.add_parser("provider", help="the provider directory: which "
                                    "organisation coordinates which programme where")
     provider_commands = provider.add_subparsers(metavar="ACTION")
@@ -285,6 +292,32 @@ def _rekey(args):
             continue
         tables = ", ".join(f"{table} {count}" for table, count in counts.items())
         print(f"{service}: {sum(counts.values())} values sealed again ({tables})")
+    return failed
+
+
+def _migrate(args):
+    """Each service's database, one after the other, in this process: no broker, no running
+    service needed. Safe while replicas start or run (kring.kit.migrations)."""
+    from kring.kit.db import make_engine
+    from kring.kit.failures import describe as describe_failure
+    from kring.kit.migrations import describe, migrate
+    unknown = sorted(set(args.services) - set(SERVICES))
+    if unknown:
+        print(f"kring: no service {', '.join(unknown)} (any of: {', '.join(SERVICES)})",
+              file=sys.stderr)
+        return 2
+    settings = Settings.from_env()
+    failed = 0
+    for service in args.services or SERVICES:
+        engine = make_engine(settings.databases[service])
+        try:
+            print(f"{service}: {describe(*migrate(engine, service))}")
+        except Exception as exc:  # the database is away or refuses: said, the others go on
+            print(f"kring: {service}: the schema could not be migrated: "
+                  f"{describe_failure(exc)}", file=sys.stderr)
+            failed = 1
+        finally:
+            engine.dispose()
     return failed
 
 

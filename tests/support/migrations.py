@@ -1,0 +1,108 @@
+"""What the tests of the schema migrations need: a database held at a revision, a revision that
+exists only for a test, and the migration lock held by the test while replicas queue for it."""
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import inspect, text
+
+from kring.kit.db import make_engine
+from kring.kit.migrations import lock_key, scripts, versions_folder
+
+# a test-only revision of notify: a NOT NULL column with a default for the rows already there,
+# filled from their data; on SQLite the table is copied into a new one (Alembic's batch mode)
+TEST_REVISION = '''"""A test's revision: every notice gets a priority, closures first."""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "7e57000000a1"
+down_revision = {head!r}
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("notices") as batch:
+        batch.add_column(sa.Column("priority", sa.Integer(), nullable=False,
+                                   server_default="0"))
+    op.execute("UPDATE notices SET priority = 1 WHERE kind = 'closure'")
+
+
+def downgrade():
+    with op.batch_alter_table("notices") as batch:
+        batch.drop_column("priority")
+'''
+TEST_REVISION_ID = "7e57000000a1"
+
+
+def versions_with_a_test_revision(folder, service="notify"):
+    """A copy of `service`'s revisions in `folder`, with TEST_REVISION on top of its newest."""
+    head = scripts(service).get_current_head()
+    target = Path(folder) / "versions"
+    shutil.copytree(versions_folder(service), target,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (target / f"{TEST_REVISION_ID}_priority.py").write_text(TEST_REVISION.format(head=head))
+    return target
+
+
+def first_revision(service):
+    script = scripts(service)
+    return script.get_revision(script.get_base())
+
+
+def revision_of(engine):
+    with engine.connect() as db:
+        return db.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+
+
+def index_names(engine, table):
+    with engine.connect() as db:
+        return {index["name"] for index in inspect(db).get_indexes(table)}
+
+
+def column_names(engine, table):
+    with engine.connect() as db:
+        return [column["name"] for column in inspect(db).get_columns(table)]
+
+
+@contextmanager
+def migration_lock_held(url, service):
+    """The lock `kring migrate` and a starting service take before they migrate `service`'s
+    database at `url`, held by the test until the block ends (SQLite: its write lock)."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as db:
+            if db.dialect.name == "postgresql":
+                db.execute(text("SELECT pg_advisory_lock(:key)"), {"key": lock_key(service)})
+                db.commit()
+                try:
+                    yield db
+                finally:
+                    db.execute(text("SELECT pg_advisory_unlock(:key)"),
+                               {"key": lock_key(service)})
+                    db.commit()
+            else:
+                with db.begin():  # BEGIN IMMEDIATE (kring.kit.db): the write lock
+                    yield db
+    finally:
+        engine.dispose()
+
+
+def waiting_for_the_lock(db, service):
+    """PostgreSQL: how many sessions wait for `service`'s migration lock now."""
+    key = lock_key(service) & 0xFFFFFFFFFFFFFFFF  # as PostgreSQL splits it: two oids
+    return db.execute(text(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+        "AND classid = :high AND objid = :low AND objsubid = 1"),
+        {"high": key >> 32, "low": key & 0xFFFFFFFF}).scalar()
+
+
+def has_open(pid, path):
+    """Whether process `pid` has the file `path` open (Linux: its /proc entry)."""
+    folder = Path(f"/proc/{pid}/fd")
+    try:
+        return any(os.path.realpath(entry) == os.path.realpath(path)
+                   for entry in folder.iterdir())
+    except (FileNotFoundError, PermissionError):  # gone already, or an fd closed meanwhile
+        return False
