@@ -300,7 +300,7 @@ def _migrate(args):
     service needed. Safe while replicas start or run (kring.kit.migrations)."""
     from kring.kit.db import make_engine
     from kring.kit.failures import describe as describe_failure
-    from kring.kit.migrations import describe, migrate
+    from kring.kit.migrations import UnknownRevision, describe, migrate
     unknown = sorted(set(args.services) - set(SERVICES))
     if unknown:
         print(f"kring: no service {', '.join(unknown)} (any of: {', '.join(SERVICES)})",
@@ -312,6 +312,9 @@ def _migrate(args):
         engine = make_engine(settings.databases[service])
         try:
             print(f"{service}: {describe(*migrate(engine, service))}")
+        except UnknownRevision as exc:
+            print(f"kring: {exc}", file=sys.stderr)
+            failed = 1
         except Exception as exc:  # the database is away or refuses: said, the others go on
             print(f"kring: {service}: the schema could not be migrated: "
                   f"{describe_failure(exc)}", file=sys.stderr)

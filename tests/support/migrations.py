@@ -10,39 +10,74 @@ from sqlalchemy import inspect, text
 from kring.kit.db import make_engine
 from kring.kit.migrations import lock_key, scripts, versions_folder
 
-# a test-only revision of notify: a NOT NULL column with a default for the rows already there,
-# filled from their data; on SQLite the table is copied into a new one (Alembic's batch mode)
-TEST_REVISION = '''"""A test's revision: every notice gets a priority, closures first."""
+# a test-only revision: a NOT NULL column with a default for the rows already there, filled
+# from their data; on SQLite the table is copied into a new one, as Alembic's batch mode does
+# whenever SQLite cannot ALTER in place (a type, a constraint), even for a table others refer to
+TEST_REVISION = '''"""A test's revision: every {table} row gets a priority."""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "7e57000000a1"
+revision = {revision!r}
 down_revision = {head!r}
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("notices") as batch:
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    with op.batch_alter_table({table!r}, recreate="always" if sqlite else "auto") as batch:
         batch.add_column(sa.Column("priority", sa.Integer(), nullable=False,
                                    server_default="0"))
-    op.execute("UPDATE notices SET priority = 1 WHERE kind = 'closure'")
+    op.execute("UPDATE {table} SET priority = 1 WHERE {where}")
 
 
 def downgrade():
-    with op.batch_alter_table("notices") as batch:
+    with op.batch_alter_table({table!r}) as batch:
         batch.drop_column("priority")
 '''
 TEST_REVISION_ID = "7e57000000a1"
 
 
-def versions_with_a_test_revision(folder, service="notify"):
-    """A copy of `service`'s revisions in `folder`, with TEST_REVISION on top of its newest."""
+def versions_with_a_test_revision(folder, service, table, where):
+    """A copy of `service`'s revisions in `folder`, with a test's revision on top of its newest:
+    `table` gets a column `priority`, 1 where `where` holds, else 0."""
     head = scripts(service).get_current_head()
     target = Path(folder) / "versions"
     shutil.copytree(versions_folder(service), target,
                     ignore=shutil.ignore_patterns("__pycache__"))
-    (target / f"{TEST_REVISION_ID}_priority.py").write_text(TEST_REVISION.format(head=head))
+    (target / f"{TEST_REVISION_ID}_priority.py").write_text(TEST_REVISION.format(
+        revision=TEST_REVISION_ID, head=head, table=table, where=where))
+    return target
+
+
+BREAKING_REVISION = '''"""A test's revision that fails half-way: the first step done, the second
+refused."""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "7e57000000b2"
+down_revision = {head!r}
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.add_column("case_visits", sa.Column("mood", sa.String(16), nullable=True))
+    op.execute("DELETE FROM cases")  # the visits refer to them
+
+
+def downgrade():
+    pass
+'''
+
+
+def versions_with_a_breaking_revision(folder):
+    """A copy of casework's revisions with BREAKING_REVISION on top of its newest."""
+    target = Path(folder) / "versions"
+    shutil.copytree(versions_folder("casework"), target,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (target / "7e57000000b2_breaking.py").write_text(BREAKING_REVISION.format(
+        head=scripts("casework").get_current_head()))
     return target
 
 

@@ -6,17 +6,19 @@ are needed. `migrate` is what `kring migrate` and every service's start do: it b
 service's database to the newest revision, taking the database's lock first, so replicas that
 start at once take turns and only the first changes anything (PostgreSQL: an advisory lock
 held by the transaction; SQLite: the write lock of BEGIN IMMEDIATE, kring.kit.db). The whole
-upgrade is one transaction: on PostgreSQL it happens entirely or not at all.
+upgrade is one transaction (both databases change their schema transactionally): it happens
+entirely or not at all.
 
 The first revision of every service is the schema as it stood when migrations came, written out
 in full (its `schema()`). A database made before that, by create_all, has tables and no
-`alembic_version`: it is brought to that first revision once (missing tables, columns and
-indexes added, what a newer version of the first revision has and it lacks), stamped as being
-at it, then upgraded like any other.
+`alembic_version`: it is brought to that first revision once (`bring_up_to`: the tables,
+columns and indexes an older version had not made yet are added), stamped as being at it, then
+upgraded like any other. That replaces the columns every start used to add.
 """
 import hashlib
 import importlib
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic.autogenerate import RevisionContext, compare_metadata
@@ -63,21 +65,41 @@ def scripts(service, versions=None):
 
 def migrate(engine, service, versions=None, to="heads"):
     """Bring `service`'s database (an engine of kring.kit.db.make_engine) to its newest
-    revision (or `to`, in tests): (the revision it was at, the one it is at now). Before is None for a new
-    database, CREATE_ALL for one made by create_all before migrations."""
+    revision (or `to`, in tests): (the revision it was at, the one it is at now). Before is
+    None for a new database, CREATE_ALL for one made by create_all before migrations."""
     script = scripts(service, versions)
-    with _process_lock(), engine.connect() as connection:
+    with _process_lock(), engine.connect() as connection, \
+            _references_checked_at_the_end(connection):
         with connection.begin():  # SQLite: BEGIN IMMEDIATE, the write lock (kring.kit.db)
             _wait_for_turn(connection, service)
             before = _current(connection)
+            _known(script, before, service)
             if before is None and _made_by_create_all(connection, script):
                 first = script.get_revision(script.get_base())
                 bring_up_to(connection, first.module.schema())
                 _stamp(connection, script, first.revision)
                 before = CREATE_ALL
             _run(connection, script, lambda rev, _context: script._upgrade_revs(to, rev))
+            _check_references(connection)
             after = _current(connection)
     return before, after
+
+
+class UnknownRevision(Exception):
+    """The database is at a revision this version does not have: a newer version migrated it
+    (its message names revisions only)."""
+
+
+def _known(script, revision, service):
+    if revision is None:
+        return
+    try:
+        script.get_revision(revision)
+    except Exception:  # Alembic's ResolutionError or CommandError: not one of ours
+        raise UnknownRevision(
+            f"the {service} database is at revision {revision}, which this version of Kring "
+            f"does not know: a newer version has migrated it. Run that version again, or "
+            f"restore the backup taken before the upgrade") from None
 
 
 def describe(before, after):
@@ -93,10 +115,37 @@ def describe(before, after):
 
 def _wait_for_turn(connection, service):
     """PostgreSQL: the service's advisory lock, held until the transaction ends; another
-    replica migrating the same service's database waits here, then finds nothing to do."""
+    replica migrating the same service's database waits here, then finds nothing to do.
+    (SQLite's write lock is the transaction's already: BEGIN IMMEDIATE.)"""
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
                            {"key": lock_key(service)})
+
+
+@contextmanager
+def _references_checked_at_the_end(connection):
+    """SQLite changes a table that others refer to by copying it into a new one and dropping
+    the old (Alembic's batch mode), which fails while foreign keys are enforced statement by
+    statement, and PRAGMA foreign_keys cannot change within a transaction. So: off before the
+    migration's transaction, every reference checked before it commits, on again after."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.dbapi_connection  # outside SQLAlchemy's transaction
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _check_references(connection):
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+        if broken:
+            tables = sorted({row[0] for row in broken})
+            raise RuntimeError(f"the migration would leave rows referring to nothing in "
+                               f"{', '.join(tables)}: not committed")
 
 
 def lock_key(service):

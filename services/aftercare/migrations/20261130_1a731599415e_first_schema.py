@@ -36,7 +36,9 @@ def schema():
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('case_id')
     )
-    sa.Index('ix_aftercare_plans_referral_id', tables['aftercare_plans'].c.referral_id, unique=False)
+    sa.Index('ix_aftercare_plans_referral_id',
+             tables['aftercare_plans'].c.referral_id,
+             unique=False)
     sa.Index('ix_aftercare_plans_status', tables['aftercare_plans'].c.status, unique=False)
     sa.Table('aftercare_withdrawals', metadata,
         sa.Column('referral_id', sa.String(length=36), nullable=False),

@@ -99,7 +99,9 @@ def schema():
         sa.ForeignKeyConstraint(['case_id'], ['cases.id'], ),
         sa.PrimaryKeyConstraint('id')
     )
-    sa.Index('ix_case_safety_concerns_case_id', tables['case_safety_concerns'].c.case_id, unique=False)
+    sa.Index('ix_case_safety_concerns_case_id',
+             tables['case_safety_concerns'].c.case_id,
+             unique=False)
     sa.Table('case_visits', metadata,
         sa.Column('id', sa.String(length=36), nullable=False),
         sa.Column('case_id', sa.String(length=36), nullable=False),

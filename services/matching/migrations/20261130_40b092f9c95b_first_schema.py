@@ -58,9 +58,13 @@ def schema():
         sa.Column('ended_at', sa.String(length=40), nullable=True),
         sa.PrimaryKeyConstraint('id')
     )
-    sa.Index('ix_matching_referrals_family_key', tables['matching_referrals'].c.family_key, unique=False)
+    sa.Index('ix_matching_referrals_family_key',
+             tables['matching_referrals'].c.family_key,
+             unique=False)
     sa.Index('ix_matching_referrals_status', tables['matching_referrals'].c.status, unique=False)
-    sa.Index('ix_matching_referrals_supporter_id', tables['matching_referrals'].c.supporter_id, unique=False)
+    sa.Index('ix_matching_referrals_supporter_id',
+             tables['matching_referrals'].c.supporter_id,
+             unique=False)
     sa.Table('matchmaker_lock', metadata,
         sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
         sa.PrimaryKeyConstraint('id')
@@ -95,7 +99,11 @@ def schema():
     )
     sa.Index('ix_proposals_status', tables['proposals'].c.status, unique=False)
     sa.Index('ix_proposals_supporter_id', tables['proposals'].c.supporter_id, unique=False)
-    sa.Index('uq_one_open_proposal', tables['proposals'].c.referral_id, unique=True, sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
+    sa.Index('uq_one_open_proposal',
+             tables['proposals'].c.referral_id,
+             unique=True,
+             sqlite_where=sa.text("status = 'open'"),
+             postgresql_where=sa.text("status = 'open'"))
     sa.Table('retention', metadata,
         sa.Column('referral_id', sa.String(length=64), nullable=False),
         sa.Column('programme', sa.String(length=64), nullable=True),

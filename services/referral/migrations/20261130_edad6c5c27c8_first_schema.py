@@ -131,7 +131,9 @@ def schema():
         sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('id')
     )
-    sa.Index('ix_refused_submissions_received_at', tables['refused_submissions'].c.received_at, unique=False)
+    sa.Index('ix_refused_submissions_received_at',
+             tables['refused_submissions'].c.received_at,
+             unique=False)
     sa.Table('retention', metadata,
         sa.Column('referral_id', sa.String(length=64), nullable=False),
         sa.Column('programme', sa.String(length=64), nullable=True),

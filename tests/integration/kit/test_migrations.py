@@ -1,22 +1,29 @@
 """Each service's schema migrations (kring.kit.migrations), on SQLite and on PostgreSQL: what
 they make agrees with the models, a database keeps its rows through an upgrade, a database made
-by create_all before migrations is recognised, and replicas migrating at once take turns."""
+by create_all before migrations is recognised, a revision that fails changes nothing, and
+replicas migrating at once take turns."""
 import subprocess
+from datetime import date
 
 import eventlet
 import pytest
 from sqlalchemy import Column, Integer, MetaData, select, text
+from sqlalchemy.exc import IntegrityError
 
 from kring.clock import utcnow
 from kring.config import SERVICES
 from kring.kit.db import UnitOfWork, make_engine
-from kring.kit.migrations import CREATE_ALL, differences, migrate, models_of, scripts
+from kring.kit.migrations import (CREATE_ALL, UnknownRevision, differences, migrate,
+                                  models_of, scripts)
+from services.casework.models import CaseRow, VisitRow
+from services.casework.models import metadata as casework_metadata
 from services.notify.models import ContactRow, NoticeRow
 from services.notify.models import metadata as notify_metadata
 from services.referral.models import ErasureRow, PartnerMessageRow, partner_messages_of
 from services.referral.models import metadata as referral_metadata
 from tests.support.migrations import (TEST_REVISION_ID, column_names, first_revision,
                                       has_open, index_names, migration_lock_held, revision_of,
+                                      versions_with_a_breaking_revision,
                                       versions_with_a_test_revision, waiting_for_the_lock)
 from tests.support.processes import KRING, clean_env
 from tests.support.waiting import eventually
@@ -89,7 +96,7 @@ def test_a_revision_that_rebuilds_a_table_keeps_its_rows(engines, tmp_path):
     """A column NOT NULL with a default, filled from the rows: SQLite copies the table into a
     new one for it; the sealed values come through and still open."""
     engine = engines("notify")
-    versions = versions_with_a_test_revision(tmp_path)
+    versions = versions_with_a_test_revision(tmp_path, "notify", "notices", "kind = 'closure'")
     head = scripts("notify").get_current_head()
     migrate(engine, "notify")
     now = utcnow()
@@ -112,6 +119,60 @@ def test_a_revision_that_rebuilds_a_table_keeps_its_rows(engines, tmp_path):
         assert [(n.kind, n.recipient) for n in notices] == [
             ("start", "referrer@example.org"), ("closure", "referrer@example.org")]
         assert uow.session.get(ContactRow, "r-1").email == "referrer@example.org"
+
+
+def test_a_revision_that_rebuilds_a_table_others_refer_to_keeps_their_rows(engines, tmp_path):
+    """SQLite drops the old table once its rows are copied: the visits that refer to it are
+    kept, and refer to the new one (foreign keys are checked at the end of the migration)."""
+    engine = engines("casework")
+    versions = versions_with_a_test_revision(tmp_path, "casework", "cases", "severity = 'high'")
+    migrate(engine, "casework")
+    with UnitOfWork.on(engine, casework_metadata) as uow:
+        uow.session.add(CaseRow(id="c-1", referral_id="r-1", supporter_id="s-1",
+                                supporter_kind="volunteer", severity="high",
+                                coordinator_org="hs-utrecht", opened_at="2026-11-30T10:00:00Z",
+                                status="active", past_rounds=[], plan={"goals": ["sleep"]}))
+        uow.session.flush()
+        uow.session.add(VisitRow(id="v-1", case_id="c-1", visited_on=date(2026, 11, 30),
+                                 hours=2.0, notes="calm evening", logged_by_role="supporter",
+                                 logged_at="2026-11-30T20:00:00Z"))
+
+    migrate(engine, "casework", versions)
+    with engine.connect() as db:
+        assert db.execute(text("SELECT id, priority FROM cases")).all() == [("c-1", 1)]
+    with UnitOfWork.on(engine, casework_metadata) as uow:
+        assert uow.session.get(CaseRow, "c-1").plan == {"goals": ["sleep"]}
+        visit = uow.session.get(VisitRow, "v-1")
+        assert (visit.case_id, visit.notes) == ("c-1", "calm evening")
+    with pytest.raises(IntegrityError):  # the reference is enforced as before
+        with UnitOfWork.on(engine, casework_metadata) as uow:
+            uow.session.add(VisitRow(id="v-2", case_id="c-404", visited_on=date(2026, 12, 1),
+                                     hours=1.0, logged_by_role="supporter",
+                                     logged_at="2026-12-01T20:00:00Z"))
+
+
+def test_a_revision_that_fails_changes_nothing(engines, tmp_path):
+    """A revision that would leave visits referring to no case: refused (PostgreSQL at the
+    statement, SQLite before the commit), and the column it added first is not there either."""
+    engine = engines("casework")
+    head = scripts("casework").get_current_head()
+    migrate(engine, "casework")
+    with UnitOfWork.on(engine, casework_metadata) as uow:
+        uow.session.add(CaseRow(id="c-1", referral_id="r-1", supporter_id="s-1",
+                                supporter_kind="volunteer", severity="high",
+                                coordinator_org="hs-utrecht", opened_at="2026-11-30T10:00:00Z",
+                                status="active", past_rounds=[]))
+        uow.session.flush()
+        uow.session.add(VisitRow(id="v-1", case_id="c-1", visited_on=date(2026, 11, 30),
+                                 hours=2.0, logged_by_role="supporter",
+                                 logged_at="2026-11-30T20:00:00Z"))
+
+    with pytest.raises(Exception, match="FOREIGN KEY|ForeignKeyViolation|referring to nothing"):
+        migrate(engine, "casework", versions_with_a_breaking_revision(tmp_path))
+    assert revision_of(engine) == [head]
+    assert "mood" not in column_names(engine, "case_visits")
+    with engine.connect() as db:
+        assert db.execute(text("SELECT id FROM cases")).all() == [("c-1",)]
 
 
 def test_a_database_made_by_create_all_is_recognised_stamped_and_upgraded(engines):
@@ -141,6 +202,16 @@ def test_a_database_made_by_create_all_is_recognised_stamped_and_upgraded(engine
         assert uow.session.execute(text("SELECT partner, message_id, referral_id FROM "
                                         "partner_messages")).all() == [
             ("partner-a", "m-1", None)]
+
+
+def test_a_database_a_newer_version_migrated_is_left_as_it_is(engines):
+    engine = engines("notify")
+    migrate(engine, "notify")
+    with engine.begin() as db:
+        db.execute(text("UPDATE alembic_version SET version_num = 'f0f0f0f0f0f0'"))
+    with pytest.raises(UnknownRevision, match="revision f0f0f0f0f0f0, which this version"):
+        migrate(engine, "notify")
+    assert revision_of(engine) == ["f0f0f0f0f0f0"]
 
 
 def test_services_of_one_process_migrating_at_once_take_turns(engines):
