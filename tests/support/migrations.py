@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 
 from kring.kit.db import make_engine
-from kring.kit.migrations import lock_key, scripts, versions_folder
+from kring.kit.migrations import downgrade, lock_key, scripts, versions_folder
 
 # a test-only revision: a NOT NULL column with a default for the rows already there, filled
 # from their data; on SQLite the table is copied into a new one, as Alembic's batch mode does
@@ -79,6 +79,15 @@ def versions_with_a_breaking_revision(folder):
     (target / "7e57000000b2_breaking.py").write_text(BREAKING_REVISION.format(
         head=scripts("casework").get_current_head()))
     return target
+
+
+def made_before_migrations(engine, service):
+    """`service`'s database, migrated and filled by the test, made as the version before
+    migrations left it: the schema of the first revision (what later revisions added undone),
+    no record of a revision. The test may then take away what an older version still lacked."""
+    downgrade(engine, service, first_revision(service).revision)
+    with engine.begin() as db:
+        db.execute(text("DROP TABLE alembic_version"))
 
 
 def first_revision(service):

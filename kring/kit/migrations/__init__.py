@@ -85,6 +85,19 @@ def migrate(engine, service, versions=None, to="heads"):
     return before, after
 
 
+def downgrade(engine, service, to):
+    """Undo `service`'s revisions after `to` ("base": all of them), for tests that need the
+    database as an older version left it; an operator restores a backup instead (README.md
+    "Upgrading")."""
+    script = scripts(service)
+    with _process_lock(), engine.connect() as connection, \
+            _references_checked_at_the_end(connection):
+        with connection.begin():
+            _wait_for_turn(connection, service)
+            _run(connection, script, lambda rev, _context: script._downgrade_revs(to, rev))
+            _check_references(connection)
+
+
 class UnknownRevision(Exception):
     """The database is at a revision this version does not have: a newer version migrated it
     (its message names revisions only)."""

@@ -49,8 +49,10 @@ def test_a_new_database_is_made_at_the_newest_revision_and_agrees_with_the_model
     head = scripts(service).get_current_head()
     assert migrate(engine, service) == (None, head)
     assert revision_of(engine) == [head]
-    # a model changed without a revision fails here (README.md "Upgrading")
-    assert differences(engine, models_of(service)) == []
+    # a model changed without a revision fails here
+    assert differences(engine, models_of(service)) == [], (
+        f"the models of {service} differ from its newest revision: write one with "
+        f"`make migration MESSAGE=...` (README.md \"Changing the schema\")")
     assert migrate(engine, service) == (head, head)  # again: nothing to do
 
 
