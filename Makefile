@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test demo docs clean
+.PHONY: run test demo docs clean migrate migration
 
 # The stamp is rebuilt whenever the pins change, so a pull that bumps a version reinstalls.
 $(STAMP): pyproject.toml constraints.txt
@@ -36,3 +36,14 @@ clean:
 docs: $(STAMP)
 	$(BIN)/python -m kring.contracts.documents
 	$(BIN)/python -m kring.deployment
+
+# Each service's database schema at this version's newest revision (services also do so as
+# they start); README.md "Upgrading".
+migrate: $(STAMP)
+	$(BIN)/kring migrate $(SERVICE)
+
+# A new schema revision for every service whose models changed (or SERVICE=name only): read
+# it, then commit it with the change of the models (README.md "Changing the schema").
+migration: $(STAMP)
+	@test -n "$(MESSAGE)" || { echo 'make migration MESSAGE="what changes" [SERVICE=name]'; exit 2; }
+	$(BIN)/python scripts/new_migration.py "$(MESSAGE)" $(SERVICE)

@@ -112,6 +112,13 @@ def _parser():
                        help="seconds to wait for each service (default 600)")
     rekey.set_defaults(func=_rekey)
 
+    migrate = commands.add_parser("migrate", help="bring each service's database schema to "
+                                  "this version's newest revision (services do so as they "
+                                  "start, too)")
+    migrate.add_argument("services", nargs="*", metavar="SERVICE",
+                         help=f"any of: {', '.join(SERVICES)} (default: all five)")
+    migrate.set_defaults(func=_migrate)
+
     provider = commands.add_parser("provider", help="the provider directory: which "
                                    "organisation coordinates which programme where")
     provider_commands = provider.add_subparsers(metavar="ACTION")
@@ -376,6 +383,35 @@ def _rekey(args):
             continue
         tables = ", ".join(f"{table} {count}" for table, count in counts.items())
         print(f"{service}: {sum(counts.values())} values sealed again ({tables})")
+    return failed
+
+
+def _migrate(args):
+    """Each service's database, one after the other, in this process: no broker, no running
+    service needed. Safe while replicas start or run (kring.kit.migrations)."""
+    from kring.kit.db import make_engine
+    from kring.kit.failures import describe as describe_failure
+    from kring.kit.migrations import UnknownRevision, describe, migrate
+    unknown = sorted(set(args.services) - set(SERVICES))
+    if unknown:
+        print(f"kring: no service {', '.join(unknown)} (any of: {', '.join(SERVICES)})",
+              file=sys.stderr)
+        return 2
+    settings = Settings.from_env()
+    failed = 0
+    for service in args.services or SERVICES:
+        engine = make_engine(settings.databases[service])
+        try:
+            print(f"{service}: {describe(*migrate(engine, service))}")
+        except UnknownRevision as exc:
+            print(f"kring: {exc}", file=sys.stderr)
+            failed = 1
+        except Exception as exc:  # the database is away or refuses: said, the others go on
+            print(f"kring: {service}: the schema could not be migrated: "
+                  f"{describe_failure(exc)}", file=sys.stderr)
+            failed = 1
+        finally:
+            engine.dispose()
     return failed
 
 

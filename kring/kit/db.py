@@ -14,7 +14,7 @@ import logging
 from pathlib import Path
 
 from nameko.extensions import DependencyProvider
-from sqlalchemy import create_engine, event, insert, inspect, select
+from sqlalchemy import create_engine, event, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
@@ -24,7 +24,7 @@ from kring.clock import utcnow
 from kring.contracts.access import TAKEN_WHEN_ERASED
 from kring.contracts.events import Event
 from kring.errors import Gone, KringError
-from kring.kit import audit, correlation, crypto, erasure, metrics
+from kring.kit import audit, correlation, crypto, erasure, metrics, migrations
 from kring.kit.access import Caller
 from kring.kit.failures import describe
 from kring.kit.outbox import Message, OutboxRelay
@@ -285,8 +285,10 @@ def is_duplicate(exc):
 class Database(DependencyProvider):
     """The service's database: one engine per service, a fresh UnitOfWork for every worker.
 
-    Tables are created on start until the schema settles and migrations take over. `gauges`
-    (a unit of work -> [(metric, labels, value)]) are the service's own figures for /metrics.
+    Its schema is brought to the newest revision of the service's migrations as it sets up
+    (kring.kit.migrations), as `kring migrate` does.
+    `gauges` (a unit of work -> [(metric, labels, value)]) are the service's own figures for
+    /metrics.
     """
 
     def __init__(self, metadata, outgoing=None, gauges=None, **kwargs):
@@ -307,9 +309,10 @@ class Database(DependencyProvider):
                                       [config[SECRET_KEY], config.get(PREVIOUS_SECRET_KEY)]))
         url = config[DATABASES_KEY][service]
         self.engine = make_engine(url)
-        self.metadata.create_all(self.engine)
-        add_missing_columns(self.engine, self.metadata)
-        widen_sealed_columns(self.engine, self.metadata)
+        # its schema brought to the newest revision; replicas starting at once take turns
+        before, after = migrations.migrate(self.engine, service)
+        if before != after:
+            log.info("%s: database schema %s", service, migrations.describe(before, after))
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
 
     def start(self):
@@ -381,47 +384,3 @@ class Database(DependencyProvider):
 
 def _caller_of(worker_ctx):
     return next((arg for arg in worker_ctx.args if isinstance(arg, Caller)), None)
-
-
-def add_missing_columns(engine, metadata):
-    """Columns added since a table was created, added to it (nullable, without data): what
-    create_all does not do for tables that already exist. Only ever adds."""
-    with engine.connect() as connection:  # one look, finished before anything is changed
-        inspector = inspect(connection)
-        existing = set(inspector.get_table_names())
-        present = {table.name: {column["name"] for column in inspector.get_columns(table.name)}
-                   for table in metadata.sorted_tables if table.name in existing}
-    missing = [(table, column) for table in metadata.sorted_tables if table.name in present
-               for column in table.columns if column.name not in present[table.name]]
-    if not missing:
-        return
-    with engine.begin() as connection:
-        for table, column in missing:
-            kind = column.type.compile(dialect=engine.dialect)
-            connection.exec_driver_sql(
-                f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}')
-
-
-def widen_sealed_columns(engine, metadata):
-    """PostgreSQL: a column made VARCHAR(n) before its values were sealed becomes TEXT, since a
-    sealed value is longer than the text in it (SQLite does not hold a column to its length)."""
-    if engine.dialect.name != "postgresql":
-        return
-    with engine.connect() as connection:
-        inspector = inspect(connection)
-        existing = set(inspector.get_table_names())
-        narrow = [(table.name, column["name"]) for table in metadata.sorted_tables
-                  if table.name in existing
-                  for column in inspector.get_columns(table.name)
-                  if column["name"] in _sealed_text_columns(table)
-                  and getattr(column["type"], "length", None)]
-    if narrow:
-        with engine.begin() as connection:
-            for table, column in narrow:
-                connection.exec_driver_sql(
-                    f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE TEXT')
-
-
-def _sealed_text_columns(table):
-    return {column.name for column in crypto.encrypted_columns(table)
-            if isinstance(column.type, crypto.EncryptedText)}

@@ -110,7 +110,8 @@ class PartnerMessageRow(Base):
 
     partner = Column(String(128), primary_key=True)
     message_id = Column(String(128), primary_key=True)
-    referral_id = Column(String(36), nullable=True)
+    # indexed: a referral's export and its erasure look its messages up by it
+    referral_id = Column(String(36), nullable=True, index=True)
     errors = Column(EncryptedJSON("partner_messages", "errors"), nullable=True)
     received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 

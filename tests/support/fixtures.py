@@ -1,5 +1,5 @@
 """The fixtures every test folder may ask for, registered once by tests/conftest.py: a database
-per test (a SQLite file or a PostgreSQL schema), the services' configuration, the public API,
+per test (a SQLite file, or a PostgreSQL schema per service), the services' configuration, the public API,
 and a unit of work for the unit tests of a service's use cases."""
 import uuid
 from importlib import import_module
@@ -39,13 +39,18 @@ def postgres_database():
 
 @pytest.fixture
 def postgres_urls(postgres_database):
-    schema = f"t_{uuid.uuid4().hex[:12]}"
+    """Each service's database as a schema of its own, as each service owns its database
+    (its migrations, the kit's tables and the record of its revision are its own)."""
+    test = f"t_{uuid.uuid4().hex[:12]}"
+    schemas = {service: f"{test}_{service}" for service in SERVICES}
     engine = create_engine(postgres_database, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with engine.connect() as db:
-        db.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{postgres_database}?options=-csearch_path%3D{schema}"
-    yield {service: url for service in SERVICES}
-    _drop_schema(engine, schema)
+        for schema in schemas.values():
+            db.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield {service: f"{postgres_database}?options=-csearch_path%3D{schema}"
+           for service, schema in schemas.items()}
+    for schema in schemas.values():
+        _drop_schema(engine, schema)
     engine.dispose()
 
 

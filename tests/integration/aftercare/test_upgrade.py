@@ -1,26 +1,30 @@
-"""A plan stored before plans knew their coordinating organisation: its row has no such column
-until aftercare starts (kring.kit.db.add_missing_columns adds it, NULL). No coordinator can
+"""A plan stored before plans knew their coordinating organisation, in a database from before
+migrations: its row has no such column until aftercare starts
+(kring.kit.migrations.bring_up_to adds it, NULL). No coordinator can
 tell it is theirs, so nobody reaches it, until a handover of its case names the organisation."""
 from sqlalchemy import text
 
 from kring.clock import utcnow
 from kring.config import DATABASES_KEY
 from kring.kit.db import UnitOfWork, make_engine
+from kring.kit.migrations import migrate
 from services.aftercare import handlers
 from services.aftercare.models import metadata
 from services.aftercare.outgoing import outgoing
 from services.aftercare.service import AftercareService
 from tests.support.events import deliver
 from tests.support.integration.aftercare import COORDINATOR, handed_over
+from tests.support.migrations import made_before_migrations
 
 
 def stored_before(url, event):
     """The plan `event` starts, in a database whose plans table lacks coordinator_org."""
     engine = make_engine(url)
     try:
-        metadata.create_all(engine)
+        migrate(engine, "aftercare")
         handlers.react(UnitOfWork.on(engine, metadata, outgoing, inbox_key="on_casework"),
                        event, utcnow())
+        made_before_migrations(engine, "aftercare")
         with engine.begin() as db:
             db.execute(text("ALTER TABLE aftercare_plans DROP COLUMN coordinator_org"))
             return db.execute(text("SELECT id FROM aftercare_plans")).scalar_one()

@@ -1,16 +1,19 @@
-"""Visits, concerns and plans stored when they named only the role of who wrote them: the
-person's columns are added when casework starts (kring.kit.db.add_missing_columns), NULL, and
-the case still shows who wrote what as well as it knows."""
+"""Visits, concerns and plans stored when they named only the role of who wrote them, in a
+database from before migrations: the person's columns are added when casework starts
+(kring.kit.migrations.bring_up_to), NULL, and the case still shows who wrote what as well as it
+knows."""
 from sqlalchemy import text
 
 from kring.clock import utcnow
 from kring.config import DATABASES_KEY
 from kring.kit.db import UnitOfWork, make_engine
+from kring.kit.migrations import migrate
 from services.casework import handlers
 from services.casework.models import CaseRow, metadata
 from services.casework.outgoing import outgoing
 from services.casework.service import CaseworkService
 from tests.support.integration.casework import COORDINATOR, SUPPORTER, match_made
+from tests.support.migrations import made_before_migrations
 from tests.support.unit.access import call, caller
 
 OLD_PLAN = {"goals": [{"life_domain": "parenting", "goal": "calm bedtimes", "for": "adult"}],
@@ -22,7 +25,7 @@ def stored_before(url):
     """A case with a visit and a concern, in a database whose rows name only the role."""
     engine = make_engine(url)
     try:
-        metadata.create_all(engine)
+        migrate(engine, "casework")
         uow = UnitOfWork.on(engine, metadata, outgoing, inbox_key="on_matching")
         handlers.react(uow, match_made(), utcnow())
         with uow:
@@ -34,6 +37,7 @@ def stored_before(url):
         call(uow, handlers.record_safety_concern, caller("recordSafetyConcern",
              "home-start-oost", "coordinator"), case_id,
              {"description": "x", "immediate": False}, utcnow())
+        made_before_migrations(engine, "casework")
         with engine.begin() as db:
             db.execute(text("ALTER TABLE case_visits DROP COLUMN logged_by_person"))
             db.execute(text("ALTER TABLE case_safety_concerns DROP COLUMN recorded_by_person"))

@@ -1,28 +1,12 @@
-"""What the unit of work and the schema do for every service's database, on SQLite and on
-PostgreSQL: columns added by a newer version, and the audit record of a call."""
-from sqlalchemy import Column, Integer, MetaData, String, Table, select, text
+"""What the unit of work does for every service's database, on SQLite and on PostgreSQL: the
+audit record of a call. (What a newer version adds to an older database: tests/integration/kit/test_migrations.py.)"""
+from sqlalchemy import select
 
 from kring.kit.access import Caller, Owner
 from kring.kit.auth import Identity
-from kring.kit.db import UnitOfWork, add_missing_columns, make_engine
+from kring.kit.db import UnitOfWork, make_engine
 from kring.errors import NotFound
 from services.casework.models import metadata as casework_metadata
-
-
-def test_a_column_added_by_a_newer_version_is_added_and_the_rows_are_kept(database_urls):
-    engine = make_engine(database_urls["referral"])
-    older, newer = MetaData(), MetaData()
-    Table("things", older, Column("id", Integer, primary_key=True), Column("name", String(20)))
-    Table("things", newer, Column("id", Integer, primary_key=True), Column("name", String(20)),
-          Column("route", String(128)))
-    older.create_all(engine)
-    with engine.begin() as db:
-        db.execute(text("INSERT INTO things (id, name) VALUES (1, 'kept')"))
-    add_missing_columns(engine, newer)
-    add_missing_columns(engine, newer)  # again: nothing left to add, nothing fails
-    with engine.begin() as db:
-        assert db.execute(text("SELECT name, route FROM things")).all() == [("kept", None)]
-    engine.dispose()
 
 
 def test_a_call_is_recorded_in_the_transaction_that_reaches_the_referral(database_urls):

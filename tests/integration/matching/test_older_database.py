@@ -5,9 +5,11 @@ from sqlalchemy import text
 
 from kring.config import DATABASES_KEY
 from kring.kit.db import UnitOfWork, make_engine
+from kring.kit.migrations import migrate
 from services.matching.models import metadata
 from services.matching.service import MatchingService
 from tests.support.integration.matching import COORDINATOR, OTHER_COORDINATOR, ORG
+from tests.support.migrations import made_before_migrations
 from tests.support.unit.matching import old_proposal, old_referral, old_supporter
 
 
@@ -16,11 +18,12 @@ def an_older_database(url):
     matched to a referral ORG coordinates, one never proposed to anybody."""
     engine = make_engine(url)
     try:
-        metadata.create_all(engine)
+        migrate(engine, "matching")
         with UnitOfWork.on(engine, metadata) as uow:
             uow.session.add_all([old_supporter("anna", 1), old_supporter("bram", 2),
                                  old_referral("r-1", ORG, supporter_id="anna"),
                                  old_proposal("p-1", "r-1", "anna", status="accepted")])
+        made_before_migrations(engine, "matching")
         with engine.begin() as db:
             db.execute(text("ALTER TABLE supporters DROP COLUMN organisation"))
     finally:

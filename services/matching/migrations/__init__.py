@@ -1,0 +1,1 @@
+"""The matching service's schema revisions (kring.kit.migrations; README.md "Upgrading")."""

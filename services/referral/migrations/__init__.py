@@ -1,0 +1,1 @@
+"""The referral service's schema revisions (kring.kit.migrations; README.md "Upgrading")."""
