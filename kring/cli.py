@@ -190,6 +190,15 @@ def _parser():
                             "KRING_BROKER_PASSWORD_<USER>, for a real broker")
     definitions.set_defaults(func=_broker_definitions)
 
+    certificate = commands.add_parser(
+        "gateway-certificate", help="make a self-signed certificate for the gateway in FOLDER "
+                                    "(tls.crt, tls.key), unless one is there: for development")
+    certificate.add_argument("folder")
+    certificate.add_argument("--name", action="append", dest="names",
+                             help="a host name or IP address it is for (repeatable; default "
+                                  "localhost and 127.0.0.1)")
+    certificate.set_defaults(func=_gateway_certificate)
+
     healthcheck = commands.add_parser(
         "healthcheck", help="exit 0 when the `kring run` process on this machine answers its "
                             "health operation, or with --ready its readiness (a container's "
@@ -636,6 +645,15 @@ def _dlq_purge(args):
     if failed:
         return failed
     print(f"purged {count} message(s) of {args.service}")
+    return 0
+
+
+def _gateway_certificate(args):
+    from kring import selfsigned
+    names = tuple(args.names or selfsigned.DEFAULT_NAMES)
+    made = selfsigned.ensure(args.folder, names)
+    print(f"{'made' if made else 'kept'} the gateway's certificate in {args.folder} "
+          f"({selfsigned.CERTIFICATE}, {selfsigned.KEY})")
     return 0
 
 

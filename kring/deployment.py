@@ -46,6 +46,7 @@ DEVELOPMENT_PASSWORDS = {name: name for name in
                          (OPERATOR_USER, *map(service_user, SERVICES), EXAMPLE_PARTNER)}
 PUBLIC_SERVICE = "referral"  # health and the OpenAPI document: every service serves them
 GATEWAY_PORT = 8000
+GATEWAY_TLS_PORT = 8443  # HTTPS at the gateway (docker-compose.yml publishes it)
 
 
 def password_hash(password, salt):
@@ -170,7 +171,8 @@ def routes():
 
 def nginx_conf():
     lines = ["# Written by `make docs` (python -m kring.deployment): do not edit by hand.",
-             "# One public port; each /api/v1/ path goes to the service that owns it.",
+             "# One public entrance (HTTPS, and plain HTTP for the machine itself); each /api/v1/",
+             "# path goes to the service that owns it.",
              "# A template: the nginx image writes it to /etc/nginx/nginx.conf on start, with",
              "# KRING_RESOLVER from deploy/gateway/resolver.envsh.",
              "events {}", "", "http {",
@@ -186,6 +188,12 @@ def nginx_conf():
              "    }",
              "    server {",
              f"        listen {GATEWAY_PORT};",
+             "        # HTTPS: the certificate of docker-compose.yml's gateway-certificate, or",
+             "        # one of your own mounted in its place",
+             f"        listen {GATEWAY_TLS_PORT} ssl;",
+             "        ssl_certificate /etc/nginx/tls/tls.crt;",
+             "        ssl_certificate_key /etc/nginx/tls/tls.key;",
+             "        ssl_protocols TLSv1.2 TLSv1.3;",
              "        proxy_set_header X-Request-Id $kring_request_id;"]
     for segment, service in sorted(routes().items()):
         lines += [f"        location = /api/v1/{segment} {{",

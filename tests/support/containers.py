@@ -46,9 +46,13 @@ PROJECT = "kring-containers-test"  # containers, network and volumes are named a
 # the order docker-compose.yml's depends_on conditions give: each group once the last is healthy
 START_ORDER = (("rabbitmq", "postgres", "mailpit"),
                ("referral", "matching", "casework", "aftercare", "notify"),
+               ("gateway-certificate",),
                ("gateway",))
+# run once and done (`condition: service_completed_successfully`): waited for until it exits 0
+ONE_SHOT = {"gateway-certificate"}
 # what the override file publishes on 127.0.0.1
 GATEWAY_PORT = 18000
+GATEWAY_TLS_PORT = 18443
 MAIL_PORT = 18025
 # one run at a time on a machine: the project name, the host ports and the image tags are fixed
 LOCK_FILE = Path("/var/tmp/kring-containers-test.lock")
@@ -221,6 +225,7 @@ class Stack:
         self.secret = secret
         self.log = log
         self.gateway = f"http://127.0.0.1:{GATEWAY_PORT}"
+        self.gateway_tls = f"https://127.0.0.1:{GATEWAY_TLS_PORT}"
         self.mail = f"http://127.0.0.1:{MAIL_PORT}"
 
     def compose(self, *args, timeout=600, check=True):
@@ -232,7 +237,21 @@ class Stack:
         """Start the stack group by group (START_ORDER), each healthy before the next starts."""
         for group in START_ORDER:
             self.compose("up", "--detach", "--no-build", *group)
-            self.wait_healthy(group, timeout)
+            if set(group) <= ONE_SHOT:
+                self.wait_done(group, timeout)
+            else:
+                self.wait_healthy(group, timeout)
+
+    def wait_done(self, services, timeout):
+        """Each of `services` has run to its end with exit code 0."""
+        deadline = time.monotonic() + timeout
+        for service in services:
+            while (state := self.inspect(service)["State"])["Status"] != "exited":
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"{service} still {state['Status']} after {timeout} s"
+                                         f"\n{self.logs(service)}")
+                time.sleep(1)  # a one-shot container takes a moment; ask again
+            assert state["ExitCode"] == 0, f"{service} failed:\n{self.logs(service)}"
 
     def down(self):
         """Containers, network and volumes of PROJECT removed (of nothing else)."""
@@ -296,3 +315,12 @@ class Stack:
 
     def restarts(self, service):
         return self.inspect(service)["RestartCount"]
+
+
+def gateway_certificate(stack, folder):
+    """The gateway's certificate as a file in `folder`, read out of the running gateway: what a
+    client is told to trust."""
+    path = Path(folder) / "gateway.crt"
+    path.write_text(podman("exec", stack.containers()["gateway"], "cat",
+                           "/etc/nginx/tls/tls.crt").stdout)
+    return path

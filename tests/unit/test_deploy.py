@@ -99,7 +99,20 @@ def test_the_gateway_routes_every_operation_to_the_service_that_serves_it():
         if operation.service == "about":
             continue  # every service answers health and the document itself
         assert locations[segment] == operation.service, operation.operation_id
-    assert COMPOSE["services"]["gateway"]["ports"] == ["8000:8000"]
+    # HTTPS to the world; plain HTTP only to the machine itself
+    assert COMPOSE["services"]["gateway"]["ports"] == ["8443:8443", "127.0.0.1:8000:8000"]
+
+
+def test_the_gateway_serves_https_with_a_certificate_made_at_the_first_start():
+    config = (ROOT / "deploy/gateway/nginx.conf.template").read_text()
+    assert "listen 8443 ssl;" in config
+    assert "ssl_certificate /etc/nginx/tls/tls.crt;" in config
+    maker, gateway = COMPOSE["services"]["gateway-certificate"], COMPOSE["services"]["gateway"]
+    assert maker["command"] == ["gateway-certificate", "/var/lib/kring"]
+    assert maker["volumes"] == ["gateway-tls:/var/lib/kring"]
+    assert "gateway-tls:/etc/nginx/tls:ro" in gateway["volumes"]
+    assert gateway["depends_on"]["gateway-certificate"] == {
+        "condition": "service_completed_successfully"}
 
 
 def test_the_gateway_asks_the_dns_server_of_its_own_container_network():
@@ -112,7 +125,7 @@ def test_the_gateway_asks_the_dns_server_of_its_own_container_network():
     assert script.stat().st_mode & 0o111  # the image sources only executable scripts
     gateway = COMPOSE["services"]["gateway"]
     assert gateway["environment"] == {"NGINX_ENVSUBST_OUTPUT_DIR": "/etc/nginx"}
-    assert gateway["volumes"] == [
+    assert gateway["volumes"][:2] == [
         "./deploy/gateway/nginx.conf.template:/etc/nginx/templates/nginx.conf.template:ro",
         "./deploy/gateway/resolver.envsh:/docker-entrypoint.d/15-kring-resolver.envsh:ro"]
 
