@@ -15,7 +15,7 @@ from tests.support.waiting import eventually
 
 ADMIN = token(ORG, "admin")
 AUDIT_COLUMNS = {"id", "at", "operation", "referral_id", "target_id", "person",
-                 "organisation", "role", "answer"}
+                 "organisation", "role", "answer", "correlation_id"}  # ids and codes only
 
 
 def not_found(answer, message):
