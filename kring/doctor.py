@@ -212,12 +212,40 @@ def databases(settings):
         finally:
             engine.dispose()
         yield Finding(OK, f"database {service}", f"{shown} answers")
+        yield schema_finding(service, url)
         address = urlparse(url)
         if address.scheme.startswith("postgres") and address.hostname not in _LOOPBACK + (None,) \
                 and "sslmode=verify-full" not in (address.query or ""):
             yield Finding(WARN, f"database {service}", "the connection's certificate and name "
                           "are not checked (no sslmode=verify-full)",
                           "add ?sslmode=verify-full&sslrootcert=CA.pem to the URL")
+
+
+def schema_finding(service, url):
+    """Whether the database's schema is at this version's newest revision (services bring it
+    there as they start; an operator upgrading runs `kring migrate` first)."""
+    from kring.kit import migrations
+    from kring.kit.db import make_engine
+    engine = make_engine(url)
+    try:
+        at, newest = migrations.status(engine, service)
+    except Exception as exc:
+        return Finding(FAIL, f"schema {service}", f"its revision cannot be read: "
+                       f"{describe(exc)}", f"check KRING_DB_{service.upper()}")
+    finally:
+        engine.dispose()
+    if at == newest:
+        return Finding(OK, f"schema {service}", f"at the newest revision ({newest})")
+    if at is None:
+        return Finding(WARN, f"schema {service}", "no revision recorded: a new database, or "
+                       "one made before migrations", "`kring migrate` (or the first start) "
+                       "makes or upgrades it; take a backup first (README \"Upgrading\")")
+    if not migrations.knows(service, at):
+        return Finding(FAIL, f"schema {service}", f"at revision {at}, which this version does "
+                       "not know: a newer version of Kring has migrated it",
+                       "run that version, or restore the backup taken before the upgrade")
+    return Finding(WARN, f"schema {service}", f"at revision {at}; this version's newest is "
+                   f"{newest}", "take a backup, then `kring migrate` (README \"Upgrading\")")
 
 
 # --- the mail server -----------------------------------------------------------------------------

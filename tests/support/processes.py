@@ -67,6 +67,54 @@ class _Process:
             self.process.wait()
 
 
+def let_others_through(folder):
+    """Let a server's own user (rabbitmq, postgres) pass through `folder` and the folders above
+    it: pytest's temporary folders are private to the user that runs the tests."""
+    for path in (folder, *folder.parents):
+        path.chmod(path.stat().st_mode | 0o005)
+
+
+class ServerOfItsOwn:
+    """A server a test starts in a process group of its own (a RabbitMQ node, a PostgreSQL):
+    ready once it prints `ready_line`, given `start_seconds` at most; stopped with
+    `stop_signal` to the whole group, then SIGKILL if it takes over a minute."""
+    name, ready_line, start_seconds, stop_signal = "server", "", 120, signal.SIGTERM
+
+    def __init__(self):
+        self.process = None
+        self.log = []
+
+    def _start(self, command, **popen):
+        self.process = subprocess.Popen(command, text=True, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, start_new_session=True,
+                                        **popen)
+        timer = threading.Timer(self.start_seconds, self.stop)  # a hung start fails the test
+        timer.start()
+        try:
+            for line in self.process.stdout:  # blocks on the next line: no polling
+                self.log.append(line)
+                if self.ready_line in line:
+                    break
+            else:
+                raise AssertionError(f"{self.name} did not start:\n" + "".join(self.log))
+        finally:
+            timer.cancel()
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self):
+        for line in self.process.stdout:
+            self.log.append(line)
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, self.stop_signal)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
 class RunningKring(_Process):
     """`kring run ARGS` with `env`; ready once it logs that it is running."""
     ready_line = "Kring is running"

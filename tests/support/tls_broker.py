@@ -4,13 +4,12 @@ runs, given its own node name, configuration, data folder and certificate
 (tests.support.tls), and it is stopped and removed with everything it wrote."""
 import os
 import shutil
-import signal
-import subprocess
-import threading
 import uuid
 from pathlib import Path
 
 from nameko.testing.utils import find_free_port
+
+from tests.support.processes import ServerOfItsOwn, let_others_through
 
 READY_LINE = "Starting broker... completed"
 START_TIMEOUT_SECONDS = 120
@@ -27,14 +26,15 @@ loopback_users = none
 """
 
 
-class TlsBroker:
+class TlsBroker(ServerOfItsOwn):
+    name, ready_line, start_seconds = "the TLS broker", READY_LINE, START_TIMEOUT_SECONDS
+
     def __init__(self, folder, certificates):
+        super().__init__()
         self.folder = Path(folder)
         self.certificates = certificates
         self.port = find_free_port()
         self.node = f"kring-tls-{uuid.uuid4().hex[:8]}@localhost"
-        self.process = None
-        self.log = []
 
     @property
     def amqp_uri(self):
@@ -65,45 +65,12 @@ class TlsBroker:
             for path in (self.certificates.ca_file, self.certificates.cert_file,
                          self.certificates.key_file):
                 path.chmod(0o644)
-                _reachable(path.parent)
-            _reachable(self.folder.parent)
+                let_others_through(path.parent)
+            let_others_through(self.folder.parent)
         if shutil.which("rabbitmq-server") is None:
             raise AssertionError("rabbitmq-server is not installed: `apt-get install "
                                  "rabbitmq-server` (make test's scripts/ensure_services.py "
                                  "needs it too)")
-        self.process = subprocess.Popen(["rabbitmq-server"], env=self._environment(), text=True,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
-        timer = threading.Timer(START_TIMEOUT_SECONDS, self.stop)  # a hung start fails the test
-        timer.start()
-        try:
-            for line in self.process.stdout:  # blocks on the next line: no polling
-                self.log.append(line)
-                if READY_LINE in line:
-                    break
-            else:
-                raise AssertionError("the TLS broker did not start:\n" + "".join(self.log))
-        finally:
-            timer.cancel()
-        threading.Thread(target=self._drain, daemon=True).start()
+        self._start(["rabbitmq-server"], env=self._environment())
         return self
 
-    def _drain(self):
-        for line in self.process.stdout:
-            self.log.append(line)
-
-    def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-
-
-def _reachable(folder):
-    """Let the rabbitmq user pass through `folder` and the folders above it (pytest's temporary
-    folders are private to the user that runs the tests)."""
-    for path in (folder, *folder.parents):
-        path.chmod(path.stat().st_mode | 0o005)

@@ -8,10 +8,11 @@ import os
 import shutil
 import signal
 import subprocess
-import threading
 from pathlib import Path
 
 from nameko.testing.utils import find_free_port
+
+from tests.support.processes import ServerOfItsOwn, let_others_through
 
 READY_LINE = "database system is ready to accept connections"
 START_TIMEOUT_SECONDS = 60
@@ -24,21 +25,24 @@ hostnossl all all 0.0.0.0/0    reject
 
 
 def _binary(name):
-    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}")) or \
-        [shutil.which(name)] if shutil.which(name) else []
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    if not found and shutil.which(name):
+        found = [shutil.which(name)]
     if not found:
         raise AssertionError(f"PostgreSQL's {name} is not installed: `apt-get install "
                              "postgresql`")
     return found[-1]
 
 
-class TlsPostgres:
+class TlsPostgres(ServerOfItsOwn):
+    name, ready_line, start_seconds = "the TLS PostgreSQL", READY_LINE, START_TIMEOUT_SECONDS
+    stop_signal = signal.SIGINT  # postgres's "fast" shutdown
+
     def __init__(self, folder, certificates):
+        super().__init__()
         self.folder = Path(folder)
         self.certificates = certificates
         self.port = find_free_port()
-        self.process = None
-        self.log = []
         self.owner = "postgres" if os.geteuid() == 0 else getpass.getuser()
 
     def url(self, sslmode="verify-full", host="127.0.0.1", database="postgres"):
@@ -58,46 +62,18 @@ class TlsPostgres:
         if os.geteuid() == 0:
             shutil.chown(self.folder, self.owner)
             shutil.chown(key, self.owner)
-            for path in (self.folder, *self.folder.parents):  # pytest's folders are private
-                path.chmod(path.stat().st_mode | 0o005)
+            let_others_through(self.folder)
             for path in (self.certificates.cert_file, self.certificates.ca_file):
                 path.chmod(0o644)
-                for parent in path.parents:
-                    parent.chmod(parent.stat().st_mode | 0o005)
+                let_others_through(path.parent)
         subprocess.run(self._as_owner([_binary("initdb"), "-D", str(data), "-A", "trust",
                                        "-U", self.owner]),
                        check=True, capture_output=True, text=True)
         (data / "pg_hba.conf").write_text(HBA)
-        self.process = subprocess.Popen(
-            self._as_owner([_binary("postgres"), "-D", str(data), "-p", str(self.port),
-                            "-c", "listen_addresses=127.0.0.1,127.0.0.2",
-                            "-c", f"unix_socket_directories={self.folder}",
-                            "-c", "ssl=on", "-c", f"ssl_cert_file={self.certificates.cert_file}",
-                            "-c", f"ssl_key_file={key}", "-c", "fsync=off"]),
-            text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-        timer = threading.Timer(START_TIMEOUT_SECONDS, self.stop)  # a hung start fails the test
-        timer.start()
-        try:
-            for line in self.process.stdout:  # blocks on the next line: no polling
-                self.log.append(line)
-                if READY_LINE in line:
-                    break
-            else:
-                raise AssertionError("the TLS PostgreSQL did not start:\n" + "".join(self.log))
-        finally:
-            timer.cancel()
-        threading.Thread(target=self._drain, daemon=True).start()
+        self._start(self._as_owner([_binary("postgres"), "-D", str(data), "-p", str(self.port),
+                                    "-c", "listen_addresses=127.0.0.1,127.0.0.2",
+                                    "-c", f"unix_socket_directories={self.folder}",
+                                    "-c", "ssl=on",
+                                    "-c", f"ssl_cert_file={self.certificates.cert_file}",
+                                    "-c", f"ssl_key_file={key}", "-c", "fsync=off"]))
         return self
-
-    def _drain(self):
-        for line in self.process.stdout:
-            self.log.append(line)
-
-    def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGINT)  # postgres's "fast" shutdown
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()

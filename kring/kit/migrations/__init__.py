@@ -85,6 +85,24 @@ def migrate(engine, service, versions=None, to="heads"):
     return before, after
 
 
+def status(engine, service):
+    """(the revision `service`'s database is at, the newest this version has), changing
+    nothing: at is None for a database with no revision yet (new, or made before migrations)."""
+    script = scripts(service)
+    with engine.connect() as connection:
+        at = _current(connection)
+    return at, script.get_current_head()
+
+
+def knows(service, revision):
+    """True when `revision` is one of this version's revisions of `service`."""
+    try:
+        _known(scripts(service), revision, service)
+    except UnknownRevision:
+        return False
+    return True
+
+
 def downgrade(engine, service, to):
     """Undo `service`'s revisions after `to` ("base": all of them), for tests that need the
     database as an older version left it; an operator restores a backup instead (README.md

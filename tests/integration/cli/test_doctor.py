@@ -3,11 +3,16 @@ databases, and mail servers with and without TLS; it says what is wrong and exit
 import base64
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
 from kombu import Connection
+from sqlalchemy import text
 
+from kring.kit.db import make_engine
+from kring.kit.migrations import migrate
 from kring.kit.topology import declare_topology
+from tests.support.migrations import first_revision
 from tests.support.processes import KRING, LoginSmtpServer, SmtpServer, clean_env
 from tests.support.tls import make_certificates
 
@@ -42,12 +47,35 @@ def test_a_broker_without_the_definitions_fails_until_they_are_there(env, rabbit
     assert "deploy/rabbitmq/definitions.json" in before.stdout
     with Connection(rabbit_config["AMQP_URI"]) as connection:
         declare_topology(connection, "referral", (1,))  # guest declares every service's
+    migrated = subprocess.run([KRING, "migrate"], capture_output=True, text=True, timeout=120,
+                              env=env)
+    assert migrated.returncode == 0, migrated.stderr
     after = doctor(env)
     assert after.returncode == 0, after.stdout
     assert "ok    definitions" in after.stdout and "ok    database notify" in after.stdout
+    assert len([line for line in lines(after, "ok") if line.split()[1] == "schema"]) == 5
     assert "guest:***@" in after.stdout and "guest:guest@" not in after.stdout
     # no mail server: notices would only be files, which is said, not failed
     assert [line.split()[1] for line in lines(after, "warn")] == ["smtp"]
+
+
+def test_a_schema_behind_this_version_is_to_look_at_and_one_ahead_fails(env):
+    data = Path(env["KRING_DATA_DIR"])
+    engine = make_engine(f"sqlite:///{data / 'referral.db'}")
+    first = first_revision("referral").revision
+    migrate(engine, "referral", to=first)
+    behind = doctor(env)
+    (line,) = [line for line in lines(behind, "warn") if line.split()[1:3] == ["schema",
+                                                                               "referral"]]
+    assert f"at revision {first}; this version's newest is" in line
+    assert "kring migrate" in behind.stdout
+    with engine.begin() as db:  # as a later version of Kring would leave it
+        db.execute(text("UPDATE alembic_version SET version_num = 'from-the-future'"))
+    ahead = doctor(env)
+    assert ahead.returncode == 1
+    assert any("from-the-future, which this version does not know" in line
+               for line in lines(ahead, "FAIL"))
+    engine.dispose()
 
 
 def test_a_broker_that_does_not_answer_fails_with_what_to_check(env):
