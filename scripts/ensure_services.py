@@ -148,9 +148,11 @@ def ensure_container_tools():
 
 
 # Debian's packages that draw the families' leaflets as PDF (kring/leaflets): WeasyPrint (a
-# Python package, pinned) shapes text with Pango and HarfBuzz, in the Noto fonts of Arabic script
-# (Naskh), Ethiopic (Tigrinya), Latin and Cyrillic. deploy/Dockerfile installs the same.
-LEAFLET_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz0b", "fonts-noto-core")
+# Python package, pinned) shapes text with Pango and HarfBuzz and subsets the fonts it embeds
+# with HarfBuzz, in the Noto fonts of Arabic script (Naskh), Ethiopic (Tigrinya), Latin and
+# Cyrillic. deploy/Dockerfile installs the same.
+LEAFLET_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz0b",
+                    "libharfbuzz-subset0", "fonts-noto-core")
 
 
 def ensure_leaflet_packages():
