@@ -146,8 +146,42 @@ def ensure_container_tools():
             fail(f"`{' '.join(command)}` failed; the container tests need these packages.")
 
 
+
+# Debian's packages that draw the families' leaflets as PDF (kring/leaflets): WeasyPrint (a
+# Python package, pinned) shapes text with Pango and HarfBuzz and subsets the fonts it embeds
+# with HarfBuzz, in the Noto fonts of Arabic script (Naskh), Ethiopic (Tigrinya), Latin and
+# Cyrillic. deploy/Dockerfile installs the same.
+LEAFLET_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz0b",
+                    "libharfbuzz-subset0", "fonts-noto-core")
+
+
+def ensure_leaflet_packages():
+    if not shutil.which("dpkg-query"):
+        return  # not Debian: WeasyPrint says what is missing when a PDF is asked for
+    missing = [package for package in LEAFLET_PACKAGES if not _installed(package)]
+    if not missing:
+        return
+    command = ["apt-get", "install", "-y", "--no-install-recommends", *missing]
+    if not shutil.which("apt-get") or os.geteuid() != 0:
+        fail("The leaflets' PDFs need " + ", ".join(missing) + ". Install them as root:\n"
+             f"    apt-get update && {' '.join(command)}")
+    print(f"Installing {', '.join(missing)} for the leaflets' PDFs.", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    if subprocess.run(command, check=False, env=env).returncode != 0:
+        run(["apt-get", "update"])
+        if subprocess.run(command, check=False, env=env).returncode != 0:
+            fail(f"`{' '.join(command)}` failed; the leaflets' PDFs need these packages.")
+
+
+def _installed(package):
+    answer = subprocess.run(["dpkg-query", "-W", "-f=${Status}", package], check=False,
+                            capture_output=True, text=True)
+    return answer.returncode == 0 and answer.stdout.endswith(" installed")
+
+
 if __name__ == "__main__":
     ensure_rabbitmq()
+    ensure_leaflet_packages()
     if "--postgres" in sys.argv:
         ensure_postgres()
     if "--promtool" in sys.argv:

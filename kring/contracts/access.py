@@ -60,6 +60,8 @@ RULES = {
     # the directory: who provides which programme where (no family data)
     "registerProvider": Rule({"operator": ANYONE}),
     "listProgrammes": Rule(EVERY_ROLE),
+    # a programme's leaflet for families: texts for anyone, no family data
+    "getLeaflet": PUBLIC,
     # matching
     "registerSupporter": Rule(STAFF),
     "updateSupporter": Rule(STAFF),

@@ -18,6 +18,8 @@ class Operation:
     success: int = 200
     statuses: tuple = ()  # error statuses this operation can answer besides 400/401/403/422
     query: type | None = None  # marshmallow schema of the query string
+    # what it answers other than JSON (e.g. text/html): the entrypoint returns the Response
+    media_types: tuple = ()
 
     @property
     def rule(self):

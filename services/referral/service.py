@@ -22,6 +22,7 @@ from kring.kit.partner_consumer import partner_inbound
 from kring.kit.web import api
 from services.referral import handlers, partner_submissions
 from services.referral.directory import DirectoryError
+from services.referral.leaflets import leaflet_response
 from services.referral.models import metadata
 from services.referral.outgoing import outgoing
 
@@ -90,6 +91,10 @@ class ReferralService(ParkedMessages):
     @api("listProgrammes")
     def list_programmes(self, caller, query):
         return handlers.list_programmes(self.db, query["municipality"])
+
+    @api("getLeaflet")
+    def get_leaflet(self, query, code):
+        return leaflet_response(code, query["language"], query["format"])
 
     @on_events("matching")
     def on_matching(self, event):
