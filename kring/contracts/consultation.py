@@ -17,7 +17,8 @@ CASE_REF_MAX = 40
 STATUSES = ("awaiting_answer", "answered", "closed")
 # what a case reference must not look like: it would say who the family is
 _EMAIL = re.compile(r"\S+@\S+")
-_PHONE = re.compile(r"(\+|00)?\d[\d \-.()]{7,}\d")  # nine digits or more, maybe grouped
+_DIGIT_RUN = re.compile(r"\+?\d[\d \-.()/]*\d")  # digits, maybe grouped
+PHONE_DIGITS = 10  # a Dutch number (0612345678); an international one: +31 and nine
 _POSTCODE = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{3} ?[A-Za-z]{2}(?![A-Za-z])")
 
 
@@ -26,11 +27,16 @@ def identifying(case_ref):
     or None when it does not look like one."""
     if _EMAIL.search(case_ref):
         return "looks like an e-mail address"
-    if _PHONE.search(case_ref) or sum(ch.isdigit() for ch in case_ref) >= 9:
+    if any(_phone_like(run) for run in _DIGIT_RUN.findall(case_ref)):
         return "looks like a phone number"
     if _POSTCODE.search(case_ref):
         return "looks like a postcode"
     return None
+
+
+def _phone_like(run):
+    digits = sum(ch.isdigit() for ch in run)
+    return digits >= PHONE_DIGITS or (run.startswith("+") and digits >= PHONE_DIGITS - 1)
 
 
 def _check_case_ref(value):
