@@ -103,6 +103,7 @@ class ConsultationAnswered(Schema):
     is no referral); never the question or the answer, which stay in the referral service."""
     round = fields.Integer(required=True, validate=validate.Range(min=1))
     programme = fields.String(required=True)
+    organisation = fields.String(required=True)  # the requesting organisation
     coordinating_org = fields.String(required=True)
     requester_email = fields.Email(required=True)
     requester_language = fields.String(required=True)

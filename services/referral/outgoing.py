@@ -78,6 +78,7 @@ def consultation_answered(consultation, happened):
     content = consultation.content
     return make_event(SOURCE, "consultation_answered", consultation.consultation_id,
                       round=happened.round, programme=consultation.programme,
+                      organisation=consultation.org,
                       coordinating_org=consultation.coordinating_org,
                       requester_email=content["requester_email"],
                       requester_language=content["requester_language"])

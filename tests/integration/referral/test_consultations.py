@@ -105,6 +105,7 @@ def test_rounds_of_questions_and_answers_until_either_side_closes(api, published
     assert [event["data"]["round"] for event in events] == [1, 2]
     assert {event["referral_id"] for event in events} == {consultation_id}
     assert events[0]["data"] == {"round": 1, "programme": "home-start",
+                                 "organisation": "huisarts-oost",
                                  "coordinating_org": "home-start-oost",
                                  "requester_email": "gp@example.org",
                                  "requester_language": "nl"}

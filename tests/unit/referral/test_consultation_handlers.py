@@ -53,6 +53,7 @@ def test_an_answer_puts_consultation_answered_in_the_outbox(directory):
     [event] = [e for e in outbox(directory) if e["type"] == "consultation_answered"]
     assert event["referral_id"] == consultation_id
     assert event["data"] == {"round": 1, "programme": "home-start",
+                             "organisation": "huisarts-oost",
                              "coordinating_org": "home-start-oost",
                              "requester_email": "gp@example.org", "requester_language": "en"}
 
