@@ -24,6 +24,7 @@ ROLES = ("referrer", "coordinator", "supporter", "admin", "operator", "municipal
 EVERY_ROLE = {role: ANYONE for role in ROLES}
 STAFF = {"coordinator": OWN_ORG, "admin": OWN_ORG}
 CASE_WORKERS = {"coordinator": ROUTED, "supporter": OWN_CASE}
+REQUESTERS = {"referrer": OWN_ORG, "municipality": OWN_ORG}  # who asks for a consultation
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,13 @@ RULES = {
     "getAudit": Rule({"admin": ROUTED}, audited=True),
     "eraseReferral": Rule({"admin": ROUTED}, audited=True),
     "exportReferral": Rule({"admin": ROUTED}, audited=True),
+    # consultation requests: a professional or a municipality asks the organisation that
+    # provides a programme for advice and keeps the lead (docs/contract.md §4 "Consultations")
+    "requestConsultation": Rule(REQUESTERS, audited=True),
+    "getConsultation": Rule({**REQUESTERS, "coordinator": ROUTED}, audited=True),
+    "answerConsultation": Rule({"coordinator": ROUTED}, audited=True),
+    "askFollowUp": Rule(REQUESTERS, audited=True),
+    "closeConsultation": Rule({**REQUESTERS, "coordinator": ROUTED}, audited=True),
     # the directory: who provides which programme where (no family data)
     "registerProvider": Rule({"operator": ANYONE}),
     "listProgrammes": Rule(EVERY_ROLE),

@@ -2,7 +2,8 @@
 
 Events carry codes and ids, never free text and never contact details, except what the
 receiving service needs to do its job: referral_received alone carries the referrer's address,
-language and reference and the consent flag, for notify (docs/contract.md §7 "Data in motion").
+language and reference and the consent flag, for notify (docs/contract.md §7 "Data in motion"),
+and consultation_answered the requester's address and language, for the same reason.
 A free text a person typed (a reason, a note) stays in the service it was typed into.
 
 Every event travels as an envelope: `event_id` (unique, for idempotent consumers), `type`,
@@ -96,6 +97,18 @@ class ErasureDone(Schema):
     erased_at = fields.AwareDateTime(required=True)
 
 
+class ConsultationAnswered(Schema):
+    """A consultation request was answered (docs/contract.md §4 "Consultations"): the requester
+    is to be told by e-mail. The envelope's `referral_id` carries the consultation's id (there
+    is no referral); never the question or the answer, which stay in the referral service."""
+    round = fields.Integer(required=True, validate=validate.Range(min=1))
+    programme = fields.String(required=True)
+    organisation = fields.String(required=True)  # the requesting organisation
+    coordinating_org = fields.String(required=True)
+    requester_email = fields.Email(required=True)
+    requester_language = fields.String(required=True)
+
+
 class IntakeRecorded(Schema):
     fits = fields.Boolean(required=True)
     severity = fields.String(allow_none=True, validate=validate.OneOf(SEVERITIES))
@@ -186,6 +199,7 @@ EVENTS = {
     ("referral", "referral_closed"): ReferralClosed,
     ("referral", "referral_erased"): ReferralErased,
     ("referral", "consent_withdrawn"): ConsentWithdrawn,
+    ("referral", "consultation_answered"): ConsultationAnswered,
     ("matching", "intake_recorded"): IntakeRecorded,
     ("matching", "proposal_made"): ProposalMade,
     ("matching", "proposal_declined"): ProposalDeclined,

@@ -33,7 +33,8 @@ SUBSCRIPTIONS = [
     ("aftercare", "on_referral", "referral", ("referral_routed", "referral_withdrawn",
                                               "referral_closed", "referral_erased")),
     ("notify", "on_referral", "referral", ("referral_received", "referral_closed",
-                                           "consent_withdrawn", "referral_erased")),
+                                           "consent_withdrawn", "referral_erased",
+                                           "consultation_answered")),
     ("notify", "on_casework", "casework", ("case_started",)),
 ]
 

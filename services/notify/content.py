@@ -6,6 +6,7 @@ the date and the coordinating organisation — never anything about the family (
 import re
 
 from services.notify import words
+from services.notify.domain import wording_of
 
 
 def one_line(text):
@@ -34,7 +35,7 @@ MARK_FILES = "marks"  # the delivery marks (services/notify/marks.py)
 
 
 def subject(notice, contact):
-    template = words.SUBJECTS[contact.language][notice.kind]
+    template = words.SUBJECTS[contact.language][wording_of(notice.kind)]
     return one_line(template.format(ref=contact.external_ref, id=notice.referral_id))
 
 
@@ -59,7 +60,7 @@ def body_facts(notice, contact):
         "referral_id": notice.referral_id,
         "external_ref": contact.external_ref,
         "programme": contact.programme,
-        "status": words.STATUS[language][notice.kind],
+        "status": words.STATUS[language][wording_of(notice.kind)],
         "outcome": words.OUTCOMES[language].get(notice.outcome) if notice.outcome else None,
         "date": words.date(notice.occurred_at, language),
         "coordinator": notice.coordinating_org or contact.programme,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 START, CLOSURE = "start", "closure"
+ANSWER = "answer"  # a consultation's answer: one notice per round, kind "answer-<round>"
 PENDING, SENT, SUPPRESSED = "pending", "sent", "suppressed"
 DEFAULT_LANGUAGE, LANGUAGES = "nl", ("nl", "en")
 DEFAULT_SENDER = "kring@localhost"
@@ -24,6 +25,16 @@ CONSENT_WITHDRAWN = "not shared: the family withdrew its consent to share status
 AFTER_CLOSURE = "not sent: the case start was reported after the referral had closed"
 AWAITING_CONTACT = "waiting for the referral's contact (referral_received)"
 ERASED = "not sent: the referral's data was erased"
+
+
+def answer_kind(round_number):
+    """The kind of the notice of a consultation's answer in round `round_number`."""
+    return f"{ANSWER}-{round_number}"
+
+
+def wording_of(kind):
+    """Which words and template a notice of `kind` takes: an answer's, whatever its round."""
+    return ANSWER if kind.startswith(f"{ANSWER}-") else kind
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,13 @@ class Contact:
         return cls(referral_id, data["external_ref"], data["programme"], data["referrer_email"],
                    choose_language(data["referrer_language"]), data["referrer_organisation"],
                    bool(data["share_status_with_referrer"]), data.get("partner"))
+
+    @classmethod
+    def of_consultation(cls, consultation_id, data):
+        """From consultation_answered's data: the requester asked, so may be told; a
+        consultation has no reference of the requester's in the event (`external_ref` "")."""
+        return cls(consultation_id, "", data["programme"], data["requester_email"],
+                   choose_language(data["requester_language"]), data["organisation"], True)
 
 
 @dataclass

@@ -18,9 +18,9 @@ from kring.kit.db import is_duplicate
 from kring.kit.failures import describe
 from kring.kit.rekey import rekey, rekey_files
 from services.notify import claims, trail
-from services.notify.content import MARK_FILES, NOTICE_FILES, file_name
+from services.notify.content import MARK_FILES, NOTICE_FILES, file_name, safe_id
 from services.notify.domain import (CLAIM_SECONDS, CLOSURE, PENDING, SENT, START, Contact,
-                                   Notice)
+                                   Notice, answer_kind)
 from services.notify.message import compose
 from services.notify.models import Notices
 from services.notify.views import contact_view, notice_view
@@ -93,6 +93,35 @@ def record_notice(uow, event, kind, now, outcome=None, coordinating_org=None,
     return _once_more_if_duplicate(once)
 
 
+def record_answer(uow, event, now):
+    """consultation_answered: the notice of this round's answer to the requester (the
+    envelope's referral_id is the consultation's id). The requester's address is kept as the
+    consultation's contact; its retention period runs from the first answer (kring.kit.erasure:
+    notify hears of no closing), after which the address and the notices go as a referral's
+    do (docs/contract.md §7 "Erasure, retention and export")."""
+    data = event.data
+    kind = answer_kind(data["round"])
+
+    def once():
+        with uow:
+            if not uow.first_time(event.event_id):
+                return False
+            erasure.note_closed(uow.session, uow.retention_table, event.referral_id,
+                                erasure.moment(event.occurred_at), data["programme"])
+            notices = Notices(uow)
+            contact = notices.contact(event.referral_id)
+            if contact is None:
+                notices.add_contact(Contact.of_consultation(event.referral_id, data))
+                contact = notices.contact(event.referral_id)
+            if notices.notice(event.referral_id, kind) is not None:
+                return False
+            notice = Notice.decide(event.referral_id, kind, event.occurred_at, now, contact,
+                                   coordinating_org=data["coordinating_org"])
+            _add(uow, notices, notice)
+            return notice.status == PENDING
+    return _once_more_if_duplicate(once)
+
+
 def erase_data(uow, referral_id, folder):
     """This service's part of an erased referral: the referrer's address, to whom its notices
     went, and the notices written as .eml files under `folder`. A notice not sent yet never
@@ -111,6 +140,9 @@ def erase_data(uow, referral_id, folder):
 def remove_files(folder, referral_id):
     for kind in (START, CLOSURE):
         (folder / file_name(referral_id, kind)).unlink(missing_ok=True)
+    # a consultation's answers, one file a round (`safe_id` leaves no pattern characters)
+    for path in folder.glob(f"{safe_id(referral_id)}-answer-*.eml"):
+        path.unlink(missing_ok=True)
 
 
 def erase_on_request(uow, event, now, folder):
@@ -171,6 +203,7 @@ REACTIONS = {
     "referral_closed": record_closure,
     "case_started": record_start,
     "consent_withdrawn": record_consent_withdrawn,
+    "consultation_answered": record_answer,
 }
 
 

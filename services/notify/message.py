@@ -5,6 +5,7 @@ from email.utils import format_datetime
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from services.notify.content import body_facts, headers
+from services.notify.domain import wording_of
 
 # Plain text, so nothing to escape; StrictUndefined turns a missing fact into an error (and a
 # retried notice with that error in its log) instead of a silently blank line.
@@ -13,7 +14,7 @@ TEMPLATES = Environment(loader=PackageLoader("services.notify", "templates"),
 
 
 def render_body(notice, contact):
-    template = TEMPLATES.get_template(f"{notice.kind}.{contact.language}.j2")
+    template = TEMPLATES.get_template(f"{wording_of(notice.kind)}.{contact.language}.j2")
     return template.render(**body_facts(notice, contact))
 
 

@@ -1,8 +1,10 @@
-"""The notify service: tells the referrer when support starts and when the referral closes.
+"""The notify service: tells the referrer when support starts and when the referral closes,
+and the requester of a consultation when it is answered.
 
 Listens to referral_received (the referrer's contact and consent), consent_withdrawn (nothing
-more goes out), case_started (start notice) and referral_closed (closure notice); delivers by
-SMTP or as .eml files (docs/contract.md §6).
+more goes out), case_started (start notice), referral_closed (closure notice) and
+consultation_answered (an answer notice); delivers by SMTP or as .eml files
+(docs/contract.md §6).
 
 Each notice is claimed before it is sent, so replicas never send one at once; a claim names
 this notify's instance and start (services.notify.claims), so a restart takes back what its

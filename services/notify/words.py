@@ -7,14 +7,16 @@ from datetime import datetime
 
 SUBJECTS = {
     "nl": {"start": "Kring: ondersteuning gestart - aanmelding {ref} ({id})",
-           "closure": "Kring: aanmelding afgesloten - {ref} ({id})"},
+           "closure": "Kring: aanmelding afgesloten - {ref} ({id})",
+           "answer": "Kring: antwoord op uw consultatievraag ({id})"},
     "en": {"start": "Kring: support started - referral {ref} ({id})",
-           "closure": "Kring: referral closed - {ref} ({id})"},
+           "closure": "Kring: referral closed - {ref} ({id})",
+           "answer": "Kring: your consultation request was answered ({id})"},
 }
 
 STATUS = {
-    "nl": {"start": "gestart", "closure": "afgesloten"},
-    "en": {"start": "started", "closure": "closed"},
+    "nl": {"start": "gestart", "closure": "afgesloten", "answer": "beantwoord"},
+    "en": {"start": "started", "closure": "closed", "answer": "answered"},
 }
 
 OUTCOMES = {

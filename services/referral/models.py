@@ -12,6 +12,7 @@ from kring.kit.partner_identity import USER_HEADER
 from kring.kit.crypto import EncryptedBytes, EncryptedJSON, EncryptedText
 from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
+from services.referral.consultation import Consultation
 from services.referral.directory import Provider
 from services.referral.domain import Referral, TimelineEntry
 
@@ -323,3 +324,66 @@ class PseudonymKey:
     def add(self, key):
         self.session.add(PseudonymKeyRow(id=1, key=key))
         self.session.flush()  # a replica that was first speaks now, inside the caller's try
+
+
+# --- consultation requests (services/referral/consultation.py) ------------------------------
+
+class ConsultationRow(Base):
+    """A consultation request. Besides the sealed `content` (the questions, the answers, the
+    case reference and the requester's address), only anonymous figures for reports:
+    programme, municipality, organisations, dates and the number of rounds."""
+    __tablename__ = "consultations"
+
+    id = Column(String(36), primary_key=True)
+    org = Column(String(128), nullable=False)
+    requester_role = Column(String(32), nullable=False)
+    programme = Column(String(64), nullable=False)
+    municipality_code = Column(String(6), nullable=False)
+    coordinating_org = Column(String(128), nullable=False)
+    requested_at = Column(String(40), nullable=False)
+    rounds = Column(Integer, nullable=False)
+    answered_at = Column(String(40), nullable=True)  # the last answer
+    closed_at = Column(String(40), nullable=True, index=True)
+    closed_by = Column(String(32), nullable=True)
+    erased_at = Column(String(40), nullable=True)
+    content = Column(EncryptedJSON("consultations", "content"), nullable=False)
+
+
+CONSULTATION_FIELDS = ("org", "requester_role", "programme", "municipality_code",
+                       "coordinating_org", "requested_at", "closed_at", "closed_by",
+                       "erased_at", "content")
+
+
+class Consultations(Repository):
+    def get(self, consultation_id, for_update=False):
+        return self._one(select(ConsultationRow).where(ConsultationRow.id == consultation_id),
+                         for_update)
+
+    def closed_before(self, moment, batch=100):
+        """(id, programme, closed_at) of consultations closed before `moment` (ISO 8601 text)
+        and not erased, oldest first."""
+        return self.session.execute(select(
+            ConsultationRow.id, ConsultationRow.programme, ConsultationRow.closed_at).where(
+            ConsultationRow.closed_at.is_not(None), ConsultationRow.erased_at.is_(None),
+            ConsultationRow.closed_at <= moment).order_by(ConsultationRow.closed_at)
+            .limit(batch)).all()
+
+    def add(self, consultation):
+        row = ConsultationRow(id=consultation.consultation_id)
+        _copy_consultation(consultation, row)
+        self.session.add(row)
+        self.remember(consultation)
+
+    def save(self, consultation):
+        _copy_consultation(consultation, self.session.get(ConsultationRow,
+                                                          consultation.consultation_id))
+
+    def _to_domain(self, row):
+        return Consultation(row.id, **{name: getattr(row, name)
+                                       for name in CONSULTATION_FIELDS})
+
+
+def _copy_consultation(consultation, row):
+    for name in CONSULTATION_FIELDS:
+        setattr(row, name, getattr(consultation, name))
+    row.rounds, row.answered_at = consultation.round_count, consultation.answered_at

@@ -11,6 +11,7 @@ from kring.clock import iso, utcnow
 from kring.contracts.events import make_event
 from kring.contracts.partner_queues import CLOSED, OUT_EXCHANGE, STATUS_EVENTS, update_key
 from kring.kit.outbox import Message, outgoing_table
+from services.referral.consultation import Answered
 from services.referral.events import (Closed, ConsentWithdrawn, Erased, Received, Routed,
                                       StatusChanged, Withdrawn)
 
@@ -72,7 +73,19 @@ def erased(referral, happened):
     return make_event(SOURCE, "referral_erased", referral.referral_id, erased_at=happened.at)
 
 
+def consultation_answered(consultation, happened):
+    """The requester hears that an answer is there (notify); the answer itself stays here."""
+    content = consultation.content
+    return make_event(SOURCE, "consultation_answered", consultation.consultation_id,
+                      round=happened.round, programme=consultation.programme,
+                      organisation=consultation.org,
+                      coordinating_org=consultation.coordinating_org,
+                      requester_email=content["requester_email"],
+                      requester_language=content["requester_language"])
+
+
 OUTGOING = {
+    Answered: consultation_answered,
     Received: received,
     Routed: routed,
     StatusChanged: status_changed,

@@ -20,7 +20,7 @@ from kring.kit.events import on_events
 from kring.kit.rekey import rekey
 from kring.kit.partner_consumer import partner_inbound
 from kring.kit.web import api
-from services.referral import handlers, partner_submissions
+from services.referral import consultation_handlers, handlers, partner_submissions
 from services.referral.directory import DirectoryError
 from services.referral.leaflets import leaflet_response
 from services.referral.models import metadata
@@ -96,6 +96,27 @@ class ReferralService(ParkedMessages):
     def get_leaflet(self, query, code):
         return leaflet_response(code, query["language"], query["format"])
 
+    @api("requestConsultation")
+    def request_consultation(self, caller, body):
+        return consultation_handlers.request_consultation(self.db, caller, body)
+
+    @api("getConsultation")
+    def get_consultation(self, caller, consultation_id):
+        return consultation_handlers.get_consultation(self.db, caller, consultation_id)
+
+    @api("answerConsultation")
+    def answer_consultation(self, caller, body, consultation_id):
+        return consultation_handlers.answer_consultation(self.db, caller, consultation_id,
+                                                         body)
+
+    @api("askFollowUp")
+    def ask_follow_up(self, caller, body, consultation_id):
+        return consultation_handlers.ask_follow_up(self.db, caller, consultation_id, body)
+
+    @api("closeConsultation")
+    def close_consultation(self, caller, body, consultation_id):
+        return consultation_handlers.close_consultation(self.db, caller, consultation_id)
+
     @on_events("matching")
     def on_matching(self, event):
         handlers.react(self.db, event, utcnow())
@@ -114,8 +135,10 @@ class ReferralService(ParkedMessages):
 
     @retention_timer
     def erase_expired(self):
-        """Referrals closed longer ago than their retention period (docs/contract.md §2)."""
+        """Referrals and consultations closed longer ago than their retention period
+        (docs/contract.md §2)."""
         handlers.erase_expired(self.db, self.config[RETENTION_KEY], utcnow())
+        consultation_handlers.erase_expired(self.db, self.config[RETENTION_KEY], utcnow())
 
     @partner_inbound()
     def on_partner_message(self, received):

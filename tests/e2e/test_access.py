@@ -109,7 +109,20 @@ ROWS = {
     "completeAftercare": Row("aftercare_id", fixed({"notes": "the last contact went well"})),
     "reportRelapse": Row("aftercare_id", fixed({"notes": "bedtimes are hard again"}),
                          state=(409,)),  # after completeAftercare: too late
+    # consultations: each side asks its own provider
+    "requestConsultation": Row(body=lambda ids, side, role: consultation_body(side)),
+    "getConsultation": Row("consultation_id"),
+    "answerConsultation": Row("consultation_id", fixed({"answer": "start with a visit"})),
+    "askFollowUp": Row("consultation_id", fixed({"question": "and if they refuse?"})),
+    "closeConsultation": Row("consultation_id", fixed({}),
+                             state=(409,)),  # the second side to close: already closed
 }
+
+
+def consultation_body(side):
+    return {"programme": PROGRAMME, "municipality": side, "case_ref": "casus 7",
+            "question": "how do we start the conversation?",
+            "requester": {"email": "asker@example.org"}}
 
 
 class Table:
@@ -137,9 +150,11 @@ class Table:
     def fail(self, text):
         self.failures.append(text)
 
-    def check(self, operation_id, ids, owner=OWNER):
+    def check(self, operation_id, ids, owner=OWNER, strangers=()):
         """Every role of both sides on `ids`, owned by `owner`'s side; the owning side's
-        answers (role -> JSON) of the calls that reached."""
+        answers (role -> JSON) of the calls that reached. `strangers`: roles in the row whose
+        people on the owning side do not own it all the same (a consultation is the one
+        organisation's that asked: the GP practice's, or the municipality's)."""
         self.covered.add(operation_id)
         row, rule = ROWS[operation_id], RULES[operation_id]
         answers = {}
@@ -153,6 +168,8 @@ class Table:
                 reach = rule.reach.get(role)
                 if reach is None:
                     self._forbidden(operation_id, row, who, ids, side)
+                elif side == owner and role in strangers and row.target is not None:
+                    self.hidden(operation_id, who, ids, side=side)
                 elif side == owner or reach == ANYONE or row.target is None:
                     answer = self._reached(operation_id, row, who, ids, side)
                     if answer is not None and side == owner:
@@ -322,6 +339,19 @@ def test_every_operation_answers_every_role_as_the_rule_table_says(stack_api):
         table.check("withdrawConsent", {"referral_id": to_withdraw})
         table.check("withdrawReferral", {"referral_id": to_withdraw})
         table.check("eraseReferral", {"referral_id": to_withdraw})  # again: changes nothing
+
+        # consultations: one the GP practice asks, one the municipality asks, both of the
+        # programme's provider in Utrecht
+        table.check("requestConsultation", {})
+        for asker, strangers in (("referrer", ("municipality",)),
+                                 ("municipality", ("referrer",))):
+            consultation = kring.do("requestConsultation", table.caller(asker, OWNER),
+                                    body=consultation_body(OWNER), expect=(201,))
+            assert consultation["coordinating_org"] == PROVIDERS[OWNER], consultation
+            asked = {"consultation_id": consultation["consultation_id"]}
+            for operation_id in ("getConsultation", "answerConsultation", "askFollowUp",
+                                 "closeConsultation"):
+                table.check(operation_id, asked, strangers=strangers)
 
         # every id of the referral, to the other organisation's coordinator and admin: nothing
         # (the reads; every change was tried in the table above)

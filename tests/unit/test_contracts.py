@@ -85,11 +85,14 @@ def test_read_event_leaves_out_fields_it_does_not_know():
 
 # Every field of every event, by what it holds: ids, codes, flags, dates and the route. Free
 # text and contact details only where the consumer needs them (docs/contract.md §7 "Data in
-# motion"): the referrer's address, language and reference for notify, and the name of the
-# organisation a case is handed over to for aftercare. A new field must be placed here.
+# motion"): the referrer's address, language and reference for notify, the requester's address
+# and language of an answered consultation for notify, and the name of the organisation a case
+# is handed over to for aftercare. A new field must be placed here.
 NEEDED_TEXT = {("referral_received", "referrer_email"), ("referral_received", "external_ref"),
                ("referral_received", "referrer_language"),
                ("referral_received", "referrer_organisation"),
+               ("consultation_answered", "requester_email"),
+               ("consultation_answered", "requester_language"),
                ("case_handed_over", "receiving_name")}
 CODES_AND_IDS = {
     "programme", "organisation", "municipality", "languages", "domains", "urgency",
@@ -97,7 +100,7 @@ CODES_AND_IDS = {
     "municipality_code", "by_role", "outcome", "case_started_at", "fits", "severity",
     "coordinator_org", "proposal_id", "supporter_id", "party", "reason", "supporter_kind",
     "case_id", "immediate", "goals_met", "receiving_kind", "aftercare_id", "ends_on",
-    "erased_at"}
+    "erased_at", "round"}
 
 
 def test_events_carry_codes_and_ids_and_only_the_text_a_consumer_needs():

@@ -2,6 +2,7 @@
 from kring.contracts.partner_queues import OUT_EXCHANGE, PartnerUpdate
 from kring.contracts.topology import SUBSCRIPTIONS
 from kring.kit.outbox import Message
+from services.referral.consultation import Answered
 from services.referral.domain import Referral
 from services.referral.events import (Closed, ConsentWithdrawn, Erased, Received, Routed,
                                       StatusChanged, Withdrawn)
@@ -20,7 +21,7 @@ def referral(partner=None, **consent):
 
 def test_every_domain_event_has_a_translation():
     assert set(OUTGOING) == {Received, Routed, StatusChanged, Withdrawn, Closed,
-                             ConsentWithdrawn, Erased}
+                             ConsentWithdrawn, Erased, Answered}
 
 
 def test_arrival_becomes_referral_received_with_the_family_key():
