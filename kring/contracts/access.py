@@ -60,6 +60,7 @@ RULES = {
     # the directory: who provides which programme where (no family data)
     "registerProvider": Rule({"operator": ANYONE}),
     "listProgrammes": Rule(EVERY_ROLE),
+    "getProgramme": Rule(EVERY_ROLE),
     # matching
     "registerSupporter": Rule(STAFF),
     "updateSupporter": Rule(STAFF),

@@ -91,6 +91,10 @@ class ReferralService(ParkedMessages):
     def list_programmes(self, caller, query):
         return handlers.list_programmes(self.db, query["municipality"])
 
+    @api("getProgramme")
+    def get_programme(self, caller, code):
+        return handlers.get_programme(code)
+
     @on_events("matching")
     def on_matching(self, event):
         handlers.react(self.db, event, utcnow())
