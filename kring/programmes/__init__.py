@@ -55,10 +55,12 @@ class Definition:
 
 
 def _errors(messages, prefix=""):
-    """marshmallow's nested messages as 'field.sub: message' lines."""
+    """marshmallow's nested messages as 'field.sub: message' lines (without the `_schema` and
+    the `value` level that marshmallow puts in between)."""
     if isinstance(messages, dict):
         for key, value in messages.items():
-            yield from _errors(value, f"{prefix}{key}." if key != "_schema" else prefix)
+            yield from _errors(value, prefix if key in ("_schema", "value") else
+                               f"{prefix}{key}.")
     elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
         yield f"{prefix.rstrip('.') or '(the file)'}: {'; '.join(messages)}"
     else:

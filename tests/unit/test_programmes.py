@@ -63,7 +63,7 @@ def test_an_operators_folder_adds_programmes_and_replaces_shipped_ones(tmp_path)
      "supporter_kinds.0: Must be one of"),
     ({"  low: {count: 1, every: 6, unit: weeks}\n": ""},
      "aftercare: a schedule for every severity: low missing"),
-    ({"unit: weeks}\n  medium": "unit: years}\n  medium"}, "aftercare.high.value.unit"),
+    ({"unit: weeks}\n  medium": "unit: years}\n  medium"}, "aftercare.high.unit: Must be one of"),
     ({"code: home-start": "code: Home Start"}, "code: lower-case letters"),
     ({"commission_required: false\n": ""}, "commission_required: Missing data"),
     ({"rhythm: {every: weekly, visit: half_day}":
