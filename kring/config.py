@@ -10,6 +10,7 @@ import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kring import programmes
 from kring.contracts.topology import CLASSIC, QUEUE_TYPES
 
 SERVICES = ("referral", "matching", "casework", "aftercare", "notify")
@@ -35,6 +36,9 @@ DEFAULT_QUEUE_TYPE = CLASSIC
 SWEEP_SECONDS_KEY = "KRING_NOTIFY_SWEEP_SECONDS"
 # a JSON file of registerProvider bodies the referral service registers when it starts
 DIRECTORY_KEY = "KRING_DIRECTORY"
+# a folder of programme definitions (YAML) that add to or replace the shipped ones
+# (kring.programmes, docs/contract.md §2 "Programmes")
+PROGRAMMES_KEY = programmes.PROGRAMMES_KEY
 # how long personal data of a closed referral is kept: {"days": D, "programmes": {name: D}}
 RETENTION_KEY = "KRING_RETENTION"
 RETENTION_SWEEP_KEY = "KRING_RETENTION_SWEEP_SECONDS"
@@ -78,6 +82,7 @@ class Settings:
     retry_delays: tuple = DEFAULT_RETRY_DELAYS
     notify_sweep_seconds: float = DEFAULT_SWEEP_SECONDS
     directory: str | None = None
+    programmes: str | None = None
     retention_days: int = DEFAULT_RETENTION_DAYS
     # KRING_RETENTION_DAYS_<PROGRAMME>: a programme's own period for a closed referral's data
     retention_by_programme: dict = field(default_factory=dict)
@@ -108,6 +113,7 @@ class Settings:
             retry_delays=_retry_delays(env.get(RETRY_DELAYS_KEY)) or DEFAULT_RETRY_DELAYS,
             notify_sweep_seconds=_seconds(env, SWEEP_SECONDS_KEY) or DEFAULT_SWEEP_SECONDS,
             directory=env.get(DIRECTORY_KEY) or None,
+            programmes=_programmes(env),
             retention_days=_days(env, RETENTION_DAYS_KEY) or DEFAULT_RETENTION_DAYS,
             retention_by_programme=_retention_by_programme(env),
             retention_sweep_seconds=_seconds(env, RETENTION_SWEEP_KEY) or
@@ -253,6 +259,17 @@ def _seconds(env, key):
         raise ConfigError(f"{key} must be a number of seconds above 0 and below a day, "
                           f"not {text!r}")
     return value
+
+
+def _programmes(env):
+    """KRING_PROGRAMMES, once every definition it and the shipped folder hold is valid: a bad
+    file refuses the start, naming the file and the field."""
+    folder = env.get(PROGRAMMES_KEY) or None
+    try:
+        programmes.load(folder)
+    except programmes.ProgrammeError as exc:
+        raise ConfigError(f"{PROGRAMMES_KEY}: {exc}") from None
+    return folder
 
 
 def _retention_by_programme(env):

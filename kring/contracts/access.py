@@ -70,6 +70,7 @@ RULES = {
     "listProgrammes": Rule(EVERY_ROLE),
     # a programme's leaflet for families: texts for anyone, no family data
     "getLeaflet": PUBLIC,
+    "getProgramme": Rule(EVERY_ROLE),
     # matching
     "registerSupporter": Rule(STAFF),
     "updateSupporter": Rule(STAFF),

@@ -132,6 +132,12 @@ class CaseView(Schema):
     withdrawn_at = fields.String(allow_none=True)
     past_rounds = fields.List(fields.Dict(), metadata={
         "description": "evaluation and handover of each round before a relapse reopened it"})
+    programme = fields.String(allow_none=True, metadata={
+        "description": "the referral's programme code; null for a case opened before cases "
+                       "knew it (then the default programme, home-start, applies)"})
+    past_expected_duration = fields.Boolean(required=True, metadata={
+        "description": "true while the case is open or closing past the programme's maximum "
+                       "expected duration (its definition's duration.max_months)"})
 
 
 def _op(operation_id, method, path, summary, body=None, success=200, statuses=()):

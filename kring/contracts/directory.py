@@ -4,6 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from kring.contracts.fields import LANGUAGE, PROGRAMME, Flag, Strict, text
 from kring.contracts.operation import PREFIX, Operation
+from kring.contracts.programme import Programme, ProgrammeSummary
 
 MAX_MUNICIPALITIES = 400  # a provider may serve a whole province; the country has fewer
 
@@ -54,9 +55,15 @@ class ListProgrammesQuery(Strict):
         "description": "CBS code or name; without it, the whole directory"})
 
 
+class ListedProvider(ProviderView):
+    programme_details = fields.Nested(ProgrammeSummary, allow_none=True, metadata={
+        "description": "what the programme's definition says (getProgramme has all of it); "
+                       "null for a code registered before definitions that none knows now"})
+
+
 class ProgrammeList(Schema):
     municipality = fields.Nested(Municipality, allow_none=True)
-    providers = fields.List(fields.Nested(ProviderView), required=True)
+    providers = fields.List(fields.Nested(ListedProvider), required=True)
 
 
 OPERATIONS = [
@@ -68,4 +75,9 @@ OPERATIONS = [
     Operation("listProgrammes", "referral", "GET", f"{PREFIX}/programmes",
               "Which programmes a family in a municipality can be referred to, and who "
               "provides them.", query=ListProgrammesQuery, response=ProgrammeList),
+    Operation("getProgramme", "referral", "GET", f"{PREFIX}/programmes/<code>",
+              "A programme's definition: names, kind of work, whether a municipal commission "
+              "is needed, expected duration and visit rhythm, the supporter kinds allowed, "
+              "the aftercare table and the closure reasons.", response=Programme,
+              statuses=(404,)),
 ]

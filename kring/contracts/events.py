@@ -139,6 +139,8 @@ class MatchMade(Schema):
     supporter_kind = fields.String(required=True)
     severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
     coordinator_org = fields.String(required=True)
+    # the referral's programme code (None in events sent before matches named it)
+    programme = fields.String(allow_none=True, load_default=None)
 
 
 class CaseStarted(Schema):
@@ -169,6 +171,9 @@ class CaseHandedOver(Schema):
     severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
     # the route, so that aftercare knows whose it is (None only in events sent before routing)
     coordinator_org = fields.String(allow_none=True, load_default=None)
+    # whose aftercare table applies (kring.programmes); None in events sent before handovers
+    # named it, and in a case opened before: the default programme's
+    programme = fields.String(allow_none=True, load_default=None)
 
 
 class CaseReopened(Schema):

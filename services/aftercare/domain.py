@@ -51,10 +51,11 @@ class AftercarePlan:
 
     @classmethod
     def start(cls, aftercare_id, referral_id, case_id, severity, receiving_kind,
-              receiving_name, started_on, coordinator_org):
+              receiving_name, started_on, coordinator_org, schedules=SCHEDULES):
+        """`schedules`: the programme's table (schedule.schedules)."""
         plan = cls(aftercare_id, referral_id, case_id, severity, receiving_kind,
                    receiving_name, started_on, started_on, coordinator_org=coordinator_org)
-        plan._schedule(severity, started_on)
+        plan._schedule(severity, started_on, schedules=schedules)
         return plan
 
     def learn_coordinator(self, coordinator_org):
@@ -63,7 +64,7 @@ class AftercarePlan:
         if self.coordinator_org is None:
             self.coordinator_org = coordinator_org
 
-    def restart(self, severity, receiving_kind, receiving_name, started_on):
+    def restart(self, severity, receiving_kind, receiving_name, started_on, schedules=SCHEDULES):
         """The reopened case was handed over again: a new round of contacts, the same plan."""
         if self.status != RELAPSED:
             raise NotAllowed(f"aftercare is {self.status}; only a relapsed plan starts again")
@@ -72,10 +73,10 @@ class AftercarePlan:
         self.severity, self.receiving_kind, self.receiving_name = (
             severity, receiving_kind, receiving_name)
         self.status, self.end_notes = ACTIVE, None
-        self._schedule(severity, started_on, first)
+        self._schedule(severity, started_on, first, schedules)
 
-    def _schedule(self, severity, started_on, first=1):
-        due = SCHEDULES[severity].due_dates(started_on)
+    def _schedule(self, severity, started_on, first=1, schedules=SCHEDULES):
+        due = schedules[severity].due_dates(started_on)
         self.started_on, self.ends_on = started_on, due[-1]
         self.contacts.extend(Contact(first + i, on) for i, on in enumerate(due))
         self.events.append(AftercareStarted(self.ends_on))

@@ -13,6 +13,7 @@ from kring.errors import NotAllowed, NotFound
 from kring.kit import erasure
 from kring.kit.access import Owner
 from services.aftercare.domain import AftercarePlan
+from services.aftercare.schedule import schedules
 from services.aftercare.models import Plans
 from services.aftercare.views import view
 
@@ -37,14 +38,15 @@ def start_aftercare(uow, event, now):
             return
         plan = plans.by_case(data["case_id"], for_update=True)
         party = (data["receiving_kind"], data["receiving_name"])
+        table = schedules(data.get("programme"))  # the programme's contacts per severity
         if plan is None:
             plans.add(AftercarePlan.start(str(uuid.uuid4()), event.referral_id, data["case_id"],
                                           data["severity"], *party, started_on,
-                                          data["coordinator_org"]))
+                                          data["coordinator_org"], schedules=table))
             return
         plan.learn_coordinator(data["coordinator_org"])  # a plan stored before it knew
         try:
-            plan.restart(data["severity"], *party, started_on)
+            plan.restart(data["severity"], *party, started_on, schedules=table)
         except NotAllowed as exc:  # a second handover of a running plan: nothing more to do
             log.warning("case %s handed over again, ignored: %s", data["case_id"], exc)
         plans.save(plan)

@@ -7,6 +7,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from kring import programmes
+
 # a contact a few days late is normal; after that the coordinator should see it flagged
 GRACE_DAYS = 3
 
@@ -22,13 +24,17 @@ class Schedule:
         return [after(started_on, self.every * k, self.unit) for k in range(1, self.count + 1)]
 
 
-# The agreed frequency per severity: high every two weeks for six months (26 weeks),
-# medium monthly for three months, low one contact after six weeks.
-SCHEDULES = {
-    "high": Schedule(count=13, every=2, unit="weeks"),
-    "medium": Schedule(count=3, every=1, unit="months"),
-    "low": Schedule(count=1, every=6, unit="weeks"),
-}
+def schedules(programme=None, catalogue=None):
+    """{severity: Schedule}: the agreed frequency per severity, from the programme's definition
+    (its `aftercare` table, docs/contract.md §2 "Programmes"); a code no definition knows, or
+    none, gets the default programme's (Home-Start's: high every two weeks for six months,
+    medium monthly for three months, low one contact after six weeks)."""
+    definition = (catalogue or programmes.current()).of(programme)
+    return {severity: Schedule(**row) for severity, row in definition.aftercare.items()}
+
+
+# the shipped default programme's table, as it was before programmes had definitions
+SCHEDULES = schedules(catalogue=programmes.load())
 
 
 def after(start, amount, unit):

@@ -9,6 +9,7 @@ The supporter is the family's single point of contact and visits weekly, a half-
 at a time; the coordinator checks in. Immediate safety (directe veiligheid) comes first: an
 unresolved immediate concern blocks the closing and the handover (overdracht).
 """
+import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -75,17 +76,32 @@ class Case:
     handover: dict | None = None  # receiving_kind, receiving_name, summary, at
     withdrawn_at: str | None = None
     past_rounds: list = field(default_factory=list)  # evaluation and handover before a relapse
+    # the referral's programme code (kring.programmes); None for a case opened before cases
+    # knew it: the default programme's
+    programme: str | None = None
     visits: list = field(default_factory=list)
     concerns: list = field(default_factory=list)
     events: list = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
     def open(cls, case_id, referral_id, supporter_id, supporter_kind, severity,
-             coordinator_org, at):
+             coordinator_org, at, programme=None):
         case = cls(case_id, referral_id, supporter_id, supporter_kind, severity,
-                   coordinator_org, at)
+                   coordinator_org, at, programme=programme)
         case.events.append(CaseStarted())
         return case
+
+    def past_expected_duration(self, today, max_months):
+        """True while support still runs (open or closing) after the programme's expected
+        maximum duration, counted in calendar months from the day the case opened."""
+        if self.status not in SUPPORTER_TAKES_PART:
+            return False
+        opened = date.fromisoformat(self.opened_at[:10])
+        month_index = opened.month - 1 + max_months
+        year, month = opened.year + month_index // 12, month_index % 12 + 1
+        # opened on 31 August, 6 months: the end is the last day of February
+        ends = date(year, month, min(opened.day, calendar.monthrange(year, month)[1]))
+        return today > ends
 
     @property
     def total_hours(self):

@@ -41,7 +41,8 @@ def open_case(uow, event, now):
                 return
             cases.add(Case.open(str(uuid.uuid4()), event.referral_id, data["supporter_id"],
                                 data["supporter_kind"], data["severity"],
-                                data["coordinator_org"], event.occurred_at))
+                                data["coordinator_org"], event.occurred_at,
+                                programme=data.get("programme")))
     except Exception as exc:
         if not is_duplicate(exc):
             raise

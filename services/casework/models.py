@@ -33,6 +33,7 @@ class CaseRow(Base):
     handover = Column(EncryptedJSON("cases", "handover"), nullable=True)
     withdrawn_at = Column(String(40), nullable=True)
     past_rounds = Column(EncryptedJSON("cases", "past_rounds"), nullable=False)
+    programme = Column(String(64), nullable=True)  # null: opened before cases knew it
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -79,7 +80,7 @@ class WithdrawalRow(Base):
 
 CASE_FIELDS = ("referral_id", "supporter_id", "supporter_kind", "severity", "coordinator_org",
                "opened_at", "status", "plan", "evaluation", "handover", "withdrawn_at",
-               "past_rounds")
+               "past_rounds", "programme")
 VISIT_FIELDS = ("visited_on", "hours", "notes", "logged_by", "logged_by_role", "logged_at")
 CONCERN_FIELDS = ("description", "immediate", "recorded_by", "recorded_by_role", "recorded_at",
                   "resolved_at", "resolution")

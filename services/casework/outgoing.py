@@ -28,7 +28,7 @@ OUTGOING = {
     CaseHandedOver: lambda case, happened: _case_event(
         case, "case_handed_over", supporter_id=case.supporter_id, severity=case.severity,
         receiving_kind=happened.receiving_kind, receiving_name=happened.receiving_name,
-        coordinator_org=case.coordinator_org),
+        coordinator_org=case.coordinator_org, programme=case.programme),
     CaseReopened: lambda case, _: _case_event(
         case, "case_reopened", supporter_id=case.supporter_id),
 }

@@ -4,9 +4,15 @@ Only a coordinator of the case's organisation and the case's own supporter ever 
 (handlers: the rule table's reach), so visit notes and safety descriptions are shown in full:
 they are the ones who need them. Who wrote what is the person, with the role they wrote it in.
 """
+from kring import programmes
+from kring.clock import utcnow
 
 
-def view(case):
+def view(case, today=None):
+    """`today`: the UTC date unless given; against it the programme's maximum duration
+    (kring.programmes) sets `past_expected_duration`."""
+    today = today or utcnow().date()
+    max_months = programmes.current().of(case.programme).duration["max_months"]
     return {
         "case_id": case.case_id,
         "referral_id": case.referral_id,
@@ -33,6 +39,8 @@ def view(case):
         "handover": case.handover,
         "withdrawn_at": case.withdrawn_at,
         "past_rounds": case.past_rounds,
+        "programme": case.programme,
+        "past_expected_duration": case.past_expected_duration(today, max_months),
     }
 
 

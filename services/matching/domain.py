@@ -112,7 +112,7 @@ class MatchingReferral:
                 MATCHED, proposal.supporter_id, True)
             self.events.append(MatchMade(proposal.proposal_id, proposal.supporter_id,
                                          proposal.supporter_kind, self.severity,
-                                         self.coordinator_org))
+                                         self.coordinator_org, self.programme))
 
     def end(self, open_proposal, at):
         """Withdrawn or closed: stop everything. True when a unit of capacity came free."""

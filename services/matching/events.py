@@ -35,3 +35,4 @@ class MatchMade:
     supporter_kind: str
     severity: str
     coordinator_org: str
+    programme: str | None

@@ -6,6 +6,8 @@ facts always give the same proposal.
 """
 from dataclasses import dataclass, replace
 
+from kring import programmes
+
 DUTCH = "nl"
 FAMILY_BEFORE = 40  # the family already trusts this person
 PER_EXPERTISE = 30
@@ -34,6 +36,10 @@ def ruled_out(supporter, referral):
         return "not active"
     if referral.programme not in supporter.programmes:
         return f"not in programme {referral.programme}"
+    allowed = programmes.current().of(referral.programme).supporter_kinds
+    if supporter.kind not in allowed:
+        # the programme's definition says who may support its families (docs/contract.md §2)
+        return f"a {supporter.kind} does not support in programme {referral.programme}"
     if _same(referral.municipality) not in {_same(m) for m in supporter.municipalities}:
         return f"does not work in {referral.municipality}"
     if supporter.used >= supporter.capacity:

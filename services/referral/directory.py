@@ -48,6 +48,14 @@ def provider_from(body, register):
                     bool(body.get("waiting_list", False)))
 
 
+def known_programme(code, catalogue):
+    """422 for a programme code that no definition knows (kring.programmes), naming those
+    that one does."""
+    if code not in catalogue:
+        raise Invalid(INVALID, {"programme": [
+            f"no programme {code} is defined; known: {', '.join(catalogue.codes)}"]})
+
+
 def check_free(provider, serving, register):
     """409 when another organisation already provides the programme in one of the provider's
     municipalities. `serving`: municipality code -> organisation, for the programme."""

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from marshmallow import ValidationError
 
+from kring import programmes
 from kring.clock import iso, utcnow
 from kring.contracts.audit import SYSTEM_ROLE
 from kring.contracts.directory import RegisterProvider
@@ -22,7 +23,8 @@ from kring.errors import INVALID_QUERY, Invalid, KringError, NotFound, Unavailab
 from kring.kit import audit, erasure, tracing
 from kring.kit.access import Owner
 from kring.kit.db import is_duplicate
-from services.referral.directory import (INVALID, DirectoryError, check_free, provider_from,
+from services.referral.directory import (INVALID, DirectoryError, check_free, known_programme,
+                                         provider_from,
                                          route, route_of_stored)
 from services.referral.domain import PROGRESS, Referral
 from services.referral.models import (Directory, Erasures, PseudonymKey, Referrals,
@@ -209,6 +211,7 @@ def trace_steps(uow, referral_id):
 def register_provider(uow, body):
     """Register a provider, or replace its organisation's entry for the programme; referrals
     stored before routing that it now provides for are routed to it."""
+    known_programme(body["programme"], programmes.current())
     provider = provider_from(body, register())
     for attempt in (1, 2):
         try:
@@ -257,7 +260,15 @@ def list_programmes(uow, municipality=None):
                           {"municipality": [register().unknown(municipality)]})
     with uow:
         providers = Directory(uow).providers(found.code if found else None)
-    return programme_list(found, providers, register())
+    return programme_list(found, providers, register(), programmes.current())
+
+
+def get_programme(code):
+    """A programme's definition (docs/contract.md §2 "Programmes"); 404 for a code none has."""
+    definition = programmes.current().get(code)
+    if definition is None:
+        raise NotFound(f"no programme {code}")
+    return definition.view()
 
 
 def apply_directory(uow, path):

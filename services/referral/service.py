@@ -117,6 +117,10 @@ class ReferralService(ParkedMessages):
     def close_consultation(self, caller, body, consultation_id):
         return consultation_handlers.close_consultation(self.db, caller, consultation_id)
 
+    @api("getProgramme")
+    def get_programme(self, caller, code):
+        return handlers.get_programme(code)
+
     @on_events("matching")
     def on_matching(self, event):
         handlers.react(self.db, event, utcnow())

@@ -101,10 +101,18 @@ def provider_view(provider, register):
             "languages": list(provider.languages), "waiting_list": provider.waiting_list}
 
 
-def programme_list(municipality, providers, register):
-    """Who provides what: in `municipality`, or everywhere when it is None (ProgrammeList)."""
+def programme_list(municipality, providers, register, catalogue):
+    """Who provides what: in `municipality`, or everywhere when it is None (ProgrammeList);
+    each entry with what its programme's definition says of it (null for a code registered
+    before definitions that none knows now)."""
+    def details(code):
+        definition = catalogue.get(code)
+        return definition.summary() if definition else None
+
     return {"municipality": municipality_view(municipality) if municipality else None,
-            "providers": [provider_view(provider, register) for provider in providers]}
+            "providers": [{**provider_view(provider, register),
+                           "programme_details": details(provider.programme)}
+                          for provider in providers]}
 
 
 def municipality_view(municipality):

@@ -42,7 +42,8 @@ def test_both_yes_makes_the_match(matching, api, deliver, emitted):
         "match_made", referral_id, {"proposal_id": shown["proposal_id"],
                                     "supporter_id": supporter_id,
                                     "supporter_kind": "professional", "severity": "medium",
-                                    "coordinator_org": "home-start-oost"})
+                                    "coordinator_org": "home-start-oost",
+                                    "programme": "home-start"})
     assert load(api, supporter_id) == (1, 0)
     assert respond(api, shown["proposal_id"], "family", False, status=409)["error"] == \
         "conflict"

@@ -17,7 +17,8 @@ OTHER_COORDINATOR = token("buurtgezin-west", "coordinator")  # of another organi
 def match_made(referral_id=None, severity="medium"):
     return make_event("matching", "match_made", referral_id or str(uuid.uuid4()),
                       proposal_id=str(uuid.uuid4()), supporter_id=SUPPORTER_ID,
-                      supporter_kind="volunteer", severity=severity, coordinator_org=ORG)
+                      supporter_kind="volunteer", severity=severity, coordinator_org=ORG,
+                      programme="home-start")
 
 
 def withdrawn(referral_id):

@@ -36,11 +36,11 @@ def uow(engine):
     return UnitOfWork.on(engine, metadata, outgoing, inbox_key="on_casework")
 
 
-def handed_over(case_id="c-1", severity="high", referral_id="r-1"):
+def handed_over(case_id="c-1", severity="high", referral_id="r-1", **more):
     event = make_event("casework", "case_handed_over", referral_id, case_id=case_id,
                        supporter_id="s-1", receiving_kind="municipality",
                        receiving_name="Gemeente Utrecht", severity=severity,
-                       coordinator_org=ORG)
+                       coordinator_org=ORG, **more)
     return replace(event, occurred_at=HANDED_OVER_ON)
 
 
@@ -69,6 +69,18 @@ def complete(uow, aftercare_id, notes):
 def plan_ids(uow):
     with uow:
         return uow.session.execute(select(PlanRow.id)).scalars().all()
+
+
+@pytest.mark.parametrize("programme,contacts,ends_on", [
+    (None, 13, "2026-07-06"),  # a handover from before events named it: Home-Start's table
+    ("home-start", 13, "2026-07-06"),
+    ("family-trajectory", 6, "2026-07-05"),  # monthly for six months
+])
+def test_the_plan_follows_the_table_of_the_cases_programme(uow, programme, contacts, ends_on):
+    handlers.react(uow, handed_over(**({"programme": programme} if programme else {})), NOW)
+    [aftercare_id] = plan_ids(uow)
+    shown = plan_view(uow, aftercare_id)
+    assert (len(shown["contacts"]), shown["ends_on"]) == (contacts, ends_on)
 
 
 def test_a_handover_starts_one_plan_however_often_it_is_delivered(uow):

@@ -5,7 +5,7 @@ import pytest
 
 from services.aftercare.domain import AftercarePlan
 from services.aftercare.events import AftercareStarted
-from services.aftercare.schedule import SCHEDULES, after
+from services.aftercare.schedule import SCHEDULES, Schedule, after, schedules
 
 
 def plan(severity, started_on):
@@ -62,3 +62,20 @@ def test_month_arithmetic_crosses_years():
     assert after(date(2026, 12, 10), 1, "months") == date(2027, 1, 10)
     assert after(date(2026, 12, 10), 14, "months") == date(2028, 2, 10)
     assert after(date(2026, 12, 10), 2, "weeks") == date(2026, 12, 24)
+
+
+def test_home_start_keeps_the_table_it_always_had():
+    expected = {"high": Schedule(13, 2, "weeks"), "medium": Schedule(3, 1, "months"),
+                "low": Schedule(1, 6, "weeks")}
+    assert schedules("home-start") == SCHEDULES == expected
+    assert schedules(None) == schedules("knitting-club") == expected  # the default programme
+
+
+def test_each_programme_plans_from_its_own_table():
+    start = date(2026, 1, 5)
+    table = schedules("family-trajectory")
+    assert table["high"] == Schedule(6, 1, "months")
+    made = AftercarePlan.start("a-1", "r-1", "c-1", "high", "municipality", "Gemeente Utrecht",
+                               start, "jeugdteam", schedules=table)
+    assert [c.due_on for c in made.contacts] == [date(2026, m, 5) for m in range(2, 8)]
+    assert made.ends_on == date(2026, 7, 5)

@@ -1,11 +1,15 @@
 """The case's state machine: every step from every status, allowed or refused (409)."""
+from datetime import date
+
 import pytest
 
 from kring.errors import NotAllowed
 from services.casework.domain import CLOSING, HANDED_OVER, OPEN, STATUSES, WITHDRAWN, Case
 from services.casework.events import (CaseClosed, CaseHandedOver, CaseReopened, CaseStarted,
                                       SafetyConcernRecorded)
-from tests.support.unit.casework import AT, BY_SUPPORTER, OPENED_AT, TODAY, case_in, plan
+from services.casework.views import view
+from tests.support.unit.casework import (AT, BY_SUPPORTER, OPENED_AT, TODAY, case_in, new_case,
+                                         plan)
 
 STEPS = {
     "set_plan": lambda case: case.set_plan(plan(), BY_SUPPORTER, AT),
@@ -104,3 +108,26 @@ def test_a_withdrawn_case_cannot_be_reopened_by_a_relapse():
 def test_the_supporter_takes_part_until_the_handover(status, takes_part):
     """Through the evaluation, not after: who reaches a case is the rule table's say."""
     assert case_in(status).supporter_takes_part is takes_part
+
+
+@pytest.mark.parametrize("today,past", [
+    (date(2027, 7, 5), False),  # opened 5 January 2026: Home-Start's 18 months end this day
+    (date(2027, 7, 6), True),
+])
+def test_a_case_says_when_it_runs_past_the_programmes_maximum_duration(today, past):
+    case = new_case()
+    assert case.past_expected_duration(today, 18) is past
+    assert view(case, today)["past_expected_duration"] is past  # home-start by default
+
+
+def test_the_maximum_is_the_programmes_own():
+    case = Case.open("c-1", "r-1", "s-1", "professional", "medium", "jeugdteam", OPENED_AT,
+                     programme="family-trajectory")  # at most 12 months
+    assert view(case, date(2027, 1, 6))["past_expected_duration"] is True
+    assert view(case, date(2027, 1, 5))["past_expected_duration"] is False
+    assert view(case, date(2027, 1, 6))["programme"] == "family-trajectory"
+
+
+@pytest.mark.parametrize("status", [HANDED_OVER, WITHDRAWN])
+def test_a_case_no_longer_supported_is_never_past_its_duration(status):
+    assert case_in(status).past_expected_duration(date(2030, 1, 1), 18) is False

@@ -24,7 +24,7 @@ ENTRYPOINTS = {source: handler for service, handler, source, _ in SUBSCRIPTIONS
 def match_made(referral_id="r-1"):
     event = make_event("matching", "match_made", referral_id, proposal_id="p-1",
                        supporter_id="s-1", supporter_kind="volunteer", severity="high",
-                       coordinator_org="home-start-oost")
+                       coordinator_org="home-start-oost", programme="home-start")
     return replace(event, occurred_at=MATCHED_AT)
 
 
@@ -124,7 +124,7 @@ def test_the_whole_round_is_stored_and_announced(uow):
     assert messages[1][1] == {"case_id": case_id, "immediate": True}  # no description
     assert messages[3][1] == {"case_id": case_id, "supporter_id": "s-1", "severity": "high",
                               "receiving_kind": "municipality", "receiving_name": "Utrecht",
-                                  "coordinator_org": "home-start-oost"}
+                              "coordinator_org": "home-start-oost", "programme": "home-start"}
     assert messages[4][1] == {"case_id": case_id, "supporter_id": "s-1"}
 
 

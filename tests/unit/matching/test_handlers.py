@@ -67,7 +67,7 @@ def test_both_yes_makes_the_match_and_takes_the_capacity(uow):
     assert outbox_tuples(uow)[-1] == ("match_made", "r-1", {
         "proposal_id": proposal_id, "supporter_id": supporter_id,
         "supporter_kind": "professional", "severity": "medium",
-        "coordinator_org": "home-start-oost"})
+        "coordinator_org": "home-start-oost", "programme": "home-start"})
     shown = get_supporter(uow, supporter_id)
     assert (shown["load"], shown["reserved"], shown["free"]) == (1, 0, 1)
     with pytest.raises(NotAllowed, match="accepted, no longer open"):

@@ -20,7 +20,7 @@ def test_both_yes_makes_the_match():
     assert proposal.answers["family"] == {"accept": True, "reason": "a good first meeting",
                                           "at": LATER}
     assert looking.events == [MatchMade("p-1", "s-1", "professional", "medium",
-                                        "home-start-oost")]
+                                        "home-start-oost", "home-start")]
 
 
 @pytest.mark.parametrize("party", ["family", "supporter"])

@@ -25,6 +25,26 @@ def test_each_hard_constraint_rules_a_supporter_out(change, why):
     assert best_candidate(referral(), [supporter(**change)]) is None
 
 
+def test_a_programme_offers_only_the_supporter_kinds_its_definition_allows():
+    trajectory = referral(programme="family-trajectory")
+    volunteer = supporter("s-1", kind="volunteer", programmes=["family-trajectory"])
+    professional = supporter("s-2", position=2, kind="professional",
+                             programmes=["family-trajectory"])
+    assert ruled_out(volunteer, trajectory) == (
+        "a volunteer does not support in programme family-trajectory")
+    assert ruled_out(professional, trajectory) is None
+    assert best_candidate(trajectory, [volunteer, professional]).supporter is professional
+    # Home-Start takes both, as it always did
+    for kind in ("volunteer", "professional"):
+        assert ruled_out(supporter(kind=kind), referral()) is None
+
+
+def test_a_programme_no_definition_knows_takes_both_kinds_as_the_default_does():
+    unknown = referral(programme="knitting-club")
+    for kind in ("volunteer", "professional"):
+        assert ruled_out(supporter(kind=kind, programmes=["knitting-club"]), unknown) is None
+
+
 def test_a_supporter_declined_for_this_referral_is_ruled_out_for_it_only():
     looking = referral()
     looking.declined_supporters.append("s-1")

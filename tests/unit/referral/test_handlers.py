@@ -46,9 +46,33 @@ def test_a_registered_provider_is_shown_with_its_municipalities(uow):
     assert shown["municipalities"] == [{"code": "GM0344", "name": "Utrecht"},
                                        {"code": "GM0310", "name": "De Bilt"}]
     assert handlers.list_programmes(uow, "utrecht") == {
-        "municipality": {"code": "GM0344", "name": "Utrecht"}, "providers": [shown]}
+        "municipality": {"code": "GM0344", "name": "Utrecht"}, "providers": [{
+            **shown, "programme_details": {
+                "code": "home-start", "name": {"nl": "Home-Start", "en": "Home-Start"},
+                "kind": "volunteer_family_support", "commission_required": False,
+                "duration": {"min_months": 3, "max_months": 18},
+                "rhythm": {"every": "weekly", "visit": "half_day"}}}]}
     assert handlers.list_programmes(uow, "Zeist")["providers"] == []
     assert handlers.list_programmes(uow)["municipality"] is None
+
+
+def test_a_provider_for_a_programme_no_definition_knows_is_refused_naming_the_known(uow):
+    with pytest.raises(Invalid) as refused:
+        handlers.register_provider(uow, provider(programme="knitting-club"))
+    assert refused.value.errors == {"programme": [
+        "no programme knitting-club is defined; known: family-help, family-trajectory, "
+        "home-start, individual-guidance"]}
+    assert handlers.list_programmes(uow)["providers"] == []
+
+
+def test_a_programme_is_read_whole_and_an_unknown_one_is_404():
+    shown = handlers.get_programme("family-trajectory")
+    assert (shown["kind"], shown["commission_required"], shown["supporter_kinds"]) == (
+        "professional_family_trajectory", True, ["professional"])
+    assert {"code": "commission_ended", "name": {
+        "nl": "Beschikking afgelopen", "en": "Commission ended"}} in shown["closure_reasons"]
+    with pytest.raises(NotFound):
+        handlers.get_programme("knitting-club")
 
 
 def test_one_provider_per_programme_and_municipality(uow):
