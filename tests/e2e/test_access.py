@@ -73,6 +73,9 @@ ROWS = {
     # the directory: no family data, so every side gets its own answer
     "registerProvider": Row(body=lambda ids, side, role: provider_body(side)),
     "listProgrammes": Row(query=lambda side: {"municipality": side}, check=programmes_of),
+    # a programme's definition: configuration, no family data, the same for everybody
+    "getProgramme": Row(check=lambda answer, side, table: (
+        [] if answer.get("code") == "home-start" else [f"it answered {answer.get('code')}"])),
     # supporters: each organisation its own
     "registerSupporter": Row(body=lambda ids, side, role: supporter_body(
         f"{role} of {side} registers", side, capacity=0)),  # no capacity: proposed to nobody
@@ -279,6 +282,7 @@ def test_every_operation_answers_every_role_as_the_rule_table_says(stack_api):
         directory.register_providers()
         table.check("registerProvider", {})  # again: it updates
         table.check("listProgrammes", {})
+        table.check("getProgramme", {"code": "home-start"})
 
         anna = directory.register_supporter(OWNER, "Anna")  # the one who fits the family
         bram = directory.register_supporter(OWNER, "Bram", capacity=0)
