@@ -6,9 +6,7 @@ import sqlite3
 
 import pytest
 from kombu import Connection, Queue
-from nameko.dependency_providers import Config
 from nameko.testing.services import entrypoint_waiter
-from sqlalchemy import MetaData
 
 from kring import dlq
 from kring.config import DATABASES_KEY, RETRY_DELAYS_KEY
@@ -16,34 +14,14 @@ from kring.contracts import topology
 from kring.contracts.events import make_event
 from kring.contracts.topology import dead_letter_queue_name
 from kring.kit.crypto import SEALED
-from kring.kit.db import Database, make_engine
-from kring.kit.events import on_events
-from kring.kit.parked import ParkedMessages
+from kring.kit.db import make_engine
 from kring.kit.parking import PARKED_ID_HEADER, TYPE_HEADER
 from kring.kit.retry import ERROR_HEADER
-from kring.kit.tables import add_kit_tables
 from kring.kit.topology import event_exchange
 from tests.support.erasure import received_again
+from tests.support.flaky import FAILURES, HANDLED, FlakyService, stored_parked
 
-FAILURES = {"left": 0}
-HANDLED = []
 ADDRESS = "j.devries@example.org"  # family-related data in the failing message
-metadata = MetaData()
-add_kit_tables(metadata)
-
-
-class FlakyService(ParkedMessages):
-    name = "notify"  # borrows a real service name: its dead-letter queue is the one kring dlq reads
-
-    db = Database(metadata)
-    config = Config()
-
-    @on_events("referral")
-    def on_withdrawn(self, event):
-        if FAILURES["left"]:
-            FAILURES["left"] -= 1
-            raise RuntimeError("database is away")
-        HANDLED.append(event.event_id)
 
 
 def start_flaky(container_factory, config, monkeypatch):
@@ -84,16 +62,6 @@ def received():
     message = received_again("r-1").to_message()
     assert ADDRESS in json.dumps(message)
     return message
-
-
-def stored_parked(config):
-    """The `parked` rows of the service's database, as stored (sealed values unopened)."""
-    engine = make_engine(config[DATABASES_KEY]["notify"])
-    try:
-        with engine.connect() as db:
-            return [dict(row._mapping) for row in db.exec_driver_sql("SELECT * FROM parked")]
-    finally:
-        engine.dispose()
 
 
 def succeeded(_worker_ctx, _result, exc_info):
