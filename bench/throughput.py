@@ -114,7 +114,7 @@ class BareChain:
 
 
 class ProfiledKring(RunningKring):
-    """`kring run` under pyinstrument, which writes its text report to `report` when kring
+    """`kring run` under bench/sampler.py, which writes its report to `report` when kring
     stops gracefully (SIGTERM)."""
 
     def __init__(self, args, env, report):
@@ -123,8 +123,8 @@ class ProfiledKring(RunningKring):
 
     def start(self):
         self.log.clear()
-        self._start([sys.executable, "-m", "pyinstrument", "-r", "text", "--no-color",
-                     "-o", str(self.report), KRING, "run", *self.args], self.env)
+        self._start([sys.executable, str(ROOT / "bench" / "sampler.py"), str(self.report),
+                     KRING, "run", *self.args], self.env)
         return self
 
 
@@ -146,7 +146,7 @@ class KringDeployment:
             for services in groups:
                 self.plan.append((services, replica, find_free_port()))
         self.proxied = proxy
-        self.profile = profile  # where pyinstrument's report goes (one process only)
+        self.profile = profile  # where bench/sampler.py's report goes (one process only)
         self.url = None
 
     def _env(self, services, replica, port):
@@ -197,7 +197,7 @@ class KringDeployment:
 
     def stop(self):
         for kring in self.processes:
-            if self.profile:  # gracefully, or pyinstrument writes nothing
+            if self.profile:  # gracefully, or the sampler writes nothing
                 try:
                     kring.stop(timeout=60)
                 except Exception:
@@ -461,6 +461,8 @@ def measure_layout(results, chain, folder, label, layout, levels, args, say):
         kring.start()
         say(f"{label}: {len(kring.plan)} kring process(es) ready in {time.time() - began:.0f} s")
         kring.register_supporters()
+        if profile:  # the sampler forgets the start: the report is about the load
+            kring.processes[0].process.send_signal(signal.SIGUSR1)
         if not layout.get("intake_only"):
             for level in levels:  # the loop first: the intake's referrals stay open
                 loop = measure_loop(kring, level, args.seconds, args.pause)
@@ -531,7 +533,7 @@ def draw(results, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(16, 5))
+    fig, (left, middle, right, last) = plt.subplots(1, 4, figsize=(21, 5))
     bare = results["bare"]
     levels = sorted({row["concurrency"] for row in bare})
 
@@ -560,7 +562,8 @@ def draw(results, path):
                ylabel="per second")
     right.set(title="commit to next stage applied (ms)", xlabel="walkers", ylabel="ms",
               yscale="log")
-    for axis in (left, middle, right):
+    draw_processes(results, last)
+    for axis in (left, middle, right, last):
         axis.legend(fontsize=7)
         axis.grid(alpha=0.3)
     machine = results["machine"]
@@ -570,6 +573,24 @@ def draw(results, path):
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)
+
+
+def draw_processes(results, axis):
+    """Intake and loop rate at full concurrency against the number of Kring processes, each as
+    a share of the bare chain measured next to it."""
+    layouts = [(figures["processes"], label) for label, figures in results["kring"].items()
+               if figures["loop"]]
+    layouts.sort()
+    xs = [processes for processes, _ in layouts]
+    for name, marker in (("intake share of the bare endpoint", "-o"),
+                         ("loop events/s share of bare hops/s", "-s")):
+        axis.plot(xs, [(results["ratios"][label][name]["value"] or 0) * 100
+                       for _, label in layouts], marker, label=name)
+    axis.axhline(85, color="C0", linestyle=":", label="goal: intake 85 %")
+    axis.axhline(60, color="C1", linestyle=":", label="goal: loop 60 %")
+    axis.set(title=f"share of bare nameko at {results['settings']['concurrency']} clients",
+             xlabel="kring processes (1, one per service, two per service)",
+             ylabel="% of bare", xticks=xs)
 
 
 def report(results, say):
@@ -600,11 +621,15 @@ def main():
                         help="how long a walker waits before reading its referral again when "
                              "the next stage has not moved it yet (seconds; as the tests' Walker)")
     parser.add_argument("--profile", metavar="FILE",
-                        help="run the one-process layout's kring under pyinstrument and write "
-                             "its text report to FILE (slows that layout: profile apart)")
+                        help="run the one-process layout's kring under bench/sampler.py and "
+                             "write its report to FILE")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"),
                         help="folder for the JSON and the PNG")
+    parser.add_argument("--draw", metavar="JSON", help="only draw the PNG of a results file")
     args = parser.parse_args()
+    if args.draw:
+        draw(json.loads(Path(args.draw).read_text()), Path(args.draw).with_suffix(".png"))
+        return 0
     signal.signal(signal.SIGTERM, interrupted)
     args.seconds = args.seconds or (4 if args.quick else 20)
     args.burst_seconds = args.burst_seconds or (4 if args.quick else 20)
