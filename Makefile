@@ -28,7 +28,7 @@ test: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/kring demo
 
-# The throughput bench (bench/README.md): its extra (matplotlib, pyinstrument) is installed
+# The throughput bench (bench/README.md): its extra (matplotlib) is installed
 # here only, not for `make test`. BENCH_ARGS=--quick for a short run.
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,bench]'

@@ -2,9 +2,9 @@
 
     python bench/sampler.py REPORT SCRIPT [ARGS...]   # runs SCRIPT (a console script) in-process
 
-Why not pyinstrument or cProfile: Kring runs on eventlet, every green thread on the one OS
-thread, and both follow the OS thread's call stack as it is switched between greenlets, so they
-report little but the start. A signal every INTERVAL seconds of wall-clock time looks at whatever
+Why not pyinstrument: Kring runs on eventlet, every green thread on the one OS thread, and
+pyinstrument follows the OS thread's call stack, which greenlet switches away from under it: it
+reported the start of `kring run` and nothing of the load. A signal every INTERVAL seconds of wall-clock time looks at whatever
 frame is running at that moment instead: the green thread doing work, the hub waiting in epoll
 when nothing is, or (a signal waits for a C call to return) the Python frame that made a
 blocking call such as SQLite's commit, which stops every green thread of the process while it
