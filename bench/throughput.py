@@ -105,8 +105,10 @@ class BareChain:
         self.process.start()
         return self
 
-    def stats(self):
-        return requests.get(f"{self.url}/api/v1/hops/stats", timeout=30).json()
+    def stats(self, since=None):
+        """Counts; with `since`, the hop delays from the since-th on."""
+        params = {} if since is None else {"since": since}
+        return requests.get(f"{self.url}/api/v1/hops/stats", params=params, timeout=30).json()
 
     def stop(self):
         self.process.kill()
@@ -211,13 +213,15 @@ class KringDeployment:
     def crashed(self):
         return [kring for kring in self.processes if kring.process.poll() is not None]
 
-    # what the databases hold: the events each service committed, and what each applied
-    def sent(self):
+    # what the databases hold: the events each service committed, and what each applied, from
+    # `since` (epoch seconds) on: SQLite keeps UTC times as text that sorts as it reads
+    def sent(self, since=0):
         rows = []
         for service in SERVICES:
             for event_id, event_type, created in self.databases.query(
                     service, "SELECT event_id, event_type, created_at FROM outbox "
-                             "WHERE exchange IS NULL"):
+                             "WHERE exchange IS NULL AND created_at >= :since",
+                    since=stored_time(since)):
                 rows.append((service, event_id, event_type, seconds_since_epoch(created)))
         return rows
 
@@ -226,13 +230,18 @@ class KringDeployment:
                                                  "WHERE sent_at IS NULL")[0][0]
                    for service in SERVICES)
 
-    def handled(self):
+    def handled(self, since=0):
         found = {}
         for service in SERVICES:
             for event_id, handler, at in self.databases.query(
-                    service, "SELECT event_id, handler, handled_at FROM inbox"):
+                    service, "SELECT event_id, handler, handled_at FROM inbox "
+                             "WHERE handled_at >= :since", since=stored_time(since)):
                 found[(service, handler, event_id)] = seconds_since_epoch(at)
         return found
+
+def stored_time(epoch):
+    """Epoch seconds as SQLite holds a UTC time (text), to compare with a stored one."""
+    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 # --- the client ----------------------------------------------------------------------------------
@@ -349,7 +358,7 @@ def measure_bare(chain, concurrency, seconds):
         time.sleep(0.05)
     hops = HOPS * load["requests"]
     span = (stats["last_handled"] or load["ended"]) - load["started"]
-    delays = stats["delays_ms"][len(before["delays_ms"]):]
+    delays = chain.stats(since=before["delays_count"])["delays_ms"]
     return {"concurrency": concurrency, "http": strip(load), "hops": hops,
             "hops_per_s": rate(hops, span), "hop_delay_ms": summary(delays),
             "chain_finished_s_after_load": round((stats["last_handled"] or 0) - load["ended"], 2)}
@@ -362,7 +371,7 @@ def measure_intake(kring, concurrency, seconds, label):
 
 def measure_loop(kring, concurrency, seconds, pause):
     loop = walk_loop(kring.url, concurrency, seconds, pause)
-    sent, handled = kring.sent(), kring.handled()
+    sent, handled = kring.sent(loop["started"]), kring.handled(loop["started"])
     events = [row for row in sent if loop["started"] <= row[3] < loop["ended"]]
     applied = [at for at in handled.values() if loop["started"] <= at < loop["ended"]]
     span = loop["ended"] - loop["started"]
@@ -388,8 +397,8 @@ def measure_burst(kring, concurrency, seconds, timeout=120):
     clean_checks, missing, unsent = 0, None, None
     deadline = time.time() + timeout
     while time.time() < deadline and everyone_at is None:
-        handled = kring.handled()  # inboxes first: an event committed after this is not judged
-        sent = kring.sent()
+        handled = kring.handled(start)  # inboxes first: what is committed after is not judged
+        sent = kring.sent(start)
         received = [row for row in sent if row[2] == "referral_received" and row[3] >= start]
         if matching_at is None and len(received) >= load["requests"] and all(
                 ("matching", "on_referral", row[1]) in handled for row in received):
@@ -400,7 +409,7 @@ def measure_burst(kring, concurrency, seconds, timeout=120):
         if clean_checks == 2:  # twice in a row: nothing in flight between the two readings
             everyone_at = time.time()
         time.sleep(0.1)
-    sent, handled = kring.sent(), kring.handled()
+    sent, handled = kring.sent(start), kring.handled(start)
     matching = [(handled[("matching", "on_referral", row[1])] - row[3]) * 1000 for row in sent
                 if row[2] == "referral_received" and row[3] >= start
                 and ("matching", "on_referral", row[1]) in handled]
