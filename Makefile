@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test demo docs clean migrate migration
+.PHONY: run test demo docs clean migrate migration bench
 
 # The stamp is rebuilt whenever the pins change, so a pull that bumps a version reinstalls.
 $(STAMP): pyproject.toml constraints.txt
@@ -27,6 +27,13 @@ test: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/kring demo
+
+# The throughput bench (bench/README.md): its extra (matplotlib) is installed
+# here only, not for `make test`. BENCH_ARGS=--quick for a short run.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,bench]'
+	@$(BIN)/python scripts/ensure_services.py
+	$(BIN)/python bench/throughput.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
