@@ -104,24 +104,25 @@ def ensure_postgres():
          "KRING_TEST_POSTGRES to a server the tests may create databases on.")
 
 
+def apt_install(packages, purpose):
+    """Debian's `packages`, installed when the machine lets us (root, apt-get), tried again
+    after `apt-get update` for a stale package list; otherwise stop and say the command."""
+    command = ["apt-get", "install", "-y", "--no-install-recommends", *packages]
+    if not shutil.which("apt-get") or os.geteuid() != 0:
+        fail(f"{purpose} need {', '.join(packages)}. Install them as root:\n"
+             f"    apt-get update && {' '.join(command)}")
+    print(f"Installing {', '.join(packages)}: {purpose} need them.", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    if subprocess.run(command, check=False, env=env).returncode != 0:
+        run(["apt-get", "update"])
+        if subprocess.run(command, check=False, env=env).returncode != 0:
+            fail(f"`{' '.join(command)}` failed; {purpose} need these packages.")
+
+
 def ensure_promtool():
     """The tests check deploy/prometheus/ with Prometheus's own promtool (Debian: prometheus)."""
-    if shutil.which("promtool"):
-        return
-    install = "apt-get install -y --no-install-recommends prometheus"
-    if not shutil.which("apt-get") or os.geteuid() != 0:
-        fail("promtool is not installed; the tests check the Prometheus files with it. "
-             f"Install it:\n    {install}")
-    print("promtool is not installed; installing Debian's prometheus package.", flush=True)
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for command in (install, "apt-get update -q", install):  # a stale package list: update
-        print(f"  running: {command}", flush=True)
-        subprocess.run(command.split(), check=False, env=env, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.STDOUT)
-        if shutil.which("promtool"):
-            return
-    fail(f"promtool could not be installed ({install} failed). Install Debian's prometheus "
-         "package, or put a promtool of Prometheus 2 on the PATH.")
+    if not shutil.which("promtool"):
+        apt_install(["prometheus"], "the checks of deploy/prometheus/ (promtool)")
 
 
 # Debian's packages that run docker-compose.yml in the tests (tests/containers): podman with the
@@ -133,18 +134,8 @@ CONTAINER_TOOLS = {"podman": "podman", "runc": "runc", "debootstrap": "debootstr
 def ensure_container_tools():
     missing = sorted(package for tool, package in CONTAINER_TOOLS.items()
                      if not shutil.which(tool))
-    if not missing:
-        return
-    command = ["apt-get", "install", "-y", "--no-install-recommends", *missing]
-    if not shutil.which("apt-get") or os.geteuid() != 0:
-        fail("The container tests need " + ", ".join(missing) + ". Install them as root:\n"
-             f"    apt-get update && {' '.join(command)}")
-    print(f"Installing {', '.join(missing)} for the container tests.", flush=True)
-    if subprocess.run(command, check=False).returncode != 0:
-        run(["apt-get", "update"])
-        if subprocess.run(command, check=False).returncode != 0:
-            fail(f"`{' '.join(command)}` failed; the container tests need these packages.")
-
+    if missing:
+        apt_install(missing, "the container tests")
 
 
 # Debian's packages that draw the families' leaflets as PDF (kring/leaflets): WeasyPrint (a
@@ -159,18 +150,8 @@ def ensure_leaflet_packages():
     if not shutil.which("dpkg-query"):
         return  # not Debian: WeasyPrint says what is missing when a PDF is asked for
     missing = [package for package in LEAFLET_PACKAGES if not _installed(package)]
-    if not missing:
-        return
-    command = ["apt-get", "install", "-y", "--no-install-recommends", *missing]
-    if not shutil.which("apt-get") or os.geteuid() != 0:
-        fail("The leaflets' PDFs need " + ", ".join(missing) + ". Install them as root:\n"
-             f"    apt-get update && {' '.join(command)}")
-    print(f"Installing {', '.join(missing)} for the leaflets' PDFs.", flush=True)
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    if subprocess.run(command, check=False, env=env).returncode != 0:
-        run(["apt-get", "update"])
-        if subprocess.run(command, check=False, env=env).returncode != 0:
-            fail(f"`{' '.join(command)}` failed; the leaflets' PDFs need these packages.")
+    if missing:
+        apt_install(missing, "the leaflets' PDFs")
 
 
 def _installed(package):
