@@ -191,7 +191,7 @@ def _amqp_ssl(env, amqp_uri):
 
 
 SMTP_TLS_MODES = ("none", "starttls", "tls")
-_LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 def _smtp(env):
@@ -200,7 +200,7 @@ def _smtp(env):
         return None
     # Nothing leaves this machine in the clear unless the operator says so: a server anywhere
     # but on loopback gets STARTTLS, required, unless KRING_SMTP_TLS=none.
-    tls = env.get("KRING_SMTP_TLS") or ("none" if host in _LOOPBACK_HOSTS else "starttls")
+    tls = env.get("KRING_SMTP_TLS") or ("none" if host in LOOPBACK_HOSTS else "starttls")
     if tls not in SMTP_TLS_MODES:
         raise ConfigError(f"KRING_SMTP_TLS must be one of {', '.join(SMTP_TLS_MODES)}, "
                           f"not {tls!r}")
@@ -211,7 +211,7 @@ def _smtp(env):
     if bool(username) != bool(password):
         raise ConfigError("KRING_SMTP_USERNAME and KRING_SMTP_PASSWORD go together: set both "
                           "or neither")
-    if password and tls == "none" and host not in _LOOPBACK_HOSTS:
+    if password and tls == "none" and host not in LOOPBACK_HOSTS:
         raise ConfigError("KRING_SMTP_PASSWORD would cross the network in the clear: set "
                           "KRING_SMTP_TLS to starttls or tls")
     default_port = 465 if tls == "tls" else 25

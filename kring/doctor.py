@@ -17,9 +17,9 @@ from urllib.parse import urlparse
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from kring.config import MIN_SECRET_LENGTH, SERVICES, ConfigError, Settings
+from kring.config import LOOPBACK_HOSTS, MIN_SECRET_LENGTH, SERVICES, ConfigError, Settings
 from kring.contracts.topology import (SUBSCRIPTIONS, dead_letter_queue_name,
                                       events_exchange_name, queue_name)
 from kring.kit.failures import describe
@@ -27,7 +27,6 @@ from kring.kit.failures import describe
 OK, WARN, FAIL = "ok", "warn", "FAIL"
 CONNECT_TIMEOUT_SECONDS = 5
 EXPIRES_SOON = datetime.timedelta(days=30)
-_LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
 
 @dataclass(frozen=True)
@@ -149,7 +148,7 @@ def broker(settings):
     try:
         yield Finding(OK, "broker", f"{shown} answers" + (" over TLS" if settings.amqp_ssl
                                                           or address.scheme == "amqps" else ""))
-        if address.scheme != "amqps" and address.hostname not in _LOOPBACK:
+        if address.scheme != "amqps" and address.hostname not in LOOPBACK_HOSTS:
             yield Finding(WARN, "broker", "AMQP to another machine goes in the clear",
                           "use amqps:// (README, \"Encryption in transit\")")
         yield definitions(connection)
@@ -188,59 +187,56 @@ def definitions(connection):
 
 
 def _close(channel):
-    try:
+    if channel.is_open:  # after a 404 the broker has closed it already
         channel.close()
-    except Exception:  # a channel the broker closed (404) is closed already
-        pass
 
 
 # --- databases -----------------------------------------------------------------------------------
 
 def databases(settings):
-    from kring.kit.db import postgres_driver
+    from kring.kit.db import make_engine
     for service in SERVICES:
         url = settings.databases[service]
         shown = _without_password(url)
-        engine = create_engine(postgres_driver(url))
+        engine = make_engine(url)
         try:
             with engine.connect() as db:
                 db.execute(text("SELECT 1"))
         except Exception as exc:
+            engine.dispose()
             yield Finding(FAIL, f"database {service}", f"{shown} does not answer: "
                           f"{describe(exc)}", f"check KRING_DB_{service.upper()}")
             continue
+        yield Finding(OK, f"database {service}", f"{shown} answers")
+        try:
+            yield schema_finding(service, engine)
         finally:
             engine.dispose()
-        yield Finding(OK, f"database {service}", f"{shown} answers")
-        yield schema_finding(service, url)
         address = urlparse(url)
-        if address.scheme.startswith("postgres") and address.hostname not in _LOOPBACK + (None,) \
+        if address.scheme.startswith("postgres") \
+                and address.hostname not in LOOPBACK_HOSTS + (None,) \
                 and "sslmode=verify-full" not in (address.query or ""):
             yield Finding(WARN, f"database {service}", "the connection's certificate and name "
                           "are not checked (no sslmode=verify-full)",
                           "add ?sslmode=verify-full&sslrootcert=CA.pem to the URL")
 
 
-def schema_finding(service, url):
+def schema_finding(service, engine):
     """Whether the database's schema is at this version's newest revision (services bring it
     there as they start; an operator upgrading runs `kring migrate` first)."""
     from kring.kit import migrations
-    from kring.kit.db import make_engine
-    engine = make_engine(url)
     try:
-        at, newest = migrations.status(engine, service)
+        at, newest, known = migrations.status(engine, service)
     except Exception as exc:
         return Finding(FAIL, f"schema {service}", f"its revision cannot be read: "
                        f"{describe(exc)}", f"check KRING_DB_{service.upper()}")
-    finally:
-        engine.dispose()
     if at == newest:
         return Finding(OK, f"schema {service}", f"at the newest revision ({newest})")
     if at is None:
         return Finding(WARN, f"schema {service}", "no revision recorded: a new database, or "
                        "one made before migrations", "`kring migrate` (or the first start) "
                        "makes or upgrades it; take a backup first (README \"Upgrading\")")
-    if not migrations.knows(service, at):
+    if not known:
         return Finding(FAIL, f"schema {service}", f"at revision {at}, which this version does "
                        "not know: a newer version of Kring has migrated it",
                        "run that version, or restore the backup taken before the upgrade")

@@ -86,21 +86,17 @@ def migrate(engine, service, versions=None, to="heads"):
 
 
 def status(engine, service):
-    """(the revision `service`'s database is at, the newest this version has), changing
-    nothing: at is None for a database with no revision yet (new, or made before migrations)."""
+    """(the revision `service`'s database is at, the newest this version has, whether this
+    version knows the one it is at), changing nothing: at is None for a database with no
+    revision yet (new, or made before migrations)."""
     script = scripts(service)
     with engine.connect() as connection:
         at = _current(connection)
-    return at, script.get_current_head()
-
-
-def knows(service, revision):
-    """True when `revision` is one of this version's revisions of `service`."""
     try:
-        _known(scripts(service), revision, service)
+        _known(script, at, service)
     except UnknownRevision:
-        return False
-    return True
+        return at, script.get_current_head(), False
+    return at, script.get_current_head(), True
 
 
 def downgrade(engine, service, to):
