@@ -48,7 +48,7 @@ def make(names, now=None):
         .public_key(key.public_key()).serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + datetime.timedelta(days=VALID_DAYS))
-        .add_extension(x509.SubjectAlternativeName([_name(name) for name in names]),
+        .add_extension(x509.SubjectAlternativeName([alternative_name(name) for name in names]),
                        critical=False)
         # its own issuer: a client told to trust this file may treat it as the authority too
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
@@ -57,7 +57,8 @@ def make(names, now=None):
     return certificate, key
 
 
-def _name(name):
+def alternative_name(name):
+    """A host name or an IP address, as a certificate names it."""
     try:
         return x509.IPAddress(ipaddress.ip_address(name))
     except ValueError:

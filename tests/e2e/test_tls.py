@@ -20,11 +20,6 @@ from tests.support.waiting import eventually
 
 
 @pytest.fixture(scope="module")
-def certificates(tmp_path_factory):
-    return make_certificates(tmp_path_factory.mktemp("tls"))
-
-
-@pytest.fixture(scope="module")
 def tls_broker(tmp_path_factory, certificates):
     broker = TlsBroker(tmp_path_factory.mktemp("broker"), certificates).start()
     yield broker

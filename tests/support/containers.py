@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.support.waiting import eventually
+
 ROOT = Path(__file__).resolve().parents[2]
 CONTAINERS_CONF = ROOT / "deploy/podman/containers.conf"
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -244,14 +246,14 @@ class Stack:
 
     def wait_done(self, services, timeout):
         """Each of `services` has run to its end with exit code 0."""
-        deadline = time.monotonic() + timeout
         for service in services:
-            while (state := self.inspect(service)["State"])["Status"] != "exited":
-                if time.monotonic() > deadline:
-                    raise AssertionError(f"{service} still {state['Status']} after {timeout} s"
-                                         f"\n{self.logs(service)}")
-                time.sleep(1)  # a one-shot container takes a moment; ask again
+            state = eventually(lambda: self._exited(service), timeout=timeout,
+                               what=f"{service} to run to its end")
             assert state["ExitCode"] == 0, f"{service} failed:\n{self.logs(service)}"
+
+    def _exited(self, service):
+        state = self.inspect(service)["State"]
+        return state if state["Status"] == "exited" else None
 
     def down(self):
         """Containers, network and volumes of PROJECT removed (of nothing else)."""

@@ -14,6 +14,7 @@ from kring.kit.db import UnitOfWork, make_engine
 from tests.support.api import TEST_SECRET, Api
 from tests.support.databases import POSTGRES_URL, sqlite_urls
 from tests.support.directory import TEST_DIRECTORY
+from tests.support.tls import make_certificates
 
 
 @pytest.fixture(autouse=True)
@@ -125,3 +126,10 @@ def _outgoing_module(service):
         return import_module(f"services.{service}.outgoing")
     except ModuleNotFoundError:  # a service that emits no events (notify)
         return None
+
+
+@pytest.fixture(scope="session")
+def certificates(tmp_path_factory):
+    """A CA of the tests' own and a certificate it signed for loopback (tests.support.tls),
+    valid long enough that nothing warns of its end: for the TLS servers tests start."""
+    return make_certificates(tmp_path_factory.mktemp("tls"), days=400)

@@ -1,7 +1,6 @@
 """A certificate authority of the test's own, and a certificate it signed for loopback: what a
 TLS server in a test presents, and the CA file the client under test is told to trust."""
 import datetime
-import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,6 +8,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+
+from kring.selfsigned import alternative_name
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1")
 
@@ -51,16 +52,10 @@ def make_certificates(folder, names=LOOPBACK_NAMES, ca_name="Kring test CA", day
                          critical=False)
           .sign(ca_key, hashes.SHA256()))
     key = ec.generate_private_key(ec.SECP256R1())
-    alternatives = []
-    for name in names:
-        try:
-            alternatives.append(x509.IPAddress(ipaddress.ip_address(name)))
-        except ValueError:
-            alternatives.append(x509.DNSName(name))
     cert = (x509.CertificateBuilder().subject_name(_name(names[0])).issuer_name(ca.subject)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(start).not_valid_after(end)
-            .add_extension(x509.SubjectAlternativeName(alternatives), critical=False)
+            .add_extension(x509.SubjectAlternativeName([alternative_name(n) for n in names]), critical=False)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(x509.ExtendedKeyUsage([x509.ExtendedKeyUsageOID.SERVER_AUTH,
                                                   x509.ExtendedKeyUsageOID.CLIENT_AUTH]),

@@ -14,7 +14,6 @@ from kring.kit.migrations import migrate
 from kring.kit.topology import declare_topology
 from tests.support.migrations import first_revision
 from tests.support.processes import KRING, LoginSmtpServer, SmtpServer, clean_env
-from tests.support.tls import make_certificates
 
 GOOD_SECRET = "0123456789abcdef0123456789abcdef"
 
@@ -28,11 +27,6 @@ def env(rabbit_config, tmp_path):
     return clean_env(AMQP_URI=rabbit_config["AMQP_URI"], KRING_DATA_DIR=str(tmp_path / "data"),
                      KRING_SECRET=GOOD_SECRET,
                      KRING_DATA_KEYS="k1:" + base64.b64encode(os.urandom(32)).decode())
-
-
-@pytest.fixture(scope="module")
-def certificates(tmp_path_factory):
-    return make_certificates(tmp_path_factory.mktemp("tls"), days=400)
 
 
 def lines(result, level):

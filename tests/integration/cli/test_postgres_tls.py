@@ -11,13 +11,7 @@ from kring.kit.auth import create_token
 from kring.kit.db import postgres_driver
 from tests.support.processes import RunningKring, clean_env
 from tests.support.sample import referral_body
-from tests.support.tls import make_certificates
 from tests.support.tls_postgres import TlsPostgres
-
-
-@pytest.fixture(scope="module")
-def certificates(tmp_path_factory):
-    return make_certificates(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,6 @@ RID = "7e1f0c2a-0000-4000-8000-00000000071a"
 
 
 @pytest.fixture(scope="module")
-def certificates(tmp_path_factory):
-    return make_certificates(tmp_path_factory.mktemp("tls"))
-
-
-@pytest.fixture(scope="module")
 def strangers_certificates(tmp_path_factory):
     """A server certificate signed by a CA the client is not told to trust."""
     return make_certificates(tmp_path_factory.mktemp("stranger"), ca_name="Some other CA")
