@@ -1,13 +1,15 @@
 """The public HTTP API as a client sees it, and the signed tokens the tests call it with."""
 import requests
 
-from kring.kit.auth import create_token
+from kring.kit.auth import MAX_TTL_SECONDS, create_token
 
 TEST_SECRET = "kring-test-secret-of-at-least-32-bytes"
 
 
-def token(org="huisarts-oost", role="referrer", ttl=600, subject=None):
-    """A token for a person of `org` in `role`; by default a person named after both."""
+def token(org="huisarts-oost", role="referrer", ttl=MAX_TTL_SECONDS, subject=None):
+    """A token for a person of `org` in `role`; by default a person named after both. Modules
+    make theirs when they are collected, so by default a token lives as long as a token may:
+    the whole suite runs well within it."""
     return create_token(TEST_SECRET, org, role, subject or f"{role}-of-{org}", ttl)
 
 
