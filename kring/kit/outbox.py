@@ -1,5 +1,11 @@
 """The outbox relay: publishes committed events, with publisher confirms, then marks them sent.
 
+A batch is published at once and then confirmed at once: the broker's acknowledgements of a
+whole batch come back together (often as one `multiple` ack), where waiting for each message's
+confirm before the next one cost a round trip per event under load. Rows are marked sent only
+when every message of the batch was confirmed; a nack or a lost connection leaves the batch
+unsent, to be published again (the inbox makes a second copy harmless).
+
 A crash between a commit and its publish leaves the event in the outbox, and the relay sends it
 after the restart: delayed, never lost. A crash between the publish and the marking sends it
 twice, which is why every consumer is idempotent (the inbox). One relay runs per service process;
@@ -21,6 +27,7 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 2.0
 BATCH = 200
+CONFIRM_SECONDS = 30.0  # a broker that has not confirmed by then is treated as gone
 
 
 class Message(NamedTuple):
@@ -55,7 +62,7 @@ class OutboxRelay:
         self.outbox = outbox
         self.amqp_uri, self.ssl = amqp_uri, ssl
         self._wake = LightQueue()
-        self._connection = None
+        self._connection = self._channel = self._confirms = None
 
     def kick(self):
         self._wake.put(None)
@@ -89,45 +96,84 @@ class OutboxRelay:
                               .order_by(self.outbox.c.id).limit(BATCH)).all()
         if not rows:
             return 0
-        producer = self._producer()
-        sent = []
-        try:
-            for row in rows:
-                exchange = topic_exchange(row.exchange) if row.exchange else self.exchange
-                # declared once per connection: nameko's consumers or the deploy definitions
-                # may not have made it yet, and a publish to a missing exchange is an error
-                declare = [] if exchange.name in self._declared else [exchange]
-                producer.publish(json.loads(row.body), exchange=exchange,
-                                 routing_key=row.event_type, serializer="json",
-                                 delivery_mode=2, message_id=row.event_id, declare=declare,
-                                 **_correlated(row.correlation_id))
-                self._declared.add(exchange.name)
-                sent.append(row.id)
-        finally:
-            if sent:
-                with self.engine.begin() as db:
-                    db.execute(update(self.outbox).where(self.outbox.c.id.in_(sent))
-                               .values(sent_at=utcnow()))
-        return len(sent)
+        producer, confirms = self._producer()
+        for row in rows:
+            exchange = topic_exchange(row.exchange) if row.exchange else self.exchange
+            # declared once per connection: nameko's consumers or the deploy definitions may
+            # not have made it yet, and a publish to a missing exchange is an error
+            declare = [] if exchange.name in self._declared else [exchange]
+            producer.publish(json.loads(row.body), exchange=exchange,
+                             routing_key=row.event_type, serializer="json",
+                             delivery_mode=2, message_id=row.event_id, declare=declare,
+                             **_correlated(row.correlation_id))
+            confirms.published()
+            self._declared.add(exchange.name)
+        confirms.wait(self._connection, CONFIRM_SECONDS)
+        with self.engine.begin() as db:
+            db.execute(update(self.outbox).where(self.outbox.c.id.in_([row.id for row in rows]))
+                       .values(sent_at=utcnow()))
+        return len(rows)
 
     def _producer(self):
         if self._connection is None:
-            # confirm_publish: publish() returns only once the broker has the message
-            self._connection = connect(self.amqp_uri, self.ssl,
-                                       transport_options={"confirm_publish": True})
+            self._connection = connect(self.amqp_uri, self.ssl)
             self._connection.ensure_connection(max_retries=1)
             if self.declare_topology is not None:  # every queue exists before our first event
                 self.declare_topology(self._connection)
-        return self._connection.Producer()
+            channel = self._connection.channel()
+            self._confirms = Confirms(channel)
+            self._channel = channel
+        return self._connection.Producer(self._channel), self._confirms
 
     def _close(self):
         self._declared.clear()
         if self._connection is not None:
             let_go(self._connection)
-            self._connection = None
+            self._connection = self._channel = self._confirms = None
 
     def stop(self):
         self._close()
+
+
+class Confirms:
+    """The publisher confirms of one channel: the delivery tags published and not yet
+    acknowledged by the broker. Tags count from 1 per channel, in publish order; an ack with
+    `multiple` covers every tag up to its own."""
+
+    def __init__(self, channel):
+        channel.confirm_select()
+        channel.events["basic_ack"].add(self._ack)
+        channel.events["basic_nack"].add(self._nack)
+        self.last_tag = 0
+        self.unconfirmed = set()
+        self.nacked = False
+
+    def published(self):
+        self.last_tag += 1
+        self.unconfirmed.add(self.last_tag)
+
+    def _ack(self, tag, multiple):
+        if multiple:
+            self.unconfirmed = {pending for pending in self.unconfirmed if pending > tag}
+        else:
+            self.unconfirmed.discard(tag)
+
+    def _nack(self, tag, multiple):
+        self._ack(tag, multiple)
+        self.nacked = True
+
+    def wait(self, connection, timeout):
+        """Return once the broker has confirmed every message published so far; raise if it
+        refused one (a nack) or stays silent for `timeout` seconds."""
+        while self.unconfirmed:
+            connection.drain_events(timeout=timeout)
+        if self.nacked:
+            self.nacked = False
+            raise PublishRefused("the broker refused (nacked) a message of the batch")
+
+
+class PublishRefused(Exception):
+    pass
 
 
 def _correlated(correlation_id):
