@@ -129,11 +129,17 @@ def ensure_promtool():
 # runc runtime (deploy/podman/containers.conf) and debootstrap for the images' Debian base.
 # podman-compose itself is a Python package, pinned with the tests' other ones.
 CONTAINER_TOOLS = {"podman": "podman", "runc": "runc", "debootstrap": "debootstrap"}
+# netavark and aardvark-dns: the network backend that lets one container find another by its
+# service name (deploy/podman/containers.conf). podman only recommends them, and without them
+# it falls back to CNI, whose networks answer no names ("could not translate host name").
+CONTAINER_PACKAGES = ("netavark", "aardvark-dns")
 
 
 def ensure_container_tools():
     missing = sorted(package for tool, package in CONTAINER_TOOLS.items()
                      if not shutil.which(tool))
+    if shutil.which("dpkg-query"):
+        missing += [package for package in CONTAINER_PACKAGES if not _installed(package)]
     if missing:
         apt_install(missing, "the container tests")
 
