@@ -2,7 +2,9 @@
 
 It plays every part — referrer, coordinator, supporter — for three families: one supported to
 the end, one whose question does not fit the programme, one that withdraws mid-case, and prints
-each referral's timeline and where its notices went.
+each referral's timeline and where its notices went. A GP then asks the programme's
+coordinators for advice about a case of its own (a consultation: no family is taken on), in
+two rounds.
 """
 import sys
 import time
@@ -130,6 +132,28 @@ class Demo(ApiClient):
         return referral_id
 
 
+    def consultation(self):
+        """A GP asks for advice and keeps the lead: no family is named, only its own
+        pseudonymous reference; two rounds, then the GP closes it."""
+        self.say("a GP asks the Home-Start coordinators for advice about a case of its own")
+        consultation = self.call("POST", "/consultations", self.referrer, {
+            "programme": PROGRAMME, "municipality": "Utrecht", "case_ref": "GP-CASE-17",
+            "question": "A mother of two feels alone since the move; is Home-Start a fit?",
+            "requester": {"email": "j.devries@example.org", "language": "nl"}})
+        path = f"/consultations/{consultation['consultation_id']}"
+        self.say("coordinator answers")
+        self.call("POST", f"{path}/answers", self.coordinator,
+                  {"answer": "Likely: weekly visits by a volunteer. Ask whether she agrees."})
+        self.say("the GP asks a follow-up question")
+        self.call("POST", f"{path}/questions", self.referrer,
+                  {"question": "Does she need to speak Dutch?"})
+        self.say("coordinator answers again")
+        self.call("POST", f"{path}/answers", self.coordinator,
+                  {"answer": "No: we match volunteers by language where we can."})
+        self.say("the GP closes the consultation")
+        return self.call("POST", f"{path}/close", self.referrer, {})
+
+
 def run_demo(base_url, secret, notices=None, out=sys.stdout):
     """Walk the three families through; `notices(referral_id)` lists where their notices went."""
     demo = Demo(base_url, secret, out)
@@ -137,6 +161,7 @@ def run_demo(base_url, secret, notices=None, out=sys.stdout):
         demo.register_supporters()
         referral_ids = [demo.supported_to_the_end(), demo.not_fitting(),
                         demo.withdrawn_mid_case()]
+        consultation = demo.consultation()
     except (DemoFailed, ApiError, requests.RequestException) as exc:
         print(f"demo stopped: {exc}", file=out)
         return 1
@@ -146,4 +171,10 @@ def run_demo(base_url, secret, notices=None, out=sys.stdout):
             where = notice.get("location") or " ".join(
                 filter(None, [notice.get("channel"), notice.get("recipient")]))
             print(f"    notice {notice['kind']}: {notice['status']} → {where}", file=out)
+    print(f"\nconsultation {consultation['consultation_id']}: {consultation['status']} after "
+          f"{len(consultation['rounds'])} rounds", file=out)
+    for notice in (notices(consultation["consultation_id"]) if notices else []):
+        where = notice.get("location") or " ".join(
+            filter(None, [notice.get("channel"), notice.get("recipient")]))
+        print(f"    notice {notice['kind']}: {notice['status']} → {where}", file=out)
     return 0

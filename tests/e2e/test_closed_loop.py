@@ -138,6 +138,19 @@ def test_a_no_leads_to_the_next_candidate(demo, smtp):
     check_notice(start, "start", referral)
 
 
+def test_a_consultation_in_two_rounds_tells_the_gp_of_each_answer(demo, smtp):
+    closed = demo.consultation()
+    assert closed["status"] == "closed" and closed["closed_by"] == "referrer"
+    assert [bool(round_["answer"]) for round_ in closed["rounds"]] == [True, True]
+    answers = notices_of(smtp, closed["consultation_id"], 2)
+    assert sorted(m["X-Kring-Notice"] for m in answers) == ["answer-1", "answer-2"]
+    for message in answers:
+        assert message["To"] == "j.devries@example.org"
+        text = message.as_string()
+        for words in ("alone since the move", "GP-CASE-17", "weekly visits", "speak Dutch"):
+            assert words not in text, f"{words!r} of the consultation went into its notice"
+
+
 def test_the_demo_runs_the_three_families(stack_api):
     out = io.StringIO()
     assert run_demo(stack_api.base.rsplit("/api/v1", 1)[0], TEST_SECRET, out=out) == 0, \
@@ -146,3 +159,4 @@ def test_the_demo_runs_the_three_families(stack_api):
     assert text.count("status:   closed (completed)") == 1
     assert text.count("status:   closed (declined)") == 1
     assert text.count("status:   closed (withdrawn)") == 1
+    assert "closed after 2 rounds" in text
