@@ -33,7 +33,9 @@ RECORDED_FROM_MARK = "is recorded as sent from its mark"  # bench/soak.py counts
 
 
 def record_contact(uow, event, now):
-    """referral_received: keep the referrer's contact; notices that waited for it may go."""
+    """referral_received: keep the referrer's contact; notices that waited for it may go.
+    True only when one waited: almost always the contact comes first and nothing is due, and
+    looking for due notices after every new referral cost a query on the busiest path."""
     def once():
         with uow:
             if not uow.first_time(event.event_id):
@@ -43,10 +45,11 @@ def record_contact(uow, event, now):
             if contact is None:  # the first contact stands
                 notices.add_contact(Contact.from_event(event.referral_id, event.data))
                 contact = notices.contact(event.referral_id)  # with a withdrawal come first
-            for notice in notices.waiting(event.referral_id):
+            waited = notices.waiting(event.referral_id)
+            for notice in waited:
                 notice.ready_to_send(contact)  # or suppressed, for want of consent
                 _save(uow, notices, notice)
-            return True
+            return bool(waited)
     return _once_more_if_duplicate(once)
 
 
