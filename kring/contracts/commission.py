@@ -1,7 +1,8 @@
-"""HTTP bodies and operations of the municipality's commission (beschikking), docs/contract.md
-§4 "Commissions": a programme whose definition says `commission_required` waits after a
-fitting intake until the family's municipality decides. The municipality sees only what the
-decision needs: never a contact name, phone, postcode or the question in the family's words.
+"""HTTP bodies and operations of the municipality's commission (beschikking; see
+docs/contract.md §4 "Commissions"): a programme whose definition says `commission_required`
+waits after a fitting intake until the family's municipality decides. The municipality sees
+only what the decision needs: never a contact name, phone, postcode or the question in the
+family's words.
 """
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
