@@ -73,6 +73,17 @@ def withdrawal(ids, side, role):
             "reason": "the family stops"}
 
 
+def commission_requests(answer, side, table):
+    """Utrecht's officer lists the trajectory waiting for Utrecht's decision; Zeist's not."""
+    listed = {commission["referral_id"] for commission in answer["commissions"]}
+    waiting = table.commission_of.get(OWNER)
+    if side == OWNER and waiting not in listed:
+        return [f"{waiting} waiting for {side}'s commission is not listed: {sorted(listed)}"]
+    if side == OTHER and waiting in listed:
+        return [f"{side} lists {OWNER}'s {waiting}"]
+    return []
+
+
 ROWS = {
     # the directory: no family data, so every side gets its own answer
     "registerProvider": Row(body=lambda ids, side, role: provider_body(side)),
@@ -128,17 +139,6 @@ ROWS = {
     "listCommissionRequests": Row(check=commission_requests),
     "decideCommission": Row("referral_id", fixed({"commissioned": True})),
 }
-
-
-def commission_requests(answer, side, table):
-    """Utrecht's officer lists the trajectory waiting for Utrecht's decision; Zeist's not."""
-    listed = {commission["referral_id"] for commission in answer["commissions"]}
-    waiting = table.commission_of.get(OWNER)
-    if side == OWNER and waiting not in listed:
-        return [f"{waiting} waiting for {side}'s commission is not listed: {sorted(listed)}"]
-    if side == OTHER and waiting in listed:
-        return [f"{side} lists {OWNER}'s {waiting}"]
-    return []
 
 
 def consultation_body(side):
