@@ -113,6 +113,15 @@ def test_a_no_closes_the_referral_and_its_reason_stays_here(api, service, kring_
                 "decideCommission", "listCommissionRequests")] == [
         ("decideCommission", "GM0344", "municipality", 200),
         ("listCommissionRequests", "GM0344", "municipality", 200)]
+    admin = token(PROVIDER, "admin")
+    assert api.get(f"/referrals/{referral_id}/export", admin).json()["services"]["referral"][
+        "referral"]["commission"]["reason"] == "the district team helps"
+    erased = api.post(f"/referrals/{referral_id}/erasure", admin, json={"reason": "asked"})
+    assert erased.status_code == 202, erased.text
+    kept = api.get(f"/referrals/{referral_id}/export", admin).json()["services"]["referral"][
+        "referral"]["commission"]
+    assert (kept["reason"], kept["decided_by"]["organisation"]) == (None, "GM0344")
+    assert "district team" not in api.get(f"/referrals/{referral_id}/export", admin).text
 
 
 def test_another_municipality_gets_what_an_unknown_id_gets(api, service, kring_config,
