@@ -18,7 +18,9 @@ ROUTED = "routed"        # what is routed to its organisation: the referral, int
 #                          case and aftercare of a referral it coordinates
 OWN_CASE = "own_case"    # the case the supporter (the token's `sub`, of the organisation the
 #                          case is routed to) is matched to, while it is open
-REACHES = (ANYONE, OWN_ORG, REFERRING, ROUTED, OWN_CASE)
+OWN_MUNICIPALITY = "own_municipality"  # referrals whose family's municipality (its CBS code)
+#                          is the token's org: a `municipality` token's org is its CBS code
+REACHES = (ANYONE, OWN_ORG, REFERRING, ROUTED, OWN_CASE, OWN_MUNICIPALITY)
 
 ROLES = ("referrer", "coordinator", "supporter", "admin", "operator", "municipality")
 EVERY_ROLE = {role: ANYONE for role in ROLES}
@@ -58,6 +60,12 @@ RULES = {
     "getAudit": Rule({"admin": ROUTED}, audited=True),
     "eraseReferral": Rule({"admin": ROUTED}, audited=True),
     "exportReferral": Rule({"admin": ROUTED}, audited=True),
+    # the municipality's commission (beschikking) of a programme that needs one
+    # (docs/contract.md §4 "Commissions"): only what the decision needs, never contact details
+    "decideCommission": Rule({"municipality": OWN_MUNICIPALITY}, audited=True),
+    "getCommissionRequest": Rule({"municipality": OWN_MUNICIPALITY}, audited=True),
+    # each referral listed is recorded in its own audit trail
+    "listCommissionRequests": Rule({"municipality": OWN_MUNICIPALITY}, audited=True),
     # consultation requests: a professional or a municipality asks the organisation that
     # provides a programme for advice and keeps the lead (docs/contract.md §4 "Consultations")
     "requestConsultation": Rule(REQUESTERS, audited=True),

@@ -85,6 +85,13 @@ class ReferralClosed(Schema):
     programme = fields.String(allow_none=True, load_default=None)
 
 
+class ReferralCommissioned(Schema):
+    """The municipality commissioned the support (a beschikking, docs/contract.md §4
+    "Commissions"): matching starts as after a fitting intake. A no travels as referral_closed
+    (`declined`); the reason for it stays in the referral service."""
+    municipality_code = fields.String(required=True)
+
+
 class ReferralErased(Schema):
     """The referral's data is to be erased (on request, docs/contract.md §4 eraseReferral, or
     at the end of its retention period): every stage erases its part, keeps a marker, and
@@ -113,6 +120,10 @@ class IntakeRecorded(Schema):
     fits = fields.Boolean(required=True)
     severity = fields.String(allow_none=True, validate=validate.OneOf(SEVERITIES))
     coordinator_org = fields.String(required=True)
+    # it fits, and its programme needs a municipal commission (docs/contract.md §2
+    # "Programmes"): matching waits for referral_commissioned instead of proposing. Sent only
+    # when true; left out, as in events sent before commissions existed, it is false.
+    commission_required = fields.Boolean()
 
 
 class ProposalMade(Schema):
@@ -202,6 +213,7 @@ EVENTS = {
     ("referral", "referral_routed"): ReferralRouted,
     ("referral", "referral_withdrawn"): ReferralWithdrawn,
     ("referral", "referral_closed"): ReferralClosed,
+    ("referral", "referral_commissioned"): ReferralCommissioned,
     ("referral", "referral_erased"): ReferralErased,
     ("referral", "consent_withdrawn"): ConsentWithdrawn,
     ("referral", "consultation_answered"): ConsultationAnswered,

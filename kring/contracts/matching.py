@@ -10,7 +10,8 @@ from kring.contracts.fields import LANGUAGE, PROGRAMME, Flag, Strict, text
 KINDS = ("volunteer", "professional")
 MAX_CAPACITY = 50
 PROPOSAL_STATUSES = ("open", "accepted", "declined", "cancelled")
-INTAKE_STATUSES = ("matching", "waitlisted", "declined")
+# awaiting_commission: it fits, and its programme needs the municipality's commission first
+INTAKE_STATUSES = ("matching", "waitlisted", "declined", "awaiting_commission")
 SUPPORTER = f"{PREFIX}/supporters/<supporter_id>"
 PROPOSAL = f"{PREFIX}/proposals/<proposal_id>"
 

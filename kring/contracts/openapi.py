@@ -4,8 +4,8 @@ import re
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from kring.contracts.access import (ANYONE, OWN_CASE, OWN_ORG, REFERRING, ROUTED,
-                                    TAKEN_WHEN_ERASED)
+from kring.contracts.access import (ANYONE, OWN_CASE, OWN_MUNICIPALITY, OWN_ORG, REFERRING,
+                                    ROUTED, TAKEN_WHEN_ERASED)
 from kring.contracts.api import OPERATIONS
 
 ERRORS = {
@@ -24,7 +24,9 @@ REACH_WORDS = {
     ANYONE: "any", OWN_ORG: "its own organisation's",
     REFERRING: "referrals its organisation submitted",
     ROUTED: "what is routed to its organisation",
-    OWN_CASE: "the case it is matched to, while open, with a token of its organisation"}
+    OWN_CASE: "the case it is matched to, while open, with a token of its organisation",
+    OWN_MUNICIPALITY: "referrals of families in its municipality (the token's org is the "
+                      "municipality's CBS code)"}
 PATH_PARAMETER = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 
 

@@ -133,6 +133,10 @@ class ReferralView(Schema):
     family = fields.Nested(Family, metadata={"description": "coordinators only"})
     request = fields.Nested(Request, metadata={"description": "coordinators only"})
     consent = fields.Nested(ConsentView, metadata={"description": "coordinators only"})
+    commission = fields.Dict(metadata={
+        "description": "coordinators only, where the programme needs a municipal commission "
+                       "(docs/contract.md §4 \"Commissions\"): {state, asked_at, decided_at, "
+                       "decided_by: {role, organisation}, reason (for a no)}"})
     erased_at = fields.String(metadata={
         "format": "date-time", "description": "only once the family's data was erased "
         "(eraseReferral): then there is no family or request any more"})

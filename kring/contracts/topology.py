@@ -23,7 +23,7 @@ SUBSCRIPTIONS = [
     # referral_erased comes on the queue of the referral's other events, after them
     ("matching", "on_referral", "referral", ("referral_received", "referral_routed",
                                              "referral_withdrawn", "referral_closed",
-                                             "referral_erased")),
+                                             "referral_erased", "referral_commissioned")),
     ("matching", "on_casework", "casework", ("case_handed_over", "case_reopened")),
     ("casework", "on_matching", "matching", ("match_made",)),
     ("casework", "on_referral", "referral", ("referral_withdrawn", "referral_closed",

@@ -7,7 +7,8 @@ reached, so the unit of work can write the audit record in the transaction of th
 """
 from dataclasses import dataclass
 
-from kring.contracts.access import ANYONE, OWN_CASE, OWN_ORG, REFERRING, ROUTED, rule_of
+from kring.contracts.access import (ANYONE, OWN_CASE, OWN_MUNICIPALITY, OWN_ORG, REFERRING,
+                                    ROUTED, rule_of)
 from kring.errors import NotFound
 
 
@@ -20,6 +21,7 @@ class Owner:
     coordinating_org: str | None = None  # the route: the provider's organisation
     supporter_id: str | None = None
     open: bool = False  # a case a supporter still works on
+    municipality_code: str | None = None  # the family's municipality (CBS code)
 
 
 class Caller:
@@ -77,4 +79,6 @@ def reaches(identity, reach, owner):
     if reach == OWN_CASE:  # the person, of the organisation the case is routed to
         return owner.open and owner.supporter_id == identity.subject and \
             owner.coordinating_org is not None and owner.coordinating_org == identity.org
+    if reach == OWN_MUNICIPALITY:  # a municipality token's org is its CBS code
+        return owner.municipality_code is not None and owner.municipality_code == identity.org
     return False

@@ -14,6 +14,9 @@ from services.matching.proposal import Proposal
 # referral statuses, as matching sees them
 RECEIVED, DECLINED, LOOKING = "received", "declined", "looking"  # looking: needs a candidate
 MATCHING, WAITLISTED, MATCHED, OVER = "matching", "waitlisted", "matched", "over"
+# it fits, and its programme needs the municipality's commission first (docs/contract.md §4
+# "Commissions"): nothing is proposed until referral_commissioned
+AWAITING = "awaiting"
 NO_CANDIDATE = "no_candidate"  # a code of kring.contracts.events.WAITLIST_REASONS
 
 
@@ -61,10 +64,12 @@ class MatchingReferral:
         if self.coordinator_org is None:
             self.coordinator_org = organisation
 
-    def record_intake(self, fits, severity, reason, recorder_org):
+    def record_intake(self, fits, severity, reason, recorder_org, commission_required=False):
         """The intake, held by a coordinator of `recorder_org`. A routed referral keeps its
         route (who may hold the intake is the caller's check); one received before routing is
-        coordinated from now on by the organisation that holds its intake."""
+        coordinated from now on by the organisation that holds its intake. When it fits and
+        its programme needs a municipal commission, it waits for that before anything is
+        proposed."""
         if self.is_over:
             raise NotAllowed("the referral is over (withdrawn or closed)")
         if self.status != RECEIVED:
@@ -73,8 +78,18 @@ class MatchingReferral:
             raise Invalid("severity is required", {"severity": ["required when it fits"]})
         self.severity = severity
         self.coordinator_org = self.coordinator_org or recorder_org
-        self.status = LOOKING if fits else DECLINED
-        self.events.append(IntakeRecorded(fits, severity, reason, self.coordinator_org))
+        awaiting = fits and commission_required
+        self.status = (AWAITING if awaiting else LOOKING) if fits else DECLINED
+        self.events.append(IntakeRecorded(fits, severity, reason, self.coordinator_org,
+                                          awaiting))
+
+    def commission(self):
+        """The municipality commissioned it: it looks for a supporter now. False when it was
+        not waiting (over, or a redelivered decision): nothing changes then."""
+        if self.status != AWAITING:
+            return False
+        self.status = LOOKING
+        return True
 
     def place(self, candidate, proposal_id, at):
         """Propose `candidate` (a scoring.Candidate), or wait when there is none.

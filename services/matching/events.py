@@ -8,6 +8,7 @@ class IntakeRecorded:
     severity: str | None
     reason: str | None
     coordinator_org: str
+    commission_required: bool = False  # it waits for the municipality's commission
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import functools
 import logging
 import uuid
 
+from kring import programmes
 from kring.clock import iso
 
 from kring.errors import NotFound
@@ -79,7 +80,8 @@ def record_intake(uow, caller, body, at):
             route = referral.coordinator_org or (None if referral.is_over else caller.org)
             owner = Owner(referral_id=referral_id, coordinating_org=route)
         caller.reach(owner, NotFound(f"no referral {referral_id}"))
-        referral.record_intake(body["fits"], body["severity"], body["reason"], caller.org)
+        referral.record_intake(body["fits"], body["severity"], body["reason"], caller.org,
+                               programmes.current().of(referral.programme).commission_required)
         proposal = None
         if referral.status == LOOKING:
             proposal = _propose_or_wait(uow, referral, at)
@@ -185,6 +187,18 @@ def end_referral(uow, event, at):
 
 
 @_applied_once
+def start_after_commission(uow, event, at):
+    """The municipality commissioned the support: propose, or wait, as after a fitting
+    intake of a programme that needs no commission."""
+    referrals = Referrals(uow)
+    referral = referrals.get(event.referral_id)
+    if referral is None or not referral.commission():
+        return
+    _propose_or_wait(uow, referral, at)
+    referrals.save(referral)
+
+
+@_applied_once
 def hand_over(uow, event, at):
     """The case was handed over: its supporter has room for another family."""
     referrals = Referrals(uow)
@@ -239,6 +253,7 @@ REACTIONS = {
     "referral_routed": learn_route,
     "referral_withdrawn": end_referral,
     "referral_closed": end_referral,
+    "referral_commissioned": start_after_commission,
     "case_handed_over": hand_over,
     "case_reopened": reopen,
 }

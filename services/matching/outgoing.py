@@ -16,17 +16,20 @@ from services.matching.events import (IntakeRecorded, MatchMade, ProposalDecline
 SOURCE = "matching"
 
 
-def _contract_event(event_type, leave_out=()):
+def _contract_event(event_type, leave_out=(), unless_true=()):
     """Translate to the contract event `event_type` of the referral, with the same fields but
-    those in `leave_out`."""
+    those in `leave_out`, and those in `unless_true` only when they are true."""
     def translate(referral, happened):
-        data = {key: value for key, value in asdict(happened).items() if key not in leave_out}
+        data = {key: value for key, value in asdict(happened).items() if key not in leave_out
+                and (key not in unless_true or value is True)}
         return make_event(SOURCE, event_type, referral.referral_id, **data)
     return translate
 
 
 OUTGOING = {
-    IntakeRecorded: _contract_event("intake_recorded", leave_out=("reason",)),
+    # a programme without a commission sends the intake as it always did
+    IntakeRecorded: _contract_event("intake_recorded", leave_out=("reason",),
+                                    unless_true=("commission_required",)),
     ProposalMade: _contract_event("proposal_made", leave_out=("reasons",)),
     ProposalDeclined: _contract_event("proposal_declined"),
     ReferralWaitlisted: _contract_event("referral_waitlisted"),

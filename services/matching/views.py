@@ -1,7 +1,8 @@
 """What the API shows of supporters and proposals (plain types, JSON-ready)."""
 from services.matching.supporter import EDITABLE
 
-INTAKE_STATUS = {"matching": "matching", "waitlisted": "waitlisted", "declined": "declined"}
+INTAKE_STATUS = {"matching": "matching", "waitlisted": "waitlisted", "declined": "declined",
+                 "awaiting": "awaiting_commission"}
 
 
 def supporter_view(supporter):

@@ -7,15 +7,19 @@ referral is closed; the other stages report to it through events, which may arri
 from dataclasses import dataclass, field
 
 from kring.errors import NotAllowed
+from services.referral.commission import Commission
 from services.referral.consent import Consent
-from services.referral.events import (Closed, ConsentWithdrawn, Erased, Received, Routed,
-                                      StatusChanged, Withdrawn)
+from services.referral.events import (Closed, Commissioned, ConsentWithdrawn, Erased, Received,
+                                      Routed, StatusChanged, Withdrawn)
 
 RECEIVED, MATCHING, WAITLISTED = "received", "matching", "waitlisted"
 IN_PROGRESS, AFTERCARE, CLOSED = "in_progress", "aftercare", "closed"
 COMPLETED, DECLINED, WITHDRAWN = "completed", "declined", "withdrawn"
 ERASED = "erased"  # a timeline entry: the family's data is gone; the status stays closed
 CONSENT_WITHDRAWN = "consent_withdrawn"  # a timeline entry, not a status
+# timeline entries of the municipality's commission (docs/contract.md §4 "Commissions")
+AWAITING_COMMISSION, COMMISSIONED, NOT_COMMISSIONED = (
+    "awaiting_commission", "commissioned", "not_commissioned")
 
 # downstream event type -> (timeline label, new status or None, id field it brings)
 PROGRESS = {
@@ -58,6 +62,11 @@ class Referral:
     coordinating_org: str | None = None
     municipality_code: str | None = None
     erased_at: str | None = None  # when the family's data was erased (None: it is here)
+    # the municipality's commission, where a programme needs one: its state and moments in the
+    # clear (the municipality's list is a query), the rest sealed in details["commission"]
+    commission_state: str | None = None  # None: no commission was asked for
+    commission_asked_at: str | None = None
+    commission_decided_at: str | None = None
     events: list = field(default_factory=list, compare=False, repr=False)  # domain events
 
     @classmethod
@@ -131,16 +140,54 @@ class Referral:
         self.events.append(ConsentWithdrawn(by))
         return True
 
-    def record_intake(self, fits, reason, coordinator_org, at):
+    def record_intake(self, fits, reason, coordinator_org, at, severity=None,
+                      commission_required=False):
+        """The intake: on to matching, closed as declined, or, for a programme that needs a
+        municipal commission, waiting for it (the status stays `received`)."""
         if self.is_closed:
             return
         if self.coordinating_org is None:  # stored before routing, and still unrouted
             self.coordinating_org = coordinator_org
         self.timeline.append(TimelineEntry("intake_done", at, None if fits else "does not fit"))
-        if fits:
+        if fits and commission_required:
+            if self.commission_state is None:  # asked once
+                self._commission_change(Commission.asked(at, severity))
+                self.timeline.append(TimelineEntry(AWAITING_COMMISSION, at))
+        elif fits:
             self._move_to(MATCHING, at)
         else:
             self._close(DECLINED, reason, at)
+
+    @property
+    def commission(self):
+        """The municipality's commission (services/referral/commission.py), or None."""
+        return Commission.of(self.commission_state, self.commission_asked_at,
+                             self.commission_decided_at, self.details.get("commission"))
+
+    def decide_commission(self, commissioned, reason, by_role, by_org, person, at):
+        """The municipality decides: yes, and matching starts; no, and the referral closes as
+        declined. Only while it waits for the decision (a second decision is refused too)."""
+        commission = self.commission
+        if self.is_closed or commission is None or not commission.awaiting:
+            raise NotAllowed("the referral is not waiting for a commission" + (
+                f" (it is {commission.state})" if commission else ""))
+        self._commission_change(commission.decide(commissioned, reason, by_role, by_org,
+                                                  person, at))
+        detail = f"by {by_role} of {by_org}"
+        if commissioned:
+            self.timeline.append(TimelineEntry(COMMISSIONED, at, detail))
+            self.events.append(Commissioned(self.municipality_code))
+            self._move_to(MATCHING, at)
+        else:
+            self.timeline.append(TimelineEntry(NOT_COMMISSIONED, at, detail))
+            self._close(DECLINED, reason, at)
+
+    def _commission_change(self, commission):
+        self.commission_state = commission.state
+        self.commission_asked_at = commission.asked_at
+        self.commission_decided_at = commission.decided_at
+        # a new dict, so the change is seen when it is stored
+        self.details = {**self.details, "commission": commission.stored()}
 
     def record_progress(self, event_type, ids, at):
         """A later stage reported progress; stale or post-closure reports change nothing."""
@@ -169,6 +216,9 @@ class Referral:
         self.status, self.status_at = status, at
 
     def _close(self, outcome, reason, at):
+        commission = self.commission
+        if commission is not None and commission.awaiting:  # nothing left to decide
+            self._commission_change(commission.lapse())
         self.status, self.status_at, self.outcome = CLOSED, max(at, self.status_at), outcome
         self.timeline.append(TimelineEntry(CLOSED, at, outcome))
         self.events.append(Closed(outcome, reason))
@@ -194,9 +244,12 @@ class Referral:
         # the consent record stays (what was agreed, by whom, when: the ground on which the
         # data was held), but for the reason of a withdrawal, which is free text
         consent = self.details.get("consent")
+        commission = self.commission
         self.details = {"family": {"municipality": self.municipality},
                         **({"consent": {**consent, "withdrawal_reason": None}}
-                           if consent else {})}
+                           if consent else {}),
+                        # the decision stays (who decided, when), not the reason for a no
+                        **({"commission": commission.erased().stored()} if commission else {})}
         self.erased_at = at
         self.timeline.append(TimelineEntry(ERASED, at, f"by {by_role} of {by_org}"))
         self.events.append(Erased(at))

@@ -51,3 +51,9 @@ class Erased:
     """The referral's data is erased here; every stage is to erase its part (asked again when
     a stage has not answered yet)."""
     at: str
+
+
+@dataclass(frozen=True)
+class Commissioned:
+    """The municipality commissioned the support: matching may start."""
+    municipality_code: str | None

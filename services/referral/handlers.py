@@ -94,7 +94,7 @@ def _first_again(referral, caller):
 
 def get_referral(uow, caller, referral_id):
     with uow:
-        referral = _reached(caller, Referrals(uow), referral_id)
+        referral = reached(caller, Referrals(uow), referral_id)
         return referral_view(referral, caller.role)
 
 
@@ -107,7 +107,7 @@ def withdraw_referral(uow, caller, referral_id, body):
                                        f"{' or '.join(allowed)}, not {by}"]})
     with uow:
         referrals = Referrals(uow)
-        referral = _reached(caller, referrals, referral_id, for_update=True)
+        referral = reached(caller, referrals, referral_id, for_update=True)
         referral.withdraw(by, body["reason"], iso(utcnow()))
         referrals.save(referral)
         return referral_view(referral, caller.role)
@@ -119,7 +119,7 @@ def withdraw_consent(uow, caller, referral_id, body):
     gets the same answer."""
     with uow:
         referrals = Referrals(uow)
-        referral = _reached(caller, referrals, referral_id, for_update=True)
+        referral = reached(caller, referrals, referral_id, for_update=True)
         if referral.withdraw_consent(caller.role, caller.subject, caller.org, body["reason"],
                                      iso(utcnow())):
             referrals.save(referral)
@@ -137,16 +137,20 @@ def referral_status(uow, referral_id, person):
         return status_view(referral) if referral else None
 
 
-def _reached(caller, referrals, referral_id, for_update=False):
-    """The referral if `caller` reaches it; else exactly the answer an unknown id gets."""
+def reached(caller, referrals, referral_id, for_update=False, missing=None):
+    """The referral if `caller` reaches it; else exactly the answer an unknown id gets
+    (`missing`, by default "no referral")."""
     referral = referrals.get(referral_id, for_update=for_update)
-    caller.reach(_owner(referral) if referral else None, NotFound(f"no referral {referral_id}"))
+    caller.reach(_owner(referral) if referral else None,
+                 missing or NotFound(f"no referral {referral_id}"))
     return referral
+
 
 
 def _owner(referral):
     return Owner(referral_id=referral.referral_id, org=referral.org,
-                 referring_org=referral.org, coordinating_org=referral.coordinating_org)
+                 referring_org=referral.org, coordinating_org=referral.coordinating_org,
+                 municipality_code=referral.municipality_code)
 
 
 def _could_be_ours(referral_id):
@@ -175,7 +179,7 @@ def get_audit(uow, caller, referral_id, others):
     except Unavailable as exc:
         gathered, incomplete = [], exc
     with uow:
-        _reached(caller, Referrals(uow), referral_id)
+        reached(caller, Referrals(uow), referral_id)
         if incomplete is not None:
             raise incomplete
         own = audit.trail(uow.session, uow.audit_table, referral_id, "referral")
@@ -334,10 +338,12 @@ def pseudonym_key(uow, secret):
 # --- reactions: a later stage reported on a referral --------------------------------------
 
 def record_intake(uow, event, now):
-    """The coordinator's intake: on to matching, or closed as declined."""
+    """The coordinator's intake: on to matching, closed as declined, or waiting for the
+    municipality's commission."""
     data = event.data
     _report(uow, event, lambda referral: referral.record_intake(
-        data["fits"], None, data["coordinator_org"], event.occurred_at))  # no reason travels
+        data["fits"], None, data["coordinator_org"], event.occurred_at,  # no reason travels
+        data.get("severity"), data.get("commission_required", False)))
 
 
 def record_progress(uow, event, now):
@@ -391,7 +397,7 @@ def erase_referral(uow, caller, referral_id, reason, now):
     """eraseReferral: the admin of the coordinating organisation erases the family's data."""
     with uow:
         referrals = Referrals(uow)
-        referral = _reached(caller, referrals, referral_id, for_update=True)
+        referral = reached(caller, referrals, referral_id, for_update=True)
         return _erase(uow, referrals, referral, (caller.subject, caller.org, caller.role),
                       reason, now)
 
@@ -483,7 +489,7 @@ def export_referral(uow, caller, referral_id, others, now):
     except Unavailable as exc:
         gathered, incomplete = {}, exc
     with uow:
-        _reached(caller, Referrals(uow), referral_id)
+        reached(caller, Referrals(uow), referral_id)
         if incomplete is not None:
             raise incomplete
         own = _export(uow, referral_id)

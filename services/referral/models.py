@@ -2,7 +2,7 @@
 import json
 
 from sqlalchemy import (JSON, Boolean, Column, DateTime, Integer, MetaData, String,
-                        Text, UniqueConstraint, delete, select)
+                        Text, UniqueConstraint, delete, func, select)
 from sqlalchemy.orm import declarative_base
 
 from kring.clock import utcnow
@@ -41,13 +41,18 @@ class ReferralRow(Base):
     details = Column(EncryptedJSON("referrals", "details"), nullable=False)  # the family
     timeline = Column(JSON, nullable=False)
     erased_at = Column(String(40), nullable=True)  # when the family's data was erased
+    # the municipality's commission (services/referral/commission.py): in the clear, so that
+    # a municipality's list is a query; None where none was asked for
+    commission_state = Column(String(20), nullable=True, index=True)
+    commission_asked_at = Column(String(40), nullable=True)
+    commission_decided_at = Column(String(40), nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 
 
 FIELDS = ("org", "external_ref", "programme", "partner", "coordinating_org", "municipality_code",
           "status", "status_at", "outcome", "proposal_id", "case_id", "aftercare_id", "details",
-          "erased_at")
+          "erased_at", "commission_state", "commission_asked_at", "commission_decided_at")
 
 
 class Referrals(Repository):
@@ -74,6 +79,19 @@ class Referrals(Repository):
             ReferralRow.status == "closed", ReferralRow.erased_at.is_(None),
             ReferralRow.status_at <= moment).order_by(ReferralRow.status_at).limit(batch))
         return rows.all()
+
+    def commissions(self, municipality_code, states, newest_decided_first, limit, offset):
+        """(referrals, total): those of `municipality_code` whose commission is in `states`;
+        the longest waiting first, or the latest decided first."""
+        where = (ReferralRow.municipality_code == municipality_code,
+                 ReferralRow.commission_state.in_(states))
+        order = (ReferralRow.commission_decided_at.desc(),) if newest_decided_first else \
+            (ReferralRow.commission_asked_at,)
+        total = self.session.scalar(select(func.count()).select_from(ReferralRow).where(*where))
+        rows = self.session.execute(select(ReferralRow).where(*where)
+                                    .order_by(*order, ReferralRow.id)
+                                    .limit(limit).offset(offset)).scalars()
+        return [self._load(row) for row in rows], total
 
     def unrouted(self, programme):
         """Referrals of `programme` stored before routing that still have no route."""

@@ -12,8 +12,8 @@ from kring.contracts.events import make_event
 from kring.contracts.partner_queues import CLOSED, OUT_EXCHANGE, STATUS_EVENTS, update_key
 from kring.kit.outbox import Message, outgoing_table
 from services.referral.consultation import Answered
-from services.referral.events import (Closed, ConsentWithdrawn, Erased, Received, Routed,
-                                      StatusChanged, Withdrawn)
+from services.referral.events import (Closed, Commissioned, ConsentWithdrawn, Erased, Received,
+                                      Routed, StatusChanged, Withdrawn)
 
 SOURCE = "referral"
 
@@ -69,6 +69,12 @@ def closed(referral, happened):
     return [event, update] if update else event
 
 
+def commissioned(referral, happened):
+    """Matching starts; who decided and when stay here (the timeline says it)."""
+    return make_event(SOURCE, "referral_commissioned", referral.referral_id,
+                      municipality_code=happened.municipality_code)
+
+
 def erased(referral, happened):
     return make_event(SOURCE, "referral_erased", referral.referral_id, erased_at=happened.at)
 
@@ -91,6 +97,7 @@ OUTGOING = {
     StatusChanged: status_changed,
     Withdrawn: withdrawn,
     Closed: closed,
+    Commissioned: commissioned,
     ConsentWithdrawn: consent_withdrawn,
     Erased: erased,
 }

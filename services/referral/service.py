@@ -20,7 +20,8 @@ from kring.kit.events import on_events
 from kring.kit.rekey import rekey
 from kring.kit.partner_consumer import partner_inbound
 from kring.kit.web import api
-from services.referral import consultation_handlers, handlers, partner_submissions
+from services.referral import (commission_handlers, consultation_handlers, handlers,
+                               partner_submissions)
 from services.referral.directory import DirectoryError
 from services.referral.leaflets import leaflet_response
 from services.referral.models import metadata
@@ -83,6 +84,18 @@ class ReferralService(ParkedMessages):
     def export_referral(self, caller, referral_id):
         return handlers.export_referral(self.db, caller, referral_id, self._other_exports,
                                         utcnow())
+
+    @api("decideCommission")
+    def decide_commission(self, caller, body, referral_id):
+        return commission_handlers.decide_commission(self.db, caller, referral_id, body)
+
+    @api("getCommissionRequest")
+    def get_commission_request(self, caller, referral_id):
+        return commission_handlers.get_commission_request(self.db, caller, referral_id)
+
+    @api("listCommissionRequests")
+    def list_commission_requests(self, caller, query):
+        return commission_handlers.list_commission_requests(self.db, caller, query)
 
     @api("registerProvider")
     def register_provider(self, caller, body):

@@ -22,7 +22,39 @@ def referral_view(referral, role):
         shown["family"] = referral.details["family"]
         shown["request"] = referral.details["request"]
         shown["consent"] = referral.consent.shown()
+    if role in STAFF and referral.commission is not None:
+        shown["commission"] = coordinators_commission(referral.commission)
     return shown
+
+
+def coordinators_commission(commission):
+    """The municipality's decision as the coordinating organisation sees it: with the reason
+    for a no (they tell the family), never sent on."""
+    decided_by = commission.decided_by
+    return {"state": commission.state, "asked_at": commission.asked_at,
+            "decided_at": commission.decided_at,
+            "decided_by": {"role": decided_by["role"], "organisation": decided_by["organisation"]}
+            if decided_by else None, "reason": commission.reason}
+
+
+def commission_view(referral):
+    """A referral as its municipality sees it for the commission: only what the decision
+    needs (kring/contracts/commission.py CommissionView) — never the family's contact name,
+    phone, postcode or question. After an erasure the ages, domains and urgency are gone."""
+    commission = referral.commission
+    family = referral.details.get("family", {})
+    request = referral.details.get("request", {})
+    decided_by = commission.decided_by
+    return {"referral_id": referral.referral_id, "programme": referral.programme,
+            "coordinating_org": referral.coordinating_org,
+            "municipality_code": referral.municipality_code, "state": commission.state,
+            "asked_at": commission.asked_at, "intake_at": commission.intake_at,
+            "severity": commission.severity,
+            "children_ages": list(family.get("children_ages", [])),
+            "domains": list(request.get("domains", [])), "urgency": request.get("urgency"),
+            "decided_at": commission.decided_at,
+            "decided_by": {"role": decided_by["role"], "organisation": decided_by["organisation"]}
+            if decided_by else None}
 
 
 def received_and_closed(referral):
@@ -79,6 +111,9 @@ def export_view(referral, partner_messages):
         "partner": referral.partner, "coordinating_org": referral.coordinating_org,
         "municipality_code": referral.municipality_code, "status": referral.status,
         "outcome": referral.outcome, "erased_at": referral.erased_at,
+        "commission_state": referral.commission_state,
+        "commission_asked_at": referral.commission_asked_at,
+        "commission_decided_at": referral.commission_decided_at,
         **{name: getattr(referral, name) for name in DOWNSTREAM_IDS},
         **referral.details,
         "timeline": [{"status": e.status, "at": e.at, "detail": e.detail}

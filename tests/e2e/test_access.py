@@ -24,9 +24,13 @@ from tests.support.access import (CLOSING, CONCERN, HANDOVER, OPERATOR_ORG, PLAN
                                   PROVIDERS, UNSERVED, Directory, Kring, aftercare_of,
                                   body_text, case_of, closed, contact, fresh_id, person,
                                   provider_body, referral_in, supporter_body, visit)
+from tests.support.sample import referral_body
 from tests.support.waiting import eventually
 
 OWNER, OTHER = "Utrecht", "Zeist"  # the sides: the municipality whose people call
+CBS_CODES = {"Utrecht": "GM0344", "Zeist": "GM0355"}  # a municipality token's org
+COMMISSIONED = "family-trajectory"  # a programme that needs the municipality's commission
+COMMISSIONED_PROVIDER = "gt-utrecht"
 PUBLIC = {operation_id for operation_id, operation in OPERATIONS.items() if operation.public}
 
 
@@ -67,6 +71,17 @@ def own_supporters(answer, side, table):
 def withdrawal(ids, side, role):
     return {"by": "coordinator" if role == "coordinator" else "family",
             "reason": "the family stops"}
+
+
+def commission_requests(answer, side, table):
+    """Utrecht's officer lists the trajectory waiting for Utrecht's decision; Zeist's not."""
+    listed = {commission["referral_id"] for commission in answer["commissions"]}
+    waiting = table.commission_of.get(OWNER)
+    if side == OWNER and waiting not in listed:
+        return [f"{waiting} waiting for {side}'s commission is not listed: {sorted(listed)}"]
+    if side == OTHER and waiting in listed:
+        return [f"{side} lists {OWNER}'s {waiting}"]
+    return []
 
 
 ROWS = {
@@ -119,6 +134,10 @@ ROWS = {
     "askFollowUp": Row("consultation_id", fixed({"question": "and if they refuse?"})),
     "closeConsultation": Row("consultation_id", fixed({}),
                              state=(409,)),  # the second side to close: already closed
+    # the municipality's commission of a family trajectory: its own municipality's referrals
+    "getCommissionRequest": Row("referral_id"),
+    "listCommissionRequests": Row(check=commission_requests),
+    "decideCommission": Row("referral_id", fixed({"commissioned": True})),
 }
 
 
@@ -138,6 +157,7 @@ class Table:
         self.covered = set()
         self.supporter_of = {}  # side -> the supporter_id its supporter tokens name
         self.supporters_of = {OWNER: set(), OTHER: set()}  # side -> its organisation's
+        self.commission_of = {}  # side -> the referral waiting for its commission
 
     def caller(self, role, side):
         if role == "supporter":  # before its supporters exist: a person nobody matched
@@ -145,7 +165,7 @@ class Table:
         if role == "operator":
             return person(OPERATOR_ORG if side == OWNER else f"{OPERATOR_ORG}-2", role)
         if role == "municipality":
-            return person(f"gemeente-{side.lower()}", role)
+            return person(CBS_CODES[side], role)
         if role == "referrer":
             return Directory.referrer(side)
         return person(PROVIDERS[side], role)
@@ -356,6 +376,31 @@ def test_every_operation_answers_every_role_as_the_rule_table_says(stack_api):
             for operation_id in ("getConsultation", "answerConsultation", "askFollowUp",
                                  "closeConsultation"):
                 table.check(operation_id, asked, strangers=strangers)
+
+        # a family trajectory waits for Utrecht's commission after its intake: Utrecht's
+        # officer reaches it, Zeist's does not
+        kring.do("registerProvider", directory.operator, body={
+            "organisation": COMMISSIONED_PROVIDER, "name": "Gezinstraject Utrecht",
+            "programme": COMMISSIONED, "municipalities": [OWNER], "languages": ["nl"]})
+        trajectory = kring.do("submitReferral", Directory.referrer(OWNER), body=referral_body(
+            f"GT-{fresh_id()[:8]}", programme=COMMISSIONED), expect=(201,))["referral_id"]
+        waiting = kring.until(
+            "getReferral", Directory.referrer(OWNER), {"referral_id": trajectory},
+            lambda shown: True, "the trajectory to be stored")
+        assert waiting["status"] == "received", waiting
+        gt_coordinator = person(COMMISSIONED_PROVIDER, "coordinator")
+        eventually(lambda: kring.call("recordIntake", gt_coordinator, body={
+            "referral_id": trajectory, "fits": True, "severity": "high",
+            "reason": "fits"}).status_code == 201, what="the trajectory's intake")
+        kring.until("getReferral", gt_coordinator, {"referral_id": trajectory},
+                    lambda shown: "awaiting_commission" in
+                    [entry["status"] for entry in shown["timeline"]],
+                    "the trajectory to wait for its commission")
+        table.commission_of[OWNER] = trajectory
+        commission = {"referral_id": trajectory}
+        table.check("getCommissionRequest", commission)
+        table.check("listCommissionRequests", {})
+        table.check("decideCommission", commission)
 
         # every id of the referral, to the other organisation's coordinator and admin: nothing
         # (the reads; every change was tried in the table above)

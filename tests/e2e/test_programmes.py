@@ -1,6 +1,7 @@
 """A programme's definition at work over HTTP (docs/contract.md §2 "Programmes"): a family
-trajectory, which only professionals carry, is matched to the professional even when a
-volunteer would score higher, and its case knows the programme."""
+trajectory, which only professionals carry and which needs the municipality's commission, is
+matched, once commissioned, to the professional even when a volunteer would score higher, and
+its case knows the programme."""
 from tests.support.api import token
 from tests.support.sample import referral_body
 from tests.support.waiting import eventually
@@ -9,6 +10,7 @@ ORG = "jeugdteam-utrecht"
 COORDINATOR = token(ORG, "coordinator")
 OPERATOR = token("kring-beheer", "operator")
 REFERRER = token("huisarts-oost", "referrer")
+MUNICIPALITY = token("GM0344", "municipality")  # Utrecht, by its CBS code
 
 
 def ok(response, status=200):
@@ -45,7 +47,16 @@ def test_a_family_trajectory_is_matched_to_a_professional_only(stack_api):
             "referral_id": referral_id, "fits": True, "severity": "medium"})
         return ok(response, 201) if response.status_code != 404 else None
 
-    proposal_id = eventually(intake, what="matching to hear of the referral")["proposal_id"]
+    assert eventually(intake, what="matching to hear of the referral")["status"] == \
+        "awaiting_commission"
+    eventually(lambda: ok(api.get(f"/commissions/{referral_id}", MUNICIPALITY))
+               if api.get(f"/commissions/{referral_id}", MUNICIPALITY).status_code == 200
+               else None, what="the referral to ask for Utrecht's commission")
+    ok(api.post(f"/referrals/{referral_id}/commission", MUNICIPALITY,
+                json={"commissioned": True}))
+    proposal_id = eventually(
+        lambda: ok(api.get(f"/referrals/{referral_id}", COORDINATOR))["proposal_id"],
+        what="a proposal once commissioned")
     proposal = ok(api.get(f"/proposals/{proposal_id}", COORDINATOR))
     assert (proposal["supporter_id"], proposal["supporter_kind"]) == (
         professional["supporter_id"], "professional")

@@ -74,3 +74,16 @@ def test_reaching_a_referral_names_it_for_the_audit_even_when_refused():
     with pytest.raises(NotFound):
         outsider.reach(REFERRAL, MISSING)
     assert outsider.referral_id == "r-1" and outsider.audited
+
+
+def test_a_municipality_reaches_the_referrals_of_its_own_municipality_only():
+    in_utrecht = Owner(referral_id="r-1", coordinating_org="hs-utrecht",
+                       municipality_code="GM0344")
+    assert reached("GM0344", "municipality", "getCommissionRequest", in_utrecht)
+    assert not reached("GM0355", "municipality", "decideCommission", in_utrecht)
+    # its name instead of its CBS code, or a referral stored before routing: nothing
+    assert not reached("gemeente-utrecht", "municipality", "decideCommission", in_utrecht)
+    unrouted = Owner(referral_id="r-2", municipality_code=None)
+    assert not reached("GM0344", "municipality", "decideCommission", unrouted)
+    # the other roles of the referral do not reach it through this row
+    assert not reached("hs-utrecht", "coordinator", "decideCommission", in_utrecht)

@@ -100,7 +100,7 @@ CODES_AND_IDS = {
     "municipality_code", "by_role", "outcome", "case_started_at", "fits", "severity",
     "coordinator_org", "proposal_id", "supporter_id", "party", "reason", "supporter_kind",
     "case_id", "immediate", "goals_met", "receiving_kind", "aftercare_id", "ends_on",
-    "erased_at", "round"}
+    "erased_at", "round", "commission_required"}
 
 
 def test_events_carry_codes_and_ids_and_only_the_text_a_consumer_needs():
