@@ -2,9 +2,10 @@
 
 It plays every part — referrer, coordinator, supporter — for three families: one supported to
 the end, one whose question does not fit the programme, one that withdraws mid-case, and prints
-each referral's timeline and where its notices went. A GP then asks the programme's
-coordinators for advice about a case of its own (a consultation: no family is taken on), in
-two rounds.
+each referral's timeline and where its notices went. Two families are then referred for a
+professional family trajectory, which the municipality commissions first (Utrecht says yes to
+one and no to the other), and a GP asks the Home-Start coordinators for advice about a case of
+its own (a consultation: no family is taken on), in two rounds.
 """
 import sys
 import time
@@ -14,8 +15,12 @@ import requests
 
 from kring.client import ApiClient, ApiError
 from kring.describe import describe
+from kring.kit.auth import create_token
 
 PROGRAMME = "home-start"
+TRAJECTORY = "family-trajectory"  # a professional family trajectory on a municipal commission
+TRAJECTORY_ORG = "gezinstraject-utrecht"  # its provider in Utrecht, examples/directory.json
+MUNICIPALITY = "GM0344"  # Utrecht: a municipality's token names it by its CBS code
 WAIT_SECONDS = 30
 
 
@@ -28,6 +33,15 @@ class Demo(ApiClient):
         super().__init__(base_url, secret)
         self.out = out
         self.step = 0
+        self.trajectory_coordinator = create_token(secret, TRAJECTORY_ORG, "coordinator",
+                                                   "demo-trajectory-coordinator", 12 * 3600)
+        self.municipality = create_token(secret, MUNICIPALITY, "municipality",
+                                         "demo-municipality", 12 * 3600)
+        self._coordinator_of = {}  # referral_id -> the token of the organisation it is routed to
+
+    def referral(self, referral_id):
+        return self.call("GET", f"/referrals/{referral_id}",
+                         self._coordinator_of.get(referral_id, self.coordinator))
 
     def say(self, text):
         self.step += 1
@@ -62,10 +76,11 @@ class Demo(ApiClient):
                 "languages": languages, "municipalities": ["Utrecht"],
                 "capacity": capacity, "expertise": expertise})
 
-    def submit(self, label, language="nl"):
-        self.say(f"referrer submits the {label} family")
+    def submit(self, label, language="nl", programme=PROGRAMME):
+        self.say(f"referrer submits the {label} family" + (
+            "" if programme == PROGRAMME else f" for a {programme}"))
         body = {
-            "programme": PROGRAMME, "external_ref": f"DEMO-{uuid.uuid4().hex[:8].upper()}",
+            "programme": programme, "external_ref": f"DEMO-{uuid.uuid4().hex[:8].upper()}",
             "referrer": {"name": "J. de Vries", "organisation": "Huisartsenpraktijk Oost",
                          "role": "gp", "email": "j.devries@example.org", "language": language},
             "family": {"contact_name": f"Fam. {label}", "phone": "+31612345678",
@@ -76,7 +91,10 @@ class Demo(ApiClient):
             "consent": {"family_consents": True, "share_status_with_referrer": True,
                         "given_on": time.strftime("%Y-%m-%d")},
         }
-        return self.call("POST", "/referrals", self.referrer, body)["referral_id"]
+        referral_id = self.call("POST", "/referrals", self.referrer, body)["referral_id"]
+        if programme == TRAJECTORY:
+            self._coordinator_of[referral_id] = self.trajectory_coordinator
+        return referral_id
 
     def intake(self, referral_id, fits, severity="medium"):
         self.say(f"coordinator records the intake: {'fits' if fits else 'does not fit'}")
@@ -85,12 +103,14 @@ class Demo(ApiClient):
             body["severity"] = severity
         # matching learns of the referral by an event; until then it answers 404
         return self.until("matching to know the referral", lambda: self.call(
-            "POST", "/intakes", self.coordinator, body, accept=(200, 201, 404)))
+            "POST", "/intakes", self._coordinator_of.get(referral_id, self.coordinator), body,
+            accept=(200, 201, 404)))
 
     def match(self, referral_id, proposal_id):
+        coordinator = self._coordinator_of.get(referral_id, self.coordinator)
         for party in ("family", "supporter"):
             self.say(f"the {party} says yes to the proposed supporter")
-            self.call("POST", f"/proposals/{proposal_id}/responses", self.coordinator,
+            self.call("POST", f"/proposals/{proposal_id}/responses", coordinator,
                       {"party": party, "accept": True, "reason": "good first meeting"})
         self.say("waiting for the case to start")
         return self.reaches(referral_id, "in_progress")["case_id"]
@@ -132,6 +152,42 @@ class Demo(ApiClient):
         return referral_id
 
 
+    def awaiting_commission(self, label):
+        """A family trajectory's referral up to the municipality's desk."""
+        referral_id = self.submit(label, programme=TRAJECTORY)
+        self.intake(referral_id, True, severity="high")
+        self.say("the referral waits for Utrecht's commission")
+        self.until(f"{referral_id} to await its commission", lambda: any(
+            entry["status"] == "awaiting_commission"
+            for entry in self.referral(referral_id)["timeline"]))
+        waiting = self.call("GET", "/commissions", self.municipality)["commissions"]
+        if referral_id not in [request["referral_id"] for request in waiting]:
+            raise DemoFailed(f"{referral_id} is not on Utrecht's list of commissions to decide")
+        return referral_id
+
+    def commissioned_trajectory(self):
+        self.say("the trajectory's coordinator registers a professional")
+        self.call("POST", "/supporters", self.trajectory_coordinator, {
+            "name": "Dewi (professional)", "kind": "professional", "programmes": [TRAJECTORY],
+            "languages": ["nl", "tr"], "municipalities": ["Utrecht"], "capacity": 1,
+            "expertise": ["parenting"]})
+        referral_id = self.awaiting_commission("Demir")
+        self.say("Utrecht commissions the family trajectory")
+        self.call("POST", f"/referrals/{referral_id}/commission", self.municipality,
+                  {"commissioned": True})
+        proposal_id = self.until(f"a proposal for {referral_id}",
+                                 lambda: self.referral(referral_id)["proposal_id"])
+        self.match(referral_id, proposal_id)
+        return referral_id
+
+    def declined_trajectory(self):
+        referral_id = self.awaiting_commission("Visser")
+        self.say("Utrecht declines: the neighbourhood team can help")
+        self.call("POST", f"/referrals/{referral_id}/commission", self.municipality,
+                  {"commissioned": False, "reason": "the neighbourhood team can help first"})
+        self.reaches(referral_id, "closed")
+        return referral_id
+
     def consultation(self):
         """A GP asks for advice and keeps the lead: no family is named, only its own
         pseudonymous reference; two rounds, then the GP closes it."""
@@ -155,12 +211,14 @@ class Demo(ApiClient):
 
 
 def run_demo(base_url, secret, notices=None, out=sys.stdout):
-    """Walk the three families through; `notices(referral_id)` lists where their notices went."""
+    """Walk the five families and the consultation through; `notices(referral_id)` lists where
+    their notices went."""
     demo = Demo(base_url, secret, out)
     try:
         demo.register_supporters()
         referral_ids = [demo.supported_to_the_end(), demo.not_fitting(),
-                        demo.withdrawn_mid_case()]
+                        demo.withdrawn_mid_case(), demo.commissioned_trajectory(),
+                        demo.declined_trajectory()]
         consultation = demo.consultation()
     except (DemoFailed, ApiError, requests.RequestException) as exc:
         print(f"demo stopped: {exc}", file=out)

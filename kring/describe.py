@@ -6,6 +6,9 @@ from datetime import datetime, timezone
 LABELS = {
     "received": "received",
     "intake_done": "intake done",
+    "awaiting_commission": "waiting for the municipality's commission",
+    "commissioned": "commissioned by the municipality",
+    "not_commissioned": "not commissioned by the municipality",
     "matching": "matching",
     "proposal_made": "supporter proposed",
     "proposal_declined": "proposal declined",

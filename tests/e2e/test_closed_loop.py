@@ -151,12 +151,26 @@ def test_a_consultation_in_two_rounds_tells_the_gp_of_each_answer(demo, smtp):
             assert words not in text, f"{words!r} of the consultation went into its notice"
 
 
-def test_the_demo_runs_the_three_families(stack_api):
+def test_the_demos_family_trajectories_wait_for_the_municipality(demo, smtp):
+    commissioned = demo.referral(demo.commissioned_trajectory())
+    declined = demo.referral(demo.declined_trajectory())
+    assert commissioned["status"] == "in_progress"
+    assert statuses(commissioned).index("awaiting_commission") < \
+        statuses(commissioned).index("commissioned") < statuses(commissioned).index("matching")
+    assert (declined["status"], declined["outcome"]) == ("closed", "declined")
+    assert "not_commissioned" in statuses(declined)
+    (closure,) = notices_of(smtp, declined["referral_id"], 1)
+    check_notice(closure, "closure", declined)
+
+
+def test_the_demo_runs_every_family_and_the_consultation(stack_api):
     out = io.StringIO()
     assert run_demo(stack_api.base.rsplit("/api/v1", 1)[0], TEST_SECRET, out=out) == 0, \
         out.getvalue()
     text = out.getvalue()
     assert text.count("status:   closed (completed)") == 1
-    assert text.count("status:   closed (declined)") == 1
+    assert text.count("status:   closed (declined)") == 2  # at intake, and by the municipality
     assert text.count("status:   closed (withdrawn)") == 1
+    assert text.count("status:   support started") == 1  # the commissioned family trajectory
+    assert text.count("commissioned by the municipality") == 2  # yes, and "not" before it
     assert "closed after 2 rounds" in text

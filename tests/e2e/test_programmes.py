@@ -6,7 +6,7 @@ from tests.support.api import token
 from tests.support.sample import referral_body
 from tests.support.waiting import eventually
 
-ORG = "jeugdteam-utrecht"
+ORG = "gezinstraject-utrecht"  # examples/directory.json: the same organisation updates it
 COORDINATOR = token(ORG, "coordinator")
 OPERATOR = token("kring-beheer", "operator")
 REFERRER = token("huisarts-oost", "referrer")
@@ -27,7 +27,7 @@ def supporter(api, name, kind, expertise):
 def test_a_family_trajectory_is_matched_to_a_professional_only(stack_api):
     api = stack_api
     ok(api.post("/providers", OPERATOR, json={
-        "organisation": ORG, "name": "Jeugdteam Utrecht", "programme": "family-trajectory",
+        "organisation": ORG, "name": "Gezinstraject Utrecht", "programme": "family-trajectory",
         "municipalities": ["Utrecht"], "languages": ["nl"]}), 201)
     listed = ok(api.get("/programmes", REFERRER, params={"municipality": "Utrecht"}))
     [entry] = [p for p in listed["providers"] if p["programme"] == "family-trajectory"]
