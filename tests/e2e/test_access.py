@@ -20,8 +20,8 @@ from typing import Callable
 
 from kring.contracts.access import ANYONE, ROLES, RULES
 from kring.contracts.api import OPERATIONS
-from tests.support.access import (CLOSING, CONCERN, HANDOVER, OPERATOR_ORG, PLAN, PROGRAMME,
-                                  PROVIDERS, UNSERVED, Directory, Kring, aftercare_of,
+from tests.support.access import (CLOSING, CONCERN, HANDOVER, MUNICIPALITIES, OPERATOR_ORG,
+                                  PLAN, PROGRAMME, PROVIDERS, UNSERVED, Directory, Kring, aftercare_of,
                                   body_text, case_of, closed, contact, fresh_id, person,
                                   provider_body, referral_in, supporter_body, visit)
 from tests.support.waiting import eventually
@@ -62,6 +62,13 @@ def own_supporters(answer, side, table):
     foreign = table.supporters_of[other_side(side)] & listed
     return ([f"its own supporters {sorted(missing)} are missing"] if missing else []) + \
         ([f"it sees {sorted(foreign)} of the other organisation"] if foreign else [])
+
+
+def figures_of_its_side(answer, side, table):
+    """Every role in getReports' row sees the figures of its own side's municipality (the
+    municipality and the admin only those: checked after the table)."""
+    shown = {row["municipality"] for row in answer["rows"]}
+    return [] if MUNICIPALITIES[side] in shown else [f"no figures of {side}: {shown}"]
 
 
 def withdrawal(ids, side, role):
@@ -119,6 +126,8 @@ ROWS = {
     "askFollowUp": Row("consultation_id", fixed({"question": "and if they refuse?"})),
     "closeConsultation": Row("consultation_id", fixed({}),
                              state=(409,)),  # the second side to close: already closed
+    # anonymous figures: each asks for its own (no id to probe); what it sees is checked
+    "getReports": Row(query=lambda side: {"period": "year"}, check=figures_of_its_side),
 }
 
 
@@ -145,7 +154,7 @@ class Table:
         if role == "operator":
             return person(OPERATOR_ORG if side == OWNER else f"{OPERATOR_ORG}-2", role)
         if role == "municipality":
-            return person(f"gemeente-{side.lower()}", role)
+            return person(MUNICIPALITIES[side], role)
         if role == "referrer":
             return Directory.referrer(side)
         return person(PROVIDERS[side], role)
@@ -356,6 +365,16 @@ def test_every_operation_answers_every_role_as_the_rule_table_says(stack_api):
             for operation_id in ("getConsultation", "answerConsultation", "askFollowUp",
                                  "closeConsultation"):
                 table.check(operation_id, asked, strangers=strangers)
+
+        # figures: the municipality and the admin of each side see only their own side's
+        table.check("getReports", {})
+        for side in (OWNER, OTHER):
+            for role in ("municipality", "admin"):
+                rows = kring.do("getReports", table.caller(role, side),
+                                query={"period": "year"})["rows"]
+                shown = {row["municipality"] for row in rows}
+                if shown != {MUNICIPALITIES[side]}:
+                    table.fail(f"getReports as {role} of {side}: figures of {shown}")
 
         # every id of the referral, to the other organisation's coordinator and admin: nothing
         # (the reads; every change was tried in the table above)
