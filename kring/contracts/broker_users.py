@@ -10,9 +10,10 @@ an exchange). A service's user may
 - read its own queues and the exchanges it binds to.
 The referral service also asks the other four over RPC (getAudit and exportReferral gather
 their parts, getReports casework's hours, kring.gather): it may make reply queues of nameko's
-standalone proxy and call those three functions, nothing else. A service cannot consume, purge, delete or bind another service's
-queue, nor publish another service's events. Two limits are RabbitMQ's: write on the default exchange lets a user publish to any queue
-by name (never read one), and configure on an exchange lets it delete that exchange. A topic
+standalone proxy and call those three functions, nothing else. A service cannot consume,
+purge, delete or bind another service's queue, nor publish another service's events. Two
+limits are RabbitMQ's: write on the default exchange lets a user publish to any queue by name
+(never read one), and configure on an exchange lets it delete that exchange. A topic
 permission keeps its RPC writes to reply routing keys, so it cannot call another service.
 
 Operators use one administrator (OPERATOR_USER) for `kring dlq`, `kring status` and the

@@ -20,10 +20,11 @@ from typing import Callable
 
 from kring.contracts.access import ANYONE, ROLES, RULES
 from kring.contracts.api import OPERATIONS
-from tests.support.access import (CLOSING, CONCERN, HANDOVER, MUNICIPALITIES, OPERATOR_ORG,
-                                  PLAN, PROGRAMME, PROVIDERS, UNSERVED, Directory, Kring, aftercare_of,
-                                  body_text, case_of, closed, contact, fresh_id, person,
-                                  provider_body, referral_in, supporter_body, visit)
+from tests.support.access import (CLOSING, CONCERN, HANDOVER, MUNICIPALITIES,
+                                  OPERATOR_ORG, PLAN, PROGRAMME, PROVIDERS, UNSERVED, Directory,
+                                  Kring, aftercare_of, body_text, case_of, closed, contact,
+                                  fresh_id, person, provider_body, referral_in, supporter_body,
+                                  visit)
 from tests.support.waiting import eventually
 
 OWNER, OTHER = "Utrecht", "Zeist"  # the sides: the municipality whose people call
