@@ -27,9 +27,11 @@ OPERATOR = "operator"
 def get_reports(uow, role, org, query, hours_of, today):
     """The report `role` of `org` may see for `query` (ReportQuery, loaded)."""
     scope = _scope(role, org, query)
-    start, end = default_range(query["start"], query["end"], today)
+    # nothing has happened after today: a later `to` would show today's waiting list as the
+    # future's, so the range stops at today
+    start, end = default_range(query["start"], min(query["end"] or today, today), today)
     if start > end:
-        raise Invalid(INVALID_QUERY, {"from": [f"must not be after `to` ({end})"]})
+        raise Invalid(INVALID_QUERY, {"from": [f"must not be after `to` or today ({end})"]})
     periods = periods_between(start, end, query["period"])
     tally = Tally(Calendar(periods))
     started, groups = {}, {}  # group key -> referrals whose support started; -> its group

@@ -165,6 +165,11 @@ def test_a_municipality_asks_for_its_own_figures_only(services, api):
     backwards = api.get("/reports", OPERATOR, params={"from": "2026-05-01", "to": "2026-04-01"})
     assert backwards.status_code == 422 and "from" in backwards.json()["errors"]
     assert api.get("/reports", OPERATOR, params={"period": "week"}).status_code == 422
+    today = utcnow().date()
+    future = api.get("/reports", OPERATOR, params={"to": f"{today.year + 1}-12-31"})
+    assert future.status_code == 200 and future.json()["to"] == today.isoformat()
+    after = api.get("/reports", OPERATOR, params={"from": f"{today.year + 1}-01-01"})
+    assert after.status_code == 422 and "from" in after.json()["errors"]
     other = api.get("/reports", token(OTHER_COORDINATING_ORG, "admin"),
                     params={"municipality": UTRECHT})
     assert other.status_code == 200 and other.json()["rows"] == []
