@@ -3,6 +3,7 @@ closes the loop; it holds the provider directory that routes them."""
 import logging
 
 from nameko.dependency_providers import Config
+from nameko.exceptions import IncorrectSignature, MethodNotFound, RemoteError
 from nameko.timer import timer
 
 from kring.audit_trail import TrailIncomplete, full_trail
@@ -233,6 +234,11 @@ class ReferralService(ParkedMessages):
                                          ssl=self.config.get(AMQP_SSL_KEY))
         except Incomplete as exc:
             raise Unavailable(f"the report is incomplete: {exc}; try again") from None
+        except (RemoteError, MethodNotFound, IncorrectSignature) as exc:
+            # its database is away, or it is of a version before reports: no figures from it
+            kind = getattr(exc, "exc_type", None) or type(exc).__name__
+            raise Unavailable(f"the report is incomplete: the casework service failed "
+                              f"({kind}); try again") from None
         return answers["casework"]
 
     def _other_exports(self, referral_id):

@@ -16,7 +16,8 @@ from tests.support.api import token
 from tests.support.directory import COORDINATING_ORG, OTHER_COORDINATING_ORG
 from tests.support.events import deliver
 from tests.support.integration.casework import match_made, relapse
-from tests.support.integration.referral import ADMIN, COORDINATOR, OTHER_ADMIN, REFERRER
+from tests.support.integration.referral import (ADMIN, COORDINATOR, OTHER_ADMIN, REFERRER,
+                                                trail_stub)
 from tests.support.sample import referral_body
 from tests.support.waiting import eventually
 
@@ -195,6 +196,16 @@ def test_csv_is_asked_for_by_the_query_or_the_accept_header(services, api):
 
 
 def test_without_casework_the_report_fails_naming_it(container_factory, kring_config, api):
+    container_factory(ReferralService, kring_config).start()
+    answer = api.get("/reports", OPERATOR)
+    assert answer.status_code == 503, answer.text
+    assert "casework" in answer.json()["message"]
+
+
+def test_a_casework_that_cannot_answer_fails_the_report_naming_it(container_factory,
+                                                                  kring_config, api):
+    # a casework of a version before reports: it runs, but knows no report_hours
+    container_factory(trail_stub("casework", utcnow().isoformat()), kring_config).start()
     container_factory(ReferralService, kring_config).start()
     answer = api.get("/reports", OPERATOR)
     assert answer.status_code == 503, answer.text
