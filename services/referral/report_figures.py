@@ -93,6 +93,8 @@ class Tally:
         for status, at in entries:
             if status in NAMED:
                 self.count(group, NAMED[status], at)
+        if not any(status == WAITLISTED for status, _ in entries):
+            return  # the common case: never on the waiting list, no period to look at
         for period in self.calendar.periods:
             if _status_on(entries, period.last) == WAITLISTED:
                 self.counts[group, period.label]["waitlisted_at_end"] += 1
