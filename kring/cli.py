@@ -134,6 +134,19 @@ def _parser():
     listing.add_argument("--timeout", type=float, default=RPC_TIMEOUT_SECONDS)
     listing.set_defaults(func=_provider_list)
 
+    report = commands.add_parser("report", help="anonymous figures per programme, "
+                                 "municipality and period (getReports, as the operator)")
+    report.add_argument("--programme", help="one programme's code, e.g. home-start")
+    report.add_argument("--municipality", help="a CBS code (GM0344) or a name")
+    report.add_argument("--from", dest="start", metavar="YYYY-MM-DD",
+                        help="first day (default: 1 January of --to's year)")
+    report.add_argument("--to", dest="end", metavar="YYYY-MM-DD",
+                        help="last day (default: today, UTC)")
+    report.add_argument("--period", choices=("month", "quarter", "year"), default="month")
+    report.add_argument("--csv", action="store_true", help="print the table as CSV")
+    report.add_argument("--timeout", type=float, default=RPC_TIMEOUT_SECONDS)
+    report.set_defaults(func=_report)
+
     partner = commands.add_parser("partner", help="try the partner queues as an integrator "
                                   "(AMQP_URI carries the partner's broker account)")
     partner_commands = partner.add_subparsers(metavar="ACTION")
@@ -463,6 +476,27 @@ def _provider_list(args):
         print(f"kring: {field_errors(listing['error']['errors'])}", file=sys.stderr)
         return 2
     print(describe_programmes(listing))
+    return 0
+
+
+def _report(args):
+    from kring.describe import field_errors
+    from kring.report_text import as_csv, describe_report
+    query = {"programme": args.programme, "municipality": args.municipality,
+             "from": args.start, "to": args.end, "period": args.period}
+    # the referral service asks casework for its hours meanwhile: give that time too
+    answer, failed = _ask("referral", "report", query, timeout=args.timeout * 2)
+    if failed:
+        return failed
+    if "error" in answer:
+        error = answer["error"]
+        why = field_errors(error["errors"]) if error.get("errors") else error["message"]
+        print(f"kring: {why}", file=sys.stderr)
+        return 2 if error["status"] == 422 else 1
+    if args.csv:
+        sys.stdout.write(as_csv(answer))
+    else:
+        print(describe_report(answer))
     return 0
 
 

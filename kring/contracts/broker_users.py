@@ -9,10 +9,11 @@ an exchange). A service's user may
   exchange (its retries and parked messages go there by queue name);
 - read its own queues and the exchanges it binds to.
 The referral service also asks the other four over RPC (getAudit and exportReferral gather
-their parts, kring.gather): it may make reply queues of nameko's standalone proxy and call those
-two functions, nothing else. A service cannot consume, purge, delete or bind another service's
-queue, nor publish another service's events. Two limits are RabbitMQ's: write on the default exchange lets a user publish to any queue
-by name (never read one), and configure on an exchange lets it delete that exchange. A topic
+their parts, getReports casework's hours, kring.gather): it may make reply queues of nameko's
+standalone proxy and call those three functions, nothing else. A service cannot consume,
+purge, delete or bind another service's queue, nor publish another service's events. Two
+limits are RabbitMQ's: write on the default exchange lets a user publish to any queue by name
+(never read one), and configure on an exchange lets it delete that exchange. A topic
 permission keeps its RPC writes to reply routing keys, so it cannot call another service.
 
 Operators use one administrator (OPERATOR_USER) for `kring dlq`, `kring status` and the
@@ -31,7 +32,9 @@ DEFAULT_EXCHANGE = "amq.default"  # how RabbitMQ names the nameless exchange in 
 REPLY_KEY = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 # the reply queues of nameko's ClusterRpcProxy (kring.rpc), with which referral gathers
 REPLY_QUEUES = "^rpc\\.reply-standalone_rpc_proxy-"
-GATHERED = ("audit_trail", "export_of")  # what referral asks every other service (kring.gather)
+# what referral asks the other services (kring.gather): getAudit's and exportReferral's parts
+# of every one, getReports' hours of casework (only casework answers it)
+GATHERED = ("audit_trail", "export_of", "report_hours")
 
 
 def service_user(service):

@@ -55,10 +55,11 @@ def _operation(op):
     if op.response is not None:
         success["content"] = {"application/json": {"schema": op.response}}
     if op.media_types:
-        success["content"] = {media_type: {"schema": {"type": "string", "format": "binary"}
-                                           if not media_type.startswith("text/")
-                                           else {"type": "string"}}
-                               for media_type in op.media_types}
+        # besides JSON where the operation has a JSON answer too (getReports' CSV)
+        success["content"] = {**success.get("content", {}), **{
+            media_type: {"schema": {"type": "string", "format": "binary"}
+                         if not media_type.startswith("text/") else {"type": "string"}}
+            for media_type in op.media_types}}
     responses = {str(op.success): success}
     if op.operation_id == "submitReferral":
         responses["200"] = {"description": "Already submitted: the first referral",

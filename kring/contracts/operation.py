@@ -1,5 +1,5 @@
 """One HTTP operation of the public API: what the entrypoint serves and the document says."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kring.contracts.access import rule_of
 
@@ -20,6 +20,9 @@ class Operation:
     query: type | None = None  # marshmallow schema of the query string
     # what it answers other than JSON (e.g. text/html): the entrypoint returns the Response
     media_types: tuple = ()
+    # media type -> the query's `format` it stands for, when an Accept header asks for it
+    # and the query says no format of its own (getReports: text/csv -> csv)
+    formats: dict = field(default_factory=dict)
 
     @property
     def rule(self):

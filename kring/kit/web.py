@@ -206,6 +206,11 @@ class ApiEntrypoint(HttpRequestHandler):
             if len(given) > 1:
                 raise Invalid(INVALID_QUERY, {name: ["give it once"]})
             values[name] = given[0]
+        formats = self.operation.formats
+        if formats and "format" not in values:  # the query's own format wins over Accept
+            best = request.accept_mimetypes.best_match([JSON, *formats])  # */*: JSON
+            if best in formats:
+                values["format"] = formats[best]
         try:
             return self.operation.query().load(values)
         except ValidationError as exc:

@@ -11,7 +11,7 @@ from kring.kit.erasure import retention_timer
 from kring.kit.events import on_events
 from kring.kit.rekey import rekey
 from kring.kit.web import api
-from services.casework import handlers
+from services.casework import handlers, reports
 from services.casework.models import metadata
 from services.casework.outgoing import outgoing
 
@@ -74,6 +74,11 @@ class CaseworkService(ParkedMessages):
     def export_of(self, referral_id):
         """What this service holds of a referral (exportReferral gathers every service's)."""
         return handlers.export_of(self.db, referral_id)
+
+    @rpc
+    def report_hours(self, groups, periods):
+        """getReports: the hours of visits per group and period (no ids in the answer)."""
+        return reports.report_hours(self.db, groups, periods)
 
     @rpc
     def rekey(self):

@@ -3,6 +3,7 @@ closes the loop; it holds the provider directory that routes them."""
 import logging
 
 from nameko.dependency_providers import Config
+from nameko.exceptions import IncorrectSignature, MethodNotFound, RemoteError
 from nameko.timer import timer
 
 from kring.audit_trail import TrailIncomplete, full_trail
@@ -21,7 +22,7 @@ from kring.kit.rekey import rekey
 from kring.kit.partner_consumer import partner_inbound
 from kring.kit.web import api
 from services.referral import (commission_handlers, consultation_handlers, handlers,
-                               partner_submissions)
+                               partner_submissions, report_handlers)
 from services.referral.directory import DirectoryError
 from services.referral.leaflets import leaflet_response
 from services.referral.models import metadata
@@ -130,6 +131,12 @@ class ReferralService(ParkedMessages):
     def close_consultation(self, caller, body, consultation_id):
         return consultation_handlers.close_consultation(self.db, caller, consultation_id)
 
+    @api("getReports")
+    def get_reports(self, caller, query):
+        report = report_handlers.get_reports(self.db, caller.role, caller.org, query,
+                                             self._hours_of, utcnow().date())
+        return report_handlers.report_response(report, query["format"])
+
     @api("getProgramme")
     def get_programme(self, caller, code):
         return handlers.get_programme(code)
@@ -224,6 +231,27 @@ class ReferralService(ParkedMessages):
     def programmes(self, municipality=None):
         """`kring provider list`: a ProgrammeList, or why not."""
         return handlers.answer_of(handlers.list_programmes, self.db, municipality)
+
+    @rpc
+    def report(self, query):
+        """`kring report`: the operator's report (getReports' table), or why not."""
+        return handlers.answer_of(report_handlers.report_for_operator, self.db, query,
+                                  self._hours_of, utcnow().date())
+
+    def _hours_of(self, groups, periods):
+        """Casework's hours of visits per group and period (getReports)."""
+        try:
+            answers = from_every_service(self.config[AMQP_URI_KEY], "report_hours", groups,
+                                         periods, services=("casework",),
+                                         ssl=self.config.get(AMQP_SSL_KEY))
+        except Incomplete as exc:
+            raise Unavailable(f"the report is incomplete: {exc}; try again") from None
+        except (RemoteError, MethodNotFound, IncorrectSignature) as exc:
+            # its database is away, or it is of a version before reports: no figures from it
+            kind = getattr(exc, "exc_type", None) or type(exc).__name__
+            raise Unavailable(f"the report is incomplete: the casework service failed "
+                              f"({kind}); try again") from None
+        return answers["casework"]
 
     def _other_exports(self, referral_id):
         try:

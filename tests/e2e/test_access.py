@@ -20,17 +20,17 @@ from typing import Callable
 
 from kring.contracts.access import ANYONE, ROLES, RULES
 from kring.contracts.api import OPERATIONS
-from tests.support.access import (CLOSING, CONCERN, HANDOVER, OPERATOR_ORG, PLAN, PROGRAMME,
-                                  PROVIDERS, UNSERVED, Directory, Kring, aftercare_of,
-                                  body_text, case_of, closed, contact, fresh_id, person,
-                                  provider_body, referral_in, supporter_body, visit)
+from tests.support.access import (CLOSING, CONCERN, HANDOVER, MUNICIPALITIES,
+                                  OPERATOR_ORG, PLAN, PROGRAMME, PROVIDERS, UNSERVED, Directory,
+                                  Kring, aftercare_of, body_text, case_of, closed, contact,
+                                  fresh_id, person, provider_body, referral_in, supporter_body,
+                                  visit)
 from tests.support.sample import referral_body
 from tests.support.waiting import eventually
 
 OWNER, OTHER = "Utrecht", "Zeist"  # the sides: the municipality whose people call
-CBS_CODES = {"Utrecht": "GM0344", "Zeist": "GM0355"}  # a municipality token's org
 COMMISSIONED = "family-trajectory"  # a programme that needs the municipality's commission
-COMMISSIONED_PROVIDER = "gt-utrecht"
+COMMISSIONED_PROVIDER = "gezinstraject-utrecht"  # as in examples/directory.json: registering it again updates it
 PUBLIC = {operation_id for operation_id, operation in OPERATIONS.items() if operation.public}
 
 
@@ -66,6 +66,13 @@ def own_supporters(answer, side, table):
     foreign = table.supporters_of[other_side(side)] & listed
     return ([f"its own supporters {sorted(missing)} are missing"] if missing else []) + \
         ([f"it sees {sorted(foreign)} of the other organisation"] if foreign else [])
+
+
+def figures_of_its_side(answer, side, table):
+    """Every role in getReports' row sees the figures of its own side's municipality (the
+    municipality and the admin only those: checked after the table)."""
+    shown = {row["municipality"] for row in answer["rows"]}
+    return [] if MUNICIPALITIES[side] in shown else [f"no figures of {side}: {shown}"]
 
 
 def withdrawal(ids, side, role):
@@ -138,6 +145,8 @@ ROWS = {
     "getCommissionRequest": Row("referral_id"),
     "listCommissionRequests": Row(check=commission_requests),
     "decideCommission": Row("referral_id", fixed({"commissioned": True})),
+    # anonymous figures: each asks for its own (no id to probe); what it sees is checked
+    "getReports": Row(query=lambda side: {"period": "year"}, check=figures_of_its_side),
 }
 
 
@@ -165,7 +174,7 @@ class Table:
         if role == "operator":
             return person(OPERATOR_ORG if side == OWNER else f"{OPERATOR_ORG}-2", role)
         if role == "municipality":
-            return person(CBS_CODES[side], role)
+            return person(MUNICIPALITIES[side], role)
         if role == "referrer":
             return Directory.referrer(side)
         return person(PROVIDERS[side], role)
@@ -401,6 +410,16 @@ def test_every_operation_answers_every_role_as_the_rule_table_says(stack_api):
         table.check("getCommissionRequest", commission)
         table.check("listCommissionRequests", {})
         table.check("decideCommission", commission)
+
+        # figures: the municipality and the admin of each side see only their own side's
+        table.check("getReports", {})
+        for side in (OWNER, OTHER):
+            for role in ("municipality", "admin"):
+                rows = kring.do("getReports", table.caller(role, side),
+                                query={"period": "year"})["rows"]
+                shown = {row["municipality"] for row in rows}
+                if shown != {MUNICIPALITIES[side]}:
+                    table.fail(f"getReports as {role} of {side}: figures of {shown}")
 
         # every id of the referral, to the other organisation's coordinator and admin: nothing
         # (the reads; every change was tried in the table above)

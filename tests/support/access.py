@@ -22,6 +22,8 @@ OPERATOR_ORG = "kring-platform"
 # one provider of the programme per municipality and a GP practice referring families there
 PROVIDERS = {"Utrecht": "hs-utrecht", "Zeist": "hs-zeist"}
 REFERRERS = {"Utrecht": "gp-utrecht", "Zeist": "gp-zeist"}
+# a municipality's token names its municipality by its CBS code as its organisation
+MUNICIPALITIES = {"Utrecht": "GM0344", "Zeist": "GM0355"}
 UNSERVED = "Amersfoort"  # a real municipality that no provider serves in these tests
 
 # what the sample referral (examples/referral.json) tells about the family and the referrer:
