@@ -12,7 +12,7 @@ PLAN = {"goals": [{"life_domain": "parenting", "goal": "calm bedtimes", "for": "
                   {"life_domain": "school", "goal": "goes every day", "for": "child"}],
         "risk_factors": ["isolation"], "protective_factors": ["a warm bond"],
         "support_figures": [{"name": "Aunt Ayse", "relation": "aunt", "formal": False,
-                             "functions": ["emotional", "practical"]}],
+                             "functions": ["emotional", "practical"], "consent": True}],
         "intensity": "high"}
 CLOSE = {"evaluation": "the parents manage", "goals_met": True}
 
