@@ -23,9 +23,11 @@ from kring.contracts.api import OPERATIONS
 from tests.support.access import (CLOSING, CONCERN, HANDOVER, OPERATOR_ORG, PLAN, PROGRAMME,
                                   PROVIDERS, UNSERVED, Directory, Kring, aftercare_of,
                                   body_text, case_of, closed, contact, fresh_id, person,
-                                  provider_body, referral_in, supporter_body, visit)
+                                  provider_body, referral_in, supporter_body, today, visit)
 from tests.support.waiting import eventually
 
+FIGURE = {"name": "Opa Kees", "relation": "grandfather", "formal": False,
+          "functions": ["emotional"], "consent": True}
 OWNER, OTHER = "Utrecht", "Zeist"  # the sides: the municipality whose people call
 PUBLIC = {operation_id for operation_id, operation in OPERATIONS.items() if operation.public}
 
@@ -106,6 +108,17 @@ ROWS = {
     "resolveSafetyConcern": Row("case_id", fixed({"resolution": "the rent is paid"})),
     "closeCase": Row("case_id", fixed(CLOSING)),
     "handOverCase": Row("case_id", fixed(HANDOVER)),
+    "setFamilyMembers": Row("case_id", fixed({"members": [
+        {"member_id": "mother", "role": "parent", "age_band": "18+", "languages": ["nl"]}]})),
+    "addSupportFigure": Row("case_id", fixed(FIGURE)),
+    "updateSupportFigure": Row("case_id", fixed({**FIGURE, "decides": True})),
+    # the first of the owner's roles removes the figure; the next finds it gone
+    "removeSupportFigure": Row("case_id", state=(404,)),
+    "changeIntensity": Row("case_id", fixed({"level": "light", "reason": "calmer weeks"})),
+    "recordCheckIn": Row("case_id", lambda ids, side, role: {"date": today(),
+                                                              "notes": "all well"}),
+    "recordEvaluation": Row("case_id", lambda ids, side, role: {"date": today(),
+                                                                 "notes": "halfway"}),
     # aftercare
     "getAftercare": Row("aftercare_id"),
     "logAftercareContact": Row("aftercare_id", lambda ids, side, role: contact()),
@@ -319,6 +332,16 @@ def test_every_operation_answers_every_role_as_the_rule_table_says(stack_api):
         colleague = Directory.supporter(OWNER, bram)  # same organisation, not on this case
         table.hidden("getCase", colleague, ids, side=OWNER)
         table.check("setPlan", ids)
+        table.check("setFamilyMembers", ids)
+        table.check("addSupportFigure", ids)
+        figures = kring.do("getCase", coordinator, ids)["plan"]["support_figures"]
+        assert figures, "the owner's support figures are not on the case"
+        ids["figure_id"] = figures[0]["figure_id"]
+        table.check("updateSupportFigure", ids)
+        table.check("removeSupportFigure", ids)
+        table.check("changeIntensity", ids)
+        table.check("recordCheckIn", ids)
+        table.check("recordEvaluation", ids)
         table.check("logVisit", ids)
         table.check("recordSafetyConcern", ids)
         concerns = kring.do("getCase", coordinator, ids)["safety_concerns"]

@@ -1,7 +1,7 @@
 """A family of two members and a support figure, end to end over HTTP: a goal for one member,
 an intensity change, the handover that names the figure who stays, and aftercare that shows
 the figure and records a contact with them (docs/contract.md §4 "Family, support figures and
-intensity", §7 "Data in motion")."""
+intensity", docs/contract.md §7 "Data in motion")."""
 import io
 import time
 
