@@ -11,13 +11,22 @@ from tests.support.unit.casework import AT, BY_SUPPORTER, TODAY, case_in, plan
 
 TEXTS = ("calm bedtimes", "school every day", "isolation", "warm bond", "Aunt Ayse",
          "went well", "shouting", "the rent is paid", "the parents manage", "Gemeente Utrecht",
-         "stable at home")
+         "stable at home", "Opa Kees", "grandfather", "S.", "works again", "talked about debts",
+         "half met")
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
 
 
 def written_in(status):
     case = case_in(OPEN)
+    case.set_members([{"member_id": "mother", "role": "parent", "age_band": "18+",
+                       "languages": ["tr"], "first_name": "S."}], lambda: "m-1")
     case.set_plan(plan(), BY_SUPPORTER, AT)
+    case.add_support_figure({"name": "Opa Kees", "relation": "grandfather", "formal": False,
+                             "functions": ["emotional"], "consent": True,
+                             "named_by": "mother"}, "f-1")
+    case.change_intensity({"level": "light", "reason": "mother works again"}, BY_SUPPORTER, AT)
+    case.record_check_in(TODAY, "talked about debts", BY_SUPPORTER, AT, TODAY)
+    case.record_evaluation(TODAY, "goals half met", BY_SUPPORTER, AT, TODAY)
     case.log_visit("v-1", TODAY, 4, "went well", BY_SUPPORTER, AT, TODAY)
     case.record_safety_concern("x-1", "shouting heard", False, BY_SUPPORTER, AT)
     case.resolve_safety_concern("x-1", "the rent is paid", AT)
@@ -33,10 +42,12 @@ def test_every_text_goes_and_the_figures_stay():
         case = written_in(status)
         case.erase(AT)
         left = json.dumps([case.plan, case.evaluation, case.handover, case.past_rounds,
+                           case.members, case.intensity_changes, case.check_ins,
+                           case.interim_evaluations,
                            [v.notes for v in case.visits],
                            [(c.description, c.resolution) for c in case.concerns]])
         assert [text for text in TEXTS if text in left] == [], status
-        assert case.total_hours == 4 and case.plan["intensity"] == "high"
+        assert case.total_hours == 4 and case.plan["intensity"] == "light"
         assert case.status == (HANDED_OVER if status == HANDED_OVER else WITHDRAWN)
     assert written_in(HANDED_OVER).evaluation["goals_met"] is True
 
