@@ -192,16 +192,16 @@ class Case:
         self.interim_evaluations.append(self._moment(on, notes, by, at, today))
 
     def _moment(self, on, notes, by, at, today):
-        self._check_day(on, today)
+        self._check_day(on, today, "the day")
         return {"date": on.isoformat(), "notes": notes, "by": by.person, "by_role": by.role,
                 "at": at}
 
-    def _check_day(self, on, today):
+    def _check_day(self, on, today, what):
         if on > today + CLOCK_SLACK:
-            raise Invalid("the day is in the future", {"date": ["must not be in the future"]})
+            raise Invalid(f"{what} is in the future", {"date": ["must not be in the future"]})
         opened_on = date.fromisoformat(self.opened_at[:10])
         if on < opened_on:
-            raise Invalid("the day is before the case opened",
+            raise Invalid(f"{what} is before the case opened",
                           {"date": [f"must not be before {opened_on.isoformat()}"]})
 
     def log_visit(self, visit_id, on, hours, notes, by, at, today):
@@ -209,7 +209,7 @@ class Case:
         if not 0 < hours <= MAX_VISIT_HOURS:
             raise Invalid("a visit is more than 0 and at most 12 hours",
                           {"hours": [f"must be more than 0 and at most {MAX_VISIT_HOURS}"]})
-        self._check_day(on, today)
+        self._check_day(on, today, "the visit")
         visit = Visit(visit_id, on, hours, notes, by.person, by.role, at)
         self.visits.append(visit)
         return visit
