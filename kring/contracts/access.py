@@ -100,6 +100,15 @@ RULES = {
     "resolveSafetyConcern": Rule({"coordinator": ROUTED}, audited=True),
     "closeCase": Rule({"coordinator": ROUTED}, audited=True),
     "handOverCase": Rule({"coordinator": ROUTED}, audited=True),
+    # the family, its support figures and the intensity: as the plan (docs/contract.md §4)
+    "setFamilyMembers": Rule(CASE_WORKERS, audited=True),
+    "addSupportFigure": Rule(CASE_WORKERS, audited=True),
+    "updateSupportFigure": Rule(CASE_WORKERS, audited=True),
+    "removeSupportFigure": Rule(CASE_WORKERS, audited=True),
+    "changeIntensity": Rule(CASE_WORKERS, audited=True),
+    # the check-ins and evaluation moments are the coordinator's
+    "recordCheckIn": Rule({"coordinator": ROUTED}, audited=True),
+    "recordEvaluation": Rule({"coordinator": ROUTED}, audited=True),
     # aftercare
     "getAftercare": Rule({"coordinator": ROUTED}, audited=True),
     "logAftercareContact": Rule({"coordinator": ROUTED}, audited=True),

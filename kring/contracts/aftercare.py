@@ -16,6 +16,8 @@ PLAN = f"{PREFIX}/aftercare/<aftercare_id>"
 class LogAftercareContact(Strict):
     date = fields.Date(required=True, metadata={"description": "the day the contact took place"})
     notes = text(5000, required=True)
+    support_figure_id = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "the contact was with this support figure (one of support_figures)"})
 
 
 class ReportRelapse(Strict):
@@ -38,6 +40,13 @@ class AftercareContact(Schema):
     overdue = fields.Boolean(required=True, metadata={
         "description": "not done within a few days of its due date"})
     notes = fields.String(allow_none=True)
+    support_figure_id = fields.String(allow_none=True)
+
+
+class StayingFigureView(Schema):
+    figure_id = fields.String(required=True)
+    name = fields.String(allow_none=True, metadata={"description": "null once erased"})
+    functions = fields.List(fields.String(), required=True)
 
 
 class AftercareView(Schema):
@@ -50,6 +59,8 @@ class AftercareView(Schema):
     started_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
     end_notes = fields.String(allow_none=True)
+    support_figures = fields.List(fields.Nested(StayingFigureView), required=True, metadata={
+        "description": "the support figures who stay involved, as the handover named them"})
     contacts = fields.List(fields.Nested(AftercareContact), required=True)
 
 

@@ -7,6 +7,8 @@ nobody else: visit notes and safety concerns are for them only (kring/contracts/
 from marshmallow import Schema, fields, validate
 
 from kring.contracts.operation import PREFIX, Operation
+from kring.contracts.family import (ChangeIntensity, IntensityView, MemberView, MomentView,
+                                    RecordMoment, SetFamilyMembers, SupportFigure, member_id)
 from kring.contracts.fields import Flag, Strict, text
 
 CASE = f"{PREFIX}/cases/<case_id>"
@@ -22,15 +24,9 @@ class PlanGoal(Strict):
     life_domain = text(64, required=True, metadata={"description": "leefgebied, e.g. parenting"})
     goal = text(2000, required=True)
     for_ = fields.String(data_key="for", required=True, validate=validate.OneOf(FOR_WHOM))
-
-
-class SupportFigure(Strict):
-    """A trusted person (vertrouwenspersoon-steunfiguur) named by the child or a parent."""
-    name = text(200, required=True)
-    relation = text(100, required=True)
-    formal = Flag(required=True)
-    functions = fields.List(fields.String(validate=validate.OneOf(FUNCTIONS)), required=True,
-                            validate=validate.Length(min=1, max=len(FUNCTIONS)))
+    members = fields.List(member_id(), load_default=list, validate=validate.Length(max=20),
+                          metadata={"description": "the family members (member_id) the goal "
+                                                   "concerns"})
 
 
 class SetPlan(Strict):
@@ -39,8 +35,10 @@ class SetPlan(Strict):
     risk_factors = fields.List(text(500), load_default=list, validate=validate.Length(max=50))
     protective_factors = fields.List(text(500), load_default=list,
                                      validate=validate.Length(max=50))
-    support_figures = fields.List(fields.Nested(SupportFigure), load_default=list,
-                                  validate=validate.Length(max=20))
+    support_figures = fields.List(fields.Nested(SupportFigure), load_default=None,
+                                  allow_none=True, validate=validate.Length(max=20), metadata={
+                                      "description": "left out: the plan keeps the figures it "
+                                                     "has"})
     intensity = fields.String(required=True, validate=validate.OneOf(INTENSITIES))
 
 
@@ -75,6 +73,11 @@ class ReceivingParty(Strict):
 class HandOverCase(Strict):
     receiving_party = fields.Nested(ReceivingParty, required=True)
     summary = text(10000, required=True)
+    support_figures_staying = fields.List(
+        fields.String(), load_default=None, allow_none=True, validate=validate.Length(max=20),
+        metadata={"description": "the figure_ids of the support figures who stay involved "
+                                 "(aftercare hears their names and functions); left out: "
+                                 "every figure of the plan"})
 
 
 def _person(what):
@@ -88,6 +91,7 @@ def _role(what):
 
 
 class CasePlan(SetPlan):
+    support_figures = fields.List(fields.Nested(SupportFigure))
     set_by = _person("set the plan")
     set_by_role = _role("set the plan")
     set_at = fields.String(metadata={"format": "date-time"})
@@ -138,6 +142,20 @@ class CaseView(Schema):
     past_expected_duration = fields.Boolean(required=True, metadata={
         "description": "true while the case is open or closing past the programme's maximum "
                        "expected duration (its definition's duration.max_months)"})
+    members = fields.List(fields.Nested(MemberView), required=True)
+    intensity = fields.Nested(IntensityView, required=True)
+    check_ins = fields.List(fields.Nested(MomentView), required=True)
+    interim_evaluations = fields.List(fields.Nested(MomentView), required=True)
+    next_check_in_on = fields.Date(allow_none=True, metadata={
+        "description": "the last check-in (or the opening) plus the programme's "
+                       "check_in_weeks; null when the case is not open"})
+    next_evaluation_on = fields.Date(allow_none=True, metadata={
+        "description": "the next of the programme's evaluation_weeks not yet held"})
+    check_in_overdue = fields.Boolean(required=True)
+    evaluation_overdue = fields.Boolean(required=True)
+    below_rhythm = fields.Boolean(required=True, metadata={
+        "description": "fewer visits over the last four weeks than the expected visits per "
+                       "week make (the programme's rhythm, or the last intensity change's)"})
 
 
 def _op(operation_id, method, path, summary, body=None, success=200, statuses=()):
@@ -164,4 +182,21 @@ OPERATIONS = [
     _op("handOverCase", "POST", f"{CASE}/handover", "Hand a closed case over to the "
         "municipality or a local partner; aftercare starts and the supporter is free again.",
         HandOverCase, statuses=(409,)),
+    _op("setFamilyMembers", "PUT", f"{CASE}/members", "Set who is in the family: role, age "
+        "band, languages, at most a first name. A member a goal or a support figure refers "
+        "to stays.", SetFamilyMembers, statuses=(409,)),
+    _op("addSupportFigure", "POST", f"{CASE}/support-figures", "Record a support figure a "
+        "member named, with their consent (refused without); the plan must be set.",
+        SupportFigure, 201, (409,)),
+    _op("updateSupportFigure", "PUT", f"{CASE}/support-figures/<figure_id>", "Change what "
+        "is recorded of a support figure.", SupportFigure, statuses=(409,)),
+    _op("removeSupportFigure", "DELETE", f"{CASE}/support-figures/<figure_id>", "Remove a "
+        "support figure (e.g. consent withdrawn): their data goes.", statuses=(409,)),
+    _op("changeIntensity", "POST", f"{CASE}/intensity", "Change the intensity (a level, or "
+        "visits/hours per week), with a reason; kept as a history.", ChangeIntensity,
+        201, (409,)),
+    _op("recordCheckIn", "POST", f"{CASE}/check-ins", "The coordinator's check-in "
+        "(tussentijdse check) on an open case.", RecordMoment, 201, (409,)),
+    _op("recordEvaluation", "POST", f"{CASE}/evaluations", "An evaluation moment of an open "
+        "case (the programme's evaluation_weeks).", RecordMoment, 201, (409,)),
 ]

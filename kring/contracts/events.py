@@ -172,6 +172,12 @@ class CaseClosed(Schema):
     goals_met = fields.Boolean(required=True)
 
 
+class StayingFigure(Schema):
+    figure_id = fields.String(required=True)
+    name = fields.String(required=True)
+    functions = fields.List(fields.String(), required=True)
+
+
 class CaseHandedOver(Schema):
     case_id = fields.String(required=True)
     supporter_id = fields.String(required=True)
@@ -185,6 +191,10 @@ class CaseHandedOver(Schema):
     # whose aftercare table applies (kring.programmes); None in events sent before handovers
     # named it, and in a case opened before: the default programme's
     programme = fields.String(allow_none=True, load_default=None)
+    # the second exception to "no free text": the support figures who stay involved, recorded
+    # with their consent, by name and function only, for aftercare to contact
+    # (docs/contract.md §7 "Data in motion")
+    support_figures = fields.List(fields.Nested(StayingFigure), load_default=list)
 
 
 class CaseReopened(Schema):

@@ -59,6 +59,15 @@ class Programme(Strict):
         "description": "expected duration of the support, in months"})
     rhythm = fields.Nested(Rhythm, required=True, metadata={
         "description": "how often a supporter visits, and for how long"})
+    check_in_weeks = fields.Integer(strict=True, load_default=6, validate=validate.Range(1, 52),
+                                    metadata={"description": "weeks between the coordinator's "
+                                              "check-ins on an open case (default 6)"})
+    evaluation_weeks = fields.List(
+        fields.Integer(strict=True, validate=validate.Range(1, 520)),
+        load_default=lambda: [12, 26],
+        validate=validate.Length(max=20), metadata={
+            "description": "the evaluation moments: weeks after the case opened, ascending "
+                           "(default 12 and 26)"})
     supporter_kinds = fields.List(fields.String(validate=validate.OneOf(SUPPORTER_KINDS)),
                                   required=True, validate=validate.Length(min=1), metadata={
                                       "description": "who may be proposed to a family"})
@@ -77,6 +86,9 @@ class Programme(Strict):
         codes = [r["code"] for r in data.get("closure_reasons", [])]
         if len(codes) != len(set(codes)):
             raise ValidationError("each code once", "closure_reasons")
+        weeks = data.get("evaluation_weeks", [])
+        if weeks != sorted(set(weeks)):
+            raise ValidationError("ascending, each once", "evaluation_weeks")
         kinds = data.get("supporter_kinds", [])
         if len(kinds) != len(set(kinds)):
             raise ValidationError("each kind once", "supporter_kinds")

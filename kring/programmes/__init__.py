@@ -37,6 +37,8 @@ class Definition:
     supporter_kinds: tuple
     aftercare: dict  # severity -> {count, every, unit}
     closure_reasons: tuple
+    check_in_weeks: int = 6  # kring.contracts.programme: the defaults of a definition without
+    evaluation_weeks: tuple = (12, 26)
 
     def view(self):
         """The definition as getProgramme answers it."""
@@ -46,7 +48,9 @@ class Definition:
                 "supporter_kinds": list(self.supporter_kinds),
                 "aftercare": {s: dict(t) for s, t in self.aftercare.items()},
                 "closure_reasons": [dict(r, name=dict(r["name"]))
-                                    for r in self.closure_reasons]}
+                                    for r in self.closure_reasons],
+                "check_in_weeks": self.check_in_weeks,
+                "evaluation_weeks": list(self.evaluation_weeks)}
 
     def summary(self):
         """What listProgrammes says of it."""
@@ -81,7 +85,8 @@ def read(path):
     except ValidationError as exc:
         raise ProgrammeError(f"{path}: {', '.join(_errors(exc.messages))}") from None
     return Definition(**{**data, "supporter_kinds": tuple(data["supporter_kinds"]),
-                         "closure_reasons": tuple(data["closure_reasons"])})
+                         "closure_reasons": tuple(data["closure_reasons"]),
+                         "evaluation_weeks": tuple(data["evaluation_weeks"])})
 
 
 def _folder(path):

@@ -24,6 +24,7 @@ class Contact:
     done_on: date | None = None
     overdue: bool = False  # the overdue timer's to set, in SQL (models.Plans.mark_overdue)
     notes: str | None = None
+    support_figure_id: str | None = None  # the contact was with this support figure
 
     @property
     def is_open(self):
@@ -47,14 +48,19 @@ class AftercarePlan:
     # is handed over again (learn_coordinator)
     coordinator_org: str | None = None
     contacts: list = field(default_factory=list)
+    # the support figures who stay involved, as the handover named them (figure_id, name,
+    # functions), recorded with their consent
+    support_figures: list = field(default_factory=list)
     events: list = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
     def start(cls, aftercare_id, referral_id, case_id, severity, receiving_kind,
-              receiving_name, started_on, coordinator_org, schedules=SCHEDULES):
+              receiving_name, started_on, coordinator_org, schedules=SCHEDULES,
+              support_figures=()):
         """`schedules`: the programme's table (schedule.schedules)."""
         plan = cls(aftercare_id, referral_id, case_id, severity, receiving_kind,
-                   receiving_name, started_on, started_on, coordinator_org=coordinator_org)
+                   receiving_name, started_on, started_on, coordinator_org=coordinator_org,
+                   support_figures=[dict(f) for f in support_figures])
         plan._schedule(severity, started_on, schedules=schedules)
         return plan
 
@@ -64,8 +70,10 @@ class AftercarePlan:
         if self.coordinator_org is None:
             self.coordinator_org = coordinator_org
 
-    def restart(self, severity, receiving_kind, receiving_name, started_on, schedules=SCHEDULES):
-        """The reopened case was handed over again: a new round of contacts, the same plan."""
+    def restart(self, severity, receiving_kind, receiving_name, started_on, schedules=SCHEDULES,
+                support_figures=()):
+        """The reopened case was handed over again: a new round of contacts, the same plan,
+        with the support figures this handover named."""
         if self.status != RELAPSED:
             raise NotAllowed(f"aftercare is {self.status}; only a relapsed plan starts again")
         first = self._next_number()  # numbers of the dropped open contacts are not reused
@@ -73,6 +81,7 @@ class AftercarePlan:
         self.severity, self.receiving_kind, self.receiving_name = (
             severity, receiving_kind, receiving_name)
         self.status, self.end_notes = ACTIVE, None
+        self.support_figures = [dict(f) for f in support_figures]
         self._schedule(severity, started_on, first, schedules)
 
     def _schedule(self, severity, started_on, first=1, schedules=SCHEDULES):
@@ -88,9 +97,14 @@ class AftercarePlan:
         if self.status != ACTIVE:
             raise NotAllowed(f"cannot {step}: aftercare is {self.status}")
 
-    def log_contact(self, on, notes, today):
-        """Marks the earliest open scheduled contact done, or adds an extra one if none is open."""
+    def log_contact(self, on, notes, today, support_figure_id=None):
+        """Marks the earliest open scheduled contact done, or adds an extra one if none is open.
+        `support_figure_id`: the contact was with that support figure, not the family."""
         self.check_active("log a contact")
+        if support_figure_id is not None and support_figure_id not in {
+                f.get("figure_id") for f in self.support_figures}:
+            raise Invalid("no such support figure in this aftercare", {"support_figure_id": [
+                "must be one of the support figures who stay involved"]})
         if on > today + CLOCK_SLACK:
             raise Invalid("the contact is in the future", {"date": ["must not be in the future"]})
         if on < self.started_on:
@@ -101,6 +115,7 @@ class AftercarePlan:
             contact = Contact(self._next_number(), None)
             self.contacts.append(contact)
         contact.done_on, contact.notes = on, notes
+        contact.support_figure_id = support_figure_id
         return contact
 
     def report_relapse(self, notes):
@@ -120,10 +135,12 @@ class AftercarePlan:
 
     def erase(self):
         """The family's data is erased (docs/contract.md §7): the notes of its contacts and
-        its end, and the receiving party's name. Dates, the schedule and the status stay; a
-        plan still running stops (its referral was withdrawn)."""
+        its end, the receiving party's name and the support figures' names. Dates, the
+        schedule and the status stay; a plan still running stops (its referral was
+        withdrawn)."""
         self.withdraw()
         self.end_notes, self.receiving_name = None, ""
+        self.support_figures = [{**f, "name": None} for f in self.support_figures]
         for contact in self.contacts:
             contact.notes = None
 

@@ -39,14 +39,17 @@ def start_aftercare(uow, event, now):
         plan = plans.by_case(data["case_id"], for_update=True)
         party = (data["receiving_kind"], data["receiving_name"])
         table = schedules(data.get("programme"))  # the programme's contacts per severity
+        figures = data.get("support_figures") or []  # who stay involved, with their consent
         if plan is None:
             plans.add(AftercarePlan.start(str(uuid.uuid4()), event.referral_id, data["case_id"],
                                           data["severity"], *party, started_on,
-                                          data["coordinator_org"], schedules=table))
+                                          data["coordinator_org"], schedules=table,
+                                          support_figures=figures))
             return
         plan.learn_coordinator(data["coordinator_org"])  # a plan stored before it knew
         try:
-            plan.restart(data["severity"], *party, started_on, schedules=table)
+            plan.restart(data["severity"], *party, started_on, schedules=table,
+                         support_figures=figures)
         except NotAllowed as exc:  # a second handover of a running plan: nothing more to do
             log.warning("case %s handed over again, ignored: %s", data["case_id"], exc)
         plans.save(plan)
@@ -129,8 +132,9 @@ def get_aftercare(uow, caller, aftercare_id):
         return view(_reach(caller, Plans(uow), aftercare_id))
 
 
-def log_contact(uow, caller, aftercare_id, on, notes, today):
-    return _change(uow, caller, aftercare_id, lambda plan: plan.log_contact(on, notes, today))
+def log_contact(uow, caller, aftercare_id, on, notes, today, support_figure_id=None):
+    return _change(uow, caller, aftercare_id,
+                   lambda plan: plan.log_contact(on, notes, today, support_figure_id))
 
 
 def report_relapse(uow, caller, aftercare_id, notes):

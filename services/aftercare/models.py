@@ -4,7 +4,7 @@ from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Integer, Me
 from sqlalchemy.orm import declarative_base
 
 from kring.clock import utcnow
-from kring.kit.crypto import EncryptedText
+from kring.kit.crypto import EncryptedJSON, EncryptedText
 from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
 from services.aftercare.domain import ACTIVE, AftercarePlan, Contact
@@ -30,6 +30,8 @@ class PlanRow(Base):
     end_notes = Column(EncryptedText("aftercare_plans", "end_notes"), nullable=True)
     # NULL in plans stored before plans knew it (the column is added on start): see the domain
     coordinator_org = Column(String(128), nullable=True)
+    # the support figures who stay involved (names: family data); NULL in older plans
+    support_figures = Column(EncryptedJSON("aftercare_plans", "support_figures"), nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -43,6 +45,7 @@ class ContactRow(Base):
     done_on = Column(Date, nullable=True)
     overdue = Column(Boolean, nullable=False, default=False)
     notes = Column(EncryptedText("aftercare_contacts", "notes"), nullable=True)
+    support_figure_id = Column(String(36), nullable=True)  # a contact with a support figure
 
 
 class WithdrawalRow(Base):
@@ -56,7 +59,8 @@ class WithdrawalRow(Base):
 
 
 PLAN_FIELDS = ("referral_id", "case_id", "severity", "receiving_kind", "receiving_name",
-               "started_on", "ends_on", "status", "end_notes", "coordinator_org")
+               "started_on", "ends_on", "status", "end_notes", "coordinator_org",
+               "support_figures")
 
 
 def _copy_to_row(plan, row):
@@ -103,6 +107,7 @@ class Plans(Repository):
                 self.session.add(stored)
             stored.due_on, stored.done_on, stored.notes = (
                 contact.due_on, contact.done_on, contact.notes)
+            stored.support_figure_id = contact.support_figure_id
             # `overdue` is the timer's to set: never write a stale False over its True
         for dropped in rows.values():
             self.session.delete(dropped)
@@ -113,7 +118,9 @@ class Plans(Repository):
 
     def _to_domain(self, row):
         plan = AftercarePlan(row.id, **{name: getattr(row, name) for name in PLAN_FIELDS})
-        plan.contacts = [Contact(r.number, r.due_on, r.done_on, r.overdue, r.notes)
+        plan.support_figures = list(plan.support_figures or [])  # NULL in older plans
+        plan.contacts = [Contact(r.number, r.due_on, r.done_on, r.overdue, r.notes,
+                                 r.support_figure_id)
                          for r in self._contact_rows(row.id)]
         return plan
 

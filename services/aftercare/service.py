@@ -42,7 +42,7 @@ class AftercareService(ParkedMessages):
     @api("logAftercareContact")
     def log_contact(self, caller, body, aftercare_id):
         return handlers.log_contact(self.db, caller, aftercare_id, body["date"], body["notes"],
-                                    today())
+                                    today(), body["support_figure_id"])
 
     @api("reportRelapse")
     def report_relapse(self, caller, body, aftercare_id):

@@ -17,8 +17,10 @@ def view(plan):
         "started_on": plan.started_on.isoformat(),
         "ends_on": plan.ends_on.isoformat(),
         "end_notes": plan.end_notes,
+        "support_figures": plan.support_figures,
         "contacts": [{"due_on": _iso(c.due_on), "done_on": _iso(c.done_on),
-                      "overdue": c.overdue, "notes": c.notes}
+                      "overdue": c.overdue, "notes": c.notes,
+                      "support_figure_id": c.support_figure_id}
                      for c in sorted(plan.contacts, key=_in_time_order)],
     }
 

@@ -10,12 +10,14 @@ at a time; the coordinator checks in. Immediate safety (directe veiligheid) come
 unresolved immediate concern blocks the closing and the handover (overdracht).
 """
 import calendar
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from kring.errors import Invalid, NotAllowed, NotFound
 from services.casework.events import (CaseClosed, CaseHandedOver, CaseReopened, CaseStarted,
                                       SafetyConcernRecorded)
+from services.casework import family
 from services.casework.plan import check_plan
 
 OPEN, CLOSING, HANDED_OVER, WITHDRAWN = "open", "closing", "handed_over", "withdrawn"
@@ -81,6 +83,12 @@ class Case:
     programme: str | None = None
     visits: list = field(default_factory=list)
     concerns: list = field(default_factory=list)
+    # who is in the family (services/casework/family.py), the intensity changes with their
+    # reasons, and the coordinator's check-ins and evaluation moments: JSON-ready dicts
+    members: list = field(default_factory=list)
+    intensity_changes: list = field(default_factory=list)
+    check_ins: list = field(default_factory=list)
+    interim_evaluations: list = field(default_factory=list)
     events: list = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
@@ -124,22 +132,84 @@ class Case:
         if self.open_immediate_concerns():
             raise NotAllowed(f"cannot {step}: an immediate safety concern is not resolved yet")
 
-    def set_plan(self, plan, by, at):
+    def set_plan(self, plan, by, at, new_id=None):
+        """A plan that leaves its support figures out keeps the ones it has; a figure given
+        with the figure_id of one it has keeps that id."""
         self.check_status("change the plan", OPEN)
+        new_id = new_id or new_uuid
         check_plan(plan)
-        self.plan = {**plan, "set_by": by.person, "set_by_role": by.role, "set_at": at}
+        family.check_goal_members(plan, self.members)
+        had = {f.get("figure_id") for f in family.figures_of(self.plan)} - {None}
+        figures = family.figures_of(self.plan) if plan.get("support_figures") is None else [
+            family.checked_figure(f, self.members, f.get("figure_id")
+                                  if f.get("figure_id") in had else new_id())
+            for f in plan["support_figures"]]
+        self.plan = {**plan, "support_figures": figures, "set_by": by.person,
+                     "set_by_role": by.role, "set_at": at}
+
+    def set_members(self, members, new_id):
+        self.check_status("change the family's members", OPEN)
+        members = family.members_from(members, new_id)
+        family.check_members_kept(members, self.plan)
+        self.members = members
+
+    def add_support_figure(self, figure, figure_id):
+        self.check_status("record a support figure", OPEN)
+        if self.plan is None:
+            raise NotAllowed("cannot record a support figure: set the plan first")
+        added = family.checked_figure(figure, self.members, figure_id)
+        family.figures_of(self.plan).append(added)
+        return added
+
+    def update_support_figure(self, figure_id, figure):
+        self.check_status("change a support figure", OPEN)
+        family.figure_in(self.plan, figure_id).update(
+            family.checked_figure(figure, self.members, figure_id))
+
+    def remove_support_figure(self, figure_id):
+        """E.g. the figure withdrew their consent: nothing of them stays."""
+        self.check_status("remove a support figure", OPEN)
+        gone = family.figure_in(self.plan, figure_id)
+        self.plan["support_figures"] = [f for f in self.plan["support_figures"] if f is not gone]
+
+    def change_intensity(self, change, by, at):
+        self.check_status("change the intensity", OPEN)
+        given = {key: change.get(key) for key in ("level", "visits_per_week", "hours_per_week")}
+        if all(value is None for value in given.values()):
+            raise Invalid("say what changes", {"level": [
+                "give a level, visits_per_week or hours_per_week"]})
+        if given["level"] is not None and self.plan is not None:
+            self.plan["intensity"] = given["level"]
+        self.intensity_changes.append({**given, "reason": change["reason"], "by": by.person,
+                                       "by_role": by.role, "at": at})
+
+    def record_check_in(self, on, notes, by, at, today):
+        self.check_status("record a check-in", OPEN)
+        self.check_ins.append(self._moment(on, notes, by, at, today))
+
+    def record_evaluation(self, on, notes, by, at, today):
+        self.check_status("record an evaluation", OPEN)
+        self.interim_evaluations.append(self._moment(on, notes, by, at, today))
+
+    def _moment(self, on, notes, by, at, today):
+        self._check_day(on, today, "the day")
+        return {"date": on.isoformat(), "notes": notes, "by": by.person, "by_role": by.role,
+                "at": at}
+
+    def _check_day(self, on, today, what):
+        if on > today + CLOCK_SLACK:
+            raise Invalid(f"{what} is in the future", {"date": ["must not be in the future"]})
+        opened_on = date.fromisoformat(self.opened_at[:10])
+        if on < opened_on:
+            raise Invalid(f"{what} is before the case opened",
+                          {"date": [f"must not be before {opened_on.isoformat()}"]})
 
     def log_visit(self, visit_id, on, hours, notes, by, at, today):
         self.check_status("log a visit", OPEN)
         if not 0 < hours <= MAX_VISIT_HOURS:
             raise Invalid("a visit is more than 0 and at most 12 hours",
                           {"hours": [f"must be more than 0 and at most {MAX_VISIT_HOURS}"]})
-        if on > today + CLOCK_SLACK:
-            raise Invalid("the visit is in the future", {"date": ["must not be in the future"]})
-        opened_on = date.fromisoformat(self.opened_at[:10])
-        if on < opened_on:
-            raise Invalid("the visit is before the case opened",
-                          {"date": [f"must not be before {opened_on.isoformat()}"]})
+        self._check_day(on, today, "the visit")
         visit = Visit(visit_id, on, hours, notes, by.person, by.role, at)
         self.visits.append(visit)
         return visit
@@ -167,16 +237,21 @@ class Case:
         self.evaluation = {"text": evaluation, "goals_met": goals_met, "at": at}
         self.events.append(CaseClosed(goals_met))
 
-    def hand_over(self, receiving_kind, receiving_name, summary, at):
+    def hand_over(self, receiving_kind, receiving_name, summary, at, staying=None):
+        """`staying`: the figure_ids of the support figures who stay involved; None: every
+        figure of the plan. Aftercare hears their names and functions, nothing more."""
         self.check_status("hand the case over (close it first)", CLOSING)
         self.check_safe("hand the case over")
         if receiving_kind not in RECEIVING_KINDS:
             raise Invalid("unknown receiving party",
                           {"receiving_party": {"kind": [f"one of {', '.join(RECEIVING_KINDS)}"]}})
+        figures = tuple({"figure_id": f["figure_id"], "name": f["name"],
+                         "functions": list(f["functions"])}
+                        for f in family.staying(self.plan, staying))
         self.status = HANDED_OVER
         self.handover = {"receiving_kind": receiving_kind, "receiving_name": receiving_name,
-                         "summary": summary, "at": at}
-        self.events.append(CaseHandedOver(receiving_kind, receiving_name))
+                         "summary": summary, "at": at, "support_figures": list(figures)}
+        self.events.append(CaseHandedOver(receiving_kind, receiving_name, figures))
 
     def withdraw(self, at):
         """The family or referrer stopped: no more visits, and no relapse can reopen it."""
@@ -194,8 +269,9 @@ class Case:
     def erase(self, at):
         """The family's data is erased (docs/contract.md §7): plan texts, visit notes, safety
         concern texts, the evaluation's and the handover's words, in this round and the ones
-        before a relapse. Dates, hours, statuses and whether the goals were met stay. A case
-        still open was withdrawn (its withdrawal may come after this, and is ignored then)."""
+        before a relapse; the members but for their ids and roles, the support figures, the
+        reasons of intensity changes, the notes of check-ins and evaluations. Dates, hours,
+        statuses and whether the goals were met stay. A case still open was withdrawn (its withdrawal may come after this, and is ignored then)."""
         if self.status in SUPPORTER_TAKES_PART:
             self.status, self.withdrawn_at = WITHDRAWN, at
         self.plan = erased_plan(self.plan)
@@ -206,8 +282,17 @@ class Case:
                             for past in self.past_rounds]
         for visit in self.visits:
             visit.notes = None
+        self.members = family.erased_members(self.members)
+        self.intensity_changes = [{**c, "reason": None} for c in self.intensity_changes]
+        self.check_ins, self.interim_evaluations = (
+            [{**m, "notes": None} for m in moments]
+            for moments in (self.check_ins, self.interim_evaluations))
         for concern in self.concerns:
             concern.description, concern.resolution = "", None
+
+
+def new_uuid():
+    return str(uuid.uuid4())
 
 
 def erased_plan(plan):
@@ -226,5 +311,10 @@ def erased_evaluation(evaluation):
 
 
 def erased_handover(handover):
-    """To whom of which kind, and when; not the receiving party's name nor the summary."""
-    return None if handover is None else {**handover, "receiving_name": None, "summary": None}
+    """To whom of which kind, and when; not the receiving party's name nor the summary, nor
+    the names of the support figures who stayed."""
+    return None if handover is None else {
+        **handover, "receiving_name": None, "summary": None,
+        "support_figures": [{"figure_id": f.get("figure_id"), "name": None,
+                             "functions": f.get("functions")}
+                            for f in handover.get("support_figures") or []]}

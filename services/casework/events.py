@@ -26,6 +26,7 @@ class CaseClosed:
 class CaseHandedOver:
     receiving_kind: str
     receiving_name: str
+    support_figures: tuple = ()  # who stay involved: figure_id, name, functions
 
 
 @dataclass(frozen=True)

@@ -137,15 +137,50 @@ def react(uow, event, now):
     return REACTIONS[event.type](uow, event, now)
 
 
-def get_case(uow, caller, case_id):
+def get_case(uow, caller, case_id, now=None):
     with uow:
-        return view(_reach(caller, Cases(uow), case_id))
+        return view(_reach(caller, Cases(uow), case_id), now and now.date())
 
 
 def set_plan(uow, caller, case_id, body, now):
     plan = SetPlan().dump(body)  # JSON types, "for" as the API spells it
     return _change(uow, caller, case_id,
-                   lambda case: case.set_plan(plan, _author(caller), iso(now)))
+                   lambda case: case.set_plan(plan, _author(caller), iso(now), _new_id))
+
+
+def set_family_members(uow, caller, case_id, body, now):
+    return _change(uow, caller, case_id,
+                   lambda case: case.set_members(body["members"], _new_id), now.date())
+
+
+def add_support_figure(uow, caller, case_id, body, now):
+    return _change(uow, caller, case_id,
+                   lambda case: case.add_support_figure(body, _new_id()), now.date())
+
+
+def update_support_figure(uow, caller, case_id, figure_id, body, now):
+    return _change(uow, caller, case_id,
+                   lambda case: case.update_support_figure(figure_id, body), now.date())
+
+
+def remove_support_figure(uow, caller, case_id, figure_id, now):
+    return _change(uow, caller, case_id, lambda case: case.remove_support_figure(figure_id),
+                   now.date())
+
+
+def change_intensity(uow, caller, case_id, body, now):
+    return _change(uow, caller, case_id, lambda case: case.change_intensity(
+        body, _author(caller), iso(now)), now.date())
+
+
+def record_check_in(uow, caller, case_id, body, now):
+    return _change(uow, caller, case_id, lambda case: case.record_check_in(
+        body["date"], body["notes"], _author(caller), iso(now), now.date()), now.date())
+
+
+def record_evaluation(uow, caller, case_id, body, now):
+    return _change(uow, caller, case_id, lambda case: case.record_evaluation(
+        body["date"], body["notes"], _author(caller), iso(now), now.date()), now.date())
 
 
 def log_visit(uow, caller, case_id, body, now):
@@ -169,19 +204,20 @@ def close_case(uow, caller, case_id, evaluation, goals_met, now):
                    lambda case: case.close(evaluation, goals_met, iso(now)))
 
 
-def hand_over_case(uow, caller, case_id, receiving_party, summary, now):
+def hand_over_case(uow, caller, case_id, receiving_party, summary, now, staying=None):
+    """`staying`: the figure_ids of the support figures who stay involved (None: all)."""
     return _change(uow, caller, case_id, lambda case: case.hand_over(
-        receiving_party["kind"], receiving_party["name"], summary, iso(now)))
+        receiving_party["kind"], receiving_party["name"], summary, iso(now), staying))
 
 
-def _change(uow, caller, case_id, step):
+def _change(uow, caller, case_id, step, today=None):
     """One person's step on a case, locked against a concurrent event or request."""
     with uow:
         cases = Cases(uow)
         case = _reach(caller, cases, case_id, for_update=True)
         step(case)
         cases.save(case)
-        return view(case)
+        return view(case, today)
 
 
 def _reach(caller, cases, case_id, for_update=False):
@@ -197,6 +233,10 @@ def _reach(caller, cases, case_id, for_update=False):
 def owner(case):
     return Owner(referral_id=case.referral_id, coordinating_org=case.coordinator_org,
                  supporter_id=case.supporter_id, open=case.supporter_takes_part)
+
+
+def _new_id():
+    return str(uuid.uuid4())
 
 
 def _author(caller):

@@ -34,6 +34,12 @@ class CaseRow(Base):
     withdrawn_at = Column(String(40), nullable=True)
     past_rounds = Column(EncryptedJSON("cases", "past_rounds"), nullable=False)
     programme = Column(String(64), nullable=True)  # null: opened before cases knew it
+    # the family, the intensity changes and the check-ins and evaluation moments (their
+    # reasons and notes are family data); null in cases stored before cases knew them
+    members = Column(EncryptedJSON("cases", "members"), nullable=True)
+    intensity_changes = Column(EncryptedJSON("cases", "intensity_changes"), nullable=True)
+    check_ins = Column(EncryptedJSON("cases", "check_ins"), nullable=True)
+    interim_evaluations = Column(EncryptedJSON("cases", "interim_evaluations"), nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -80,7 +86,9 @@ class WithdrawalRow(Base):
 
 CASE_FIELDS = ("referral_id", "supporter_id", "supporter_kind", "severity", "coordinator_org",
                "opened_at", "status", "plan", "evaluation", "handover", "withdrawn_at",
-               "past_rounds", "programme")
+               "past_rounds", "programme", "members", "intensity_changes", "check_ins",
+               "interim_evaluations")
+LISTS = ("members", "intensity_changes", "check_ins", "interim_evaluations")
 VISIT_FIELDS = ("visited_on", "hours", "notes", "logged_by", "logged_by_role", "logged_at")
 CONCERN_FIELDS = ("description", "immediate", "recorded_by", "recorded_by_role", "recorded_at",
                   "resolved_at", "resolution")
@@ -131,6 +139,8 @@ class Cases(Repository):
         # JSON values copied: the domain changes them in place, and SQLAlchemy only notices a
         # JSON column change when a new object is assigned
         case = Case(row.id, **{name: deepcopy(getattr(row, name)) for name in CASE_FIELDS})
+        for name in LISTS:  # NULL in a case stored before it knew them
+            setattr(case, name, getattr(case, name) or [])
         visits = self.session.execute(select(VisitRow).where(VisitRow.case_id == row.id)
                                       .order_by(VisitRow.visited_on, VisitRow.logged_at)).scalars()
         case.visits = [Visit(v.id, **{n: getattr(v, n) for n in VISIT_FIELDS}) for v in visits]

@@ -2,7 +2,9 @@
 
 The unit of work collects a case's events on commit and translates them through this table. The
 contract events carry ids, the supporter and the severity, never the family or a safety
-description.
+description; the one exception is the handover's: the names and functions of the support
+figures who stay involved, given with their consent, which aftercare needs (docs/contract.md §7
+"Data in motion").
 """
 from kring.contracts.events import make_event
 from kring.kit.outbox import outgoing_table
@@ -28,7 +30,8 @@ OUTGOING = {
     CaseHandedOver: lambda case, happened: _case_event(
         case, "case_handed_over", supporter_id=case.supporter_id, severity=case.severity,
         receiving_kind=happened.receiving_kind, receiving_name=happened.receiving_name,
-        coordinator_org=case.coordinator_org, programme=case.programme),
+        coordinator_org=case.coordinator_org, programme=case.programme,
+        support_figures=list(happened.support_figures)),
     CaseReopened: lambda case, _: _case_event(
         case, "case_reopened", supporter_id=case.supporter_id),
 }

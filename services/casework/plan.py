@@ -23,7 +23,7 @@ def check_plan(plan):
         if problems:
             errors.setdefault("goals", {})[number] = problems
     for number, figure in enumerate(plan.get("support_figures") or []):
-        problems = _figure_problems(figure)
+        problems = figure_problems(figure)
         if problems:
             errors.setdefault("support_figures", {})[number] = problems
     for name in ("risk_factors", "protective_factors"):
@@ -46,7 +46,7 @@ def _goal_problems(goal):
     return problems
 
 
-def _figure_problems(figure):
+def figure_problems(figure):
     problems = {}
     if not _filled(figure.get("name")):
         problems["name"] = ["name the support figure"]
@@ -57,6 +57,8 @@ def _figure_problems(figure):
         problems["functions"] = [f"each of {', '.join(FUNCTIONS)} at most once"]
     if not isinstance(figure.get("formal"), bool):
         problems["formal"] = ["say whether the support figure is formal (true/false)"]
+    if figure.get("consent") is not True:
+        problems["consent"] = ["a support figure is recorded only with their consent"]
     return problems
 
 

@@ -68,7 +68,37 @@ class CaseworkService(ParkedMessages):
     @api("handOverCase")
     def hand_over_case(self, caller, body, case_id):
         return handlers.hand_over_case(self.db, caller, case_id, body["receiving_party"],
-                                       body["summary"], utcnow())
+                                       body["summary"], utcnow(),
+                                       body["support_figures_staying"])
+
+    @api("setFamilyMembers")
+    def set_family_members(self, caller, body, case_id):
+        return handlers.set_family_members(self.db, caller, case_id, body, utcnow())
+
+    @api("addSupportFigure")
+    def add_support_figure(self, caller, body, case_id):
+        return handlers.add_support_figure(self.db, caller, case_id, body, utcnow())
+
+    @api("updateSupportFigure")
+    def update_support_figure(self, caller, body, case_id, figure_id):
+        return handlers.update_support_figure(self.db, caller, case_id, figure_id, body,
+                                              utcnow())
+
+    @api("removeSupportFigure")
+    def remove_support_figure(self, caller, case_id, figure_id):
+        return handlers.remove_support_figure(self.db, caller, case_id, figure_id, utcnow())
+
+    @api("changeIntensity")
+    def change_intensity(self, caller, body, case_id):
+        return handlers.change_intensity(self.db, caller, case_id, body, utcnow())
+
+    @api("recordCheckIn")
+    def record_check_in(self, caller, body, case_id):
+        return handlers.record_check_in(self.db, caller, case_id, body, utcnow())
+
+    @api("recordEvaluation")
+    def record_evaluation(self, caller, body, case_id):
+        return handlers.record_evaluation(self.db, caller, case_id, body, utcnow())
 
     @rpc
     def export_of(self, referral_id):

@@ -4,15 +4,20 @@ Only a coordinator of the case's organisation and the case's own supporter ever 
 (handlers: the rule table's reach), so visit notes and safety descriptions are shown in full:
 they are the ones who need them. Who wrote what is the person, with the role they wrote it in.
 """
+from datetime import date
+
 from kring import programmes
 from kring.clock import utcnow
+from services.casework import rhythm
+from services.casework.domain import OPEN
 
 
 def view(case, today=None):
     """`today`: the UTC date unless given; against it the programme's maximum duration
     (kring.programmes) sets `past_expected_duration`."""
     today = today or utcnow().date()
-    max_months = programmes.current().of(case.programme).duration["max_months"]
+    definition = programmes.current().of(case.programme)
+    max_months = definition.duration["max_months"]
     return {
         "case_id": case.case_id,
         "referral_id": case.referral_id,
@@ -41,7 +46,37 @@ def view(case, today=None):
         "past_rounds": case.past_rounds,
         "programme": case.programme,
         "past_expected_duration": case.past_expected_duration(today, max_months),
+        "members": case.members,
+        **over_time(case, definition, today),
     }
+
+
+def over_time(case, definition, today):
+    """Intensity over time (services/casework/rhythm.py) and the flags the coordinator works
+    from; the flags and the next moments only while the case is open."""
+    expected = rhythm.expected(definition.rhythm, case.intensity_changes)
+    opened_on = date.fromisoformat(case.opened_at[:10])
+    is_open = case.status == OPEN
+    next_check_in = rhythm.next_check_in(opened_on, case.check_ins, definition.check_in_weeks)
+    next_evaluation = rhythm.next_evaluation(opened_on, case.interim_evaluations,
+                                             definition.evaluation_weeks)
+    return {
+        "intensity": {"level": (case.plan or {}).get("intensity"), "expected": expected,
+                      "recent_weeks": rhythm.recent_weeks(case.visits, today),
+                      "changes": case.intensity_changes},
+        "check_ins": case.check_ins,
+        "interim_evaluations": case.interim_evaluations,
+        "next_check_in_on": _iso(next_check_in if is_open else None),
+        "next_evaluation_on": _iso(next_evaluation if is_open else None),
+        "check_in_overdue": is_open and today > next_check_in,
+        "evaluation_overdue": is_open and next_evaluation is not None and today > next_evaluation,
+        "below_rhythm": is_open and rhythm.below_rhythm(
+            case.visits, expected["visits_per_week"], opened_on, today),
+    }
+
+
+def _iso(day):
+    return day.isoformat() if day else None
 
 
 def _plan(plan):

@@ -24,10 +24,12 @@ from tests.support.access import (CLOSING, CONCERN, HANDOVER, MUNICIPALITIES,
                                   OPERATOR_ORG, PLAN, PROGRAMME, PROVIDERS, UNSERVED, Directory,
                                   Kring, aftercare_of, body_text, case_of, closed, contact,
                                   fresh_id, person, provider_body, referral_in, supporter_body,
-                                  visit)
+                                  today, visit)
 from tests.support.sample import referral_body
 from tests.support.waiting import eventually
 
+FIGURE = {"name": "Opa Kees", "relation": "grandfather", "formal": False,
+          "functions": ["emotional"], "consent": True}
 OWNER, OTHER = "Utrecht", "Zeist"  # the sides: the municipality whose people call
 COMMISSIONED = "family-trajectory"  # a programme that needs the municipality's commission
 COMMISSIONED_PROVIDER = "gezinstraject-utrecht"  # as in examples/directory.json: registering it again updates it
@@ -128,6 +130,17 @@ ROWS = {
     "resolveSafetyConcern": Row("case_id", fixed({"resolution": "the rent is paid"})),
     "closeCase": Row("case_id", fixed(CLOSING)),
     "handOverCase": Row("case_id", fixed(HANDOVER)),
+    "setFamilyMembers": Row("case_id", fixed({"members": [
+        {"member_id": "mother", "role": "parent", "age_band": "18+", "languages": ["nl"]}]})),
+    "addSupportFigure": Row("case_id", fixed(FIGURE)),
+    "updateSupportFigure": Row("case_id", fixed({**FIGURE, "decides": True})),
+    # the first of the owner's roles removes the figure; the next finds it gone
+    "removeSupportFigure": Row("case_id", state=(404,)),
+    "changeIntensity": Row("case_id", fixed({"level": "light", "reason": "calmer weeks"})),
+    "recordCheckIn": Row("case_id", lambda ids, side, role: {"date": today(),
+                                                              "notes": "all well"}),
+    "recordEvaluation": Row("case_id", lambda ids, side, role: {"date": today(),
+                                                                 "notes": "halfway"}),
     # aftercare
     "getAftercare": Row("aftercare_id"),
     "logAftercareContact": Row("aftercare_id", lambda ids, side, role: contact()),
@@ -348,6 +361,16 @@ def test_every_operation_answers_every_role_as_the_rule_table_says(stack_api):
         colleague = Directory.supporter(OWNER, bram)  # same organisation, not on this case
         table.hidden("getCase", colleague, ids, side=OWNER)
         table.check("setPlan", ids)
+        table.check("setFamilyMembers", ids)
+        table.check("addSupportFigure", ids)
+        figures = kring.do("getCase", coordinator, ids)["plan"]["support_figures"]
+        assert figures, "the owner's support figures are not on the case"
+        ids["figure_id"] = figures[0]["figure_id"]
+        table.check("updateSupportFigure", ids)
+        table.check("removeSupportFigure", ids)
+        table.check("changeIntensity", ids)
+        table.check("recordCheckIn", ids)
+        table.check("recordEvaluation", ids)
         table.check("logVisit", ids)
         table.check("recordSafetyConcern", ids)
         concerns = kring.do("getCase", coordinator, ids)["safety_concerns"]

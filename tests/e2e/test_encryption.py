@@ -100,7 +100,7 @@ def walk_the_family(api, smtp):
         "goals": [{"life_domain": "parenting", "goal": FAMILY["goal"], "for": "adult"}],
         "risk_factors": [FAMILY["risk factor"]], "protective_factors": [],
         "support_figures": [{"name": FAMILY["support figure"], "relation": "grandmother",
-                             "formal": False, "functions": ["practical"]}],
+                             "formal": False, "functions": ["practical"], "consent": True}],
         "intensity": "regular"})
     api.call("POST", f"{case}/visits", api.coordinator, {
         "date": time.strftime("%Y-%m-%d"), "hours": 4, "notes": FAMILY["visit notes"]})

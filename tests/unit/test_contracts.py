@@ -93,7 +93,9 @@ NEEDED_TEXT = {("referral_received", "referrer_email"), ("referral_received", "e
                ("referral_received", "referrer_organisation"),
                ("consultation_answered", "requester_email"),
                ("consultation_answered", "requester_language"),
-               ("case_handed_over", "receiving_name")}
+               ("case_handed_over", "receiving_name"),
+               # the support figures who stay, with consent (docs/contract.md §7)
+               ("case_handed_over", "support_figures")}
 CODES_AND_IDS = {
     "programme", "organisation", "municipality", "languages", "domains", "urgency",
     "share_status_with_referrer", "partner", "family_key", "coordinating_org",

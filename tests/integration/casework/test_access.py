@@ -16,7 +16,9 @@ HANDOVER = {"receiving_party": {"kind": "municipality", "name": "Gemeente Utrech
             "summary": "what the municipality needs to know"}
 PLAN = {"goals": [{"life_domain": "parenting", "goal": "calm bedtimes", "for": "adult"}],
         "intensity": "regular"}
-FAMILY_DATA = ("ex-partner", "parents manage", "calm bedtimes", "to the park", "needs to know")
+FIGURE = {"name": "Opa Kees", "relation": "grandfather", "formal": False,
+          "functions": ["emotional"], "consent": True}
+FAMILY_DATA = ("Opa Kees", "calmer now", "all well", "ex-partner", "parents manage", "calm bedtimes", "to the park", "needs to know")
 # operationId -> (method, path under the case, body); {concern} is a concern the case has
 OPERATIONS = {
     "getCase": ("GET", "", None),
@@ -26,8 +28,19 @@ OPERATIONS = {
     "resolveSafetyConcern": ("POST", "/safety-concerns/{concern}/resolve", {}),
     "closeCase": ("POST", "/close", CLOSE),
     "handOverCase": ("POST", "/handover", HANDOVER),
+    "setFamilyMembers": ("PUT", "/members", {"members": [{"role": "parent",
+                                                          "age_band": "18+"}]}),
+    "addSupportFigure": ("POST", "/support-figures", FIGURE),
+    # out of reach, the case answers before any figure is looked for
+    "updateSupportFigure": ("PUT", "/support-figures/some-figure", FIGURE),
+    "removeSupportFigure": ("DELETE", "/support-figures/some-figure", None),
+    "changeIntensity": ("POST", "/intensity", {"level": "light", "reason": "calmer now"}),
+    "recordCheckIn": ("POST", "/check-ins", {"date": "TODAY", "notes": "all well"}),
+    "recordEvaluation": ("POST", "/evaluations", {"date": "TODAY", "notes": "all well"}),
 }
-SUPPORTERS_MAY = ("getCase", "setPlan", "logVisit", "recordSafetyConcern")
+SUPPORTERS_MAY = ("getCase", "setPlan", "logVisit", "recordSafetyConcern", "setFamilyMembers",
+                  "addSupportFigure", "updateSupportFigure", "removeSupportFigure",
+                  "changeIntensity")
 
 
 @pytest.fixture

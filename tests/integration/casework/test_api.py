@@ -12,7 +12,7 @@ PLAN = {"goals": [{"life_domain": "parenting", "goal": "calm bedtimes", "for": "
                   {"life_domain": "school", "goal": "goes every day", "for": "child"}],
         "risk_factors": ["isolation"], "protective_factors": ["a warm bond"],
         "support_figures": [{"name": "Aunt Ayse", "relation": "aunt", "formal": False,
-                             "functions": ["emotional", "practical"]}],
+                             "functions": ["emotional", "practical"], "consent": True}],
         "intensity": "high"}
 CLOSE = {"evaluation": "the parents manage", "goals_met": True}
 
@@ -68,7 +68,8 @@ def test_the_plan_is_set_and_refused_when_it_breaks_a_rule(case, api):
     answer = api.call("PUT", f"{path}/plan", SUPPORTER, json=PLAN)
     assert answer.status_code == 200, answer.text
     assert answer.json()["plan"]["goals"][1] == {"life_domain": "school",
-                                                 "goal": "goes every day", "for": "child"}
+                                                 "goal": "goes every day", "for": "child",
+                                                 "members": []}
     assert (answer.json()["plan"]["set_by"], answer.json()["plan"]["set_by_role"]) == (
         "s-1", "supporter")
     twice = [{**PLAN["support_figures"][0], "functions": ["emotional", "emotional"]}]

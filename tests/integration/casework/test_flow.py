@@ -75,7 +75,8 @@ def test_close_then_hand_over(casework, kring_config, emitted, api):
     assert (message["type"], message["data"]) == ("case_handed_over", {
         "case_id": started["data"]["case_id"], "supporter_id": "s-1", "severity": "medium",
         "receiving_kind": "local_partner", "receiving_name": "Buurtteam Oost",
-        "coordinator_org": "home-start-oost", "programme": "home-start"})
+        "coordinator_org": "home-start-oost", "programme": "home-start",
+        "support_figures": []})
     assert api.post(f"{case_path}/handover", COORDINATOR, json=HANDOVER).status_code == 409
 
 

@@ -11,12 +11,15 @@ COORDINATOR = token(ORG, "coordinator")
 OTHER_COORDINATOR = token("buurtgezin-west", "coordinator")  # of another organisation
 
 
-def handed_over(referral_id=None, case_id=None, severity="high", coordinator_org=ORG):
-    """`coordinator_org` None: a handover sent before casework named it."""
+def handed_over(referral_id=None, case_id=None, severity="high", coordinator_org=ORG,
+                support_figures=()):
+    """`coordinator_org` None: a handover sent before casework named it. `support_figures`:
+    those who stay involved (figure_id, name, functions)."""
     return make_event("casework", "case_handed_over", referral_id or str(uuid.uuid4()),
                       case_id=case_id or str(uuid.uuid4()), supporter_id="s-1",
                       receiving_kind="municipality", receiving_name="Gemeente Utrecht",
-                      severity=severity, coordinator_org=coordinator_org)
+                      severity=severity, coordinator_org=coordinator_org,
+                      support_figures=list(support_figures))
 
 
 def withdrawn(referral_id):

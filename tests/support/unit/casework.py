@@ -19,7 +19,7 @@ def plan(**overrides):
         "risk_factors": ["isolation after a move"],
         "protective_factors": ["warm bond with the children"],
         "support_figures": [{"name": "Aunt Ayse", "relation": "aunt", "formal": False,
-                             "functions": ["emotional", "practical"]}],
+                             "functions": ["emotional", "practical"], "consent": True}],
         "intensity": "high",
     }
     shown.update(overrides)

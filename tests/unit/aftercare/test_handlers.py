@@ -133,7 +133,8 @@ def test_logging_a_contact_keeps_the_overdue_flag_the_timer_set(uow):
     assert handlers.mark_overdue_contacts(uow, date(2026, 3, 1)) == 1
     shown = log_contact(uow, aftercare_id, date(2026, 3, 1), "late call", date(2026, 3, 1))
     assert shown["contacts"] == [{"due_on": "2026-02-16", "done_on": "2026-03-01",
-                                  "overdue": True, "notes": "late call"}]
+                                  "overdue": True, "notes": "late call",
+                                  "support_figure_id": None}]
 
 
 def test_a_relapse_and_a_new_handover_reuse_the_plan(uow):
@@ -146,7 +147,7 @@ def test_a_relapse_and_a_new_handover_reuse_the_plan(uow):
     shown = plan_view(uow, aftercare_id)
     assert (shown["status"], shown["ends_on"]) == ("active", "2026-07-13")
     assert shown["contacts"] == [{"due_on": "2026-07-13", "done_on": None, "overdue": False,
-                                  "notes": None}]
+                                  "notes": None, "support_figure_id": None}]
     types = [message["type"] for message in outbox(uow)]
     assert types == ["aftercare_started", "relapse_reported", "aftercare_started"]
     with uow:

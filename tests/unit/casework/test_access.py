@@ -7,6 +7,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from kring.contracts.casework import SetPlan
+from kring.contracts.family import ChangeIntensity, SetFamilyMembers, SupportFigure
 from kring.contracts.events import make_event
 from kring.errors import NotAllowed, NotFound
 from services.casework import handlers
@@ -20,8 +21,11 @@ ORG = "home-start-oost"
 VISIT = {"date": date(2026, 3, 2), "hours": 4, "notes": "to the park with the children"}
 CONCERN = {"description": "shouting heard through the door", "immediate": False}
 EVALUATION = "the parents manage on their own"
-# operationId -> (use case, what it is called with after the case id); "CONCERN" stands for
-# the id of a concern the case really has
+FIGURE = SupportFigure().load({"name": "Opa Kees", "relation": "grandfather", "formal": False,
+                               "functions": ["emotional"], "consent": True})
+MOMENT = {"date": date(2026, 3, 2), "notes": "all well"}
+# operationId -> (use case, what it is called with after the case id); "CONCERN" and "FIGURE"
+# stand for the id of a concern and of a support figure the case really has
 OPERATIONS = {
     "getCase": (handlers.get_case, ()),
     "setPlan": (handlers.set_plan, (SetPlan().load(plan()), NOW)),
@@ -31,9 +35,21 @@ OPERATIONS = {
     "closeCase": (handlers.close_case, (EVALUATION, True, NOW)),
     "handOverCase": (handlers.hand_over_case, (
         {"kind": "municipality", "name": "Gemeente Utrecht"}, "what they need to know", NOW)),
+    "setFamilyMembers": (handlers.set_family_members, (SetFamilyMembers().load(
+        {"members": [{"role": "parent", "age_band": "18+"}]}), NOW)),
+    "addSupportFigure": (handlers.add_support_figure, (FIGURE, NOW)),
+    "updateSupportFigure": (handlers.update_support_figure, ("FIGURE", FIGURE, NOW)),
+    "removeSupportFigure": (handlers.remove_support_figure, ("FIGURE", NOW)),
+    "changeIntensity": (handlers.change_intensity, (ChangeIntensity().load(
+        {"level": "light", "reason": "the family manages more"}), NOW)),
+    "recordCheckIn": (handlers.record_check_in, (MOMENT, NOW)),
+    "recordEvaluation": (handlers.record_evaluation, (MOMENT, NOW)),
 }
-SUPPORTERS_MAY = ("getCase", "setPlan", "logVisit", "recordSafetyConcern")
-FAMILY_DATA = ("park", "shouting", "parents manage", "calm bedtimes", "Aunt Ayse")
+SUPPORTERS_MAY = ("getCase", "setPlan", "logVisit", "recordSafetyConcern", "setFamilyMembers",
+                  "addSupportFigure", "updateSupportFigure", "removeSupportFigure",
+                  "changeIntensity")
+FAMILY_DATA = ("park", "shouting", "parents manage", "calm bedtimes", "Aunt Ayse", "Opa Kees",
+               "manages more", "all well")
 
 
 def coordinator(operation_id, org=ORG):
@@ -45,7 +61,8 @@ def supporter(operation_id, supporter_id="s-1", org=ORG):
 
 
 def open_case(uow, referral_id="r-1"):
-    """A case of ORG with supporter s-1 and one concern: (case id, concern id)."""
+    """A case of ORG with supporter s-1, one concern and a plan with one support figure:
+    (case id, concern id), the figure's id in `figure_of`."""
     uow.inbox_key = "on_matching"
     match = make_event("matching", "match_made", referral_id, proposal_id="p-1",
                        supporter_id="s-1", supporter_kind="volunteer", severity="high",
@@ -54,12 +71,20 @@ def open_case(uow, referral_id="r-1"):
     case_id = outbox(uow)[-1]["data"]["case_id"]
     shown = call(uow, handlers.record_safety_concern, coordinator("recordSafetyConcern"),
                  case_id, CONCERN, NOW)
+    figure_of[case_id] = call(uow, handlers.set_plan, coordinator("setPlan"), case_id,
+                              SetPlan().load(plan()), NOW)["plan"]["support_figures"][0][
+                                  "figure_id"]
     return case_id, shown["safety_concerns"][0]["concern_id"]
+
+
+figure_of = {}
 
 
 def run(uow, operation_id, who, case_id, concern_id="no-such-concern"):
     use_case, args = OPERATIONS[operation_id]
-    args = tuple(concern_id if arg == "CONCERN" else arg for arg in args)
+    args = tuple(concern_id if arg == "CONCERN" else
+                 figure_of.get(case_id, "no-such-figure") if arg == "FIGURE" else arg
+                 for arg in args)
     return call(uow, use_case, who, case_id, *args)
 
 
@@ -134,6 +159,7 @@ def test_every_call_that_reaches_a_case_is_audited_in_its_transaction(uow):
     assert [(r["operation"], r["person"], r["organisation"], r["role"], r["answer"])
             for r in records] == [
         ("recordSafetyConcern", f"anna-of-{ORG}", ORG, "coordinator", 201),
+        ("setPlan", f"anna-of-{ORG}", ORG, "coordinator", 200),
         ("setPlan", "s-1", ORG, "supporter", 200),
         ("logVisit", "s-1", ORG, "supporter", 201),
         ("resolveSafetyConcern", f"anna-of-{ORG}", ORG, "coordinator", 200),

@@ -78,7 +78,7 @@ def test_closing_keeps_the_evaluation_and_the_handover_its_receiver():
     case.hand_over("municipality", "Gemeente Utrecht", "summary", AT)
     assert case.handover == {"receiving_kind": "municipality",
                              "receiving_name": "Gemeente Utrecht", "summary": "summary",
-                             "at": AT}
+                             "at": AT, "support_figures": []}
 
 
 def test_a_reopened_case_has_the_same_supporter_and_keeps_the_last_round():

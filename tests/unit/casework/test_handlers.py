@@ -124,7 +124,8 @@ def test_the_whole_round_is_stored_and_announced(uow):
     assert messages[1][1] == {"case_id": case_id, "immediate": True}  # no description
     assert messages[3][1] == {"case_id": case_id, "supporter_id": "s-1", "severity": "high",
                               "receiving_kind": "municipality", "receiving_name": "Utrecht",
-                              "coordinator_org": "home-start-oost", "programme": "home-start"}
+                              "coordinator_org": "home-start-oost", "programme": "home-start",
+                              "support_figures": []}
     assert messages[4][1] == {"case_id": case_id, "supporter_id": "s-1"}
 
 

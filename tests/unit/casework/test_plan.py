@@ -10,8 +10,11 @@ from tests.support.unit.casework import AT, BY_COORDINATOR, BY_SUPPORTER, case_i
 
 def test_a_full_plan_is_kept_with_who_set_it_and_when():
     case = case_in(OPEN)
-    case.set_plan(plan(), BY_SUPPORTER, AT)
-    assert case.plan == {**plan(), "set_by": "s-1", "set_by_role": "supporter", "set_at": AT}
+    case.set_plan(plan(), BY_SUPPORTER, AT, new_id=lambda: "f-1")
+    figure = {**plan()["support_figures"][0], "figure_id": "f-1", "decides": False,
+              "named_by": None}
+    assert case.plan == {**plan(), "support_figures": [figure], "set_by": "s-1",
+                         "set_by_role": "supporter", "set_at": AT}
 
 
 def test_a_plan_is_replaced_as_intensity_drops_and_rises():
@@ -35,17 +38,22 @@ def test_the_minimal_plan():
     ({"intensity": "extreme"}, {"intensity": ["must be one of high, regular, light"]}),
     ({"risk_factors": ["debts", ""]}, {"risk_factors": ["a factor must be a non-empty text"]}),
     ({"support_figures": [{"name": "Coach", "relation": "coach", "formal": True,
-                           "functions": []}]},
+                           "functions": [], "consent": True}]},
      {"support_figures": {0: {"functions": ["a support figure has at least one function"]}}}),
     ({"support_figures": [{"name": "Coach", "relation": "coach", "formal": "yes",
-                           "functions": ["practical", "practical"]}]},
+                           "functions": ["practical", "practical"], "consent": True}]},
      {"support_figures": {0: {
          "functions": ["each of emotional, practical, informative at most once"],
          "formal": ["say whether the support figure is formal (true/false)"]}}}),
     ({"support_figures": [{"name": "Coach", "relation": "coach", "formal": True,
-                           "functions": ["financial"]}]},
+                           "functions": ["financial"], "consent": True}]},
      {"support_figures": {0: {
          "functions": ["each of emotional, practical, informative at most once"]}}}),
+    # recorded only with the figure's consent
+    ({"support_figures": [{"name": "Coach", "relation": "coach", "formal": True,
+                           "functions": ["practical"]}]},
+     {"support_figures": {0: {
+         "consent": ["a support figure is recorded only with their consent"]}}}),
 ])
 def test_plans_that_break_a_rule(changes, errors):
     case = case_in(OPEN)
