@@ -63,6 +63,9 @@ class ResolveSafetyConcern(Strict):
 class CloseCase(Strict):
     evaluation = text(5000, required=True)
     goals_met = Flag(required=True)
+    # why support ends: a code of the programme's closure_reasons (getProgramme); optional
+    reason = fields.String(load_default=None, allow_none=True,
+                           validate=validate.Length(min=1, max=64))
 
 
 class ReceivingParty(Strict):

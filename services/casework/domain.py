@@ -229,12 +229,18 @@ class Case:
             raise NotAllowed("this safety concern is already resolved")
         concern.resolved_at, concern.resolution = at, resolution
 
-    def close(self, evaluation, goals_met, at):
-        """The evaluation and closing conversation: the supporter's visits are over."""
+    def close(self, evaluation, goals_met, at, reason=None, reasons=()):
+        """The evaluation and closing conversation: the supporter's visits are over.
+        `reason`: why support ends, one of the programme's closure reason codes (`reasons`);
+        None when the coordinator gives none."""
         self.check_status("close the case", OPEN)
         self.check_safe("close the case")
+        if reason is not None and reason not in reasons:
+            raise Invalid("not a closure reason of the programme",
+                          {"reason": [f"one of {', '.join(reasons)}"]})
         self.status = CLOSING
-        self.evaluation = {"text": evaluation, "goals_met": goals_met, "at": at}
+        self.evaluation = {"text": evaluation, "goals_met": goals_met, "at": at,
+                           "reason": reason}
         self.events.append(CaseClosed(goals_met))
 
     def hand_over(self, receiving_kind, receiving_name, summary, at, staying=None):

@@ -8,6 +8,7 @@ HTTP use cases take the `Caller` (kring.kit.access) and act only on a case withi
 import logging
 import uuid
 
+from kring import programmes
 from kring.clock import iso
 from kring.contracts.casework import SetPlan
 from kring.errors import NotAllowed, NotFound
@@ -199,9 +200,13 @@ def resolve_safety_concern(uow, caller, case_id, concern_id, resolution, now):
                    lambda case: case.resolve_safety_concern(concern_id, resolution, iso(now)))
 
 
-def close_case(uow, caller, case_id, evaluation, goals_met, now):
-    return _change(uow, caller, case_id,
-                   lambda case: case.close(evaluation, goals_met, iso(now)))
+def close_case(uow, caller, case_id, evaluation, goals_met, now, reason=None):
+    """`reason`: a closure reason code of the case's programme (kring.programmes)."""
+    def close(case):
+        reasons = [known["code"] for known in
+                   programmes.current().of(case.programme).closure_reasons]
+        case.close(evaluation, goals_met, iso(now), reason, reasons)
+    return _change(uow, caller, case_id, close)
 
 
 def hand_over_case(uow, caller, case_id, receiving_party, summary, now, staying=None):

@@ -63,7 +63,7 @@ class CaseworkService(ParkedMessages):
     @api("closeCase")
     def close_case(self, caller, body, case_id):
         return handlers.close_case(self.db, caller, case_id, body["evaluation"],
-                                   body["goals_met"], utcnow())
+                                   body["goals_met"], utcnow(), body["reason"])
 
     @api("handOverCase")
     def hand_over_case(self, caller, body, case_id):

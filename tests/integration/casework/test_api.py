@@ -85,6 +85,17 @@ def test_the_plan_is_set_and_refused_when_it_breaks_a_rule(case, api):
     assert api.call("PUT", f"{path}/plan", SUPPORTER, json=PLAN).status_code == 409
 
 
+def test_the_closure_names_a_reason_of_the_programme(case, api):
+    path, _ = case
+    refused = api.post(f"{path}/close", COORDINATOR, json={**CLOSE, "reason": "bored"})
+    assert refused.status_code == 422, refused.text
+    assert "goals_met" in refused.json()["errors"]["reason"][0]
+    closed = api.post(f"{path}/close", COORDINATOR, json={**CLOSE, "reason": "goals_met"})
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["evaluation"]["reason"] == "goals_met"
+    assert api.get(path, COORDINATOR).json()["evaluation"]["reason"] == "goals_met"
+
+
 def test_immediate_safety_comes_first(case, api, emitted):
     path, _ = case
     recorded = api.post(f"{path}/safety-concerns", SUPPORTER,

@@ -74,7 +74,8 @@ def test_each_milestone_is_announced():
 
 def test_closing_keeps_the_evaluation_and_the_handover_its_receiver():
     case = case_in(CLOSING)
-    assert case.evaluation == {"text": "the parents manage", "goals_met": True, "at": AT}
+    assert case.evaluation == {"text": "the parents manage", "goals_met": True, "at": AT,
+                               "reason": None}
     case.hand_over("municipality", "Gemeente Utrecht", "summary", AT)
     assert case.handover == {"receiving_kind": "municipality",
                              "receiving_name": "Gemeente Utrecht", "summary": "summary",

@@ -142,3 +142,17 @@ def test_an_unknown_case(uow):
     opened(uow)
     with pytest.raises(NotFound, match="no case no-such-case"):
         shown(uow, "no-such-case")
+
+
+def test_a_case_closes_with_one_of_its_programmes_closure_reasons(uow):
+    """The reasons are the programme's (kring/programmes): the default programme, home-start,
+    for a case whose match named none."""
+    case_id = opened(uow)
+    with pytest.raises(Exception) as refused:
+        call(uow, handlers.close_case, coordinator("closeCase"), case_id, "moved", False, NOW,
+             "moved_to_the_moon")
+    assert "goals_met" in str(refused.value.errors["reason"])
+    assert shown(uow, case_id)["status"] == "open"  # nothing changed
+    closed = call(uow, handlers.close_case, coordinator("closeCase"), case_id, "moved", False,
+                  NOW, "family_stopped")
+    assert (closed["status"], closed["evaluation"]["reason"]) == ("closing", "family_stopped")
