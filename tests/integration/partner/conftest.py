@@ -3,7 +3,6 @@
 import uuid
 
 import pytest
-from kombu import Connection
 
 from services.referral.service import ReferralService
 from tests.support.integration.partner import make_partner
@@ -23,8 +22,6 @@ def partners(rabbit_manager, rabbit_config, referral_service):
     def make():
         client = make_partner(rabbit_manager, rabbit_config, f"p-{uuid.uuid4().hex[:8]}")
         made.append(client.partner)
-        with Connection(client.amqp_uri) as conn:  # its queue exists before anything happens
-            client.updates_queue()(conn.default_channel).declare()
         return client
 
     yield make

@@ -7,7 +7,6 @@ import sqlite3
 import uuid
 
 import pytest
-from kombu import Connection
 
 from kring import dlq
 from kring.clock import utcnow
@@ -32,8 +31,6 @@ def service(container_factory, sqlite_config):
 @pytest.fixture
 def partner(rabbit_manager, rabbit_config, service):
     client = make_partner(rabbit_manager, rabbit_config, f"p-{uuid.uuid4().hex[:8]}")
-    with Connection(client.amqp_uri) as conn:  # its queue exists before anything happens
-        client.updates_queue()(conn.default_channel).declare()
     yield client
     rabbit_manager._delete("users", client.partner)
 
@@ -90,8 +87,6 @@ def test_another_partners_parked_submission_stays(service, partner, sqlite_confi
     allow_again()
     other = make_partner(rabbit_manager, rabbit_config, f"p-{uuid.uuid4().hex[:8]}")
     try:
-        with Connection(other.amqp_uri) as conn:
-            other.updates_queue()(conn.default_channel).declare()
         other.submit_referral(referral_body("PARK-2"))  # the same external_ref, another org
         accepted = next_update(other)
         handlers.erase_by_operator(unit_of_work(service), accepted["referral_id"],

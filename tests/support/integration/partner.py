@@ -24,8 +24,14 @@ def make_partner(rabbit_manager, rabbit_config, name):
     for topic in allowed["topic"]:
         rabbit_manager._put("topic-permissions", vhost, name, json=topic)
     broker = urlparse(rabbit_config["AMQP_URI"])
-    return PartnerClient(f"amqp://{name}:{password}@{broker.hostname}:{broker.port or 5672}"
-                         f"/{vhost}")
+    client = PartnerClient(f"amqp://{name}:{password}@{broker.hostname}:{broker.port or 5672}"
+                           f"/{vhost}")
+    # its queue of updates exists before it sends anything, as an onboarded partner's does
+    # (docs/partners.md): a reply published before the test first reads it is kept, not
+    # routed nowhere
+    with Connection(client.amqp_uri) as conn:
+        client.updates_queue()(conn.default_channel).declare()
+    return client
 
 
 def raw_publish(partner, body, content_type="application/json", message_id="m-1"):
