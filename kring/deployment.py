@@ -194,7 +194,10 @@ def nginx_conf():
              "        ssl_certificate /etc/nginx/tls/tls.crt;",
              "        ssl_certificate_key /etc/nginx/tls/tls.key;",
              "        ssl_protocols TLSv1.2 TLSv1.3;",
-             "        proxy_set_header X-Request-Id $kring_request_id;"]
+             "        proxy_set_header X-Request-Id $kring_request_id;",
+             "        # the caller's address, for the limits of public operations; the services",
+             "        # believe it from the addresses of KRING_TRUSTED_PROXIES only",
+             "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"]
     for segment, service in sorted(routes().items()):
         lines += [f"        location = /api/v1/{segment} {{",
                   f"            set $upstream http://{service}:{GATEWAY_PORT};",

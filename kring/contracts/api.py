@@ -5,7 +5,7 @@ The services' entrypoints take their method, path and roles from here, and the O
 is built from it, so the document cannot drift from what is served.
 """
 from kring.contracts import (aftercare, audit, casework, consultation, directory, erasure,
-                             leaflet, matching, referral)
+                             leaflet, matching, referral, self_referral)
 from kring.contracts.operation import PREFIX, Operation
 
 META = [
@@ -21,6 +21,6 @@ META = [
 
 OPERATIONS = {op.operation_id: op for op in [
     *META, *referral.OPERATIONS, *audit.OPERATIONS, *erasure.OPERATIONS, *directory.OPERATIONS,
-    *leaflet.OPERATIONS, *consultation.OPERATIONS,
+    *leaflet.OPERATIONS, *consultation.OPERATIONS, *self_referral.OPERATIONS,
     *matching.OPERATIONS, *casework.OPERATIONS, *aftercare.OPERATIONS]}
 

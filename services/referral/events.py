@@ -51,3 +51,11 @@ class Erased:
     """The referral's data is erased here; every stage is to erase its part (asked again when
     a stage has not answered yet)."""
     at: str
+
+
+@dataclass(frozen=True)
+class ApplicationSubmitted:
+    """A family's own application awaits confirmation (services/referral/self_referral.py):
+    the applicant is to get the e-mail with `token`, which this service never stores (only
+    its hash)."""
+    token: str

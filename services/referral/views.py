@@ -14,6 +14,8 @@ def referral_view(referral, role):
     if role not in STAFF and not referral.informs_referring_org:
         return received_and_closed(referral)
     shown = full_view(referral)
+    if role in STAFF:
+        shown["self_referred"] = referral.self_referred
     if referral.is_erased:  # nothing of the family is left to show (docs/contract.md §7)
         shown["erased_at"] = referral.erased_at
         if role in STAFF:
@@ -22,6 +24,8 @@ def referral_view(referral, role):
         shown["family"] = referral.details["family"]
         shown["request"] = referral.details["request"]
         shown["consent"] = referral.consent.shown()
+        if referral.self_referred:  # the family's own contact for the notices: family data
+            shown["applicant"] = referral.details["applicant"]
     return shown
 
 
@@ -79,6 +83,7 @@ def export_view(referral, partner_messages):
         "partner": referral.partner, "coordinating_org": referral.coordinating_org,
         "municipality_code": referral.municipality_code, "status": referral.status,
         "outcome": referral.outcome, "erased_at": referral.erased_at,
+        "self_referred": referral.self_referred,
         **{name: getattr(referral, name) for name in DOWNSTREAM_IDS},
         **referral.details,
         "timeline": [{"status": e.status, "at": e.at, "detail": e.detail}
