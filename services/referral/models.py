@@ -1,7 +1,7 @@
 """The referral service's tables, and the repositories that map them to the domain."""
 import json
 
-from sqlalchemy import (JSON, Boolean, Column, DateTime, Integer, MetaData, String,
+from sqlalchemy import (JSON, Boolean, Column, DateTime, Integer, MetaData, String, false,
                         Text, UniqueConstraint, delete, select)
 from sqlalchemy.orm import declarative_base
 
@@ -43,7 +43,7 @@ class ReferralRow(Base):
     timeline = Column(JSON, nullable=False)
     erased_at = Column(String(40), nullable=True)  # when the family's data was erased
     # the family applied itself (submitSelfReferral): no referrer; anonymous, so it stays
-    self_referred = Column(Boolean, nullable=False, default=False, server_default="0")
+    self_referred = Column(Boolean, nullable=False, default=False, server_default=false())
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 

@@ -4,8 +4,8 @@ from kring.contracts.topology import SUBSCRIPTIONS
 from kring.kit.outbox import Message
 from services.referral.consultation import Answered
 from services.referral.domain import Referral
-from services.referral.events import (Closed, ConsentWithdrawn, Erased, Received, Routed,
-                                      StatusChanged, Withdrawn)
+from services.referral.events import (ApplicationSubmitted, Closed, ConsentWithdrawn, Erased,
+                                      Received, Routed, StatusChanged, Withdrawn)
 from services.referral.handlers import REACTIONS
 from services.referral.outgoing import OUTGOING, outgoing
 from tests.support.sample import referral_body
@@ -21,7 +21,7 @@ def referral(partner=None, **consent):
 
 def test_every_domain_event_has_a_translation():
     assert set(OUTGOING) == {Received, Routed, StatusChanged, Withdrawn, Closed,
-                             ConsentWithdrawn, Erased, Answered}
+                             ConsentWithdrawn, Erased, Answered, ApplicationSubmitted}
 
 
 def test_arrival_becomes_referral_received_with_the_family_key():
