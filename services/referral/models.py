@@ -1,5 +1,6 @@
 """The referral service's tables, and the repositories that map them to the domain."""
 import json
+from datetime import timezone
 
 from sqlalchemy import (JSON, Boolean, Column, DateTime, Integer, MetaData, String, false,
                         Text, UniqueConstraint, delete, select)
@@ -437,7 +438,13 @@ class Applications(Repository):
         self.session.execute(delete(ApplicationRow).where(ApplicationRow.id == application_id))
 
     def _to_domain(self, row):
-        return Application(row.id, **{name: getattr(row, name) for name in APPLICATION_FIELDS})
+        application = Application(row.id, **{name: getattr(row, name)
+                                             for name in APPLICATION_FIELDS})
+        for name in ("submitted_at", "expires_at", "confirmed_at"):  # SQLite's are naive
+            moment = getattr(application, name)
+            if moment is not None and moment.tzinfo is None:
+                setattr(application, name, moment.replace(tzinfo=timezone.utc))
+        return application
 
     @staticmethod
     def _copy(application, row):

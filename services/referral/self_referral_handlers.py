@@ -9,6 +9,9 @@ is kept, and the event's outbox row goes once the application is confirmed or ex
 import hashlib
 import hmac
 import uuid
+from datetime import timedelta
+
+from sqlalchemy import delete
 
 from kring.contracts.self_referral import (AWAITING_CONFIRMATION, CONFIRM_SECONDS, PER_ADDRESS,
                                            PER_EMAIL, SelfReferralAsReferral,
@@ -24,6 +27,7 @@ from services.referral.rate_limit import Limit
 from services.referral.self_referral import (SELF_ORG, Application, new_token, token_hash,
                                              unknown_token)
 
+SUBMITTED = "self_referral_submitted"  # the event that carries a token (outgoing.py)
 ADDRESS_LIMIT = Limit("address", *PER_ADDRESS)
 EMAIL_LIMIT = Limit("email", *PER_EMAIL)
 
@@ -43,6 +47,7 @@ def submit_self_referral(uow, caller, body, secret, now):
             application = Application.submit(str(uuid.uuid4()), body, new_token(), now,
                                              CONFIRM_SECONDS)
             Applications(uow).add(application)
+            caller.target_id = application.application_id  # the audit record names it
     _once_more_if_duplicate(store)
     return 202, {"status": AWAITING_CONFIRMATION}
 
@@ -80,15 +85,19 @@ def _again(caller, referral_id):
 
 
 def forget_expired(uow, now):
-    """The retention timer: applications past their day go, confirmed or not, with their
-    events' outbox rows; and the counters of windows that have ended. Returns how many
-    applications went."""
+    """The retention timer: applications past their day go, confirmed or not; so do the
+    published outbox rows of their events (each holds a token) once as old, also of an
+    application that went before its row was marked sent; and the counters of windows that
+    have ended. Returns how many applications went."""
     with uow:
         applications = Applications(uow)
         gone = applications.expired(now)
         for application_id in gone:
             applications.delete(application_id)
-            erasure.forget_messages(uow.session, uow.outbox_table, application_id)
+        outbox = uow.outbox_table
+        uow.session.execute(delete(outbox).where(
+            outbox.c.event_type == SUBMITTED, outbox.c.sent_at.is_not(None),
+            outbox.c.created_at <= now - timedelta(seconds=CONFIRM_SECONDS)))
         RateCounters(uow).forget_before(now)
     return len(gone)
 
