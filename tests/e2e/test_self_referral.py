@@ -1,0 +1,106 @@
+"""A family applies itself (docs/contract.md §4 "Self-referral") end to end: all five services,
+a real SMTP server, the public API. The applicant reads the confirmation e-mail, confirms with
+its token, the loop runs to closed as for any referral, and the start and closure notices come
+to the applicant's address in its language. Confirming again changes nothing; too many
+applications from one address are refused with 429."""
+import re
+
+import pytest
+
+from kring.demo import Demo
+from tests.support.api import TEST_SECRET
+from tests.support.sample import self_referral_body
+from tests.support.walker import Walker
+from tests.support.waiting import eventually
+
+APPLICANT = "ouder.yilmaz@example.org"
+FAMILY_DATA = ("Yilmaz", "+31612345678", "3581AB", "Support with parenting")
+LINK = re.compile(r"(\S+/api/v1/self-referrals/confirmation\?token=)(\S+)")
+
+
+@pytest.fixture
+def base(stack_api):
+    return stack_api.base.rsplit("/api/v1", 1)[0]
+
+
+@pytest.fixture
+def walker(base):
+    walker = Walker(base, TEST_SECRET)
+    yield walker
+    walker.close()
+
+
+def apply(stack_api, client="203.0.113.10", **fields):
+    return stack_api.post("/self-referrals", json=self_referral_body(**fields),
+                          headers={"X-Forwarded-For": client})
+
+
+def mails_to(smtp, address, kind):
+    return [m for m in smtp.messages() if m["To"] == address and m["X-Kring-Notice"] == kind]
+
+
+def text_of(mail):
+    return mail.get_payload(decode=True).decode("utf-8")
+
+
+def test_a_family_applies_confirms_and_hears_of_start_and_closure(
+        stack_api, smtp, base, walker):
+    answer = apply(stack_api, email=APPLICANT, language="en")
+    assert (answer.status_code, answer.json()) == (202, {"status": "awaiting_confirmation"})
+    (mail,) = eventually(lambda: mails_to(smtp, APPLICANT, "confirmation"),
+                         what="the confirmation e-mail")
+    assert mail["Content-Language"] == "en"
+    body = text_of(mail)
+    link, token = LINK.search(body).groups()
+    assert link.startswith("http://localhost:8000/")  # KRING_PUBLIC_URL's default
+    assert f"code when you confirm: {token}" in body
+    assert "/api/v1/programmes/home-start/leaflet?language=en" in body
+
+    made = stack_api.post("/self-referrals/confirmation", json={"token": token})
+    assert made.status_code == 201, made.text
+    referral_id = made.json()["referral_id"]
+    again = stack_api.post("/self-referrals/confirmation", json={"token": token})
+    assert (again.status_code, again.json()) == (200, made.json())
+    page = stack_api.get("/self-referrals/confirmation", params={"token": token})
+    assert page.status_code == 200 and referral_id in page.text
+
+    Demo(base, TEST_SECRET).register_supporters()
+    assert walker.walk([referral_id], timeout=90) == [], walker.errors
+    referral = walker.referral(referral_id)
+    assert (referral["status"], referral["outcome"]) == ("closed", "completed")
+    assert referral["self_referred"] is True and referral["applicant"]["email"] == APPLICANT
+    assert "in_progress" in [entry["status"] for entry in referral["timeline"]]
+
+    start, closure = eventually(
+        lambda: (lambda found: found if len(found) == 2 else None)(
+            [m for m in smtp.messages() if m["X-Kring-Referral"] == referral_id]),
+        what="the start and closure notices")
+    start, closure = sorted((start, closure), key=lambda m: m["X-Kring-Notice"] != "start")
+    for notice, kind in ((start, "start"), (closure, "closure")):
+        assert (notice["To"], notice["X-Kring-Notice"]) == (APPLICANT, kind)
+        assert notice["Content-Language"] == "en" and referral_id in notice["Subject"]
+        for secret in FAMILY_DATA:
+            assert secret not in notice.as_string(), f"{secret!r} leaked into {kind}"
+    assert "your support has started" in start["Subject"]
+    # exactly one confirmation, whatever was confirmed again
+    assert len(mails_to(smtp, APPLICANT, "confirmation")) == 1
+
+
+def test_the_limits_answer_429_with_retry_after(stack_api):
+    for number in range(5):
+        answer = apply(stack_api, client="203.0.113.20", email=f"p{number}@example.org")
+        assert answer.status_code == 202, answer.text
+    refused = apply(stack_api, client="203.0.113.20", email="p5@example.org")
+    assert refused.status_code == 429 and refused.json()["error"] == "rate_limited"
+    assert int(refused.headers["Retry-After"]) > 0
+    for number in range(3):
+        assert apply(stack_api, client=f"203.0.113.{30 + number}",
+                     email="same@example.org").status_code == 202
+    again = apply(stack_api, client="203.0.113.40", email="same@example.org")
+    assert again.status_code == 429 and "Retry-After" in again.headers
+
+
+def test_an_unknown_token_is_a_404_never_a_500(stack_api):
+    for token in ("x", "a" * 100, "../../etc/passwd"):
+        answer = stack_api.post("/self-referrals/confirmation", json={"token": token})
+        assert answer.status_code == 404, answer.text
