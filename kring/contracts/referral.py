@@ -137,8 +137,8 @@ class ReferralView(Schema):
         "format": "date-time", "description": "only once the family's data was erased "
         "(eraseReferral): then there is no family or request any more"})
     self_referred = fields.Boolean(metadata={
-        "description": "coordinators only: the family applied itself (submitSelfReferral); "
-                       "there is no referrer"})
+        "description": "coordinators only, and only when true: the family applied itself "
+                       "(submitSelfReferral); there is no referrer"})
     applicant = fields.Dict(metadata={
         "description": "coordinators only, for a self-referral: {email, language, on_behalf, "
                        "name}, where the start and closure notices go"})

@@ -14,8 +14,8 @@ def referral_view(referral, role):
     if role not in STAFF and not referral.informs_referring_org:
         return received_and_closed(referral)
     shown = full_view(referral)
-    if role in STAFF:
-        shown["self_referred"] = referral.self_referred
+    if role in STAFF and referral.self_referred:  # only then: other views keep their shape
+        shown["self_referred"] = True
     if referral.is_erased:  # nothing of the family is left to show (docs/contract.md §7)
         shown["erased_at"] = referral.erased_at
         if role in STAFF:
