@@ -158,6 +158,11 @@ def broker_definitions(delays=DEFAULT_RETRY_DELAYS, retention_days=DEFAULT_RETEN
     }
 
 
+# paths whose query may carry a secret (a self-referral's confirmation token, docs/contract.md
+# §4 "Self-referral"): the gateway keeps no access log of them
+TOKENS_IN_QUERY = ("self-referrals",)
+
+
 def routes():
     """{first path segment under /api/v1/: the service that owns it}."""
     owners = {}
@@ -206,6 +211,9 @@ def nginx_conf():
                   f"        location /api/v1/{segment}/ {{",
                   f"            set $upstream http://{service}:{GATEWAY_PORT};",
                   "            proxy_pass $upstream;",
+                  *(["            # a confirmation link carries its token in the query: never in "
+                     "a log", "            access_log off;"] if segment in TOKENS_IN_QUERY
+                    else []),
                   "        }"]
     lines += ["        location / {",
               "            default_type application/json;",
