@@ -194,6 +194,8 @@ class Notice:
         self.attempts += 1
         self.sent_at, self.next_attempt_at, self.reason = now, None, None
         self.payload = None  # a token has done its work once it is in the applicant's hands
+        if self.kind == CONFIRMATION:  # nor is the address of an application kept after
+            self.recipient = None
 
     def failed(self, error, now):
         """Kept, and tried again after the back-off: a notice is never dropped."""

@@ -130,8 +130,8 @@ def record_confirmation(uow, event, now, public_url=None):
     """self_referral_submitted: the e-mail with which a family confirms its own application
     (the envelope's referral_id is the application's id). Its token and links are sealed with
     the notice until it is sent, and never logged. The applicant's address is kept as the
-    application's contact, for the retention period from now, as a consultation's requester's
-    is (docs/contract.md §7)."""
+    application's contact until the mail is out (or suppressed); should that never happen, the
+    retention period from now ends it, as a consultation requester's (docs/contract.md §7)."""
     data = event.data
 
     def once():
@@ -446,6 +446,8 @@ def _save(uow, notices, notice):
     changed = notices.save(notice)
     if changed and notice.status != PENDING:
         trail.notice_settled(uow, notice)
+        if notice.kind == CONFIRMATION:  # the application's address has done its work
+            notices.erase_contact(notice.referral_id)
     return changed
 
 

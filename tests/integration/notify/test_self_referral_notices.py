@@ -10,6 +10,7 @@ from sqlalchemy import text
 from kring.clock import utcnow
 from kring.config import PUBLIC_URL_KEY
 from kring.contracts.events import make_event
+from services.notify.handlers import export_of
 from services.notify.models import Notices
 from tests.support.databases import unit_of_work
 from tests.support.integration.notify import (case_started, closed, deliver, delivery_log,
@@ -63,6 +64,8 @@ def test_the_confirmation_goes_once_with_the_link_and_the_token(
     log = delivery_log(notify, APPLICATION)
     assert (log["confirmation"]["status"], log["confirmation"]["attempts"]) == ("sent", 1)
     assert token_gone(notify)
+    assert log["confirmation"]["recipient"] is None  # nor does notify keep the address
+    assert "ouder@example.org" not in str(export_of(unit_of_work(notify), APPLICATION))
 
 
 def test_while_the_mail_server_is_away_it_is_kept_sealed_and_retried(

@@ -49,7 +49,7 @@ def test_one_confirmation_to_the_applicant_with_the_token_sealed_until_sent(uow)
     assert notice.payload["leaflet"] == \
         f"{PUBLIC}/api/v1/programmes/home-start/leaflet?language=nl"
     notice.delivered("smtp", ADDRESS, "127.0.0.1:25", NOW)
-    assert notice.payload is None
+    assert notice.payload is None and notice.recipient is None
 
 
 @pytest.mark.parametrize("language, words", [("nl", "bevestig uw aanmelding"),
