@@ -3,6 +3,7 @@ a real SMTP server, the public API. The applicant reads the confirmation e-mail,
 its token, the loop runs to closed as for any referral, and the start and closure notices come
 to the applicant's address in its language. Confirming again changes nothing; too many
 applications from one address are refused with 429."""
+import logging
 import re
 
 import pytest
@@ -44,7 +45,8 @@ def text_of(mail):
 
 
 def test_a_family_applies_confirms_and_hears_of_start_and_closure(
-        stack_api, smtp, base, walker):
+        stack_api, smtp, base, walker, caplog):
+    caplog.set_level(logging.DEBUG)  # whatever any library logs, the token is not in it
     answer = apply(stack_api, email=APPLICANT, language="en")
     assert (answer.status_code, answer.json()) == (202, {"status": "awaiting_confirmation"})
     (mail,) = eventually(lambda: mails_to(smtp, APPLICANT, "confirmation"),
@@ -84,6 +86,10 @@ def test_a_family_applies_confirms_and_hears_of_start_and_closure(
     assert "your support has started" in start["Subject"]
     # exactly one confirmation, whatever was confirmed again
     assert len(mails_to(smtp, APPLICANT, "confirmation")) == 1
+    # the services' logs (urllib3's are the test's own client's, which asked with the link)
+    logged = "\n".join(record.getMessage() for record in caplog.records
+                       if not record.name.startswith("urllib3"))
+    assert token not in logged and APPLICANT not in logged
 
 
 def test_the_limits_answer_429_with_retry_after(stack_api):
