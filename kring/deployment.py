@@ -158,8 +158,8 @@ def broker_definitions(delays=DEFAULT_RETRY_DELAYS, retention_days=DEFAULT_RETEN
     }
 
 
-# paths whose query may carry a secret (a self-referral's confirmation token, docs/contract.md
-# §4 "Self-referral"): the gateway keeps no access log of them
+# paths whose query may carry a secret (a self-referral's confirmation token,
+# docs/contract.md §4 "Self-referral"): the gateway keeps no access log of them
 TOKENS_IN_QUERY = ("self-referrals",)
 
 

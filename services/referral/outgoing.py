@@ -12,8 +12,8 @@ from kring.contracts.events import make_event
 from kring.contracts.partner_queues import CLOSED, OUT_EXCHANGE, STATUS_EVENTS, update_key
 from kring.kit.outbox import Message, outgoing_table
 from services.referral.consultation import Answered
-from services.referral.events import (ApplicationSubmitted, Closed, ConsentWithdrawn, Erased, Received, Routed,
-                                      StatusChanged, Withdrawn)
+from services.referral.events import (ApplicationSubmitted, Closed, ConsentWithdrawn, Erased,
+                                      Received, Routed, StatusChanged, Withdrawn)
 
 SOURCE = "referral"
 

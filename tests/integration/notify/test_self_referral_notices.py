@@ -1,5 +1,5 @@
-"""The confirmation e-mail of a family's own application (docs/contract.md §4 "Self-referral",
-§6) over a real SMTP server: once, with the link on KRING_PUBLIC_URL and the token, in the
+"""The confirmation e-mail of a family's own application (docs/contract.md §4
+"Self-referral", docs/contract.md §6) over a real SMTP server: once, with the link on KRING_PUBLIC_URL and the token, in the
 applicant's language; kept and retried while the mail server is away, as every notice is; the
 token gone from notify's database once the mail is out. And the start and closure notices of
 the referral it became go to the applicant."""
