@@ -8,8 +8,9 @@ import re
 
 import pytest
 
+from kring.client import COORDINATING_ORG
 from kring.demo import Demo
-from tests.support.api import TEST_SECRET
+from tests.support.api import TEST_SECRET, token as api_token
 from tests.support.sample import self_referral_body
 from tests.support.walker import Walker
 from tests.support.waiting import eventually
@@ -110,3 +111,33 @@ def test_an_unknown_token_is_a_404_never_a_500(stack_api):
     for token in ("x", "a" * 100, "../../etc/passwd"):
         answer = stack_api.post("/self-referrals/confirmation", json={"token": token})
         assert answer.status_code == 404, answer.text
+
+
+def test_the_applicants_address_is_in_the_export_and_gone_after_the_erasure(stack_api, smtp):
+    assert apply(stack_api, client="203.0.113.50", email="wissen@example.org").status_code == 202
+    (mail,) = eventually(lambda: mails_to(smtp, "wissen@example.org", "confirmation"),
+                         what="the confirmation e-mail")
+    token = LINK.search(text_of(mail)).group(2)
+    referral_id = stack_api.post("/self-referrals/confirmation",
+                                 json={"token": token}).json()["referral_id"]
+    admin = api_token(COORDINATING_ORG, "admin")
+
+    def exported():
+        answer = stack_api.get(f"/referrals/{referral_id}/export", admin)
+        return answer.json() if answer.status_code == 200 else None
+
+    before = eventually(lambda: (lambda found: found if found and found["services"]["notify"]
+                                 else None)(exported()), what="the export with notify's part")
+    assert before["services"]["referral"]["referral"]["applicant"]["email"] == \
+        "wissen@example.org"
+    assert before["services"]["referral"]["referral"]["self_referred"] is True
+    assert before["services"]["notify"]["contact"]["email"] == "wissen@example.org"
+    erased = stack_api.post(f"/referrals/{referral_id}/erasure", admin,
+                            json={"reason": "asked by the family"})
+    assert erased.status_code == 202, erased.text
+    eventually(lambda: stack_api.post(f"/referrals/{referral_id}/erasure", admin,
+                                      json={"reason": "again"}).json()["complete"],
+               what="every service to report its part erased")
+    after = exported()
+    assert "wissen@example.org" not in str(after) and "Yilmaz" not in str(after)
+    assert after["services"]["referral"]["referral"]["self_referred"] is True
