@@ -27,6 +27,7 @@ CONSENT_WITHDRAWN = "not shared: the family withdrew its consent to share status
 AFTER_CLOSURE = "not sent: the case start was reported after the referral had closed"
 AWAITING_CONTACT = "waiting for the referral's contact (referral_received)"
 ERASED = "not sent: the referral's data was erased"
+EXPIRED = "not sent: the application expired before its confirmation could go"
 
 
 def answer_kind(round_number):
@@ -183,6 +184,17 @@ class Notice:
             self.reason = None
         return True
 
+    def expire_if_late(self, now):
+        """A confirmation that could not go before its application expired never goes (its
+        token confirms nothing any more); True when that is so."""
+        expires = (self.payload or {}).get("expires_at")
+        if self.kind != CONFIRMATION or self.status != PENDING or expires is None:
+            return False
+        if datetime.fromisoformat(expires.replace("Z", "+00:00")) > now:
+            return False
+        self._suppress(EXPIRED)
+        return True
+
     def consent_withdrawn(self):
         """The family withdrew its consent to share: a notice not yet sent never goes."""
         if self.status == PENDING:
@@ -212,3 +224,4 @@ class Notice:
 
     def _suppress(self, reason):
         self.status, self.reason, self.next_attempt_at = SUPPRESSED, reason, None
+        self.payload = None  # a notice that never goes needs no token

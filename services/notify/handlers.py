@@ -373,7 +373,7 @@ def _claim_next(uow, now, claimant=None):
 
 
 def _attempt(uow, transport, marks, current, notice, contact):
-    if not notice.ready_to_send(contact) or _consent_withdrawn(uow, notice) or \
+    if notice.expire_if_late(current()) or not notice.ready_to_send(contact) or _consent_withdrawn(uow, notice) or \
             _erased(uow, notice):
         _record(uow, notice)  # suppressed: the family does not (or no longer) share status
         return

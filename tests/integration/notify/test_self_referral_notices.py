@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import text
 
-from kring.clock import utcnow
+from kring.clock import iso, utcnow
 from kring.config import PUBLIC_URL_KEY
 from kring.contracts.events import make_event
 from services.notify.handlers import export_of
@@ -23,11 +23,11 @@ TOKEN = "Zm9yIHRoZSB0ZXN0cyBvbmx5LCBub3QgYSByZWFsIHRva2Vu"
 PUBLIC = "https://kring.example.org"
 
 
-def submitted(language="nl"):
+def submitted(language="nl", expires_at=None):
     return make_event("referral", "self_referral_submitted", APPLICATION,
                       programme="home-start", applicant_email="ouder@example.org",
                       applicant_language=language, token=TOKEN,
-                      expires_at="2026-11-23T10:00:00+00:00")
+                      expires_at=expires_at or iso(utcnow() + timedelta(days=1)))
 
 
 def received_of_a_family(language="en"):
@@ -87,6 +87,19 @@ def test_while_the_mail_server_is_away_it_is_kept_sealed_and_retried(
     finally:
         server.kill()
     assert token_gone(notify)
+
+
+def test_a_confirmation_the_server_never_took_before_the_expiry_is_dropped_with_the_address(
+        notify_factory, smtp_config):
+    notify = notify_factory(smtp_config)  # nothing listens on the SMTP port
+    deliver(notify, submitted(expires_at=iso(utcnow() + timedelta(seconds=30))))
+    assert delivery_log(notify, APPLICATION)["confirmation"]["status"] == "pending"
+    assert send_due(notify, utcnow() + timedelta(seconds=60)) == 1  # its retry, past expiry
+    log = delivery_log(notify, APPLICATION)["confirmation"]
+    assert (log["status"], log["reason"]) == (
+        "suppressed", "not sent: the application expired before its confirmation could go")
+    assert token_gone(notify)
+    assert "ouder@example.org" not in str(export_of(unit_of_work(notify), APPLICATION))
 
 
 def test_the_referral_it_became_tells_the_applicant_of_start_and_closure(

@@ -88,6 +88,17 @@ def test_a_family_that_applied_itself_is_told_in_its_own_words(language, words):
         "referrer" not in message.get_content()
 
 
+def test_a_confirmation_that_could_not_go_before_the_application_expired_never_goes():
+    notice = Notice("a-1", CONFIRMATION, "2026-11-22T10:00:00.000000Z",
+                    payload={"token": TOKEN, "expires_at": "2026-11-23T10:00:00.000000Z"})
+    assert notice.expire_if_late(datetime(2026, 11, 23, 9, 59, tzinfo=timezone.utc)) is False
+    assert notice.status == PENDING
+    assert notice.expire_if_late(datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)) is True
+    assert (notice.status, notice.payload) == ("suppressed", None)
+    start = Notice("r-1", START, "2026-11-22T10:00:00.000000Z")
+    assert start.expire_if_late(datetime(2030, 1, 1, tzinfo=timezone.utc)) is False
+
+
 def test_erasing_takes_the_token_too():
     notice = Notice("a-1", CONFIRMATION, "2026-11-22T10:00:00.000000Z",
                     payload={"token": TOKEN})
