@@ -49,6 +49,12 @@ DEFAULT_RETENTION_DAYS = 730
 # how log lines look: today's plain lines, or one JSON object per line (kring.kit.logs)
 LOG_FORMAT_KEY = "KRING_LOG_FORMAT"
 LOG_FORMATS = ("plain", "json")
+# where people reach Kring from outside (the gateway): links in e-mails are built on it
+PUBLIC_URL_KEY = "KRING_PUBLIC_URL"
+DEFAULT_PUBLIC_URL = "http://localhost:8000"
+# the proxies whose X-Forwarded-For / X-Real-IP are believed (kring.kit.remote)
+TRUSTED_PROXIES_KEY = "KRING_TRUSTED_PROXIES"
+DEFAULT_TRUSTED_PROXIES = "127.0.0.1,::1"
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
 DEFAULT_HTTP_PORT = 8000
@@ -91,6 +97,8 @@ class Settings:
     stop_seconds: float = DEFAULT_STOP_SECONDS
     queue_type: str = DEFAULT_QUEUE_TYPE
     log_format: str = "plain"
+    public_url: str = DEFAULT_PUBLIC_URL
+    trusted_proxies: str = DEFAULT_TRUSTED_PROXIES
 
     @classmethod
     def from_env(cls, env=None):
@@ -122,6 +130,8 @@ class Settings:
             stop_seconds=_seconds(env, STOP_SECONDS_KEY) or DEFAULT_STOP_SECONDS,
             queue_type=_queue_type(env.get(QUEUE_TYPE_KEY)),
             log_format=_log_format(env.get(LOG_FORMAT_KEY)),
+            public_url=_public_url(env.get(PUBLIC_URL_KEY)),
+            trusted_proxies=_trusted_proxies(env.get(TRUSTED_PROXIES_KEY)),
         )
 
     def signing_key(self, dev):
@@ -160,6 +170,8 @@ class Settings:
             RETENTION_SWEEP_KEY: self.retention_sweep_seconds,
             DATA_KEYS_KEY: self.data_keys,
             QUEUE_TYPE_KEY: self.queue_type,
+            PUBLIC_URL_KEY: self.public_url,
+            TRUSTED_PROXIES_KEY: self.trusted_proxies,
         }
 
 
@@ -227,6 +239,33 @@ def _port(env, key, default):
     if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
         raise ConfigError(f"{key} must be a port number from 1 to 65535, not {text!r}")
     return int(text)
+
+
+def _public_url(text):
+    """KRING_PUBLIC_URL without a trailing slash; an http(s) URL with a host, or refused."""
+    if not text or not text.strip():
+        return DEFAULT_PUBLIC_URL
+    from urllib.parse import urlsplit
+    url = text.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or \
+            parts.fragment:
+        raise ConfigError(f"{PUBLIC_URL_KEY} must be an http:// or https:// URL with a host "
+                          f"(e.g. https://kring.example.org), not {text!r}")
+    return url
+
+
+def _trusted_proxies(text):
+    """KRING_TRUSTED_PROXIES: IP addresses or networks separated by commas."""
+    if not text or not text.strip():
+        return DEFAULT_TRUSTED_PROXIES
+    from kring.kit.remote import networks
+    try:
+        networks(text)
+    except ValueError as exc:
+        raise ConfigError(f"{TRUSTED_PROXIES_KEY} must be IP addresses or networks separated "
+                          f"by commas (e.g. 10.0.0.0/8,127.0.0.1): {exc}") from None
+    return text.strip()
 
 
 def _log_format(text):

@@ -158,6 +158,11 @@ def broker_definitions(delays=DEFAULT_RETRY_DELAYS, retention_days=DEFAULT_RETEN
     }
 
 
+# paths whose query may carry a secret (a self-referral's confirmation token,
+# docs/contract.md §4 "Self-referral"): the gateway keeps no access log of them
+TOKENS_IN_QUERY = ("self-referrals",)
+
+
 def routes():
     """{first path segment under /api/v1/: the service that owns it}."""
     owners = {}
@@ -194,7 +199,10 @@ def nginx_conf():
              "        ssl_certificate /etc/nginx/tls/tls.crt;",
              "        ssl_certificate_key /etc/nginx/tls/tls.key;",
              "        ssl_protocols TLSv1.2 TLSv1.3;",
-             "        proxy_set_header X-Request-Id $kring_request_id;"]
+             "        proxy_set_header X-Request-Id $kring_request_id;",
+             "        # the caller's address, for the limits of public operations; the services",
+             "        # believe it from the addresses of KRING_TRUSTED_PROXIES only",
+             "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"]
     for segment, service in sorted(routes().items()):
         lines += [f"        location = /api/v1/{segment} {{",
                   f"            set $upstream http://{service}:{GATEWAY_PORT};",
@@ -203,6 +211,9 @@ def nginx_conf():
                   f"        location /api/v1/{segment}/ {{",
                   f"            set $upstream http://{service}:{GATEWAY_PORT};",
                   "            proxy_pass $upstream;",
+                  *(["            # a confirmation link carries its token in the query: never in "
+                     "a log", "            access_log off;"] if segment in TOKENS_IN_QUERY
+                    else []),
                   "        }"]
     lines += ["        location / {",
               "            default_type application/json;",

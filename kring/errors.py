@@ -52,3 +52,13 @@ class Invalid(KringError):
 
 class Unavailable(KringError):
     status, code = 503, "unavailable"
+
+
+class RateLimited(KringError):
+    """Too many requests from one address or for one applicant (429): `retry_after` seconds
+    until the window that is full ends."""
+    status, code = 429, "rate_limited"
+
+    def __init__(self, message, retry_after, errors=None):
+        super().__init__(message, errors)
+        self.retry_after = max(1, int(retry_after))

@@ -40,6 +40,7 @@ class Rule:
 
 
 PUBLIC = Rule()
+PUBLIC_AUDITED = Rule(audited=True)  # no token, but a family's data: recorded like the rest
 
 # The changes a referral whose data was erased still takes (every other change to it is
 # refused, 410 `referral_erased`: kring.kit.db): erasing it again (the answer says where the
@@ -83,6 +84,12 @@ RULES = {
     "listProgrammes": Rule(EVERY_ROLE),
     # a programme's leaflet for families: texts for anyone, no family data
     "getLeaflet": PUBLIC,
+    # a family's own application and its confirmation (docs/contract.md §4 "Self-referral"):
+    # no token, so no reach to check; every call is audited under the application's referral
+    # once there is one, as person `applicant` of organisation `public`
+    "submitSelfReferral": PUBLIC_AUDITED,
+    "confirmSelfReferral": PUBLIC_AUDITED,
+    "confirmSelfReferralLink": PUBLIC_AUDITED,
     "getProgramme": Rule(EVERY_ROLE),
     # matching
     "registerSupporter": Rule(STAFF),

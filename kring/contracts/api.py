@@ -5,7 +5,7 @@ The services' entrypoints take their method, path and roles from here, and the O
 is built from it, so the document cannot drift from what is served.
 """
 from kring.contracts import (aftercare, audit, casework, commission, consultation, directory,
-                             erasure, leaflet, matching, referral, report)
+                             erasure, leaflet, matching, referral, report, self_referral)
 from kring.contracts.operation import PREFIX, Operation
 
 META = [
@@ -22,5 +22,6 @@ META = [
 OPERATIONS = {op.operation_id: op for op in [
     *META, *referral.OPERATIONS, *audit.OPERATIONS, *erasure.OPERATIONS, *directory.OPERATIONS,
     *leaflet.OPERATIONS, *consultation.OPERATIONS, *commission.OPERATIONS, *report.OPERATIONS,
+    *self_referral.OPERATIONS,
     *matching.OPERATIONS, *casework.OPERATIONS, *aftercare.OPERATIONS]}
 

@@ -52,6 +52,9 @@ class ReferralReceived(Schema):
     # coordinates this referral (docs/contract.md §7). None only in events sent before routing.
     coordinating_org = fields.String(allow_none=True, load_default=None)
     municipality_code = fields.String(allow_none=True, load_default=None)
+    # the family applied itself (submitSelfReferral): the referrer_* fields are then the
+    # applicant's address and language, and referrer_organisation is empty
+    self_referred = fields.Boolean(load_default=False)
 
 
 class ReferralRouted(Schema):
@@ -114,6 +117,19 @@ class ConsultationAnswered(Schema):
     coordinating_org = fields.String(required=True)
     requester_email = fields.Email(required=True)
     requester_language = fields.String(required=True)
+
+
+class SelfReferralSubmitted(Schema):
+    """A family's own application awaits confirmation (docs/contract.md §4 "Self-referral"):
+    notify sends the applicant the e-mail with the token. The envelope's `referral_id` is the
+    application's id (there is no referral yet). It carries the one secret an event carries,
+    because the e-mail needs it: its outbox row goes once the application is confirmed or
+    expired, and no service logs it."""
+    programme = fields.String(required=True)
+    applicant_email = fields.Email(required=True)
+    applicant_language = fields.String(required=True)
+    token = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True)
 
 
 class IntakeRecorded(Schema):
@@ -227,6 +243,7 @@ EVENTS = {
     ("referral", "referral_erased"): ReferralErased,
     ("referral", "consent_withdrawn"): ConsentWithdrawn,
     ("referral", "consultation_answered"): ConsultationAnswered,
+    ("referral", "self_referral_submitted"): SelfReferralSubmitted,
     ("matching", "intake_recorded"): IntakeRecorded,
     ("matching", "proposal_made"): ProposalMade,
     ("matching", "proposal_declined"): ProposalDeclined,

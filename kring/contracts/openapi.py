@@ -16,6 +16,8 @@ ERRORS = {
     409: "The current status does not allow this step",
     410: "The referral's data was erased (error `referral_erased`): it takes no more changes",
     422: "Invalid fields: {\"errors\": {field: [messages]}}",
+    429: "Over a limit (error `rate_limited`): try again after the Retry-After header's "
+         "seconds",
     503: "The broker or the database is unreachable and nothing was stored; send the same "
          "request again after the Retry-After header (changes only; reads keep working while "
          "the broker is away)",
@@ -94,6 +96,9 @@ def _operation(op):
                                     "content": {"application/json": {"schema": op.body}}}
     if op.public:
         operation["security"] = []
+        if op.rule.audited:
+            operation["description"] = "Public: no token. Every call is recorded in the " \
+                "audit trail (person `applicant` of organisation `public`)."
     else:
         operation["security"] = [{"bearer": []}]
         reach = "; ".join(f"{role}: {REACH_WORDS[what]}" for role, what in op.rule.reach.items())

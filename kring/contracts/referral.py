@@ -140,6 +140,12 @@ class ReferralView(Schema):
     erased_at = fields.String(metadata={
         "format": "date-time", "description": "only once the family's data was erased "
         "(eraseReferral): then there is no family or request any more"})
+    self_referred = fields.Boolean(metadata={
+        "description": "coordinators only, and only when true: the family applied itself "
+                       "(submitSelfReferral); there is no referrer"})
+    applicant = fields.Dict(metadata={
+        "description": "coordinators only, for a self-referral: {email, language, on_behalf, "
+                       "name}, where the start and closure notices go"})
 
 
 OPERATIONS = [

@@ -34,7 +34,8 @@ SUBSCRIPTIONS = [
                                               "referral_closed", "referral_erased")),
     ("notify", "on_referral", "referral", ("referral_received", "referral_closed",
                                            "consent_withdrawn", "referral_erased",
-                                           "consultation_answered")),
+                                           "consultation_answered",
+                                           "self_referral_submitted")),
     ("notify", "on_casework", "casework", ("case_started",)),
 ]
 

@@ -24,8 +24,16 @@ class Owner:
     municipality_code: str | None = None  # the family's municipality (CBS code)
 
 
+# who calls a public operation that the audit trail records (docs/security.md "The audit
+# trail"): nobody signed in, so a person and an organisation of their own
+PUBLIC_ORGANISATION, PUBLIC_PERSON, PUBLIC_ROLE = "public", "applicant", "public"
+
+
 class Caller:
-    """Who calls which operation; what they reached and the answer, for the audit trail."""
+    """Who calls which operation; what they reached and the answer, for the audit trail.
+    `remote`: the caller's address (kring.kit.remote), for a public operation's limits."""
+
+    remote = None
 
     def __init__(self, identity, operation_id, referral_id=None, target_id=None):
         self.identity = identity

@@ -21,14 +21,14 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound as Rou
 from werkzeug.routing import Map, RequestRedirect, Rule
 from werkzeug.wrappers import Request, Response
 
-from kring.config import PREVIOUS_SECRET_KEY, SECRET_KEY
+from kring.config import PREVIOUS_SECRET_KEY, SECRET_KEY, TRUSTED_PROXIES_KEY
 from kring.contracts.api import OPERATIONS
 from kring.contracts.fields import MAX_BODY_BYTES, read_json_object, storable
 from kring.errors import (INVALID_BODY, INVALID_QUERY, Invalid, KringError, Malformed, NotFound,
-                          Unauthenticated, Unavailable)
-from kring.kit import correlation, logs, metrics
-from kring.kit.access import Caller
-from kring.kit.auth import read_token
+                          RateLimited, Unauthenticated, Unavailable)
+from kring.kit import correlation, logs, metrics, remote
+from kring.kit.access import PUBLIC_ORGANISATION, PUBLIC_PERSON, PUBLIC_ROLE, Caller
+from kring.kit.auth import Identity, read_token
 from kring.kit.broker_watch import BrokerWatch
 from kring.kit.failures import describe, trace
 
@@ -187,6 +187,8 @@ class ApiEntrypoint(HttpRequestHandler):
             referral_id = path.pop("referral_id", None)
             args.append(Caller(identity, operation.operation_id, referral_id,
                                next(iter(path.values()), None)))
+        elif operation.rule.audited:  # public, yet about a family: audited as the public's
+            args.append(self._public_caller(request))
         if operation.method != "GET" and not self.broker.reachable:
             # checked before anything is read or stored: the caller keeps the work and retries
             raise Unavailable("the message broker is unreachable, so nothing can move on; "
@@ -199,6 +201,14 @@ class ApiEntrypoint(HttpRequestHandler):
         if operation.query is not None:
             args.append(self._read_query(request))
         return tuple(args), dict(request.path_values)
+
+    def _public_caller(self, request):
+        caller = Caller(Identity(PUBLIC_ORGANISATION, PUBLIC_ROLE, PUBLIC_PERSON),
+                        self.operation.operation_id)
+        proxies = remote.networks(self.container.config.get(TRUSTED_PROXIES_KEY) or
+                                  ",".join(remote.DEFAULT_TRUSTED))
+        caller.remote = remote.client_address(request.remote_addr, request.headers, proxies)
+        return caller
 
     def _read_query(self, request):
         values = {}
@@ -258,7 +268,8 @@ class ApiEntrypoint(HttpRequestHandler):
         if isinstance(exc, KringError):
             logs.client_mistake(log, self.operation.operation_id, exc)
             headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else \
-                {"Retry-After": str(RETRY_AFTER_SECONDS)} if isinstance(exc, Unavailable) else None
+                {"Retry-After": str(RETRY_AFTER_SECONDS)} if isinstance(exc, Unavailable) else \
+                {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
             return error_response(exc.status, exc.code, exc.message, exc.errors, headers)
         if isinstance(exc, DBAPIError) and exc.connection_invalidated or \
                 isinstance(exc, OperationalError):

@@ -6,7 +6,7 @@ the date and the coordinating organisation — never anything about the family (
 import re
 
 from services.notify import words
-from services.notify.domain import wording_of
+from services.notify.domain import CONFIRMATION, wording_of
 
 
 def one_line(text):
@@ -35,7 +35,7 @@ MARK_FILES = "marks"  # the delivery marks (services/notify/marks.py)
 
 
 def subject(notice, contact):
-    template = words.SUBJECTS[contact.language][wording_of(notice.kind)]
+    template = words.SUBJECTS[contact.language][wording_of(notice.kind, contact)]
     return one_line(template.format(ref=contact.external_ref, id=notice.referral_id))
 
 
@@ -54,8 +54,11 @@ def headers(notice, contact, sender):
 
 
 def body_facts(notice, contact):
-    """All a template may show. Adding a field here is a privacy decision: never family data."""
+    """All a template may show. Adding a field here is a privacy decision: never family data.
+    A confirmation adds its own (`confirmation_facts`)."""
     language = contact.language
+    if notice.kind == CONFIRMATION:
+        return confirmation_facts(notice, contact)
     return {
         "referral_id": notice.referral_id,
         "external_ref": contact.external_ref,
@@ -65,3 +68,15 @@ def body_facts(notice, contact):
         "date": words.date(notice.occurred_at, language),
         "coordinator": notice.coordinating_org or contact.programme,
     }
+
+
+def confirmation_facts(notice, contact):
+    """What the confirmation e-mail of a family's own application shows: the link and the
+    token to confirm with, until when, and the programme's leaflet; nothing of the
+    application itself (the applicant wrote it and knows it)."""
+    payload = notice.payload or {}
+    return {"application_id": notice.referral_id, "programme": contact.programme,
+            "link": payload.get("link"), "token": payload.get("token"),
+            "leaflet": payload.get("leaflet"),
+            "expires": words.moment(payload["expires_at"], contact.language)
+            if payload.get("expires_at") else None}

@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 
 START, CLOSURE = "start", "closure"
 ANSWER = "answer"  # a consultation's answer: one notice per round, kind "answer-<round>"
+CONFIRMATION = "confirmation"  # a family's own application: the e-mail with its token
+FAMILY = "family"  # the words of a start or closure notice to a family that applied itself
 PENDING, SENT, SUPPRESSED = "pending", "sent", "suppressed"
 DEFAULT_LANGUAGE, LANGUAGES = "nl", ("nl", "en")
 DEFAULT_SENDER = "kring@localhost"
@@ -25,6 +27,7 @@ CONSENT_WITHDRAWN = "not shared: the family withdrew its consent to share status
 AFTER_CLOSURE = "not sent: the case start was reported after the referral had closed"
 AWAITING_CONTACT = "waiting for the referral's contact (referral_received)"
 ERASED = "not sent: the referral's data was erased"
+EXPIRED = "not sent: the application expired before its confirmation could go"
 
 
 def answer_kind(round_number):
@@ -32,9 +35,14 @@ def answer_kind(round_number):
     return f"{ANSWER}-{round_number}"
 
 
-def wording_of(kind):
-    """Which words and template a notice of `kind` takes: an answer's, whatever its round."""
-    return ANSWER if kind.startswith(f"{ANSWER}-") else kind
+def wording_of(kind, contact=None):
+    """Which words and template a notice of `kind` takes: an answer's, whatever its round; a
+    family that applied itself is told in words of its own (`start-family`)."""
+    if kind.startswith(f"{ANSWER}-"):
+        return ANSWER
+    if contact is not None and contact.self_referred and kind in (START, CLOSURE):
+        return f"{kind}-{FAMILY}"
+    return kind
 
 
 @dataclass(frozen=True)
@@ -95,6 +103,8 @@ class Contact:
     organisation: str
     share_status: bool
     partner: str | None = None
+    # the family applied itself: the address is the applicant's (docs/contract.md §6)
+    self_referred: bool = False
     consent_withdrawn_at: str | None = None  # consent_withdrawn: nothing more goes out
 
     @property
@@ -106,7 +116,14 @@ class Contact:
         """From referral_received's data; the event carries nothing about the family's identity."""
         return cls(referral_id, data["external_ref"], data["programme"], data["referrer_email"],
                    choose_language(data["referrer_language"]), data["referrer_organisation"],
-                   bool(data["share_status_with_referrer"]), data.get("partner"))
+                   bool(data["share_status_with_referrer"]), data.get("partner"),
+                   bool(data.get("self_referred")))
+
+    @classmethod
+    def of_application(cls, application_id, data):
+        """From self_referral_submitted's data: the applicant asked for the e-mail."""
+        return cls(application_id, "", data["programme"], data["applicant_email"],
+                   choose_language(data["applicant_language"]), "", True, None, True)
 
     @classmethod
     def of_consultation(cls, consultation_id, data):
@@ -134,6 +151,9 @@ class Notice:
     created_at: datetime | None = None
     sent_at: datetime | None = None
     notice_id: int | None = None
+    # what one notice needs beyond its contact, sealed until it is sent: a confirmation's
+    # token and links ({"token", "link", "leaflet", "expires_at"}); None after
+    payload: dict | None = None
 
     @classmethod
     def decide(cls, referral_id, kind, occurred_at, now, contact=None, closed=False,
@@ -164,6 +184,17 @@ class Notice:
             self.reason = None
         return True
 
+    def expire_if_late(self, now):
+        """A confirmation that could not go before its application expired never goes (its
+        token confirms nothing any more); True when that is so."""
+        expires = (self.payload or {}).get("expires_at")
+        if self.kind != CONFIRMATION or self.status != PENDING or expires is None:
+            return False
+        if datetime.fromisoformat(expires.replace("Z", "+00:00")) > now:
+            return False
+        self._suppress(EXPIRED)
+        return True
+
     def consent_withdrawn(self):
         """The family withdrew its consent to share: a notice not yet sent never goes."""
         if self.status == PENDING:
@@ -174,6 +205,9 @@ class Notice:
         self.location = location
         self.attempts += 1
         self.sent_at, self.next_attempt_at, self.reason = now, None, None
+        self.payload = None  # a token has done its work once it is in the applicant's hands
+        if self.kind == CONFIRMATION:  # nor is the address of an application kept after
+            self.recipient = None
 
     def failed(self, error, now):
         """Kept, and tried again after the back-off: a notice is never dropped."""
@@ -186,7 +220,8 @@ class Notice:
         nothing says to whom one went; kind, status, dates and attempts stay."""
         if self.status == PENDING:
             self._suppress(ERASED)
-        self.recipient, self.last_error = None, None
+        self.recipient, self.last_error, self.payload = None, None, None
 
     def _suppress(self, reason):
         self.status, self.reason, self.next_attempt_at = SUPPRESSED, reason, None
+        self.payload = None  # a notice that never goes needs no token

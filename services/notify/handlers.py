@@ -10,8 +10,12 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
+from kring import leaflets
 from kring.clock import iso, utcnow
+from kring.config import DEFAULT_PUBLIC_URL
+from kring.errors import KringError
 from kring.kit import erasure, tracing
 from kring.kit.crypto import open_file
 from kring.kit.db import is_duplicate
@@ -19,8 +23,8 @@ from kring.kit.failures import describe
 from kring.kit.rekey import rekey, rekey_files
 from services.notify import claims, trail
 from services.notify.content import MARK_FILES, NOTICE_FILES, file_name, safe_id
-from services.notify.domain import (CLAIM_SECONDS, CLOSURE, PENDING, SENT, START, Contact,
-                                   Notice, answer_kind)
+from services.notify.domain import (CLAIM_SECONDS, CLOSURE, CONFIRMATION, PENDING, SENT, START,
+                                   Contact, Notice, answer_kind)
 from services.notify.message import compose
 from services.notify.models import Notices
 from services.notify.views import contact_view, notice_view
@@ -125,6 +129,55 @@ def record_answer(uow, event, now):
     return _once_more_if_duplicate(once)
 
 
+def record_confirmation(uow, event, now, public_url=None):
+    """self_referral_submitted: the e-mail with which a family confirms its own application
+    (the envelope's referral_id is the application's id). Its token and links are sealed with
+    the notice until it is sent, and never logged. The applicant's address is kept as the
+    application's contact until the mail is out (or suppressed); should that never happen, the
+    retention period from now ends it, as a consultation requester's (docs/contract.md §7)."""
+    data = event.data
+
+    def once():
+        with uow:
+            if not uow.first_time(event.event_id):
+                return False
+            erasure.note_closed(uow.session, uow.retention_table, event.referral_id,
+                                erasure.moment(event.occurred_at), data["programme"])
+            notices = Notices(uow)
+            if notices.contact(event.referral_id) is None:
+                notices.add_contact(Contact.of_application(event.referral_id, data))
+            contact = notices.contact(event.referral_id)
+            if notices.notice(event.referral_id, CONFIRMATION) is not None:
+                return False
+            notice = Notice.decide(event.referral_id, CONFIRMATION, event.occurred_at, now,
+                                   contact)
+            notice.payload = confirmation_payload(public_url or DEFAULT_PUBLIC_URL, data,
+                                                  contact.language)
+            _add(uow, notices, notice)
+            return notice.status == PENDING
+    return _once_more_if_duplicate(once)
+
+
+def confirmation_payload(public_url, data, language):
+    """The token, the link that confirms with it, and the programme's leaflet for families in
+    the applicant's language (or Dutch; none when the programme has no leaflet)."""
+    base = public_url.rstrip("/")
+    token = data["token"]
+    leaflet = None
+    try:
+        languages = leaflets.languages(data["programme"])
+    except KringError:  # a programme without a leaflet
+        languages = []
+    chosen = language if language in languages else "nl" if "nl" in languages else None
+    if chosen:
+        leaflet = f"{base}/api/v1/programmes/{quote(data['programme'])}/leaflet?" + \
+            urlencode({"language": chosen})
+    expires = data["expires_at"]
+    return {"token": token, "leaflet": leaflet,
+            "expires_at": expires if isinstance(expires, str) else iso(expires),
+            "link": f"{base}/api/v1/self-referrals/confirmation?" + urlencode({"token": token})}
+
+
 def erase_data(uow, referral_id, folder):
     """This service's part of an erased referral: the referrer's address, to whom its notices
     went, and the notices written as .eml files under `folder`. A notice not sent yet never
@@ -141,7 +194,7 @@ def erase_data(uow, referral_id, folder):
 
 
 def remove_files(folder, referral_id):
-    for kind in (START, CLOSURE):
+    for kind in (START, CLOSURE, CONFIRMATION):
         (folder / file_name(referral_id, kind)).unlink(missing_ok=True)
     # a consultation's answers, one file a round (`safe_id` leaves no pattern characters)
     for path in folder.glob(f"{safe_id(referral_id)}-answer-*.eml"):
@@ -207,15 +260,19 @@ REACTIONS = {
     "case_started": record_start,
     "consent_withdrawn": record_consent_withdrawn,
     "consultation_answered": record_answer,
+    "self_referral_submitted": record_confirmation,
 }
 
 
-def react(uow, event, now, folder=None):
+def react(uow, event, now, folder=None, public_url=None):
     """Apply `event` once (the inbox key is the entrypoint's); True when a notice may have
     become sendable, so the entrypoint sends right away instead of at the next sweep.
-    `folder`: where notices are written as files (services.notify.delivery.notices_folder)."""
+    `folder`: where notices are written as files (services.notify.delivery.notices_folder);
+    `public_url`: KRING_PUBLIC_URL, what a confirmation's links are built on."""
     if event.type == "referral_erased":
         return erase_on_request(uow, event, now, folder)
+    if event.type == "self_referral_submitted":
+        return record_confirmation(uow, event, now, public_url)
     return REACTIONS[event.type](uow, event, now)
 
 
@@ -319,7 +376,7 @@ def _claim_next(uow, now, claimant=None):
 
 
 def _attempt(uow, transport, marks, current, notice, contact):
-    if not notice.ready_to_send(contact) or _consent_withdrawn(uow, notice) or \
+    if notice.expire_if_late(current()) or not notice.ready_to_send(contact) or _consent_withdrawn(uow, notice) or \
             _erased(uow, notice):
         _record(uow, notice)  # suppressed: the family does not (or no longer) share status
         return
@@ -392,6 +449,8 @@ def _save(uow, notices, notice):
     changed = notices.save(notice)
     if changed and notice.status != PENDING:
         trail.notice_settled(uow, notice)
+        if notice.kind == CONFIRMATION:  # the application's address has done its work
+            notices.erase_contact(notice.referral_id)
     return changed
 
 

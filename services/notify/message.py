@@ -14,7 +14,8 @@ TEMPLATES = Environment(loader=PackageLoader("services.notify", "templates"),
 
 
 def render_body(notice, contact):
-    template = TEMPLATES.get_template(f"{wording_of(notice.kind)}.{contact.language}.j2")
+    template = TEMPLATES.get_template(
+        f"{wording_of(notice.kind, contact)}.{contact.language}.j2")
     return template.render(**body_facts(notice, contact))
 
 

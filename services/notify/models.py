@@ -4,11 +4,11 @@
 so no redelivery, restart or second replica can ever make a second one.
 """
 from sqlalchemy import (Boolean, Column, DateTime, Integer, MetaData, String, UniqueConstraint,
-                        and_, func, or_, select, update)
+                        and_, false, func, or_, select, update)
 from sqlalchemy.orm import aliased, declarative_base
 
 from kring.kit.correlation import current as current_correlation
-from kring.kit.crypto import EncryptedText
+from kring.kit.crypto import EncryptedJSON, EncryptedText
 from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
 from services.notify.domain import CLOSURE, PENDING, START, Contact, Notice
@@ -32,6 +32,8 @@ class ContactRow(Base):
     organisation = Column(String(256), nullable=False)
     share_status = Column(Boolean, nullable=False)
     partner = Column(String(128), nullable=True)
+    # the family applied itself: the address is the applicant's (docs/contract.md §6)
+    self_referred = Column(Boolean, nullable=False, default=False, server_default=false())
 
 
 class ConsentWithdrawalRow(Base):
@@ -70,13 +72,15 @@ class NoticeRow(Base):
     sent_at = Column(DateTime(timezone=True), nullable=True)
     # the event that decided it (kring.kit.correlation): `kring trace` shows it
     correlation_id = Column(String(100), nullable=True, default=current_correlation)
+    # a confirmation's token and links, sealed, until it is sent (domain.Notice.payload)
+    payload = Column(EncryptedJSON("notices", "payload"), nullable=True)
 
 
 CONTACT_FIELDS = ("external_ref", "programme", "email", "language", "organisation",
-                  "share_status", "partner")
+                  "share_status", "partner", "self_referred")
 NOTICE_FIELDS = ("referral_id", "kind", "occurred_at", "outcome", "coordinating_org", "status",
                  "reason", "attempts", "last_error", "next_attempt_at", "channel", "recipient",
-                 "location", "created_at", "sent_at")
+                 "location", "created_at", "sent_at", "payload")
 
 
 class Notices(Repository):

@@ -2,8 +2,9 @@
 and the requester of a consultation when it is answered.
 
 Listens to referral_received (the referrer's contact and consent), consent_withdrawn (nothing
-more goes out), case_started (start notice), referral_closed (closure notice) and
-consultation_answered (an answer notice); delivers by SMTP or as .eml files
+more goes out), case_started (start notice), referral_closed (closure notice),
+consultation_answered (an answer notice) and self_referral_submitted (the confirmation e-mail
+of a family's own application); delivers by SMTP or as .eml files
 (docs/contract.md §6).
 
 Each notice is claimed before it is sent, so replicas never send one at once; a claim names
@@ -15,7 +16,8 @@ import logging
 from nameko.dependency_providers import Config
 from nameko.timer import Timer
 
-from kring.config import DATA_DIR_KEY, DEFAULT_SWEEP_SECONDS, RETENTION_KEY, SWEEP_SECONDS_KEY
+from kring.config import (DATA_DIR_KEY, DEFAULT_SWEEP_SECONDS, PUBLIC_URL_KEY, RETENTION_KEY,
+                          SWEEP_SECONDS_KEY)
 from kring.clock import utcnow
 from kring.kit import audit
 from kring.kit.consumer import rpc
@@ -52,7 +54,8 @@ class NotifyService(ParkedMessages):
 
     @on_events("referral")
     def on_referral(self, event):
-        if handlers.react(self.db, event, utcnow(), self._folder()):
+        if handlers.react(self.db, event, utcnow(), self._folder(),
+                          self.config.get(PUBLIC_URL_KEY)):
             self._send_due()
 
     @on_events("casework")

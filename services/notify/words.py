@@ -8,15 +8,23 @@ from datetime import datetime
 SUBJECTS = {
     "nl": {"start": "Kring: ondersteuning gestart - aanmelding {ref} ({id})",
            "closure": "Kring: aanmelding afgesloten - {ref} ({id})",
-           "answer": "Kring: antwoord op uw consultatievraag ({id})"},
+           "answer": "Kring: antwoord op uw consultatievraag ({id})",
+           "confirmation": "Kring: bevestig uw aanmelding ({id})",
+           "start-family": "Kring: uw ondersteuning is gestart ({id})",
+           "closure-family": "Kring: uw aanmelding is afgesloten ({id})"},
     "en": {"start": "Kring: support started - referral {ref} ({id})",
            "closure": "Kring: referral closed - {ref} ({id})",
-           "answer": "Kring: your consultation request was answered ({id})"},
+           "answer": "Kring: your consultation request was answered ({id})",
+           "confirmation": "Kring: please confirm your application ({id})",
+           "start-family": "Kring: your support has started ({id})",
+           "closure-family": "Kring: your application has been closed ({id})"},
 }
 
 STATUS = {
-    "nl": {"start": "gestart", "closure": "afgesloten", "answer": "beantwoord"},
-    "en": {"start": "started", "closure": "closed", "answer": "answered"},
+    "nl": {"start": "gestart", "closure": "afgesloten", "answer": "beantwoord",
+           "confirmation": "wacht op bevestiging"},
+    "en": {"start": "started", "closure": "closed", "answer": "answered",
+           "confirmation": "awaiting confirmation"},
 }
 
 OUTCOMES = {
@@ -40,3 +48,9 @@ def date(occurred_at, language):
     """'20 november 2026' / '20 November 2026' from an ISO 8601 moment (its UTC date)."""
     moment = datetime.fromisoformat(str(occurred_at).replace("Z", "+00:00"))
     return f"{moment.day} {MONTHS[language][moment.month - 1]} {moment.year}"
+
+
+def moment(at, language):
+    """'21 november 2026, 14:05 UTC' from an ISO 8601 moment."""
+    when = datetime.fromisoformat(str(at).replace("Z", "+00:00"))
+    return f"{date(at, language)}, {when:%H:%M} UTC"

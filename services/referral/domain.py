@@ -67,6 +67,9 @@ class Referral:
     commission_state: str | None = None  # None: no commission was asked for
     commission_asked_at: str | None = None
     commission_decided_at: str | None = None
+    # the family applied itself (services/referral/self_referral.py): `applicant` in details
+    # in place of a referrer, and the notices go to the applicant
+    self_referred: bool = False
     events: list = field(default_factory=list, compare=False, repr=False)  # domain events
 
     @classmethod
@@ -75,11 +78,12 @@ class Referral:
         """A new referral from `body` (submitReferral); `family_key` is the family's pseudonym,
         `route` where it goes (services/referral/directory.py), `recorded_by` who submitted
         it ({"organisation", "person", "role"}), for the consent record."""
-        details = {key: body[key] for key in ("referrer", "family", "request")}
+        details = {key: body[key] for key in ("referrer", "applicant", "family", "request")
+                   if key in body}
         consent = Consent.given(body["consent"], at, recorded_by or {"organisation": org})
         details["consent"] = consent.stored(body["consent"])
         referral = cls(referral_id, org, body["external_ref"], body["programme"], details,
-                       status_at=at, partner=partner)
+                       status_at=at, partner=partner, self_referred="applicant" in body)
         if route is not None:
             referral.coordinating_org = route.organisation
             referral.municipality_code = route.municipality_code
@@ -103,6 +107,16 @@ class Referral:
         submitted it, the partner is that organisation, and the partner's scope says."""
         consent = self.consent
         return consent.informs_partner if self.partner else consent.informs_referrer
+
+    @property
+    def notice_contact(self):
+        """Who hears when support starts and ends: the referrer, or for a self-referral the
+        applicant ({"email", "language", "organisation"})."""
+        if self.self_referred:
+            applicant = self.details["applicant"]
+            return {"email": applicant["email"], "language": applicant["language"],
+                    "organisation": self.org}
+        return self.details["referrer"]
 
     @property
     def municipality(self):

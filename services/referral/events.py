@@ -57,3 +57,11 @@ class Erased:
 class Commissioned:
     """The municipality commissioned the support: matching may start."""
     municipality_code: str | None
+
+
+@dataclass(frozen=True)
+class ApplicationSubmitted:
+    """A family's own application awaits confirmation (services/referral/self_referral.py):
+    the applicant is to get the e-mail with `token`, which this service never stores (only
+    its hash)."""
+    token: str

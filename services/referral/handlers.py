@@ -42,15 +42,16 @@ STATUS_COMMAND, AUDIT_COMMAND, ERASE_COMMAND = "kring status", "kring audit", "k
 RETENTION = "retention"  # the retention timer, as the audit trail and the timeline name it
 
 
-def submit_referral(uow, org, body, secret, partner=None, caller=None):
+def submit_referral(uow, org, body, secret, partner=None, caller=None, schema=SubmitReferral):
     """Store a new referral, routed to the provider of its programme in its municipality, or
     return the first one for this organisation and external_ref.
 
     Returns (view, created). Two identical requests racing both pass the look-up; the unique
     constraint lets one insert win and the other reads the winner's referral. `secret`: the
     key of the family pseudonym in a database that held referrals before it had its own.
+    `schema`: the body's (a confirmed self-referral's has the applicant for the referrer).
     """
-    body = SubmitReferral().dump(body)  # JSON types (dates as text) for storage and events
+    body = schema().dump(body)  # JSON types (dates as text) for storage and events
     with uow:
         existing = Referrals(uow).by_external_ref(org, body["external_ref"])
         if existing:

@@ -1,8 +1,9 @@
 """The referral service's tables, and the repositories that map them to the domain."""
 import json
+from datetime import timezone
 
 from sqlalchemy import (JSON, Boolean, Column, DateTime, Integer, MetaData, String,
-                        Text, UniqueConstraint, delete, func, select)
+                        Text, UniqueConstraint, delete, false, func, select)
 from sqlalchemy.orm import declarative_base
 
 from kring.clock import utcnow
@@ -15,6 +16,7 @@ from kring.kit.tables import add_kit_tables
 from services.referral.consultation import Consultation
 from services.referral.directory import Provider
 from services.referral.domain import Referral, TimelineEntry
+from services.referral.self_referral import Application
 
 metadata = MetaData()
 Base = declarative_base(metadata=metadata)
@@ -46,13 +48,16 @@ class ReferralRow(Base):
     commission_state = Column(String(20), nullable=True, index=True)
     commission_asked_at = Column(String(40), nullable=True)
     commission_decided_at = Column(String(40), nullable=True)
+    # the family applied itself (submitSelfReferral): no referrer; anonymous, so it stays
+    self_referred = Column(Boolean, nullable=False, default=False, server_default=false())
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 
 
 FIELDS = ("org", "external_ref", "programme", "partner", "coordinating_org", "municipality_code",
           "status", "status_at", "outcome", "proposal_id", "case_id", "aftercare_id", "details",
-          "erased_at", "commission_state", "commission_asked_at", "commission_decided_at")
+          "erased_at", "commission_state", "commission_asked_at", "commission_decided_at",
+          "self_referred")
 
 
 class Referrals(Repository):
@@ -405,3 +410,100 @@ def _copy_consultation(consultation, row):
     for name in CONSULTATION_FIELDS:
         setattr(row, name, getattr(consultation, name))
     row.rounds, row.answered_at = consultation.round_count, consultation.answered_at
+
+
+# --- a family's own applications (services/referral/self_referral.py) ----------------------
+
+class ApplicationRow(Base):
+    """An application awaiting confirmation: sealed, with its token's hash, never the token.
+    Deleted once past `expires_at` (the retention timer), confirmed or not."""
+    __tablename__ = "self_referral_applications"
+
+    id = Column(String(36), primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    programme = Column(String(64), nullable=False)
+    submitted_at = Column(DateTime(timezone=True), nullable=False)
+    expires_at = Column(DateTime(timezone=True), nullable=False, index=True)
+    content = Column(EncryptedJSON("self_referral_applications", "content"), nullable=True)
+    referral_id = Column(String(36), nullable=True)
+    confirmed_at = Column(DateTime(timezone=True), nullable=True)
+
+
+APPLICATION_FIELDS = ("programme", "token_hash", "submitted_at", "expires_at", "content",
+                      "referral_id", "confirmed_at")
+
+
+class Applications(Repository):
+    def by_token(self, hashed, for_update=False):
+        return self._one(select(ApplicationRow).where(ApplicationRow.token_hash == hashed),
+                         for_update)
+
+    def add(self, application):
+        row = ApplicationRow(id=application.application_id)
+        self._copy(application, row)
+        self.session.add(row)
+        self.remember(application)
+
+    def save(self, application):
+        self._copy(application, self.session.get(ApplicationRow, application.application_id))
+
+    def expired(self, now, batch=100):
+        """Ids of applications past their expiry, confirmed or not."""
+        return list(self.session.execute(select(ApplicationRow.id).where(
+            ApplicationRow.expires_at <= now).order_by(ApplicationRow.expires_at)
+            .limit(batch)).scalars())
+
+    def delete(self, application_id):
+        self.session.execute(delete(ApplicationRow).where(ApplicationRow.id == application_id))
+
+    def _to_domain(self, row):
+        application = Application(row.id, **{name: getattr(row, name)
+                                             for name in APPLICATION_FIELDS})
+        for name in ("submitted_at", "expires_at", "confirmed_at"):  # SQLite's are naive
+            moment = getattr(application, name)
+            if moment is not None and moment.tzinfo is None:
+                setattr(application, name, moment.replace(tzinfo=timezone.utc))
+        return application
+
+    @staticmethod
+    def _copy(application, row):
+        for name in APPLICATION_FIELDS:
+            setattr(row, name, getattr(application, name))
+
+
+class RateCounterRow(Base):
+    """Calls of a public operation in one window (services/referral/rate_limit.py), under a
+    keyed hash of what is counted (an address, an e-mail address): never the thing itself."""
+    __tablename__ = "rate_counters"
+
+    key = Column(String(64), primary_key=True)
+    window_start = Column(DateTime(timezone=True), primary_key=True)
+    window_end = Column(DateTime(timezone=True), nullable=False, index=True)
+    count = Column(Integer, nullable=False)
+
+
+class RateCounters:
+    def __init__(self, uow):
+        self.session = uow.session
+
+    def used(self, key, window_start):
+        """How many calls the window has counted (its row locked until commit)."""
+        row = self.session.execute(select(RateCounterRow).where(
+            RateCounterRow.key == key, RateCounterRow.window_start == window_start)
+            .with_for_update()).scalar_one_or_none()
+        return row.count if row else 0
+
+    def count(self, key, window_start, window_end):
+        """One more call; a racing first call inserts too, and the primary key says so now."""
+        row = self.session.get(RateCounterRow, (key, window_start))
+        if row is None:
+            self.session.add(RateCounterRow(key=key, window_start=window_start,
+                                            window_end=window_end, count=1))
+            self.session.flush()
+        else:
+            row.count += 1
+
+    def forget_before(self, now):
+        """Windows that have ended count nothing any more."""
+        return self.session.execute(delete(RateCounterRow).where(
+            RateCounterRow.window_end <= now)).rowcount

@@ -12,14 +12,17 @@ from kring.contracts.events import make_event
 from kring.contracts.partner_queues import CLOSED, OUT_EXCHANGE, STATUS_EVENTS, update_key
 from kring.kit.outbox import Message, outgoing_table
 from services.referral.consultation import Answered
-from services.referral.events import (Closed, Commissioned, ConsentWithdrawn, Erased, Received,
-                                      Routed, StatusChanged, Withdrawn)
+from services.referral.events import (ApplicationSubmitted, Closed, Commissioned,
+                                      ConsentWithdrawn, Erased, Received, Routed, StatusChanged,
+                                      Withdrawn)
 
 SOURCE = "referral"
 
 
 def received(referral, happened):
-    details = referral.details
+    """For a self-referral the applicant stands in the referrer's place: notify tells the
+    family itself (docs/contract.md §7 "Data in motion")."""
+    details, contact = referral.details, referral.notice_contact
     return make_event(
         SOURCE, "referral_received", referral.referral_id,
         programme=referral.programme, organisation=referral.org,
@@ -27,9 +30,8 @@ def received(referral, happened):
         municipality=details["family"]["municipality"],
         languages=details["family"]["languages"],
         domains=details["request"]["domains"], urgency=details["request"]["urgency"],
-        referrer_email=details["referrer"]["email"],
-        referrer_language=details["referrer"]["language"],
-        referrer_organisation=details["referrer"]["organisation"],
+        referrer_email=contact["email"], referrer_language=contact["language"],
+        referrer_organisation=contact["organisation"], self_referred=referral.self_referred,
         share_status_with_referrer=referral.consent.informs_referrer,
         partner=referral.partner, family_key=happened.family_key,
         coordinating_org=referral.coordinating_org,
@@ -90,7 +92,18 @@ def consultation_answered(consultation, happened):
                       requester_language=content["requester_language"])
 
 
+def application_submitted(application, happened):
+    """The applicant is to confirm (notify sends the e-mail): its address, language and the
+    token, which nothing else carries and nothing logs (docs/contract.md §7)."""
+    applicant = application.applicant
+    return make_event(SOURCE, "self_referral_submitted", application.application_id,
+                      programme=application.programme, applicant_email=applicant["email"],
+                      applicant_language=applicant["language"], token=happened.token,
+                      expires_at=application.expires_at)
+
+
 OUTGOING = {
+    ApplicationSubmitted: application_submitted,
     Answered: consultation_answered,
     Received: received,
     Routed: routed,

@@ -92,15 +92,13 @@ def _scope(role, org, query):
 
 
 def _referrals(session, scope):
-    flag = getattr(ReferralRow, "self_referred", None)  # when referrals know it
-    columns = [ReferralRow.id, ReferralRow.programme, ReferralRow.municipality_code,
-               ReferralRow.outcome, ReferralRow.timeline] + ([flag] if flag is not None else [])
-    query = select(*columns).where(*[getattr(ReferralRow, name) == value
-                                     for name, value in scope.items()])
+    query = select(ReferralRow.id, ReferralRow.programme, ReferralRow.municipality_code,
+                   ReferralRow.outcome, ReferralRow.timeline, ReferralRow.self_referred).where(
+        *[getattr(ReferralRow, name) == value for name, value in scope.items()])
     for row in session.execute(query):
         timeline = tuple((entry["status"], entry["at"]) for entry in row.timeline)
         yield ReferralFacts(row.programme, row.municipality_code, row.outcome, timeline,
-                            bool(flag is not None and row[-1])), row.id
+                            bool(row.self_referred)), row.id
 
 
 def _consultations(session, scope):

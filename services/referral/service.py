@@ -22,8 +22,9 @@ from kring.kit.rekey import rekey
 from kring.kit.partner_consumer import partner_inbound
 from kring.kit.web import api
 from services.referral import (commission_handlers, consultation_handlers, handlers,
-                               partner_submissions, report_handlers)
+                               partner_submissions, report_handlers, self_referral_handlers)
 from services.referral.directory import DirectoryError
+from services.referral.confirmation_page import confirmation_page
 from services.referral.leaflets import leaflet_response
 from services.referral.models import metadata
 from services.referral.outgoing import outgoing
@@ -137,6 +138,21 @@ class ReferralService(ParkedMessages):
                                              self._hours_of, utcnow().date())
         return report_handlers.report_response(report, query["format"])
 
+    @api("submitSelfReferral")
+    def submit_self_referral(self, caller, body):
+        return self_referral_handlers.submit_self_referral(
+            self.db, caller, body, self.config[SECRET_KEY], utcnow())
+
+    @api("confirmSelfReferral")
+    def confirm_self_referral(self, caller, body):
+        return self_referral_handlers.confirm_self_referral(
+            self.db, caller, body["token"], self.config[SECRET_KEY], utcnow())
+
+    @api("confirmSelfReferralLink")
+    def confirm_self_referral_link(self, caller, query):
+        return confirmation_page(lambda: self_referral_handlers.confirm_self_referral(
+            self.db, caller, query["token"], self.config[SECRET_KEY], utcnow()))
+
     @api("getProgramme")
     def get_programme(self, caller, code):
         return handlers.get_programme(code)
@@ -163,6 +179,7 @@ class ReferralService(ParkedMessages):
         (docs/contract.md §2)."""
         handlers.erase_expired(self.db, self.config[RETENTION_KEY], utcnow())
         consultation_handlers.erase_expired(self.db, self.config[RETENTION_KEY], utcnow())
+        self_referral_handlers.forget_expired(self.db, utcnow())
 
     @partner_inbound()
     def on_partner_message(self, received):

@@ -14,6 +14,8 @@ def referral_view(referral, role):
     if role not in STAFF and not referral.informs_referring_org:
         return received_and_closed(referral)
     shown = full_view(referral)
+    if role in STAFF and referral.self_referred:  # only then: other views keep their shape
+        shown["self_referred"] = True
     if referral.is_erased:  # nothing of the family is left to show (docs/contract.md §7)
         shown["erased_at"] = referral.erased_at
         if role in STAFF:
@@ -22,6 +24,8 @@ def referral_view(referral, role):
         shown["family"] = referral.details["family"]
         shown["request"] = referral.details["request"]
         shown["consent"] = referral.consent.shown()
+        if referral.self_referred:  # the family's own contact for the notices: family data
+            shown["applicant"] = referral.details["applicant"]
     if role in STAFF and referral.commission is not None:
         shown["commission"] = coordinators_commission(referral.commission)
     return shown
@@ -114,6 +118,7 @@ def export_view(referral, partner_messages):
         "commission_state": referral.commission_state,
         "commission_asked_at": referral.commission_asked_at,
         "commission_decided_at": referral.commission_decided_at,
+        "self_referred": referral.self_referred,
         **{name: getattr(referral, name) for name in DOWNSTREAM_IDS},
         **referral.details,
         "timeline": [{"status": e.status, "at": e.at, "detail": e.detail}

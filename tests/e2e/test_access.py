@@ -34,6 +34,8 @@ OWNER, OTHER = "Utrecht", "Zeist"  # the sides: the municipality whose people ca
 COMMISSIONED = "family-trajectory"  # a programme that needs the municipality's commission
 COMMISSIONED_PROVIDER = "gezinstraject-utrecht"  # as in examples/directory.json: registering it again updates it
 PUBLIC = {operation_id for operation_id, operation in OPERATIONS.items() if operation.public}
+# a family's own application (docs/contract.md §4 "Self-referral"): tests/e2e/test_self_referral.py
+SELF_REFERRAL = {"submitSelfReferral", "confirmSelfReferral", "confirmSelfReferralLink"}
 
 
 def other_side(side):
@@ -310,10 +312,13 @@ class Table:
 
 def test_the_public_operations_need_no_token(stack_api):
     kring = Kring(stack_api)
-    for operation_id in sorted(PUBLIC):
+    for operation_id in sorted(PUBLIC - SELF_REFERRAL):
         response = kring.call(operation_id, None, ids={"code": PROGRAMME})
         assert response.status_code == 200, f"{operation_id}: {response.status_code}"
-    assert PUBLIC == {"getHealth", "getReady", "getOpenApi", "getLeaflet"}
+    for operation_id in sorted(SELF_REFERRAL):  # no token asked: they answer for their input
+        response = kring.call(operation_id, None)
+        assert response.status_code == 422, f"{operation_id}: {response.status_code}"
+    assert PUBLIC == {"getHealth", "getReady", "getOpenApi", "getLeaflet", *SELF_REFERRAL}
 
 
 def test_every_operation_answers_every_role_as_the_rule_table_says(stack_api):

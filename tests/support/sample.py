@@ -29,3 +29,13 @@ def changed(path, value=None, delete=False):
     else:
         target[last] = value
     return body
+
+
+def self_referral_body(email="ouder@example.org", language="nl", **overrides):
+    """submitSelfReferral's body from the sample: no referrer, no external_ref, the applicant
+    (the family itself) in their place; top-level keys replaced by `overrides`."""
+    body = copy.deepcopy(SAMPLE)
+    del body["referrer"], body["external_ref"]
+    body["applicant"] = {"email": email, "language": language, "on_behalf": False}
+    body.update(overrides)
+    return body

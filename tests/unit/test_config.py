@@ -244,3 +244,25 @@ def test_queues_are_classic_unless_told_quorum():
 def test_an_unknown_queue_type_is_refused(text):
     with pytest.raises(ConfigError, match="KRING_QUEUE_TYPE"):
         Settings.from_env({"KRING_QUEUE_TYPE": text})
+
+
+def test_the_public_url_and_the_trusted_proxies_have_defaults_and_can_be_set():
+    from kring.config import PUBLIC_URL_KEY, TRUSTED_PROXIES_KEY
+    defaults = Settings.from_env({}).nameko_config(dev=True)
+    assert defaults[PUBLIC_URL_KEY] == "http://localhost:8000"
+    assert defaults[TRUSTED_PROXIES_KEY] == "127.0.0.1,::1"
+    chosen = Settings.from_env({PUBLIC_URL_KEY: "https://kring.example.org/",
+                                TRUSTED_PROXIES_KEY: "10.0.0.0/8, 192.0.2.1"})
+    assert chosen.nameko_config(dev=True)[PUBLIC_URL_KEY] == "https://kring.example.org"
+    assert chosen.nameko_config(dev=True)[TRUSTED_PROXIES_KEY] == "10.0.0.0/8, 192.0.2.1"
+
+
+@pytest.mark.parametrize("env, words", [
+    ({"KRING_PUBLIC_URL": "kring.example.org"}, "KRING_PUBLIC_URL"),
+    ({"KRING_PUBLIC_URL": "ftp://kring.example.org"}, "KRING_PUBLIC_URL"),
+    ({"KRING_PUBLIC_URL": "https://kring.example.org/?a=1"}, "KRING_PUBLIC_URL"),
+    ({"KRING_TRUSTED_PROXIES": "10.0.0.0/8,gateway"}, "'gateway'"),
+])
+def test_a_bad_public_url_or_proxy_list_is_refused(env, words):
+    with pytest.raises(ConfigError, match=words):
+        Settings.from_env(env)

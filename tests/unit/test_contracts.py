@@ -87,7 +87,8 @@ def test_read_event_leaves_out_fields_it_does_not_know():
 # text and contact details only where the consumer needs them (docs/contract.md §7 "Data in
 # motion"): the referrer's address, language and reference for notify, the requester's address
 # and language of an answered consultation for notify, and the name of the organisation a case
-# is handed over to for aftercare. A new field must be placed here.
+# is handed over to for aftercare, and the applicant's address, language and confirmation token
+# of a family's own application for notify's e-mail. A new field must be placed here.
 NEEDED_TEXT = {("referral_received", "referrer_email"), ("referral_received", "external_ref"),
                ("referral_received", "referrer_language"),
                ("referral_received", "referrer_organisation"),
@@ -95,14 +96,17 @@ NEEDED_TEXT = {("referral_received", "referrer_email"), ("referral_received", "e
                ("consultation_answered", "requester_language"),
                ("case_handed_over", "receiving_name"),
                # the support figures who stay, with consent (docs/contract.md §7)
-               ("case_handed_over", "support_figures")}
+               ("case_handed_over", "support_figures"),
+               ("self_referral_submitted", "applicant_email"),
+               ("self_referral_submitted", "applicant_language"),
+               ("self_referral_submitted", "token")}
 CODES_AND_IDS = {
     "programme", "organisation", "municipality", "languages", "domains", "urgency",
     "share_status_with_referrer", "partner", "family_key", "coordinating_org",
     "municipality_code", "by_role", "outcome", "case_started_at", "fits", "severity",
     "coordinator_org", "proposal_id", "supporter_id", "party", "reason", "supporter_kind",
     "case_id", "immediate", "goals_met", "receiving_kind", "aftercare_id", "ends_on",
-    "erased_at", "round", "commission_required"}
+    "erased_at", "round", "commission_required", "self_referred", "expires_at"}
 
 
 def test_events_carry_codes_and_ids_and_only_the_text_a_consumer_needs():

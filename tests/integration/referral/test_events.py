@@ -104,7 +104,7 @@ def test_a_submission_announces_referral_received_without_the_family(service, ap
         "referrer_organisation": "Huisartsenpraktijk Oost",
         "share_status_with_referrer": True, "partner": None,
         "family_key": data["family_key"], "coordinating_org": COORDINATOR_ORG,
-        "municipality_code": "GM0344"}
+        "municipality_code": "GM0344", "self_referred": False}
     assert len(data["family_key"]) == 32
     text = message.body.decode() if isinstance(message.body, bytes) else message.body
     assert [detail for detail in FAMILY_DETAILS if detail in text] == []

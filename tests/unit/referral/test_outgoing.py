@@ -4,8 +4,9 @@ from kring.contracts.topology import SUBSCRIPTIONS
 from kring.kit.outbox import Message
 from services.referral.consultation import Answered
 from services.referral.domain import Referral
-from services.referral.events import (Closed, Commissioned, ConsentWithdrawn, Erased, Received,
-                                      Routed, StatusChanged, Withdrawn)
+from services.referral.events import (ApplicationSubmitted, Closed, Commissioned,
+                                      ConsentWithdrawn, Erased, Received, Routed, StatusChanged,
+                                      Withdrawn)
 from services.referral.handlers import REACTIONS
 from services.referral.outgoing import OUTGOING, outgoing
 from tests.support.sample import referral_body
@@ -21,7 +22,8 @@ def referral(partner=None, **consent):
 
 def test_every_domain_event_has_a_translation():
     assert set(OUTGOING) == {Received, Routed, StatusChanged, Withdrawn, Closed,
-                             ConsentWithdrawn, Erased, Answered, Commissioned}
+                             ConsentWithdrawn, Erased, Answered, Commissioned,
+                             ApplicationSubmitted}
 
 
 def test_a_commission_tells_matching_and_no_words_of_the_municipality():
