@@ -282,6 +282,18 @@ def is_duplicate(exc):
     return isinstance(exc, IntegrityError)
 
 
+def once_more_if_duplicate(once):
+    """Run `once` (a whole transaction); if a racing worker inserted the same row first, all of
+    it rolled back, so run it once more: the second run sees the winner's row and does nothing
+    twice."""
+    try:
+        return once()
+    except Exception as exc:
+        if not is_duplicate(exc):
+            raise
+    return once()
+
+
 class Database(DependencyProvider):
     """The service's database: one engine per service, a fresh UnitOfWork for every worker.
 

@@ -18,7 +18,7 @@ from kring.config import DEFAULT_PUBLIC_URL
 from kring.errors import KringError
 from kring.kit import erasure, tracing
 from kring.kit.crypto import open_file
-from kring.kit.db import is_duplicate
+from kring.kit.db import once_more_if_duplicate
 from kring.kit.failures import describe
 from kring.kit.rekey import rekey, rekey_files
 from services.notify import claims, trail
@@ -54,7 +54,7 @@ def record_contact(uow, event, now):
                 notice.ready_to_send(contact)  # or suppressed, for want of consent
                 _save(uow, notices, notice)
             return bool(waited)
-    return _once_more_if_duplicate(once)
+    return once_more_if_duplicate(once)
 
 
 def record_start(uow, event, now):
@@ -97,7 +97,7 @@ def record_notice(uow, event, kind, now, outcome=None, coordinating_org=None,
             for notice in decided:
                 _add(uow, notices, notice)
             return any(notice.status == PENDING for notice in decided)
-    return _once_more_if_duplicate(once)
+    return once_more_if_duplicate(once)
 
 
 def record_answer(uow, event, now):
@@ -107,26 +107,11 @@ def record_answer(uow, event, now):
     notify hears of no closing), after which the address and the notices go as a referral's
     do (docs/contract.md §7 "Erasure, retention and export")."""
     data = event.data
-    kind = answer_kind(data["round"])
-
-    def once():
-        with uow:
-            if not uow.first_time(event.event_id):
-                return False
-            erasure.note_closed(uow.session, uow.retention_table, event.referral_id,
-                                erasure.moment(event.occurred_at), data["programme"])
-            notices = Notices(uow)
-            contact = notices.contact(event.referral_id)
-            if contact is None:
-                notices.add_contact(Contact.of_consultation(event.referral_id, data))
-                contact = notices.contact(event.referral_id)
-            if notices.notice(event.referral_id, kind) is not None:
-                return False
-            notice = Notice.decide(event.referral_id, kind, event.occurred_at, now, contact,
-                                   coordinating_org=data["coordinating_org"])
-            _add(uow, notices, notice)
-            return notice.status == PENDING
-    return _once_more_if_duplicate(once)
+    return _one_notice_to_a_requester(
+        uow, event, answer_kind(data["round"]), Contact.of_consultation,
+        lambda contact: Notice.decide(event.referral_id, answer_kind(data["round"]),
+                                      event.occurred_at, now, contact,
+                                      coordinating_org=data["coordinating_org"]))
 
 
 def record_confirmation(uow, event, now, public_url=None):
@@ -137,25 +122,36 @@ def record_confirmation(uow, event, now, public_url=None):
     retention period from now ends it, as a consultation requester's (docs/contract.md §7)."""
     data = event.data
 
+    def decide(contact):
+        notice = Notice.decide(event.referral_id, CONFIRMATION, event.occurred_at, now, contact)
+        notice.payload = confirmation_payload(public_url or DEFAULT_PUBLIC_URL, data,
+                                              contact.language)
+        return notice
+    return _one_notice_to_a_requester(uow, event, CONFIRMATION, Contact.of_application, decide)
+
+
+def _one_notice_to_a_requester(uow, event, kind, make_contact, decide):
+    """The notice `kind` about something that is no referral (a consultation, an application;
+    its id in the envelope's referral_id), to the person who asked, whose address the event
+    brings: kept as its contact the first time (`make_contact(id, data)`), its retention period
+    running from this event, as notify hears of no closing. `decide(contact)`: the notice, made
+    once. True when it is to be sent."""
     def once():
         with uow:
             if not uow.first_time(event.event_id):
                 return False
             erasure.note_closed(uow.session, uow.retention_table, event.referral_id,
-                                erasure.moment(event.occurred_at), data["programme"])
+                                erasure.moment(event.occurred_at), event.data["programme"])
             notices = Notices(uow)
             if notices.contact(event.referral_id) is None:
-                notices.add_contact(Contact.of_application(event.referral_id, data))
+                notices.add_contact(make_contact(event.referral_id, event.data))
             contact = notices.contact(event.referral_id)
-            if notices.notice(event.referral_id, CONFIRMATION) is not None:
+            if notices.notice(event.referral_id, kind) is not None:
                 return False
-            notice = Notice.decide(event.referral_id, CONFIRMATION, event.occurred_at, now,
-                                   contact)
-            notice.payload = confirmation_payload(public_url or DEFAULT_PUBLIC_URL, data,
-                                                  contact.language)
+            notice = decide(contact)
             _add(uow, notices, notice)
             return notice.status == PENDING
-    return _once_more_if_duplicate(once)
+    return once_more_if_duplicate(once)
 
 
 def confirmation_payload(public_url, data, language):
@@ -249,7 +245,7 @@ def record_consent_withdrawn(uow, event, now):
                 notice.consent_withdrawn()
                 _save(uow, notices, notice)
             return False
-    return _once_more_if_duplicate(once)
+    return once_more_if_duplicate(once)
 
 
 # The event types notify subscribes to (kring/contracts/topology.py), each with its use case;
@@ -275,16 +271,6 @@ def react(uow, event, now, folder=None, public_url=None):
         return record_confirmation(uow, event, now, public_url)
     return REACTIONS[event.type](uow, event, now)
 
-
-def _once_more_if_duplicate(once):
-    """A racing worker inserted the same contact, notice or inbox row first: everything rolled
-    back, and the second run sees its row and does nothing twice."""
-    try:
-        return once()
-    except Exception as exc:
-        if not is_duplicate(exc):
-            raise
-    return once()
 
 
 def send_due(uow, transport, marks, now, batch=BATCH, clock=utcnow, claimant=None):

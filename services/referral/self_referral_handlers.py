@@ -18,7 +18,7 @@ from kring.contracts.self_referral import (AWAITING_CONFIRMATION, CONFIRM_SECOND
                                            SubmitSelfReferral)
 from kring.errors import RateLimited
 from kring.kit import erasure
-from kring.kit.db import is_duplicate
+from kring.kit.db import once_more_if_duplicate
 from services.referral import handlers
 from services.referral.directory import route
 from services.referral.models import Applications, Directory, PseudonymKey, RateCounters
@@ -48,7 +48,7 @@ def submit_self_referral(uow, caller, body, secret, now):
                                              CONFIRM_SECONDS)
             Applications(uow).add(application)
             caller.target_id = application.application_id  # the audit record names it
-    _once_more_if_duplicate(store)
+    once_more_if_duplicate(store)
     return 202, {"status": AWAITING_CONFIRMATION}
 
 
@@ -107,7 +107,9 @@ def _admit(uow, key, limit, subject, now):
     def count():
         with uow:
             _check(uow, key, limit, subject, now, count=True)
-    _once_more_if_duplicate(count)
+    # two first calls of a window racing both insert its counter: the loser counts in the
+    # winner's row
+    once_more_if_duplicate(count)
 
 
 def _check(uow, key, limit, subject, now, count):
@@ -133,13 +135,3 @@ def _key(uow, secret):
         key = PseudonymKey(uow).get()
     return key or handlers.pseudonym_key(uow, secret)
 
-
-def _once_more_if_duplicate(once):
-    """Two first calls of a window racing both insert its counter: one wins, and the other
-    runs again and counts in the winner's row."""
-    try:
-        return once()
-    except Exception as exc:
-        if not is_duplicate(exc):
-            raise
-    return once()
