@@ -188,8 +188,10 @@ class EncryptedText(_Sealed):
 class EncryptedJSON(_Sealed):
     """A JSON value sealed at rest, stored as a JSON string in a JSON column, so a column that
     was created as JSON (PostgreSQL's json type included) takes it unchanged; a plain JSON value
-    from before encryption (an object or a list) still reads."""
-    impl = JSON
+    from before encryption (an object or a list) still reads. No value is SQL NULL, not the
+    JSON text `null`: every value an encrypted column holds is sealed (`kring rekey` and its
+    test go by that)."""
+    impl = JSON(none_as_null=True)
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
