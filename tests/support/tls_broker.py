@@ -3,7 +3,9 @@ own: the machine's shared broker stays as it is. It is the same rabbitmq-server 
 runs, given its own node name, configuration, data folder and certificate
 (tests.support.tls), and it is stopped and removed with everything it wrote."""
 import os
+import select
 import shutil
+import signal
 import uuid
 from pathlib import Path
 
@@ -74,3 +76,36 @@ class TlsBroker(ServerOfItsOwn):
         self._start(["rabbitmq-server"], env=self._environment())
         return self
 
+
+    def stop(self):
+        """Debian's rabbitmq-server starts the node through `su`, whose child leaves the process
+        group the group signal reaches: the node is stopped by the pid it wrote, too, and
+        waited for (a node left running kept its ports and memory after every run)."""
+        node = self._node_pid()
+        super().stop()
+        if node is not None:
+            _stop_and_wait(node, timeout=60)
+
+    def _node_pid(self):
+        try:
+            return int((self.folder / "node.pid").read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+
+def _stop_and_wait(pid, timeout):
+    """SIGTERM to `pid`, then wait for it to end (a pidfd says when, no polling); SIGKILL after
+    `timeout` seconds."""
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return
+    try:
+        os.kill(pid, signal.SIGTERM)
+        if not select.select([handle], [], [], timeout)[0]:
+            os.kill(pid, signal.SIGKILL)
+            select.select([handle], [], [], timeout)
+    except ProcessLookupError:
+        pass
+    finally:
+        os.close(handle)
