@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 WAIT_SECONDS = 90
@@ -142,6 +143,24 @@ def ensure_container_tools():
         missing += [package for package in CONTAINER_PACKAGES if not _installed(package)]
     if missing:
         apt_install(missing, "the container tests")
+    remove_stale_cni_bridge()
+
+
+# The bridge a podman that ran with CNI left behind holds podman's default subnet (10.88.0.0/16)
+# too: with it, the host routes netavark's replies into a dead interface, and builds and
+# containers reach nothing outside ("Temporary failure in name resolution" inside a build).
+STALE_CNI_BRIDGE = Path("/sys/class/net/cni-podman0")
+
+
+def remove_stale_cni_bridge():
+    if not STALE_CNI_BRIDGE.exists():
+        return
+    if os.geteuid() != 0:
+        fail("A bridge left by podman's CNI networking, cni-podman0, takes the subnet the "
+             "container tests' network needs. Remove it as root:\n    ip link delete cni-podman0")
+    print("Removing cni-podman0, a bridge left by podman's CNI networking: netavark's "
+          "network needs its subnet.", flush=True)
+    run(["ip", "link", "delete", "cni-podman0"])
 
 
 # Debian's packages that draw the families' leaflets as PDF (kring/leaflets): WeasyPrint (a
