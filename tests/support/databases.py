@@ -11,7 +11,7 @@ from nameko.testing.utils import get_extension
 from sqlalchemy import bindparam, create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from kring.config import SERVICES
+from kring.config import RUNNABLE, SERVICES
 from kring.kit.crypto import read_stored
 from kring.kit.db import Database, postgres_driver
 
@@ -21,7 +21,7 @@ POSTGRES_URL = postgres_driver(os.environ.get("KRING_TEST_POSTGRES",
 
 def sqlite_urls(folder):
     """Each service's database as a SQLite file in `folder`."""
-    return {service: f"sqlite:///{Path(folder) / f'{service}.db'}" for service in SERVICES}
+    return {service: f"sqlite:///{Path(folder) / f'{service}.db'}" for service in RUNNABLE}
 
 
 def unit_of_work(container, inbox_key=None):
