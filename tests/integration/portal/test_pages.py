@@ -3,8 +3,11 @@ and out, referring a family, my referrals, the work queue and the intake, and th
 (403, 404, 422) as pages."""
 import re
 
+from services.portal.pages import PAGE_SIZE
+from tests.support.api import token
 from tests.support.directory import COORDINATING_ORG, OTHER_COORDINATING_ORG
 from tests.support.portal import referral_form, referral_id_of
+from tests.support.sample import referral_body
 from tests.support.waiting import eventually
 
 GP = ("huisarts-oost", "referrer", "anna")
@@ -164,3 +167,18 @@ def test_pages_say_what_the_browser_may_load_and_keep_nothing_cached(people):
     assert css.status_code == 200 and ".utrecht-button" in css.text
     assert anna.get("/static/htmx.min.js").status_code == 200
     assert anna.get("/static/..%2Fservice.py").status_code == 404
+
+
+def test_a_long_list_comes_a_page_at_a_time_and_htmx_fetches_only_the_next_rows(people, api):
+    gp = token(*GP[:2], subject=GP[2])
+    for n in range(PAGE_SIZE + 1):
+        assert api.post("/referrals", gp, json=referral_body(f"HA-{n:03d}")).status_code == 201
+    anna = people()
+    anna.sign_in(*GP)
+    first = anna.get("/referrals").text
+    assert "HA-020" in first and "HA-000" not in first  # newest first
+    more = re.search(r'hx-get="([^"]+)"', first).group(1).replace("&amp;", "&")
+    rows = anna.get(more, headers={"HX-Request": "true"})
+    assert "<html" not in rows.text and "HA-000" in rows.text and "hx-get" not in rows.text
+    page = anna.get(more)  # without JavaScript the link is a whole page
+    assert "<html" in page.text and "HA-000" in page.text
