@@ -3,7 +3,6 @@ renders what it answered. No rule of who may see what lives here: a page is offe
 roles in its operation's row of the rule table, and the API decides the rest."""
 from datetime import date
 
-from kring.contracts.access import rule_of
 from kring.contracts.matching import SEVERITIES
 from kring.contracts.referral import NOTICE_LANGUAGES, REFERRER_ROLES, URGENCIES
 from services.portal import forms, signin
@@ -14,7 +13,7 @@ PAGE_SIZE = 20
 
 
 def may(visit, operation_id):
-    return visit.session is not None and visit.session.role in rule_of(operation_id).roles
+    return visit.may(operation_id)
 
 
 def home(visit):

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from werkzeug.wrappers import Response
 
+from kring.contracts.access import rule_of
 from services.portal import signin, words
 from services.portal.api import Api
 
@@ -34,8 +35,14 @@ class Visit:
     def render(self, template, status=200, **values):
         html = TEMPLATES.get_template(template).render(
             say=self.say, language=self.language, session=self.session,
-            path=self.request.full_path.rstrip("?"), message=self.message, **values)
+            path=self.request.full_path.rstrip("?"), message=self.message, may=self.may,
+            **values)
         return Response(html, status=status, mimetype="text/html")
+
+    def may(self, operation_id):
+        """Whether the person's role is in the operation's row of the rule table: which pages
+        to offer. The API still decides every call."""
+        return self.session is not None and self.session.role in rule_of(operation_id).roles
 
     def message(self, text):
         return words.message(text, self.language)
