@@ -12,17 +12,25 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	@touch $(STAMP)
 
+# The portal's one CSS file (NL Design System tokens and components) and htmx, from the npm
+# packages services/portal/assets/package-lock.json pins (scripts/build_portal.py); rebuilt
+# when the pins or the portal's own CSS change.
+PORTAL_STATIC := services/portal/static/portal.css
+$(PORTAL_STATIC): services/portal/assets/package-lock.json services/portal/assets/package.json \
+		services/portal/assets/portal.css scripts/build_portal.py
+	$(PYTHON) scripts/build_portal.py || python3 scripts/build_portal.py
+
 # The shipped provider directory routes the demo's referrals, unless KRING_DIRECTORY says otherwise.
 # `exec`: kring is make's own child, not a shell's, so make waits for kring's graceful stop
 # before it exits (a shell in between died at the first signal and make with it, while kring
 # was still stopping); make passes a SIGTERM on to it, which kring takes as the one stop it is
 # already making (README.md "Stopping").
-run: $(STAMP)
+run: $(STAMP) $(PORTAL_STATIC)
 	@$(BIN)/python scripts/ensure_services.py
 	KRING_DIRECTORY=$${KRING_DIRECTORY:-examples/directory.json} exec $(BIN)/kring run --dev
 
-test: $(STAMP)
-	@$(BIN)/python scripts/ensure_services.py --postgres --promtool --containers
+test: $(STAMP) $(PORTAL_STATIC)
+	@$(BIN)/python scripts/ensure_services.py --postgres --promtool --containers --browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 demo: $(STAMP)
@@ -36,7 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/throughput.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var build *.egg-info
+	rm -rf $(VENV) var build *.egg-info services/portal/static services/portal/assets/node_modules
 
 # The API documents and the deploy files that follow from the code (broker definitions, the
 # gateway's routes) are generated; a test fails when any of them is stale.

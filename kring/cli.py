@@ -4,7 +4,7 @@ import argparse
 import os
 import sys
 
-from kring.config import SERVICES, ConfigError, Settings
+from kring.config import RUNNABLE, SERVICES, ConfigError, Settings
 from kring.contracts.access import ROLES
 
 RPC_TIMEOUT_SECONDS = 10
@@ -45,12 +45,19 @@ def _parser():
         prog="kring", description="Kring: closed-loop referrals for family-support programmes.")
     commands = parser.add_subparsers(metavar="COMMAND")
 
-    run = commands.add_parser("run", help="run services (default: all five)")
+    run = commands.add_parser("run", help="run services (default: all five and the portal)")
     run.add_argument("services", nargs="*", metavar="SERVICE",
-                     help=f"any of: {', '.join(SERVICES)}")
+                     help=f"any of: {', '.join(RUNNABLE)}")
     run.add_argument("--dev", action="store_true",
                      help="development mode: without KRING_SECRET, use the fixed development key")
     run.set_defaults(func=_run)
+
+    login = commands.add_parser("login-link", help="print a one-time link that signs a person "
+                                "in to the portal (valid for 15 minutes)")
+    login.add_argument("--org", required=True, help="the person's organisation")
+    login.add_argument("--role", required=True, help="referrer, coordinator, admin, ...")
+    login.add_argument("--subject", required=True, help="the person, as a token's `sub`")
+    login.set_defaults(func=_login_link)
 
     token = commands.add_parser("token", help="API tokens")
     token_commands = token.add_subparsers(metavar="ACTION")
@@ -264,7 +271,19 @@ def _broker_definitions(_args):
 
 def _run(args):
     from kring.runner import run_services
-    return run_services(args.services or list(SERVICES), dev=args.dev)
+    return run_services(args.services or list(RUNNABLE), dev=args.dev)
+
+
+def _login_link(args):
+    from services.portal.signin import issue_link
+    settings = Settings.from_env()
+    try:
+        link = issue_link(settings, args.org, args.role, args.subject)
+    except ValueError as exc:
+        print(f"kring: {exc}", file=sys.stderr)
+        return 2
+    print(link)  # alone on stdout, so that LINK=$(kring login-link ...) works
+    return 0
 
 
 def _token_create(args):

@@ -14,6 +14,11 @@ from kring import programmes
 from kring.contracts.topology import CLASSIC, QUEUE_TYPES
 
 SERVICES = ("referral", "matching", "casework", "aftercare", "notify")
+# the web app for the people who do the work (services/portal): it holds no family data and
+# no domain logic, reads no queue and sends no event, and calls the public API like any client;
+# `kring run` runs it with the five (docs/contract.md §3)
+APPS = ("portal",)
+RUNNABLE = SERVICES + APPS
 
 # nameko config keys (nameko reads AMQP_URI and WEB_SERVER_ADDRESS itself)
 AMQP_URI_KEY = "AMQP_URI"
@@ -46,6 +51,12 @@ DEFAULT_DATA_DIR = "./var"
 # how long what is kept of a family after it is done with is kept (docs/contract.md §2)
 RETENTION_DAYS_KEY = "KRING_RETENTION_DAYS"
 DEFAULT_RETENTION_DAYS = 730
+# where the portal reaches the public API; unset: this process's own port on 127.0.0.1, which
+# serves the API when `kring run` runs the services with it (docs/contract.md §2)
+API_URL_KEY = "KRING_API_URL"
+# the address people reach the portal at, for the links `kring login-link` prints; unset:
+# http://localhost:<KRING_HTTP_PORT>
+PORTAL_URL_KEY = "KRING_PORTAL_URL"
 # how log lines look: today's plain lines, or one JSON object per line (kring.kit.logs)
 LOG_FORMAT_KEY = "KRING_LOG_FORMAT"
 LOG_FORMATS = ("plain", "json")
@@ -99,6 +110,8 @@ class Settings:
     log_format: str = "plain"
     public_url: str = DEFAULT_PUBLIC_URL
     trusted_proxies: str = DEFAULT_TRUSTED_PROXIES
+    api_url: str | None = None
+    portal_url: str | None = None
 
     @classmethod
     def from_env(cls, env=None):
@@ -107,7 +120,7 @@ class Settings:
         http_port = _port(env, "KRING_HTTP_PORT", DEFAULT_HTTP_PORT)
         databases = {
             name: env.get(f"KRING_DB_{name.upper()}") or f"sqlite:///{data_dir / name}.db"
-            for name in SERVICES
+            for name in RUNNABLE
         }
         return cls(
             amqp_uri=env.get(AMQP_URI_KEY) or DEFAULT_AMQP_URI,
@@ -132,6 +145,8 @@ class Settings:
             log_format=_log_format(env.get(LOG_FORMAT_KEY)),
             public_url=_public_url(env.get(PUBLIC_URL_KEY)),
             trusted_proxies=_trusted_proxies(env.get(TRUSTED_PROXIES_KEY)),
+            api_url=(env.get(API_URL_KEY) or "").rstrip("/") or None,
+            portal_url=(env.get(PORTAL_URL_KEY) or "").rstrip("/") or None,
         )
 
     def signing_key(self, dev):
@@ -172,6 +187,7 @@ class Settings:
             QUEUE_TYPE_KEY: self.queue_type,
             PUBLIC_URL_KEY: self.public_url,
             TRUSTED_PROXIES_KEY: self.trusted_proxies,
+            API_URL_KEY: self.api_url,
         }
 
 

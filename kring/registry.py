@@ -7,6 +7,7 @@ SERVICE_CLASSES = {
     "casework": "services.casework.service:CaseworkService",
     "aftercare": "services.aftercare.service:AftercareService",
     "notify": "services.notify.service:NotifyService",
+    "portal": "services.portal.service:PortalService",
 }
 
 

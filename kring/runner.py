@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 
-from kring.config import SERVICES, ConfigError, Settings
+from kring.config import RUNNABLE, ConfigError, Settings
 
 log = logging.getLogger("kring")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -82,10 +82,10 @@ def run_services(names, dev=False):
     from kring.kit import logs
 
     logs.configure("plain")  # until the settings are read: they may refuse to be
-    unknown = [name for name in names if name not in SERVICES]
+    unknown = [name for name in names if name not in RUNNABLE]
     if unknown:
         print(f"kring: unknown service(s) {', '.join(unknown)}; choose from "
-              f"{', '.join(SERVICES)}", file=sys.stderr)
+              f"{', '.join(RUNNABLE)}", file=sys.stderr)
         return 2
     settings = Settings.from_env()
     logs.configure(settings.log_format)
@@ -113,6 +113,8 @@ def run_services(names, dev=False):
     log.info("Kring is running: %s", ", ".join(names))
     log.info("API on http://localhost:%s/api/v1/ (document: /api/v1/openapi.json)",
              settings.http_port)
+    if "portal" in names:
+        log.info("portal on http://localhost:%s/ (sign in: kring login-link)", settings.http_port)
     log.info("broker %s; databases in %s; notices to %s", _safe(settings.amqp_uri),
              settings.data_dir, notices)
     runner.wait()

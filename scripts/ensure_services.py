@@ -179,6 +179,22 @@ def ensure_leaflet_packages():
         apt_install(missing, "the leaflets' PDFs")
 
 
+def ensure_node():
+    """Node and npm build the portal's static files from npm's registry (scripts/build_portal.py):
+    Debian's, when this machine has none."""
+    missing = [package for tool, package in (("node", "nodejs"), ("npm", "npm"))
+               if not shutil.which(tool)]
+    if missing:
+        apt_install(missing, "the portal's static files (its CSS and htmx, from npm)")
+
+
+def ensure_browser():
+    """Debian's Chromium for the browser tests (tests/browser), driven by Playwright: never a
+    browser of Playwright's own download."""
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        apt_install(["chromium"], "the browser tests (tests/browser)")
+
+
 def _installed(package):
     answer = subprocess.run(["dpkg-query", "-W", "-f=${Status}", package], check=False,
                             capture_output=True, text=True)
@@ -194,3 +210,5 @@ if __name__ == "__main__":
         ensure_promtool()
     if "--containers" in sys.argv:
         ensure_container_tools()
+    if "--browser" in sys.argv:
+        ensure_browser()

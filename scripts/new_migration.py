@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from kring.config import SERVICES
+from kring.config import RUNNABLE as SERVICES
 from kring.kit.db import make_engine
 from kring.kit.migrations import new_revision
 

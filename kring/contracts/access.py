@@ -54,6 +54,8 @@ RULES = {
     "getOpenApi": PUBLIC,
     # referral
     "submitReferral": Rule({"referrer": OWN_ORG}, audited=True),
+    # no family data in the list (ids, reference, programme, status): not audited per referral
+    "listReferrals": Rule({"referrer": REFERRING, "coordinator": ROUTED, "admin": ROUTED}),
     "getReferral": Rule({"referrer": REFERRING, "coordinator": ROUTED, "admin": ROUTED},
                         audited=True),
     "withdrawReferral": Rule({"referrer": REFERRING, "coordinator": ROUTED}, audited=True),

@@ -148,7 +148,39 @@ class ReferralView(Schema):
                        "name}, where the start and closure notices go"})
 
 
+MAX_PAGE = 100
+
+
+class ListReferralsQuery(Strict):
+    limit = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PAGE))
+    cursor = text(200, load_default=None, metadata={
+        "description": "next_cursor of the page before; left out: the first page"})
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES), metadata={
+        "description": "coordinators and admins only: the referrals in this status"})
+
+
+class ReferralSummary(Schema):
+    referral_id = fields.String(required=True)
+    external_ref = fields.String(required=True)
+    programme = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES), metadata={
+        "description": "for the referring organisation as far as the family's consent allows "
+                       "(received or closed only, once it is withdrawn), as in getReferral"})
+    received_at = fields.String(required=True, metadata={"format": "date-time"})
+
+
+class ReferralList(Schema):
+    referrals = fields.List(fields.Nested(ReferralSummary), required=True)
+    next_cursor = fields.String(allow_none=True, metadata={
+        "description": "give it as `cursor` for the next page; null: this is the last"})
+
+
 OPERATIONS = [
+    Operation("listReferrals", "referral", "GET", f"{PREFIX}/referrals",
+              "Referrals, newest first, a page at a time: a referrer's are those its "
+              "organisation submitted (status as far as consent allows); a coordinator's and "
+              "an admin's those routed to their organisation, optionally in one status.",
+              query=ListReferralsQuery, response=ReferralList),
     Operation("submitReferral", "referral", "POST", f"{PREFIX}/referrals",
               "Refer a family. The same external_ref from the same organisation returns the "
               "first referral (200) instead of creating a second one.",

@@ -26,6 +26,7 @@ from kring.kit.db import is_duplicate
 from services.referral.directory import (INVALID, DirectoryError, check_free, known_programme,
                                          provider_from,
                                          route, route_of_stored)
+from services.referral import listing
 from services.referral.domain import PROGRESS, Referral
 from services.referral.models import (Directory, Erasures, PseudonymKey, Referrals,
                                       erase_parked_submissions, erase_partner_messages,
@@ -138,6 +139,19 @@ def referral_status(uow, referral_id, person):
         return status_view(referral) if referral else None
 
 
+def list_referrals(uow, caller, query):
+    """A page of the caller's referrals, newest first (listReferrals)."""
+    after = listing.decode_cursor(query["cursor"]) if query.get("cursor") else None
+    limit = query["limit"]
+    with uow:
+        rows = Referrals(uow).page(limit + 1, after, **listing.scope(caller, query))
+    shown = rows[:limit]
+    next_cursor = listing.encode_cursor(shown[-1][1], shown[-1][0].referral_id) \
+        if len(rows) > limit else None
+    return {"referrals": [listing.summary(referral, caller.role) for referral, _ in shown],
+            "next_cursor": next_cursor}
+
+
 def reached(caller, referrals, referral_id, for_update=False, missing=None):
     """The referral if `caller` reaches it; else exactly the answer an unknown id gets
     (`missing`, by default "no referral")."""
@@ -145,7 +159,6 @@ def reached(caller, referrals, referral_id, for_update=False, missing=None):
     caller.reach(_owner(referral) if referral else None,
                  missing or NotFound(f"no referral {referral_id}"))
     return referral
-
 
 
 def _owner(referral):

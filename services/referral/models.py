@@ -3,7 +3,7 @@ import json
 from datetime import timezone
 
 from sqlalchemy import (JSON, Boolean, Column, DateTime, Integer, MetaData, String,
-                        Text, UniqueConstraint, delete, false, func, select)
+                        Text, UniqueConstraint, and_, delete, false, func, or_, select)
 from sqlalchemy.orm import declarative_base
 
 from kring.clock import utcnow
@@ -104,6 +104,24 @@ class Referrals(Repository):
             ReferralRow.programme == programme, ReferralRow.coordinating_org.is_(None))
             .with_for_update()).scalars()
         return [self._load(row) for row in rows]
+
+    def page(self, limit, after=None, referring_org=None, coordinating_org=None, status=None):
+        """Up to `limit` referrals of the one organisation given, newest first, after the
+        (created_at, id) of `after`; with each its created_at, for the next cursor."""
+        query = select(ReferralRow)
+        if referring_org is not None:
+            query = query.where(ReferralRow.org == referring_org)
+        if coordinating_org is not None:
+            query = query.where(ReferralRow.coordinating_org == coordinating_org)
+        if status is not None:
+            query = query.where(ReferralRow.status == status)
+        if after is not None:
+            created_at, referral_id = after
+            query = query.where(or_(ReferralRow.created_at < created_at, and_(
+                ReferralRow.created_at == created_at, ReferralRow.id < referral_id)))
+        rows = self.session.execute(query.order_by(
+            ReferralRow.created_at.desc(), ReferralRow.id.desc()).limit(limit)).scalars()
+        return [(self._to_domain(row), row.created_at) for row in rows]
 
     def add(self, referral):
         row = ReferralRow(id=referral.referral_id)

@@ -62,6 +62,10 @@ class ReferralService(ParkedMessages):
         status = 201 if created else 200  # the same external_ref again: the first referral
         return status, {"referral_id": referral["referral_id"], "status": referral["status"]}
 
+    @api("listReferrals")
+    def list_referrals(self, caller, query):
+        return handlers.list_referrals(self.db, caller, query)
+
     @api("getReferral")
     def get_referral(self, caller, referral_id):
         return handlers.get_referral(self.db, caller, referral_id)

@@ -79,6 +79,16 @@ def figures_of_its_side(answer, side, table):
     return [] if MUNICIPALITIES[side] in shown else [f"no figures of {side}: {shown}"]
 
 
+def own_referrals(answer, side, table):
+    """A referrer lists what its organisation referred, a coordinator or admin what is routed
+    to it: on both sides of the table that is the side's own referrals, never the other's."""
+    listed = {referral["referral_id"] for referral in answer["referrals"]}
+    missing = table.referrals_of[side] - listed
+    foreign = table.referrals_of[other_side(side)] & listed
+    return ([f"its own referrals {sorted(missing)} are missing"] if missing else []) + \
+        ([f"it sees {sorted(foreign)} of the other organisation"] if foreign else [])
+
+
 def withdrawal(ids, side, role):
     return {"by": "coordinator" if role == "coordinator" else "family",
             "reason": "the family stops"}
@@ -111,6 +121,7 @@ ROWS = {
     # the referral
     "submitReferral": Row(body=lambda ids, side, role: referral_in(side)),
     "getReferral": Row("referral_id"),
+    "listReferrals": Row(query=lambda side: {"limit": "100"}, check=own_referrals),
     "withdrawReferral": Row("referral_id", withdrawal, state=(409,)),  # the second: closed
     # the second withdrawal changes nothing and answers as the first
     "withdrawConsent": Row("referral_id", fixed({"reason": "the family asked"})),
@@ -182,6 +193,7 @@ class Table:
         self.supporter_of = {}  # side -> the supporter_id its supporter tokens name
         self.supporters_of = {OWNER: set(), OTHER: set()}  # side -> its organisation's
         self.commission_of = {}  # side -> the referral waiting for its commission
+        self.referrals_of = {OWNER: set(), OTHER: set()}  # side -> referred and routed there
 
     def caller(self, role, side):
         if role == "supporter":  # before its supporters exist: a person nobody matched
@@ -345,6 +357,8 @@ def test_every_operation_answers_every_role_as_the_rule_table_says(stack_api):
         referral_id = directory.submit(OWNER)
         to_withdraw = directory.submit(OWNER)
         in_zeist = directory.submit(OTHER)
+        table.referrals_of = {OWNER: {referral_id, to_withdraw}, OTHER: {in_zeist}}
+        table.check("listReferrals", {})
         ids = {"referral_id": referral_id}
         table.check("getReferral", ids)
         table.check("getReferral", {"referral_id": in_zeist}, owner=OTHER)

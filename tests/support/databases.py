@@ -11,7 +11,7 @@ from nameko.testing.utils import get_extension
 from sqlalchemy import bindparam, create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from kring.config import SERVICES
+from kring.config import RUNNABLE
 from kring.kit.crypto import read_stored
 from kring.kit.db import Database, postgres_driver
 
@@ -21,7 +21,7 @@ POSTGRES_URL = postgres_driver(os.environ.get("KRING_TEST_POSTGRES",
 
 def sqlite_urls(folder):
     """Each service's database as a SQLite file in `folder`."""
-    return {service: f"sqlite:///{Path(folder) / f'{service}.db'}" for service in SERVICES}
+    return {service: f"sqlite:///{Path(folder) / f'{service}.db'}" for service in RUNNABLE}
 
 
 def unit_of_work(container, inbox_key=None):
@@ -60,10 +60,10 @@ class Databases:
                 db.execute(text(f'CREATE DATABASE "{self.database}"'))
             base = f"{postgres.rsplit('/', 1)[0]}/{self.database}"
             with create_engine(postgres_driver(base)).begin() as db:
-                for service in SERVICES:
+                for service in RUNNABLE:
                     db.execute(text(f'CREATE SCHEMA "{service}"'))
             self.urls = {service: f"{base}?options=-csearch_path%3D{service}"
-                         for service in SERVICES}
+                         for service in RUNNABLE}
         else:
             self.urls = sqlite_urls(folder)
         self.engines = {}

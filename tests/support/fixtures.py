@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from kring.config import DATABASES_KEY, SERVICES, Settings
+from kring.config import DATABASES_KEY, RUNNABLE, Settings
 from kring.kit import crypto
 from kring.kit.db import UnitOfWork, make_engine
 from tests.support.api import TEST_SECRET, Api
@@ -43,7 +43,7 @@ def postgres_urls(postgres_database):
     """Each service's database as a schema of its own, as each service owns its database
     (its migrations, the kit's tables and the record of its revision are its own)."""
     test = f"t_{uuid.uuid4().hex[:12]}"
-    schemas = {service: f"{test}_{service}" for service in SERVICES}
+    schemas = {service: f"{test}_{service}" for service in RUNNABLE}
     engine = create_engine(postgres_database, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with engine.connect() as db:
         for schema in schemas.values():

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from kring.config import (AMQP_SSL_KEY, DEVELOPMENT_SECRET, PREVIOUS_SECRET_KEY, RETENTION_KEY,
-                          RETENTION_SWEEP_KEY, SERVICES, ConfigError, DATABASES_KEY,
+                          RETENTION_SWEEP_KEY, RUNNABLE, ConfigError, DATABASES_KEY,
                           SECRET_KEY, SMTP_KEY, WEB_SERVER_KEY, Settings)
 
 GOOD_SECRET = "0123456789abcdef0123456789abcdef"  # exactly the minimum, 32 characters
@@ -18,7 +18,7 @@ def test_defaults():
     assert settings.http_port == 8000
     assert settings.secret is None
     assert settings.smtp is None
-    assert settings.databases == {name: f"sqlite:///var/{name}.db" for name in SERVICES}
+    assert settings.databases == {name: f"sqlite:///var/{name}.db" for name in RUNNABLE}
 
 
 def test_one_database_can_be_pointed_elsewhere():

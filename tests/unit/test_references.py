@@ -121,6 +121,8 @@ def texts():
         path = ROOT / name
         if not path.is_file():  # deleted in the work tree, not yet in git
             continue
+        if path.name == "package-lock.json":  # npm's record of what it installs: no prose
+            continue
         try:
             found[name] = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:  # a binary file cites nothing

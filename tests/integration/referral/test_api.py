@@ -521,7 +521,7 @@ def test_an_unknown_route_outside_the_api_is_a_json_404(api):
 @pytest.mark.parametrize("method,path,allowed", [
     ("DELETE", "/referrals/{id}", "GET"),
     ("PUT", "/referrals/{id}", "GET"),
-    ("GET", "/referrals", "POST"),
+    ("DELETE", "/referrals", "POST"),  # GET lists them (listReferrals)
     ("GET", "/referrals/{id}/withdraw", "POST"),
 ])
 def test_a_wrong_method_is_405(api, method, path, allowed):

@@ -1,0 +1,53 @@
+"""The public API as the signed-in person: every call carries a token made for that call,
+short-lived, naming the session's identity. The API applies the rule table; the portal only
+forwards who is asking."""
+from dataclasses import dataclass
+
+import requests
+
+from kring.contracts.api import OPERATIONS
+from kring.kit.auth import create_token
+
+CALL_TOKEN_SECONDS = 300
+TIMEOUT_SECONDS = 30
+
+
+@dataclass
+class Answer:
+    status: int
+    body: dict
+
+    @property
+    def ok(self):
+        return 200 <= self.status < 300
+
+
+class ApiUnreachable(Exception):
+    """The API did not answer at all."""
+
+
+class Api:
+    def __init__(self, base_url, secrets, session, http=None):
+        self.base_url = base_url.rstrip("/")
+        self.secrets = secrets
+        self.session = session
+        self.http = http or requests
+
+    def call(self, operation_id, path=None, body=None, query=None):
+        operation = OPERATIONS[operation_id]
+        url = operation.path
+        for name, value in (path or {}).items():
+            url = url.replace(f"<{name}>", requests.utils.quote(str(value), safe=""))
+        token = create_token(self.secrets, self.session.org, self.session.role,
+                             self.session.subject, ttl=CALL_TOKEN_SECONDS)
+        try:
+            response = self.http.request(
+                operation.method, self.base_url + url, json=body, params=query,
+                headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT_SECONDS)
+        except requests.RequestException as exc:
+            raise ApiUnreachable(str(exc)) from None
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = {}
+        return Answer(response.status_code, payload if isinstance(payload, dict) else {})

@@ -1,0 +1,167 @@
+"""The portal's pages: each reads the request, calls the API as the signed-in person and
+renders what it answered. No rule of who may see what lives here: a page is offered to the
+roles in its operation's row of the rule table, and the API decides the rest."""
+from datetime import date
+
+from kring.contracts.matching import SEVERITIES
+from kring.contracts.referral import NOTICE_LANGUAGES, REFERRER_ROLES, URGENCIES
+from services.portal import forms, signin
+from services.portal.visit import LANGUAGE_COOKIE, query_string, safe_next
+
+LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
+PAGE_SIZE = 20
+
+
+def may(visit, operation_id):
+    return visit.may(operation_id)
+
+
+def home(visit):
+    if visit.session is None:
+        return visit.render("signed_out.j2")
+    return visit.render("home.j2", may_refer=may(visit, "submitReferral"),
+                        may_list=may(visit, "listReferrals"),
+                        may_meet=may(visit, "recordIntake"))
+
+
+# --- signing in and out --------------------------------------------------------------------
+
+def login_page(visit, token):
+    """Following the link shows who it signs in as and a button: the link is used only by the
+    person's own click, not by a mail scanner that opens links to look at them."""
+    identity = signin.link_identity(visit.engine, token)
+    if identity is None:
+        return visit.render("link_gone.j2", status=410)
+    org, role, subject = identity
+    return visit.render("login.j2", org=org, role=role, subject=subject, token=token)
+
+
+def login(visit, token):
+    made = signin.redeem_link(visit.engine, token)
+    if made is None:
+        return visit.render("link_gone.j2", status=410)
+    cookie, _ = made
+    return visit.set_session_cookie(visit.redirect("/"), cookie, signin.SESSION_SECONDS)
+
+
+def logout(visit):
+    if not visit.csrf_ok():
+        return visit.render("error.j2", status=403, title=visit.say("csrf_title"),
+                            text=visit.say("csrf_text"))
+    signin.end_session(visit.engine, visit.cookie)
+    response = visit.redirect("/")
+    response.delete_cookie("kring_session", path="/", httponly=True, samesite="Strict",
+                           secure=signin.cookie_is_secure(visit.request.scheme,
+                                                          visit.request.host))
+    return response
+
+
+def switch_language(visit):
+    chosen = visit.request.args.get("to")
+    response = visit.redirect(safe_next(visit.request.args.get("next")))
+    if chosen in ("nl", "en"):
+        response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=LANGUAGE_COOKIE_SECONDS, path="/",
+                            samesite="Lax", httponly=True)
+    return response
+
+
+# --- referrers -----------------------------------------------------------------------------
+
+def referral_form(visit, values=None, errors=None, status=200):
+    return visit.render("refer.j2", status=status, values=values or default_values(),
+                        errors=errors or {}, referrer_roles=REFERRER_ROLES,
+                        notice_languages=NOTICE_LANGUAGES, urgencies=URGENCIES)
+
+
+def default_values():
+    return {"programme": "home-start", "referrer.language": "nl", "request.urgency": "normal",
+            "consent.given_on": date.today().isoformat()}
+
+
+def new_referral(visit):
+    if visit.session is None:
+        return visit.sign_in_first()
+    if not may(visit, "submitReferral"):
+        return visit.error_page(403)
+    if visit.request.method == "GET":
+        return referral_form(visit)
+    if not visit.csrf_ok():
+        return visit.render("error.j2", status=403, title=visit.say("csrf_title"),
+                            text=visit.say("csrf_text"))
+    values = {name: visit.request.form.get(name, "") for name in forms.REFERRAL_FIELDS}
+    answer = visit.api.call("submitReferral", body=forms.referral_body(visit.request.form))
+    if answer.status == 422:  # everything typed comes back, the API's words at their fields
+        errors = forms.field_errors(answer.body.get("errors"), forms.REFERRAL_FIELDS)
+        return referral_form(visit, values, errors, status=422)
+    if not answer.ok:
+        return visit.from_api(answer)
+    return visit.redirect(f"/referrals/{answer.body['referral_id']}?submitted=1")
+
+
+def referral_list(visit, status=None, template="referrals.j2"):
+    if visit.session is None:
+        return visit.sign_in_first()
+    cursor = visit.request.args.get("cursor")
+    query = {"limit": PAGE_SIZE, **({"cursor": cursor} if cursor else {}),
+             **({"status": status} if status else {})}
+    answer = visit.api.call("listReferrals", query=query)
+    if not answer.ok:
+        return visit.from_api(answer)
+    next_cursor = answer.body.get("next_cursor")
+    more = (visit.request.path + query_string(cursor=next_cursor)) if next_cursor else None
+    values = {"referrals": answer.body["referrals"], "more": more,
+              "may_meet": may(visit, "recordIntake")}
+    if visit.request.headers.get("HX-Request") == "true" and cursor:
+        return visit.render("referral_rows.j2", **values)  # the next rows, for htmx
+    return visit.render(template, **values)
+
+
+def queue(visit):
+    return referral_list(visit, status="received", template="queue.j2")
+
+
+def referral(visit, referral_id):
+    if visit.session is None:
+        return visit.sign_in_first()
+    answer = visit.api.call("getReferral", path={"referral_id": referral_id})
+    if not answer.ok:
+        return visit.from_api(answer)
+    return visit.render("referral.j2", referral=answer.body,
+                        submitted=visit.request.args.get("submitted") == "1",
+                        saved=visit.request.args.get("intake") == "1",
+                        may_meet=may(visit, "recordIntake"))
+
+
+# --- coordinators --------------------------------------------------------------------------
+
+def intake(visit, referral_id):
+    if visit.session is None:
+        return visit.sign_in_first()
+    if not may(visit, "recordIntake"):
+        return visit.error_page(403)
+    seen = visit.api.call("getReferral", path={"referral_id": referral_id})
+    if not seen.ok:
+        return visit.from_api(seen)
+    if visit.request.method == "GET":
+        return intake_form(visit, seen.body)
+    if not visit.csrf_ok():
+        return visit.render("error.j2", status=403, title=visit.say("csrf_title"),
+                            text=visit.say("csrf_text"))
+    form = visit.request.form
+    answer = visit.api.call("recordIntake", body=forms.intake_body(referral_id, form))
+    values = {name: form.get(name, "") for name in forms.INTAKE_FIELDS}
+    if answer.status == 422:
+        errors = forms.field_errors(answer.body.get("errors"), forms.INTAKE_FIELDS)
+        return intake_form(visit, seen.body, values, errors, status=422)
+    if answer.status == 404:  # matching has not heard of the referral yet (docs/contract.md §4)
+        return intake_form(visit, seen.body, values,
+                           {forms.GENERAL: [visit.say("not_heard_yet")]}, status=409)
+    if not answer.ok:
+        return visit.from_api(answer)
+    return visit.redirect(f"/referrals/{referral_id}?intake=1")
+
+
+def intake_form(visit, referral, values=None, errors=None, status=200):
+    return visit.render("intake.j2", status=status, referral=referral, values=values or {},
+                        errors=errors or {}, severities=SEVERITIES)
+

@@ -1,0 +1,225 @@
+"""The portal's words: Dutch first, English second. One row a text: key -> (nl, en).
+
+The language is the person's choice (the switch sets a cookie), else the browser's
+Accept-Language, else Dutch.
+"""
+LANGUAGES = ("nl", "en")
+DEFAULT = "nl"
+
+TEXTS = {
+    "app": ("Kring", "Kring"),
+    "skip": ("Naar de inhoud", "Skip to content"),
+    "nav": ("Hoofdmenu", "Main menu"),
+    "home": ("Start", "Home"),
+    "switch": ("English", "Nederlands"),
+    "switch_label": ("Switch to English", "Schakel naar Nederlands"),
+    "signed_in_as": ("Aangemeld als", "Signed in as"),
+    "sign_out": ("Afmelden", "Sign out"),
+    "sign_in": ("Aanmelden", "Sign in"),
+    "signed_out_title": ("Welkom bij Kring", "Welcome to Kring"),
+    "signed_out_text": (
+        "U meldt zich aan met de persoonlijke link die u van uw beheerder kreeg. Een link werkt "
+        "één keer en 15 minuten lang.",
+        "You sign in with the personal link your administrator gave you. A link works once, "
+        "for 15 minutes."),
+    "link_title": ("Aanmelden bij Kring", "Sign in to Kring"),
+    "link_text": ("Met deze link meldt u zich aan als:", "This link signs you in as:"),
+    "link_button": ("Aanmelden", "Sign in"),
+    "link_gone_title": ("Deze link werkt niet meer", "This link no longer works"),
+    "link_gone_text": (
+        "De link is al gebruikt, verlopen of onbekend. Vraag uw beheerder om een nieuwe.",
+        "The link was used already, has expired or is unknown. Ask your administrator for a "
+        "new one."),
+    "organisation": ("Organisatie", "Organisation"),
+    "role": ("Rol", "Role"),
+    "person": ("Persoon", "Person"),
+    "role_referrer": ("verwijzer", "referrer"),
+    "role_coordinator": ("coördinator", "coordinator"),
+    "role_admin": ("beheerder", "administrator"),
+    "role_supporter": ("ondersteuner", "supporter"),
+    "role_operator": ("operator", "operator"),
+    "role_municipality": ("gemeente", "municipality"),
+    "welcome": ("Welkom", "Welcome"),
+    "refer": ("Gezin aanmelden", "Refer a family"),
+    "my_referrals": ("Mijn aanmeldingen", "My referrals"),
+    "referrals": ("Aanmeldingen", "Referrals"),
+    "queue": ("Werkvoorraad", "Work queue"),
+    "queue_text": (
+        "Nieuwe aanmeldingen waarvoor u een kennismaking plant (status: ontvangen).",
+        "New referrals whose family you are to meet (status: received)."),
+    "queue_empty": ("Er staan geen nieuwe aanmeldingen klaar.", "No new referrals are waiting."),
+    "list_empty": ("Er zijn nog geen aanmeldingen.", "There are no referrals yet."),
+    "more": ("Meer laden", "Load more"),
+    "reference": ("Kenmerk", "Reference"),
+    "programme": ("Programma", "Programme"),
+    "status": ("Status", "Status"),
+    "received_at": ("Ontvangen op", "Received on"),
+    "actions": ("Acties", "Actions"),
+    "open": ("Bekijken", "View"),
+    "intake": ("Kennismaking vastleggen", "Record the intake"),
+    "status_received": ("ontvangen", "received"),
+    "status_matching": ("koppeling gezocht", "matching"),
+    "status_waitlisted": ("wachtlijst", "waiting list"),
+    "status_in_progress": ("ondersteuning loopt", "support under way"),
+    "status_aftercare": ("nazorg", "aftercare"),
+    "status_closed": ("afgesloten", "closed"),
+    "timeline": ("Verloop", "Timeline"),
+    "outcome": ("Uitkomst", "Outcome"),
+    "family": ("Gezin", "Family"),
+    "question": ("Hulpvraag", "Question"),
+    "consent_title": ("Toestemming", "Consent"),
+    "referral_title": ("Aanmelding", "Referral"),
+    "submitted": ("De aanmelding is ontvangen.", "The referral was received."),
+    "intake_saved": ("De kennismaking is vastgelegd.", "The intake was recorded."),
+    # the referral form
+    "form_intro": (
+        "Vul alle velden in. Velden met een sterretje (*) zijn verplicht.",
+        "Fill in every field. Fields marked with an asterisk (*) are required."),
+    "errors_title": ("Controleer de volgende velden", "Please check these fields"),
+    "section_programme": ("Programma", "Programme"),
+    "section_referrer": ("U als verwijzer", "You, the referrer"),
+    "section_family": ("Het gezin", "The family"),
+    "section_request": ("De hulpvraag", "The question"),
+    "section_consent": ("Toestemming van het gezin", "The family's consent"),
+    "programme_hint": ("De code van het programma, bijvoorbeeld home-start.",
+                       "The programme's code, for example home-start."),
+    "external_ref": ("Uw eigen kenmerk", "Your own reference"),
+    "external_ref_hint": ("Zo herkent u de aanmelding terug; een tweede keer hetzelfde kenmerk "
+                          "maakt geen tweede aanmelding.",
+                          "How you recognise the referral; the same reference again makes no "
+                          "second referral."),
+    "referrer.name": ("Uw naam", "Your name"),
+    "referrer.organisation": ("Naam van uw organisatie", "Your organisation's name"),
+    "referrer.role": ("Uw functie", "Your role"),
+    "referrer.email": ("Uw e-mailadres", "Your email address"),
+    "referrer.email_hint": ("Hier krijgt u bericht als de ondersteuning begint en eindigt.",
+                            "Where you hear when support starts and ends."),
+    "referrer.language": ("Taal van uw berichten", "Language of your messages"),
+    "family.contact_name": ("Naam van de contactpersoon", "Contact person's name"),
+    "family.phone": ("Telefoonnummer", "Phone number"),
+    "family.postcode": ("Postcode", "Postcode"),
+    "family.postcode_hint": ("Bijvoorbeeld 3511 AB.", "For example 3511 AB."),
+    "family.municipality": ("Gemeente", "Municipality"),
+    "family.languages": ("Talen die het gezin spreekt", "Languages the family speaks"),
+    "family.languages_hint": ("Taalcodes met een spatie of komma ertussen, bijvoorbeeld: nl ar.",
+                              "Language codes separated by spaces or commas, e.g.: nl ar."),
+    "family.children_ages": ("Leeftijden van de kinderen", "Ages of the children"),
+    "family.children_ages_hint": ("In jaren, met een spatie of komma ertussen, bijvoorbeeld: "
+                                  "2 5. Mag leeg blijven.",
+                                  "In years, separated by spaces or commas, e.g.: 2 5. May "
+                                  "stay empty."),
+    "request.question": ("De hulpvraag van het gezin", "The family's question"),
+    "request.domains": ("Leefgebieden", "Life domains"),
+    "request.domains_hint": ("Bijvoorbeeld: parenting finances.",
+                             "For example: parenting finances."),
+    "request.urgency": ("Urgentie", "Urgency"),
+    "urgency_low": ("laag", "low"),
+    "urgency_normal": ("normaal", "normal"),
+    "urgency_high": ("hoog", "high"),
+    "consent_explained": (
+        "Ondersteuning is vrijwillig: er gebeurt niets zonder toestemming van het gezin, en het "
+        "gezin kan altijd stoppen. Bespreek met het gezin dat hun gegevens naar de "
+        "organisatie gaan die het programma in hun gemeente uitvoert, alleen om de hulp te "
+        "regelen, en dat die gegevens worden gewist als het gezin daarom vraagt.",
+        "Support is voluntary: nothing happens without the family's consent, and the family "
+        "can stop at any time. Tell the family that their details go to the organisation that "
+        "runs the programme in their municipality, only to arrange the support, and that they "
+        "are erased if the family asks."),
+    "consent.family_consents": (
+        "Het gezin geeft toestemming voor deze aanmelding en de ondersteuning",
+        "The family consents to this referral and to the support"),
+    "consent.share_status_with_referrer": (
+        "Het gezin vindt het goed dat ik hoor wanneer de ondersteuning begint en eindigt, en "
+        "hoe het ervoor staat",
+        "The family agrees that I hear when support starts and ends, and how it stands"),
+    "consent.share_hint": (
+        "Zonder deze toestemming ziet u alleen dat de aanmelding is ontvangen en wanneer die is "
+        "afgesloten.",
+        "Without this consent you see only that the referral was received and when it closed."),
+    "consent.given_on": ("Datum van de toestemming", "Date consent was given"),
+    "submit_referral": ("Aanmelding versturen", "Send the referral"),
+    "referrer_gp": ("huisarts", "GP"),
+    "referrer_district_nurse": ("wijkverpleegkundige", "district nurse"),
+    "referrer_social_worker": ("maatschappelijk werker", "social worker"),
+    "referrer_youth_health": ("jeugdgezondheidszorg", "youth health"),
+    "referrer_preschool": ("peuteropvang / voorschool", "pre-school"),
+    "referrer_youth_care": ("jeugdhulp", "youth care"),
+    "referrer_municipality": ("gemeente", "municipality"),
+    "referrer_family": ("het gezin zelf", "the family itself"),
+    "referrer_other": ("anders", "other"),
+    "lang_nl": ("Nederlands", "Dutch"),
+    "lang_en": ("Engels", "English"),
+    "required": ("verplicht", "required"),
+    # the intake form
+    "intake_intro": ("Past de hulpvraag bij het programma, na de kennismaking met het gezin?",
+                     "Does the question fit the programme, now that you have met the family?"),
+    "fits": ("Past de hulpvraag?", "Does the question fit?"),
+    "fits_yes": ("Ja: zoek een ondersteuner", "Yes: find a supporter"),
+    "fits_no": ("Nee: sluit de aanmelding af", "No: close the referral"),
+    "severity": ("Zwaarte", "Severity"),
+    "severity_hint": ("Alleen als de hulpvraag past.", "Only when the question fits."),
+    "severity_low": ("licht", "low"),
+    "severity_medium": ("middel", "medium"),
+    "severity_high": ("zwaar", "high"),
+    "reason": ("Toelichting", "Reason"),
+    "save_intake": ("Kennismaking vastleggen", "Record the intake"),
+    # errors
+    "forbidden_title": ("Geen toegang", "No access"),
+    "forbidden_text": ("Dit is niet voor uw rol.", "This is not for your role."),
+    "not_found_title": ("Niet gevonden", "Not found"),
+    "not_found_text": ("Dit bestaat niet, of u kunt het niet inzien.",
+                       "This does not exist, or you cannot see it."),
+    "conflict_title": ("Dat kan nu niet", "That cannot be done now"),
+    "unavailable_title": ("Even niet bereikbaar", "Temporarily unavailable"),
+    "unavailable_text": ("Kring is even niet bereikbaar. Er is niets verloren; probeer het zo "
+                         "nog eens.",
+                         "Kring cannot be reached just now. Nothing was lost; try again "
+                         "shortly."),
+    "signed_out_needed": ("Meld u eerst aan.", "Please sign in first."),
+    "csrf_title": ("Het formulier is verlopen", "The form has expired"),
+    "csrf_text": ("Laad de pagina opnieuw en probeer het nog eens.",
+                  "Reload the page and try again."),
+    "not_heard_yet": ("De aanmelding is nog onderweg naar de koppeling; probeer het zo nog eens.",
+                      "The referral has not reached matching yet; try again shortly."),
+}
+
+# the API's words for common mistakes, in Dutch (the API speaks English)
+MESSAGES_NL = {
+    "Missing data for required field.": "Vul dit in.",
+    "Not a valid email address.": "Dit is geen geldig e-mailadres.",
+    "Not a valid integer.": "Dit is geen getal.",
+    "Not a valid date.": "Dit is geen geldige datum.",
+    "not a phone number": "Dit is geen telefoonnummer.",
+    "not a Dutch postcode (1234 AB)": "Dit is geen Nederlandse postcode (1234 AB).",
+    "the family must consent: support is voluntary":
+        "Het gezin moet toestemming geven: ondersteuning is vrijwillig.",
+    "use a two- or three-letter language code": "Gebruik een taalcode van twee of drie letters.",
+    "required when the question fits": "Verplicht als de hulpvraag past.",
+}
+
+
+def words(language):
+    index = LANGUAGES.index(language) if language in LANGUAGES else 0
+
+    def say(key):
+        pair = TEXTS.get(key)
+        return pair[index] if pair else key
+    return say
+
+
+def message(text, language):
+    """An error message of the API in the person's language, where we know it."""
+    return MESSAGES_NL.get(text, text) if language == "nl" else text
+
+
+def choose(cookie, accept_languages):
+    """The cookie's choice, else the browser's best of ours, else Dutch."""
+    if cookie in LANGUAGES:
+        return cookie
+    # by the browser's order of preference, en-GB counting as en (werkzeug's best_match
+    # would take an exact "nl;q=0.5" over the "en-GB" the person prefers)
+    for value, _quality in accept_languages or ():
+        primary = value.split("-")[0].lower()
+        if primary in LANGUAGES:
+            return primary
+    return DEFAULT

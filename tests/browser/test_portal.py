@@ -1,0 +1,27 @@
+"""People at work in the portal, in a real browser (tests/browser/scenario.py): a GP signs in
+with a link, refers a family and sees it in her referrals; a coordinator sees it in the work
+queue and records the intake; a coordinator of another organisation does not see it; the pages
+in English. axe-core finds no serious or critical violation on any page."""
+import sys
+from pathlib import Path
+
+from eventlet.green import subprocess
+
+from services.portal import signin
+from tests.support.directory import COORDINATING_ORG, OTHER_COORDINATING_ORG
+
+SCENARIO = Path(__file__).with_name("scenario.py")
+TIMEOUT_SECONDS = 300
+
+
+def test_a_referral_from_the_gp_to_the_coordinators_intake_in_chromium(
+        stack, portal_engine, web_config_port):
+    links = [f"/login/{signin.create_link(portal_engine, *who)}" for who in (
+        ("huisarts-oost", "referrer", "anna"), (COORDINATING_ORG, "coordinator", "carla"),
+        (OTHER_COORDINATING_ORG, "coordinator", "wim"), ("huisarts-oost", "referrer", "anna"))]
+    # green: the services in this process answer the browser while it waits
+    done = subprocess.run([sys.executable, str(SCENARIO), f"http://127.0.0.1:{web_config_port}",
+                           *links], capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
+    assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
+    assert "every step held" in done.stdout
+    assert done.stdout.count("axe: ") >= 12, done.stdout
