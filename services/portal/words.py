@@ -125,6 +125,11 @@ TEXTS = {
         "can stop at any time. Tell the family that their details go to the organisation that "
         "runs the programme in their municipality, only to arrange the support, and that they "
         "are erased if the family asks."),
+    "leaflet_before": (
+        "Geef het gezin vóór het instemt de folder van het programma, in een taal die het "
+        "leest:",
+        "Give the family the programme's leaflet before it agrees, in a language it reads:"),
+    "leaflet_link": ("de folder voor gezinnen", "the leaflet for families"),
     "consent.family_consents": (
         "Het gezin geeft toestemming voor deze aanmelding en de ondersteuning",
         "The family consents to this referral and to the support"),

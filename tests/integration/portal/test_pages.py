@@ -74,6 +74,11 @@ def test_a_referrer_refers_a_family_and_sees_it_in_my_referrals(people):
                  "request.question", "referrer.email"):
         assert f'name="{name}"' in form.text
     assert "vrijwillig" in form.text  # what consent means, in plain words
+    # and the programme's leaflet for the family, in the page's language
+    leaflet = re.search(r'id="leaflet"\s+href="([^"]+)"', form.text).group(1)
+    assert leaflet == "/api/v1/programmes/home-start/leaflet?language=nl"
+    shown = anna.get(leaflet)  # the API's, on the portal's own address
+    assert shown.status_code == 200 and 'lang="nl"' in shown.text, shown.text[:200]
     page = anna.post("/refer", referral_form("HA-1"))
     assert page.status_code == 200 and "De aanmelding is ontvangen" in page.text
     referral_id = referral_id_of(page)
