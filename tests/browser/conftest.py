@@ -3,22 +3,16 @@ the services run here as in tests/integration/portal: referral, matching and the
 port, the real broker, SQLite."""
 import pytest
 
-from kring.config import DATABASES_KEY
-from kring.kit.db import make_engine
-from services.matching.service import MatchingService
-from services.portal.service import PortalService
-from services.referral.service import ReferralService
+from tests.support.portal import portal_engine_of, start_portal_stack
 
 
 @pytest.fixture
 def stack(container_factory, sqlite_config):
-    for service in (ReferralService, MatchingService, PortalService):
-        container_factory(service, sqlite_config).start()
-    return sqlite_config
+    return start_portal_stack(container_factory, sqlite_config)
 
 
 @pytest.fixture
 def portal_engine(stack):
-    engine = make_engine(stack[DATABASES_KEY]["portal"])
+    engine = portal_engine_of(stack)
     yield engine
     engine.dispose()

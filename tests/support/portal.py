@@ -5,10 +5,29 @@ from html import unescape
 
 import requests
 
+from kring.config import DATABASES_KEY
+from kring.kit.db import make_engine
+from services.matching.service import MatchingService
 from services.portal import signin
+from services.portal.service import PortalService
+from services.referral.service import ReferralService
 from tests.support.sample import referral_body
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def start_portal_stack(container_factory, config):
+    """Referral, matching and the portal on one port, as `kring run` runs them: the API under
+    /api/v1, the portal at /."""
+    for service in (ReferralService, MatchingService, PortalService):
+        container_factory(service, config).start()
+    return config
+
+
+def portal_engine_of(config):
+    """The portal's own database (its sessions and sign-in links), for a fixture to yield and
+    dispose of."""
+    return make_engine(config[DATABASES_KEY]["portal"])
 
 
 class Person:

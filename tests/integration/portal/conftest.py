@@ -2,24 +2,17 @@
 them: one port, the API under /api/v1, the portal at /; real broker, real databases."""
 import pytest
 
-from kring.config import DATABASES_KEY
-from kring.kit.db import make_engine
-from services.matching.service import MatchingService
-from services.portal.service import PortalService
-from services.referral.service import ReferralService
-from tests.support.portal import Person
+from tests.support.portal import Person, portal_engine_of, start_portal_stack
 
 
 @pytest.fixture
 def stack(container_factory, kring_config):
-    for service in (ReferralService, MatchingService, PortalService):
-        container_factory(service, kring_config).start()
-    return kring_config
+    return start_portal_stack(container_factory, kring_config)
 
 
 @pytest.fixture
 def portal_engine(stack):
-    engine = make_engine(stack[DATABASES_KEY]["portal"])
+    engine = portal_engine_of(stack)
     yield engine
     engine.dispose()
 
