@@ -17,6 +17,7 @@ REFERRAL_FIELDS = (
 LISTS = ("family.languages", "family.children_ages", "request.domains")
 FLAGS = ("consent.family_consents", "consent.share_status_with_referrer")
 INTAKE_FIELDS = ("fits", "severity", "reason")
+ANSWER_FIELDS = ("accept", "reason")  # one form a party: named `<party>.accept`, ...
 GENERAL = ""  # errors that name no field of the form: shown above it
 
 
@@ -64,6 +65,29 @@ def intake_body(referral_id, form):
     if reason:
         body["reason"] = reason
     return body
+
+
+def answer_fields(party):
+    """The fields of one party's answer form: two forms on one page, so each its own names."""
+    return tuple(f"{party}.{name}" for name in ANSWER_FIELDS)
+
+
+def answer_body(party, form):
+    """respondToProposal's body from one party's form: yes, no or not chosen, and why."""
+    body = {"party": party}
+    accept = form.get(f"{party}.accept")
+    if accept in ("yes", "no"):
+        body["accept"] = accept == "yes"
+    reason = (form.get(f"{party}.reason") or "").strip()
+    if reason:
+        body["reason"] = reason
+    return body
+
+
+def answer_errors(party, errors):
+    """The API's errors for one party's answer at that party's fields (`accept` at
+    `family.accept`); what names neither under GENERAL."""
+    return field_errors({party: errors} if errors else {}, answer_fields(party))
 
 
 def _put(body, dotted, value):

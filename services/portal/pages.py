@@ -3,9 +3,10 @@ renders what it answered. No rule of who may see what lives here: a page is offe
 roles in its operation's row of the rule table, and the API decides the rest."""
 from datetime import date
 
+from kring.contracts.events import PARTIES
 from kring.contracts.matching import SEVERITIES
 from kring.contracts.referral import NOTICE_LANGUAGES, REFERRER_ROLES, URGENCIES
-from services.portal import forms, signin
+from services.portal import forms, signin, summaries
 from services.portal.visit import LANGUAGE_COOKIE, query_string, safe_next
 
 LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
@@ -126,10 +127,37 @@ def referral(visit, referral_id):
     answer = visit.api.call("getReferral", path={"referral_id": referral_id})
     if not answer.ok:
         return visit.from_api(answer)
-    return visit.render("referral.j2", referral=answer.body,
+    return referral_page(visit, answer.body)
+
+
+def referral_page(visit, referral, status=200, values=None, errors=None):
+    """The referral, and for its coordinator the proposal (with a form for each party still to
+    answer) and the case. `values` and `errors` are by party: what was typed in its form and
+    what the API said of it."""
+    proposal = _named(visit, "getProposal", "proposal_id", referral.get("proposal_id"))
+    case = _named(visit, "getCase", "case_id", referral.get("case_id"))
+    errors = errors or {}
+    answering = summaries.open_parties(proposal)
+    # a refused answer is shown at its form, also when that party is no longer asked
+    answering += [party for party in errors if party not in answering]
+    answered = visit.request.args.get("answered")
+    return visit.render("referral.j2", status=status, referral=referral, proposal=proposal,
+                        answering=answering if may(visit, "respondToProposal") else [],
+                        case=summaries.case_summary(case, proposal) if case else None,
+                        values=values or {}, errors=errors, parties=PARTIES,
+                        answered=answered if answered in PARTIES else None,
                         submitted=visit.request.args.get("submitted") == "1",
                         saved=visit.request.args.get("intake") == "1",
                         may_meet=may(visit, "recordIntake"))
+
+
+def _named(visit, operation_id, key, value):
+    """The proposal or case the referral names, when the person's role may read it; else None:
+    the referral stands on its own page without it (the API decides the rest)."""
+    if not value or not may(visit, operation_id):
+        return None
+    answer = visit.api.call(operation_id, path={key: value})
+    return answer.body if answer.ok else None
 
 
 # --- coordinators --------------------------------------------------------------------------
@@ -165,3 +193,39 @@ def intake_form(visit, referral, values=None, errors=None, status=200):
     return visit.render("intake.j2", status=status, referral=referral, values=values or {},
                         errors=errors or {}, severities=SEVERITIES)
 
+
+
+def respond(visit, proposal_id):
+    """The family's or the supporter's answer to a proposal, given through the coordinator;
+    back on the referral's page, or that page with the API's words at the party's form."""
+    if visit.session is None:
+        return visit.sign_in_first()
+    if not may(visit, "respondToProposal"):
+        return visit.error_page(403)
+    if not visit.csrf_ok():
+        return visit.render("error.j2", status=403, title=visit.say("csrf_title"),
+                            text=visit.say("csrf_text"))
+    seen = visit.api.call("getProposal", path={"proposal_id": proposal_id})
+    if not seen.ok:
+        return visit.from_api(seen)
+    form = visit.request.form
+    party = form.get("party", "")
+    if party not in PARTIES:  # the page offers only these: a form made elsewhere
+        return visit.error_page(404)
+    answer = visit.api.call("respondToProposal", path={"proposal_id": proposal_id},
+                            body=forms.answer_body(party, form))
+    referral_id = seen.body["referral_id"]
+    if answer.status in (409, 422):
+        if answer.status == 422:
+            errors = forms.answer_errors(party, answer.body.get("errors"))
+        else:
+            errors = {forms.GENERAL: [answer.body.get("message") or visit.say("conflict_title")]}
+        referral = visit.api.call("getReferral", path={"referral_id": referral_id})
+        if not referral.ok:
+            return visit.from_api(referral)
+        values = {name: form.get(name, "") for name in forms.answer_fields(party)}
+        return referral_page(visit, referral.body, status=answer.status,
+                             values={party: values}, errors={party: errors})
+    if not answer.ok:
+        return visit.from_api(answer)
+    return visit.redirect(f"/referrals/{referral_id}?answered={party}#voorstel")

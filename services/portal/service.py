@@ -90,6 +90,11 @@ class PortalService:
     def intake(visit, referral_id):
         return pages.intake(visit, referral_id)
 
+    @page("POST", "/proposals/<proposal_id>/responses")
+    @visiting
+    def respond(visit, proposal_id):
+        return pages.respond(visit, proposal_id)
+
     @page("GET", "/static/<name>")
     def static(self, request, name):
         return static_response(name)

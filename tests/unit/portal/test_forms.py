@@ -1,8 +1,9 @@
 """The referral and intake forms as API bodies, and the API's 422 errors at the fields."""
 from werkzeug.datastructures import MultiDict
 
-from services.portal.forms import (GENERAL, INTAKE_FIELDS, REFERRAL_FIELDS, field_errors,
-                                   intake_body, referral_body)
+from services.portal.forms import (GENERAL, INTAKE_FIELDS, REFERRAL_FIELDS, answer_body,
+                                   answer_errors, answer_fields, field_errors, intake_body,
+                                   referral_body)
 
 FILLED = {
     "programme": "home-start", "external_ref": "HA-1",
@@ -70,3 +71,19 @@ def test_an_intake_form_is_recordintakes_body():
     assert intake_body("r-1", MultiDict({})) == {"referral_id": "r-1"}
     assert field_errors({"fits": ["Missing data for required field."]}, INTAKE_FIELDS) == {
         "fits": ["Missing data for required field."]}
+
+
+def test_an_answer_form_is_respondtoproposals_body_for_its_party():
+    form = MultiDict({"party": "family", "family.accept": "yes", "family.reason": " fine ",
+                      "supporter.accept": "no"})
+    assert answer_body("family", form) == {"party": "family", "accept": True, "reason": "fine"}
+    assert answer_body("supporter", form) == {"party": "supporter", "accept": False}
+    assert answer_body("family", MultiDict({"family.accept": "maybe"})) == {"party": "family"}
+
+
+def test_the_apis_errors_of_an_answer_land_at_that_partys_fields():
+    errors = {"accept": ["Missing data for required field."], "party": ["Must be one of"]}
+    assert answer_fields("supporter") == ("supporter.accept", "supporter.reason")
+    assert answer_errors("supporter", errors) == {
+        "supporter.accept": ["Missing data for required field."], GENERAL: ["Must be one of"]}
+    assert answer_errors("family", None) == {}
