@@ -7,6 +7,7 @@ import requests
 
 from kring.config import DATABASES_KEY
 from kring.kit.db import make_engine
+from services.casework.service import CaseworkService
 from services.matching.service import MatchingService
 from services.portal import signin
 from services.portal.service import PortalService
@@ -17,9 +18,9 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 def start_portal_stack(container_factory, config):
-    """Referral, matching and the portal on one port, as `kring run` runs them: the API under
-    /api/v1, the portal at /."""
-    for service in (ReferralService, MatchingService, PortalService):
+    """Referral, matching, casework and the portal on one port, as `kring run` runs them: the
+    API under /api/v1, the portal at /."""
+    for service in (ReferralService, MatchingService, CaseworkService, PortalService):
         container_factory(service, config).start()
     return config
 

@@ -1,9 +1,11 @@
 """The portal's pages against the real services (docs/contract.md §4 "The portal"): signing in
-and out, referring a family, my referrals, the work queue and the intake, and the API's answers
-(403, 404, 422) as pages."""
+and out, referring a family, my referrals, the work queue, the intake and the proposal, and the
+API's answers (403, 404, 409, 422) as pages."""
 import re
+from html import escape
 
 from services.portal.pages import PAGE_SIZE
+from tests.support.access import supporter_body
 from tests.support.api import token
 from tests.support.directory import COORDINATING_ORG, OTHER_COORDINATING_ORG
 from tests.support.portal import referral_form, referral_id_of
@@ -147,6 +149,66 @@ def test_the_coordinator_meets_the_family_from_the_work_queue_and_a_stranger_see
                what="the referral to leave the work queue")
     # no supporter is registered: the family waits, and the referrer may hear so (consent)
     assert "wachtlijst" in anna.get("/referrals").text
+
+
+def test_the_coordinator_records_both_answers_to_the_proposal_and_the_case_starts(people, api):
+    anna, carla, wim = people(), people(), people()
+    coordinator = token(*COORDINATOR[:2], subject=COORDINATOR[2])
+    registered = api.post("/supporters", coordinator, json=supporter_body("Sanne", "Utrecht"))
+    assert registered.status_code == 201, registered.text
+    anna.sign_in(*GP)
+    referral_id = referred(anna, "HA-9")
+    carla.sign_in(*COORDINATOR)
+
+    def recorded():
+        answer = carla.post(f"/referrals/{referral_id}/intake",
+                            {"fits": "yes", "severity": "medium", "reason": "fits well"})
+        assert answer.status_code in (200, 409), answer.text  # 409: matching not told yet
+        return answer if answer.status_code == 200 else None
+    eventually(recorded, what="the intake to be recorded")
+
+    def proposed():  # the referral hears of the proposal by matching's event
+        page = carla.get(f"/referrals/{referral_id}")
+        return page if 'id="voorstel"' in page.text else None
+    page = eventually(proposed, what="the proposal on the referral's page")
+    proposal_id = re.search(r'action="/proposals/([^/"]+)/responses"', page.text).group(1)
+    reasons = api.get(f"/proposals/{proposal_id}", coordinator).json()["reasons"]
+    assert reasons and all(escape(reason) in page.text for reason in reasons)
+    assert "Sanne" in page.text and "Waarom deze ondersteuner" in page.text
+    assert 'name="family.accept"' in page.text and 'name="supporter.accept"' in page.text
+
+    wim.sign_in(*STRANGER)  # another organisation: no such proposal, nothing answered
+    refused = wim.post(f"/proposals/{proposal_id}/responses",
+                       {"party": "supporter", "supporter.accept": "no"})
+    assert refused.status_code == 404 and "Niet gevonden" in refused.text
+
+    unchosen = carla.post(f"/proposals/{proposal_id}/responses",
+                          {"party": "family", "family.reason": "still thinking"})
+    assert unchosen.status_code == 422 and 'id="f-family-accept-error"' in unchosen.text
+    assert "still thinking" in unchosen.text and 'href="#f-family-accept"' in unchosen.text
+
+    said = carla.post(f"/proposals/{proposal_id}/responses",
+                      {"party": "family", "family.accept": "yes", "family.reason": "a match"})
+    assert said.status_code == 200 and "Het antwoord is vastgelegd" in said.text
+    assert 'name="family.accept"' not in said.text and "a match" in said.text
+    again = carla.post(f"/proposals/{proposal_id}/responses",
+                       {"party": "family", "family.accept": "no", "family.reason": "changed"})
+    assert again.status_code == 409 and "al beantwoord" in again.text
+    assert "changed" in again.text  # what was typed stays
+
+    both = carla.post(f"/proposals/{proposal_id}/responses",
+                      {"party": "supporter", "supporter.accept": "yes"})
+    assert both.status_code == 200 and "beide akkoord" in both.text
+
+    def started():  # casework opens the case; the referral hears of it
+        page = carla.get(f"/referrals/{referral_id}")
+        return page if 'id="traject"' in page.text else None
+    page = eventually(started, what="the case on the referral's page")
+    assert "ondersteuning loopt" in page.text
+    case = page.text.split('id="traject"', 1)[1].split("</dl>", 1)[0]
+    assert "Sanne" in case and "loopt" in case and "<dd>0</dd>" in case
+    assert "in_progress" == api.get(f"/referrals/{referral_id}", coordinator).json()["status"]
+    assert 'id="voorstel"' not in anna.get(f"/referrals/{referral_id}").text  # not a referrer's
 
 
 def test_pages_not_for_the_role_answer_403(people):
