@@ -176,6 +176,8 @@ def test_the_coordinator_records_both_answers_to_the_proposal_and_the_case_start
     assert reasons and all(escape(reason) in page.text for reason in reasons)
     assert "Sanne" in page.text and "Waarom deze ondersteuner" in page.text
     assert 'name="family.accept"' in page.text and 'name="supporter.accept"' in page.text
+    english = carla.get(f"/referrals/{referral_id}", headers={"Accept-Language": "en"}).text
+    assert "Why this supporter" in english and "Does the family want this supporter?" in english
 
     wim.sign_in(*STRANGER)  # another organisation: no such proposal, nothing answered
     refused = wim.post(f"/proposals/{proposal_id}/responses",
