@@ -90,6 +90,16 @@ class PortalService:
     def intake(visit, referral_id):
         return pages.intake(visit, referral_id)
 
+    @page("GET", "/reports")
+    @visiting
+    def reports(visit):
+        return pages.reports(visit)
+
+    @page("GET", "/reports.csv")
+    @visiting
+    def reports_csv(visit):
+        return pages.reports_csv(visit)
+
     @page("GET", "/static/<name>")
     def static(self, request, name):
         return static_response(name)
