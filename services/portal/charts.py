@@ -71,9 +71,10 @@ def bar_chart(rows, figure, title, chart_id):
         if tall:
             hatched = value == SUPPRESSED
             fill = f"url(#{ident}-hatch)" if hatched else "#01689b"
-            parts.append(f'<rect class="portal-bar{" portal-bar--suppressed" if hatched else ""}"'
-                         f' x="{x}" y="{axis - tall}" width="{BAR_WIDTH}" height="{tall}" '
-                         f'fill="{fill}" stroke="#01689b"/>')
+            kind = "portal-chart-bar portal-chart-bar--suppressed" if hatched \
+                else "portal-chart-bar"
+            parts.append(f'<rect class="{kind}" x="{x}" y="{axis - tall}" '
+                         f'width="{BAR_WIDTH}" height="{tall}" fill="{fill}" stroke="#01689b"/>')
         parts.append(f'<text x="{middle}" y="{axis - tall - 4}" text-anchor="middle" '
                      f'font-size="12" fill="currentColor">{escape(value_text(value))}</text>')
         parts.append(f'<text x="{middle}" y="{axis + 16}" text-anchor="middle" font-size="11" '

@@ -192,13 +192,22 @@ def reports(visit):
     if answer.status == 422:  # the API's words at the fields, the choices kept
         errors = forms.field_errors(answer.body.get("errors"), REPORT_FIELDS)
         return visit.render("reports.j2", status=422, values=values, errors=errors,
-                            table=None, periods=PERIODS, csv_link=None, charts=[])
+                            labels=report_label(visit), table=None, periods=PERIODS,
+                            csv_link=None, charts=[])
     if not answer.ok:
         return visit.from_api(answer)
     table = answer.body
-    return visit.render("reports.j2", values=values, errors={}, table=table, periods=PERIODS,
+    return visit.render("reports.j2", values=values, errors={}, labels=report_label(visit),
+                        table=table, periods=PERIODS,
                         csv_link="/reports.csv" + query_string(**query),
                         charts=report_charts(visit, table))
+
+
+def report_label(visit):
+    """A field's label in the list of errors above the form."""
+    keys = {"programme": "programme", "period": "reports_period", "from": "reports_from",
+            "to": "reports_to"}
+    return lambda name: visit.say(keys.get(name, name))
 
 
 def report_charts(visit, table):

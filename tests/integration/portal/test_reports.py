@@ -62,4 +62,5 @@ def test_the_apis_refusals_are_pages_and_the_form_keeps_the_choices(people):
     admin.sign_in(COORDINATING_ORG, "admin", "ada")
     wrong = admin.get("/reports?from=2026-05-01&to=2026-01-01")
     assert wrong.status_code == 422
-    assert 'value="2026-05-01"' in wrong.text and 'href="#f-from"' in wrong.text
+    assert 'value="2026-05-01"' in wrong.text
+    assert 'href="#f-from">Van (JJJJ-MM-DD)</a>' in wrong.text
