@@ -34,6 +34,15 @@ class Api:
         self.http = http or requests
 
     def call(self, operation_id, path=None, body=None, query=None):
+        response = self.send(operation_id, path=path, body=body, query=query)
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = {}
+        return Answer(response.status_code, payload if isinstance(payload, dict) else {})
+
+    def send(self, operation_id, path=None, body=None, query=None):
+        """The API's response as it came (a CSV to pass on as it is, say)."""
         operation = OPERATIONS[operation_id]
         url = operation.path
         for name, value in (path or {}).items():
@@ -41,13 +50,8 @@ class Api:
         token = create_token(self.secrets, self.session.org, self.session.role,
                              self.session.subject, ttl=CALL_TOKEN_SECONDS)
         try:
-            response = self.http.request(
+            return self.http.request(
                 operation.method, self.base_url + url, json=body, params=query,
                 headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT_SECONDS)
         except requests.RequestException as exc:
             raise ApiUnreachable(str(exc)) from None
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = {}
-        return Answer(response.status_code, payload if isinstance(payload, dict) else {})

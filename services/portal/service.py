@@ -95,6 +95,16 @@ class PortalService:
     def respond(visit, proposal_id):
         return pages.respond(visit, proposal_id)
 
+    @page("GET", "/reports")
+    @visiting
+    def reports(visit):
+        return pages.reports(visit)
+
+    @page("GET", "/reports.csv")
+    @visiting
+    def reports_csv(visit):
+        return pages.reports_csv(visit)
+
     @page("GET", "/static/<name>")
     def static(self, request, name):
         return static_response(name)
