@@ -1,7 +1,6 @@
 """The reports page (docs/contract.md §4 "The portal", docs/contract.md §7 "Reports") against the
 real referral and casework services: a municipality's person sees the table, the charts and the
-CSV; a role
-the rule table leaves out sees the API's 403 as a page."""
+CSV; a role the rule table leaves out sees the API's 403 as a page."""
 import re
 
 import pytest
