@@ -65,8 +65,14 @@ class Stack:
         self.url = f"http://127.0.0.1:{self.port}"
 
     def start(self):
+        """Both, or neither: a kring that does not come up takes its mail server down with it
+        (a fixture whose start failed gets no teardown, and the server outlived the run)."""
         self.smtp.start()
-        self.kring.start()
+        try:
+            self.kring.start()
+        except BaseException:
+            self.smtp.kill()
+            raise
         return self
 
     def kill9(self):
