@@ -6,8 +6,8 @@ import functools
 from nameko.dependency_providers import Config
 
 from kring.config import API_URL_KEY, PREVIOUS_SECRET_KEY, SECRET_KEY, WEB_SERVER_KEY
-from services.portal import pages
 from services.portal.api import ApiUnreachable
+from services.portal.routes import ROUTES
 from services.portal.visit import Visit
 from services.portal.web import Store, page, static_response
 
@@ -40,71 +40,16 @@ class PortalService:
     store = Store()
     config = Config()
 
-    @page("GET", "/")
-    @visiting
-    def home(visit):
-        return pages.home(visit)
-
-    @page("GET", "/login/<token>")
-    @visiting
-    def login_page(visit, token):
-        return pages.login_page(visit, token)
-
-    @page("POST", "/login/<token>")
-    @visiting
-    def login(visit, token):
-        return pages.login(visit, token)
-
-    @page("POST", "/logout")
-    @visiting
-    def logout(visit):
-        return pages.logout(visit)
-
-    @page("GET", "/language")
-    @visiting
-    def language(visit):
-        return pages.switch_language(visit)
-
-    @page("GET,POST", "/refer")
-    @visiting
-    def refer(visit):
-        return pages.new_referral(visit)
-
-    @page("GET", "/referrals")
-    @visiting
-    def referrals(visit):
-        return pages.referral_list(visit)
-
-    @page("GET", "/queue")
-    @visiting
-    def queue(visit):
-        return pages.queue(visit)
-
-    @page("GET", "/referrals/<referral_id>")
-    @visiting
-    def referral(visit, referral_id):
-        return pages.referral(visit, referral_id)
-
-    @page("GET,POST", "/referrals/<referral_id>/intake")
-    @visiting
-    def intake(visit, referral_id):
-        return pages.intake(visit, referral_id)
-
-    @page("POST", "/proposals/<proposal_id>/responses")
-    @visiting
-    def respond(visit, proposal_id):
-        return pages.respond(visit, proposal_id)
-
-    @page("GET", "/reports")
-    @visiting
-    def reports(visit):
-        return pages.reports(visit)
-
-    @page("GET", "/reports.csv")
-    @visiting
-    def reports_csv(visit):
-        return pages.reports_csv(visit)
-
     @page("GET", "/static/<name>")
     def static(self, request, name):
         return static_response(name)
+
+
+def _add_pages(service, routes):
+    """An entrypoint on the service for each row of the route table; nameko finds them as it
+    finds any decorated method."""
+    for name, methods, path, answer in routes:
+        setattr(service, name, page(methods, path)(visiting(answer)))
+
+
+_add_pages(PortalService, ROUTES)

@@ -70,6 +70,22 @@ class Visit:
 
     # --- guards --------------------------------------------------------------------------
 
+    def refused(self, operation_id=None):
+        """The page that stops this visit before it calls the API, or None to go on: not
+        signed in, a role outside the operation's row of the rule table, or a POST without the
+        session's CSRF token. Every page starts with it."""
+        if self.session is None:
+            return self.sign_in_first()
+        if operation_id is not None and not self.may(operation_id):
+            return self.error_page(403)
+        if self.request.method == "POST" and not self.csrf_ok():
+            return self.csrf_refused()
+        return None
+
+    def csrf_refused(self):
+        return self.render("error.j2", status=403, title=self.say("csrf_title"),
+                           text=self.say("csrf_text"))
+
     def csrf_ok(self):
         sent = self.request.form.get("csrf", "")
         return self.session is not None and hmac.compare_digest(sent, self.session.csrf)

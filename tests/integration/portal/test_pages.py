@@ -4,7 +4,7 @@ API's answers (403, 404, 409, 422) as pages."""
 import re
 from html import escape
 
-from services.portal.pages import PAGE_SIZE
+from services.portal.referrals import PAGE_SIZE
 from tests.support.access import supporter_body
 from tests.support.api import token
 from tests.support.directory import COORDINATING_ORG, OTHER_COORDINATING_ORG

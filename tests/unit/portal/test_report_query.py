@@ -1,8 +1,8 @@
-"""The reports form's choices as getReports' query (services/portal/pages.py): what was left
+"""The reports form's choices as getReports' query (services/portal/reports.py): what was left
 empty is left to the API's defaults, and nothing but the form's fields is sent on."""
 from werkzeug.datastructures import MultiDict
 
-from services.portal.pages import report_query
+from services.portal.reports import report_query
 
 
 def test_empty_choices_are_the_apis_defaults_and_other_parameters_are_not_sent():

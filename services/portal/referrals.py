@@ -1,0 +1,166 @@
+"""Pages of a referral: referring a family, my referrals, the coordinator's work queue, a
+referral's page with its proposal and case, the intake and the answers to a proposal."""
+from datetime import date
+
+from kring.contracts.events import PARTIES
+from kring.contracts.matching import SEVERITIES
+from kring.contracts.referral import NOTICE_LANGUAGES, REFERRER_ROLES, URGENCIES
+from services.portal import forms, summaries
+from services.portal.visit import query_string
+
+PAGE_SIZE = 20
+
+
+def referral_form(visit, values=None, errors=None, status=200):
+    return visit.render("refer.j2", status=status, values=values or default_values(),
+                        errors=errors or {}, referrer_roles=REFERRER_ROLES,
+                        notice_languages=NOTICE_LANGUAGES, urgencies=URGENCIES)
+
+
+def default_values():
+    return {"programme": "home-start", "referrer.language": "nl", "request.urgency": "normal",
+            "consent.given_on": date.today().isoformat()}
+
+
+def new_referral(visit):
+    refused = visit.refused("submitReferral")
+    if refused:
+        return refused
+    if visit.request.method == "GET":
+        return referral_form(visit)
+    values = {name: visit.request.form.get(name, "") for name in forms.REFERRAL_FIELDS}
+    answer = visit.api.call("submitReferral", body=forms.referral_body(visit.request.form))
+    if answer.status == 422:  # everything typed comes back, the API's words at their fields
+        errors = forms.field_errors(answer.body.get("errors"), forms.REFERRAL_FIELDS)
+        return referral_form(visit, values, errors, status=422)
+    if not answer.ok:
+        return visit.from_api(answer)
+    return visit.redirect(f"/referrals/{answer.body['referral_id']}?submitted=1")
+
+
+def referral_list(visit, status=None, template="referrals.j2"):
+    refused = visit.refused()
+    if refused:
+        return refused
+    cursor = visit.request.args.get("cursor")
+    query = {"limit": PAGE_SIZE, **({"cursor": cursor} if cursor else {}),
+             **({"status": status} if status else {})}
+    answer = visit.api.call("listReferrals", query=query)
+    if not answer.ok:
+        return visit.from_api(answer)
+    next_cursor = answer.body.get("next_cursor")
+    more = (visit.request.path + query_string(cursor=next_cursor)) if next_cursor else None
+    values = {"referrals": answer.body["referrals"], "more": more,
+              "may_meet": visit.may("recordIntake")}
+    if visit.request.headers.get("HX-Request") == "true" and cursor:
+        return visit.render("referral_rows.j2", **values)  # the next rows, for htmx
+    return visit.render(template, **values)
+
+
+def queue(visit):
+    return referral_list(visit, status="received", template="queue.j2")
+
+
+def referral(visit, referral_id):
+    refused = visit.refused()
+    if refused:
+        return refused
+    answer = visit.api.call("getReferral", path={"referral_id": referral_id})
+    if not answer.ok:
+        return visit.from_api(answer)
+    return referral_page(visit, answer.body)
+
+
+def referral_page(visit, referral, status=200, values=None, errors=None):
+    """The referral, and for its coordinator the proposal (with a form for each party still to
+    answer) and the case. `values` and `errors` are by party: what was typed in its form and
+    what the API said of it."""
+    proposal = _named(visit, "getProposal", "proposal_id", referral.get("proposal_id"))
+    case = _named(visit, "getCase", "case_id", referral.get("case_id"))
+    errors = errors or {}
+    answering = summaries.open_parties(proposal)
+    # a refused answer is shown at its form, also when that party is no longer asked
+    answering += [party for party in errors if party not in answering]
+    answered = visit.request.args.get("answered")
+    return visit.render("referral.j2", status=status, referral=referral, proposal=proposal,
+                        answering=answering if visit.may("respondToProposal") else [],
+                        case=summaries.case_summary(case, proposal) if case else None,
+                        values=values or {}, errors=errors, parties=PARTIES,
+                        answered=answered if answered in PARTIES else None,
+                        submitted=visit.request.args.get("submitted") == "1",
+                        saved=visit.request.args.get("intake") == "1",
+                        may_meet=visit.may("recordIntake"))
+
+
+def _named(visit, operation_id, key, value):
+    """The proposal or case the referral names, when the person's role may read it; else None:
+    the referral stands on its own page without it (the API decides the rest)."""
+    if not value or not visit.may(operation_id):
+        return None
+    answer = visit.api.call(operation_id, path={key: value})
+    return answer.body if answer.ok else None
+
+
+# --- coordinators --------------------------------------------------------------------------
+
+def intake(visit, referral_id):
+    refused = visit.refused("recordIntake")
+    if refused:
+        return refused
+    seen = visit.api.call("getReferral", path={"referral_id": referral_id})
+    if not seen.ok:
+        return visit.from_api(seen)
+    if visit.request.method == "GET":
+        return intake_form(visit, seen.body)
+    form = visit.request.form
+    answer = visit.api.call("recordIntake", body=forms.intake_body(referral_id, form))
+    values = {name: form.get(name, "") for name in forms.INTAKE_FIELDS}
+    if answer.status == 422:
+        errors = forms.field_errors(answer.body.get("errors"), forms.INTAKE_FIELDS)
+        return intake_form(visit, seen.body, values, errors, status=422)
+    if answer.status == 404:  # matching has not heard of the referral yet (docs/contract.md §4)
+        return intake_form(visit, seen.body, values,
+                           {forms.GENERAL: [visit.say("not_heard_yet")]}, status=409)
+    if not answer.ok:
+        return visit.from_api(answer)
+    return visit.redirect(f"/referrals/{referral_id}?intake=1")
+
+
+def intake_form(visit, referral, values=None, errors=None, status=200):
+    return visit.render("intake.j2", status=status, referral=referral, values=values or {},
+                        errors=errors or {}, severities=SEVERITIES)
+
+
+
+def respond(visit, proposal_id):
+    """The family's or the supporter's answer to a proposal, given through the coordinator;
+    back on the referral's page, or that page with the API's words at the party's form."""
+    refused = visit.refused("respondToProposal")
+    if refused:
+        return refused
+    seen = visit.api.call("getProposal", path={"proposal_id": proposal_id})
+    if not seen.ok:
+        return visit.from_api(seen)
+    form = visit.request.form
+    party = form.get("party", "")
+    if party not in PARTIES:  # the page offers only these: a form made elsewhere
+        return visit.error_page(404)
+    answer = visit.api.call("respondToProposal", path={"proposal_id": proposal_id},
+                            body=forms.answer_body(party, form))
+    referral_id = seen.body["referral_id"]
+    if answer.status in (409, 422):
+        if answer.status == 422:
+            errors = forms.answer_errors(party, answer.body.get("errors"))
+        else:
+            errors = {forms.GENERAL: [answer.body.get("message") or visit.say("conflict_title")]}
+        referral = visit.api.call("getReferral", path={"referral_id": referral_id})
+        if not referral.ok:
+            return visit.from_api(referral)
+        values = {name: form.get(name, "") for name in forms.answer_fields(party)}
+        return referral_page(visit, referral.body, status=answer.status,
+                             values={party: values}, errors={party: errors})
+    if not answer.ok:
+        return visit.from_api(answer)
+    return visit.redirect(f"/referrals/{referral_id}?answered={party}#voorstel")
+
+

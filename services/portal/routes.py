@@ -1,0 +1,20 @@
+"""Every page of the portal: its methods, its path and the function that answers it. The
+service (service.py) makes a nameko entrypoint of each row; a new page is a row here."""
+from services.portal import pages, referrals, reports
+
+ROUTES = (
+    # name, methods, path, page
+    ("home", "GET", "/", pages.home),
+    ("login_page", "GET", "/login/<token>", pages.login_page),
+    ("login", "POST", "/login/<token>", pages.login),
+    ("logout", "POST", "/logout", pages.logout),
+    ("language", "GET", "/language", pages.switch_language),
+    ("refer", "GET,POST", "/refer", referrals.new_referral),
+    ("referrals", "GET", "/referrals", referrals.referral_list),
+    ("queue", "GET", "/queue", referrals.queue),
+    ("referral", "GET", "/referrals/<referral_id>", referrals.referral),
+    ("intake", "GET,POST", "/referrals/<referral_id>/intake", referrals.intake),
+    ("respond", "POST", "/proposals/<proposal_id>/responses", referrals.respond),
+    ("reports", "GET", "/reports", reports.reports),
+    ("reports_csv", "GET", "/reports.csv", reports.reports_csv),
+)
