@@ -5,6 +5,8 @@ not ticked is not sent). Field names are the body's paths, dotted (`family.phone
 the API reports at a path lands next to the field that path names. Nothing is checked here that
 the API checks: the API says what is wrong, in one place.
 """
+import re
+
 REFERRAL_FIELDS = (
     "programme", "external_ref",
     "referrer.name", "referrer.organisation", "referrer.role", "referrer.email",
@@ -135,3 +137,111 @@ def _nearest(path, fields):
             return candidate
         parts.pop()
     return GENERAL
+
+
+# --- the steps of a case and of aftercare (services/portal/cases.py) ------------------------
+# Several forms on one page: each form's fields are named `<form>.<body path>` (`visit.hours`,
+# `handover.receiving_party.kind`), so ids stay unique on the page and the API's errors, put
+# under the form's name, land at its fields.
+
+def typed(form, step):
+    """What was typed into one form of the page: its fields as sent, to show them again."""
+    prefix = f"{step}."
+    return {name: value for name, value in form.items() if name.startswith(prefix)}
+
+
+def step_errors(step, errors, fields):
+    """The API's errors for one form at that form's fields; what names none under GENERAL."""
+    return field_errors({step: errors} if errors else {}, fields)
+
+
+def number(value):
+    """A number as typed, with a decimal comma or point ("2,5" is 2.5); else as typed, for the
+    API to say it is not one."""
+    try:
+        return float(value.replace(",", "."))
+    except ValueError:
+        return value
+
+
+def flag(value):
+    """A yes/no pair of radio buttons: True, False, or None when neither was chosen."""
+    return {"yes": True, "no": False}.get(value)
+
+
+def step_body(step, form, texts=(), numbers=(), flags=()):
+    """A body of the named fields of one form: an empty box and an unchosen yes/no are left
+    out (the API says when they are required); numbers as numbers where they are."""
+    body = {}
+    for name in (*texts, *numbers, *flags):
+        value = form.get(f"{step}.{name}")
+        if name in flags:
+            value = flag(value)
+        else:
+            value = (value or "").strip() or None
+            if value is not None and name in numbers:
+                value = number(value)
+        if value is not None:
+            _put(body, name, value)
+    return body
+
+
+def ticked(step, form, group):
+    """The ids of the ticked boxes named `<step>.<group>.<id>`."""
+    prefix = f"{step}.{group}."
+    return [name[len(prefix):] for name, value in form.items()
+            if name.startswith(prefix) and value == "yes"]
+
+
+def lines(value):
+    """A list typed one item a line."""
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+GOAL_FIELDS = ("life_domain", "goal", "for")
+
+
+def goal_rows(values):
+    """How many goal rows the plan form has: one past the highest row named."""
+    rows = [int(found.group(1)) for found in map(GOAL_ROW.match, values) if found]
+    return max(rows) + 1 if rows else 0
+
+
+def goal_paths(form):
+    """The body paths of every goal row's fields: a box left empty is not sent, yet the API's
+    word on it belongs there."""
+    return tuple(f"goals.{row}.{name}" for row in range(goal_rows(form))
+                 for name in GOAL_FIELDS)
+
+
+GOAL_ROW = re.compile(r"plan\.goals\.(\d{1,2})\.")
+
+
+def plan_body(form):
+    """setPlan's body from the plan form: the goals of its rows up to the last one with
+    anything typed (an empty row between is sent, for the API to say what it misses), risk and
+    protective factors one a line, the intensity. Support figures are left out: the plan keeps
+    the ones it has."""
+    goals = []
+    for row in range(goal_rows(form)):
+        goal = {name: (form.get(f"plan.goals.{row}.{name}") or "").strip()
+                for name in GOAL_FIELDS}
+        members = ticked("plan", form, f"goals.{row}.members")
+        if any(goal.values()) or members:
+            goals.extend({} for _ in range(row - len(goals)))
+            goals.append({**{k: v for k, v in goal.items() if v}, "members": members})
+    body = {"goals": goals,
+            "risk_factors": lines(form.get("plan.risk_factors")),
+            "protective_factors": lines(form.get("plan.protective_factors"))}
+    intensity = (form.get("plan.intensity") or "").strip()
+    if intensity:
+        body["intensity"] = intensity
+    return body
+
+
+def handover_body(form):
+    """handOverCase's body; the support figures who stay are the ticked boxes."""
+    body = step_body("handover", form, texts=("receiving_party.kind", "receiving_party.name",
+                                              "summary"))
+    body["support_figures_staying"] = ticked("handover", form, "staying")
+    return body

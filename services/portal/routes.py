@@ -1,6 +1,6 @@
 """Every page of the portal: its methods, its path and the function that answers it. The
 service (service.py) makes a nameko entrypoint of each row; a new page is a row here."""
-from services.portal import pages, referrals, reports
+from services.portal import cases, pages, referrals, reports
 
 ROUTES = (
     # name, methods, path, page
@@ -17,4 +17,10 @@ ROUTES = (
     ("respond", "POST", "/proposals/<proposal_id>/responses", referrals.respond),
     ("reports", "GET", "/reports", reports.reports),
     ("reports_csv", "GET", "/reports.csv", reports.reports_csv),
+    ("case", "GET", "/cases/<case_id>", cases.case),
+    ("case_step", "POST", "/cases/<case_id>/<step>", cases.case_step),
+    ("resolve_concern", "POST", "/cases/<case_id>/safety-concerns/<concern_id>/resolve",
+     cases.resolve_concern),
+    ("aftercare", "GET", "/aftercare/<aftercare_id>", cases.aftercare),
+    ("aftercare_step", "POST", "/aftercare/<aftercare_id>/<step>", cases.aftercare_step),
 )

@@ -7,6 +7,7 @@ import requests
 
 from kring.config import DATABASES_KEY
 from kring.kit.db import make_engine
+from services.aftercare.service import AftercareService
 from services.casework.service import CaseworkService
 from services.matching.service import MatchingService
 from services.portal import signin
@@ -18,9 +19,10 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 def start_portal_stack(container_factory, config):
-    """Referral, matching, casework and the portal on one port, as `kring run` runs them: the
-    API under /api/v1, the portal at /."""
-    for service in (ReferralService, MatchingService, CaseworkService, PortalService):
+    """Referral, matching, casework, aftercare and the portal on one port, as `kring run` runs
+    them: the API under /api/v1, the portal at /."""
+    for service in (ReferralService, MatchingService, CaseworkService, AftercareService,
+                    PortalService):
         container_factory(service, config).start()
     return config
 

@@ -1,0 +1,210 @@
+"""The case's page and the aftercare's page: everything getCase and getAftercare show, and a
+form for each step of work on them the signed-in person's role may take (Visit.may). The API
+decides every step; the page offers a form where the case's status makes it sensible (a visit
+while the case is open), and always where the API just refused it, to say why."""
+import re
+from datetime import date
+
+from kring.contracts.casework import FOR_WHOM, INTENSITIES, RECEIVING_KINDS
+from services.portal import forms
+from services.portal.steps import Step, done, take
+
+DEFAULT_PROGRAMME = "home-start"  # a case opened before cases knew their programme
+
+
+def _moment(name, operation_id):
+    return Step(name, operation_id, lambda form: forms.step_body(name, form,
+                                                                 texts=("date", "notes")),
+                ("date", "notes"))
+
+
+CASE_STEPS = (
+    Step("plan", "setPlan", forms.plan_body, ("goals", "risk_factors", "protective_factors",
+                                              "intensity"), rows=forms.goal_paths),
+    Step("visit", "logVisit", lambda form: forms.step_body(
+        "visit", form, texts=("date", "notes"), numbers=("hours",)), ("date", "hours", "notes")),
+    Step("concern", "recordSafetyConcern", lambda form: forms.step_body(
+        "concern", form, texts=("description",), flags=("immediate",)),
+        ("description", "immediate")),
+    _moment("check_in", "recordCheckIn"),
+    _moment("evaluation", "recordEvaluation"),
+    Step("intensity", "changeIntensity", lambda form: forms.step_body(
+        "intensity", form, texts=("level", "reason"),
+        numbers=("visits_per_week", "hours_per_week")),
+        ("level", "visits_per_week", "hours_per_week", "reason")),
+    Step("close", "closeCase", lambda form: forms.step_body(
+        "close", form, texts=("evaluation", "reason"), flags=("goals_met",)),
+        ("evaluation", "goals_met", "reason")),
+    Step("handover", "handOverCase", forms.handover_body,
+         ("receiving_party", "receiving_party.kind", "receiving_party.name", "summary")),
+)
+STEPS_BY_NAME = {step.name: step for step in CASE_STEPS}
+# the statuses of a case in which a step is offered (presentation only: the API decides)
+OFFERED_WHEN = {"plan": ("open",), "visit": ("open",), "concern": ("open", "closing"),
+                "check_in": ("open",), "evaluation": ("open",), "intensity": ("open",),
+                "close": ("open",), "handover": ("closing",)}
+
+
+def resolve_step(concern_id):
+    """Resolving one safety concern: a form of its own for each, so its fields are its own."""
+    name = f"resolve-{concern_id}"
+    return Step(name, "resolveSafetyConcern",
+                lambda form: forms.step_body(name, form, texts=("resolution",)),
+                ("resolution",), said="resolve")
+
+
+AFTERCARE_STEPS = (
+    Step("contact", "logAftercareContact", lambda form: forms.step_body(
+        "contact", form, texts=("date", "notes", "support_figure_id")),
+        ("date", "notes", "support_figure_id")),
+    Step("relapse", "reportRelapse",
+         lambda form: forms.step_body("relapse", form, texts=("notes",)), ("notes",)),
+    Step("complete", "completeAftercare",
+         lambda form: forms.step_body("complete", form, texts=("notes",)), ("notes",)),
+)
+AFTERCARE_BY_NAME = {step.name: step for step in AFTERCARE_STEPS}
+
+
+# --- the case ------------------------------------------------------------------------------
+
+def case(visit, case_id):
+    refused = visit.refused("getCase")
+    if refused:
+        return refused
+    return case_page(visit, case_id)
+
+
+def case_step(visit, case_id, step):
+    if step not in STEPS_BY_NAME:
+        return visit.refused() or visit.error_page(404)
+    return take(visit, STEPS_BY_NAME[step], {"case_id": case_id},
+                lambda values, errors, status: case_page(visit, case_id, values, errors,
+                                                         status),
+                f"/cases/{case_id}")
+
+
+def resolve_concern(visit, case_id, concern_id):
+    return take(visit, resolve_step(concern_id), {"case_id": case_id, "concern_id": concern_id},
+                lambda values, errors, status: case_page(visit, case_id, values, errors,
+                                                         status),
+                f"/cases/{case_id}")
+
+
+def case_page(visit, case_id, values=None, errors=None, status=200):
+    """The case as getCase shows it to this person, with the forms their role may use;
+    `values` and `errors` are of the form just refused (its fields are named by the form):
+    that form shows what was typed, not what it starts with (a box unticked stays so)."""
+    answer = visit.api.call("getCase", path={"case_id": case_id})
+    if not answer.ok:
+        return visit.from_api(answer)
+    shown = answer.body
+    errors = errors or {}
+    referral = _read(visit, "getReferral", referral_id=shown["referral_id"])
+    supporter = _read(visit, "getSupporter", supporter_id=shown["supporter_id"])
+    offered = {name: visit.may(step.operation_id)
+               and (shown["status"] in OFFERED_WHEN[name] or name in errors)
+               for name, step in STEPS_BY_NAME.items()}
+    programme = _read(visit, "getProgramme", code=shown.get("programme") or DEFAULT_PROGRAMME) \
+        if offered["close"] else None
+    concerns = sorted(shown["safety_concerns"], key=lambda c: c.get("resolved_at") is not None)
+    resolvable = [c["concern_id"] for c in concerns
+                  if visit.may("resolveSafetyConcern") and (
+                      c.get("resolved_at") is None or f"resolve-{c['concern_id']}" in errors)]
+    values = {**{name: value for name, value in case_defaults(shown).items()
+                  if name.split(".")[0] not in errors}, **(values or {})}
+    return visit.render(
+        "case.j2", status=status, case=shown, referral=referral,
+        supporter_name=(supporter or {}).get("name"), concerns=concerns,
+        resolvable=resolvable, offered=offered,
+        figures=((shown.get("plan") or {}).get("support_figures") or []),
+        members={m["member_id"]: m for m in shown.get("members") or []},
+        values=values, errors=errors, labels=labels(visit.say),
+        goal_rows=max(forms.goal_rows(values), 1),
+        closure_reasons=[(r["code"], r["name"].get(visit.language) or r["code"])
+                         for r in (programme or {}).get("closure_reasons", [])],
+        done=done(visit, (*CASE_STEPS, resolve_step(""))), for_whom=FOR_WHOM,
+        intensities=INTENSITIES, receiving_kinds=RECEIVING_KINDS)
+
+
+def case_defaults(shown):
+    """What the case's forms start with: today's date, the plan as it is (and a row for one
+    more goal), every support figure staying on at the handover."""
+    today = date.today().isoformat()
+    values = {f"{step}.date": today for step in ("visit", "check_in", "evaluation")}
+    plan = shown.get("plan") or {}
+    goals = plan.get("goals") or []
+    for row, goal in enumerate(goals):
+        values.update({f"plan.goals.{row}.life_domain": goal.get("life_domain", ""),
+                       f"plan.goals.{row}.goal": goal.get("goal", ""),
+                       f"plan.goals.{row}.for": goal.get("for", "")})
+        values.update({f"plan.goals.{row}.members.{member}": "yes"
+                       for member in goal.get("members") or []})
+    values[f"plan.goals.{len(goals)}.for"] = "adult"
+    values.update({"plan.risk_factors": "\n".join(plan.get("risk_factors") or []),
+                   "plan.protective_factors": "\n".join(plan.get("protective_factors") or []),
+                   "plan.intensity": plan.get("intensity") or "regular",
+                   "intensity.level": (shown.get("intensity") or {}).get("level") or ""})
+    values.update({f"handover.staying.{figure['figure_id']}": "yes"
+                   for figure in plan.get("support_figures") or [] if figure.get("figure_id")})
+    return values
+
+
+def labels(say):
+    """The label of a field in the error summary: a goal's by its row (`Doel 2: Doel`), a
+    safety concern's resolution as one; the rest by its name (words.py)."""
+    def label(name):
+        goal = GOAL_FIELD.match(name)
+        if goal:
+            return f"{say('goal')} {int(goal.group(1)) + 1}: {say('plan.goals.' + goal.group(2))}"
+        if name.startswith("resolve-"):
+            return say("resolve.resolution")
+        return say(name)
+    return label
+
+
+GOAL_FIELD = re.compile(r"plan\.goals\.(\d+)\.([a-z_]+)")
+
+
+def _read(visit, operation_id, **path):
+    """What the page shows besides the case, when the person's role may read it; else None:
+    the case stands on its own page without it."""
+    if not visit.may(operation_id):
+        return None
+    answer = visit.api.call(operation_id, path=path)
+    return answer.body if answer.ok else None
+
+
+# --- aftercare -----------------------------------------------------------------------------
+
+def aftercare(visit, aftercare_id):
+    refused = visit.refused("getAftercare")
+    if refused:
+        return refused
+    return aftercare_page(visit, aftercare_id)
+
+
+def aftercare_step(visit, aftercare_id, step):
+    if step not in AFTERCARE_BY_NAME:
+        return visit.refused() or visit.error_page(404)
+    return take(visit, AFTERCARE_BY_NAME[step], {"aftercare_id": aftercare_id},
+                lambda values, errors, status: aftercare_page(visit, aftercare_id, values,
+                                                              errors, status),
+                f"/aftercare/{aftercare_id}")
+
+
+def aftercare_page(visit, aftercare_id, values=None, errors=None, status=200):
+    answer = visit.api.call("getAftercare", path={"aftercare_id": aftercare_id})
+    if not answer.ok:
+        return visit.from_api(answer)
+    shown = answer.body
+    errors = errors or {}
+    offered = {name: visit.may(step.operation_id)
+               and (shown["status"] == "active" or name in errors)
+               for name, step in AFTERCARE_BY_NAME.items()}
+    referral = _read(visit, "getReferral", referral_id=shown["referral_id"])
+    figures = {f["figure_id"]: f for f in shown.get("support_figures") or []}
+    return visit.render(
+        "aftercare.j2", status=status, aftercare=shown, referral=referral, figures=figures,
+        values={"contact.date": date.today().isoformat(), **(values or {})}, errors=errors,
+        labels=labels(visit.say),
+        offered=offered, done=done(visit, AFTERCARE_STEPS))

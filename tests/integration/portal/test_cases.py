@@ -1,0 +1,240 @@
+"""The case's and the aftercare's pages against the real services (docs/contract.md §4 "The
+portal"): what getCase and getAftercare show, a form for each step the person's role may take,
+and the API's answers at the forms: success back on the page with a confirmation, a 422 at the
+fields with everything typed kept, a 409 said at the form, a 404 for another organisation."""
+import re
+from datetime import date, timedelta
+
+from tests.support.access import supporter_body
+from tests.support.api import token
+from tests.support.directory import COORDINATING_ORG, OTHER_COORDINATING_ORG
+from tests.support.sample import referral_body
+from tests.support.waiting import eventually
+
+GP = ("huisarts-oost", "referrer", "anna")
+COORDINATOR = (COORDINATING_ORG, "coordinator", "carla")
+STRANGER = (OTHER_COORDINATING_ORG, "coordinator", "wim")
+TOMORROW = (date.today() + timedelta(days=2)).isoformat()
+
+
+def started_case(api, external_ref):
+    """A case of a referral whose match both parties accepted, made through the API: the
+    pages under test start from there. Its referral's, case's and supporter's ids."""
+    coordinator = token(*COORDINATOR[:2], subject=COORDINATOR[2])
+    registered = api.post("/supporters", coordinator, json=supporter_body("Sanne", "Utrecht"))
+    assert registered.status_code == 201, registered.text
+    referred = api.post("/referrals", token(*GP[:2], subject=GP[2]),
+                        json=referral_body(external_ref))
+    assert referred.status_code == 201, referred.text
+    referral_id = referred.json()["referral_id"]
+
+    def intake():  # matching hears of the referral by an event: 404 until then
+        answer = api.post("/intakes", coordinator, json={
+            "referral_id": referral_id, "fits": True, "severity": "low", "reason": "fits"})
+        assert answer.status_code in (201, 404), answer.text
+        return answer.json() if answer.status_code == 201 else None
+    proposal_id = eventually(intake, what="the intake")["proposal_id"]
+    for party in ("family", "supporter"):
+        said = api.post(f"/proposals/{proposal_id}/responses", coordinator,
+                        json={"party": party, "accept": True})
+        assert said.status_code == 200, said.text
+    case_id = eventually(lambda: api.get(f"/referrals/{referral_id}", coordinator).json()[
+        "case_id"], what="the case to start")
+    return referral_id, case_id, registered.json()["supporter_id"]
+
+
+def section(html, anchor):
+    """The page from the element with id `anchor` on: what is said there, not above it."""
+    return html.split(f'id="{anchor}"', 1)[1]
+
+
+def test_the_coordinator_works_the_case_from_the_plan_to_the_handover(people, api):
+    referral_id, case_id, _ = started_case(api, "HA-case")
+    carla, wim = people(), people()
+    carla.sign_in(*COORDINATOR)
+    page = carla.get(f"/cases/{case_id}")
+    assert page.status_code == 200 and "Sanne" in page.text and "loopt" in page.text
+    for form in ("plan", "visit", "concern", "check_in", "evaluation", "intensity", "close"):
+        assert f'id="{form}"' in page.text, form
+    assert 'id="handover"' not in page.text  # the case is open: it closes first
+    assert f'href="/referrals/{referral_id}"' in page.text
+    referral = carla.get(f"/referrals/{referral_id}")
+    assert f'href="/cases/{case_id}"' in referral.text
+
+    wim.sign_in(*STRANGER)  # another organisation: no such case, nothing changed
+    assert wim.get(f"/cases/{case_id}").status_code == 404
+    refused = wim.post(f"/cases/{case_id}/visit", {"visit.date": date.today().isoformat(),
+                                                   "visit.hours": "3"})
+    assert refused.status_code == 404 and "Niet gevonden" in refused.text
+
+    # a visit: the API's words at the hours, what was typed kept; then logged
+    typo = carla.post(f"/cases/{case_id}/visit", {"visit.date": date.today().isoformat(),
+                                                  "visit.hours": "veel",
+                                                  "visit.notes": "samen gekookt"})
+    assert typo.status_code == 422 and 'id="f-visit-hours-error"' in typo.text
+    assert 'href="#f-visit-hours"' in typo.text and 'value="veel"' in typo.text
+    assert "samen gekookt</textarea>" in typo.text and "Dit is geen getal" in typo.text
+    logged = carla.post(f"/cases/{case_id}/visit", {"visit.date": date.today().isoformat(),
+                                                    "visit.hours": "2,5",
+                                                    "visit.notes": "samen gekookt"})
+    assert logged.status_code == 200 and "Het bezoek is vastgelegd" in logged.text
+    assert logged.url.endswith(f"/cases/{case_id}?done=visit")
+    assert '<span id="total-hours">2.5</span>' in logged.text and "samen gekookt" in logged.text
+
+    # the plan: a goal without its life domain is refused at that field
+    goal = {"plan.goals.0.goal": "Rust in huis", "plan.goals.0.for": "adult",
+            "plan.risk_factors": "schulden", "plan.intensity": "regular"}
+    missing = carla.post(f"/cases/{case_id}/plan", goal)
+    assert missing.status_code == 422 and 'id="f-plan-goals-0-life-domain-error"' in missing.text
+    assert "Rust in huis</textarea>" in missing.text and "Doel 1: Leefgebied" in missing.text
+    planned = carla.post(f"/cases/{case_id}/plan", {**goal, "plan.goals.0.life_domain":
+                                                    "parenting"})
+    assert planned.status_code == 200 and "Het plan van aanpak is opgeslagen" in planned.text
+    plan = section(planned.text, "plan-van-aanpak")
+    assert "Rust in huis" in plan and "schulden" in plan
+
+    # the coordinator's moments and the intensity
+    for step, form in (("check_in", {"check_in.date": date.today().isoformat(),
+                                     "check_in.notes": "gaat goed"}),
+                       ("evaluation", {"evaluation.date": date.today().isoformat()}),
+                       ("intensity", {"intensity.level": "light",
+                                      "intensity.reason": "het gaat beter"})):
+        said = carla.post(f"/cases/{case_id}/{step}", form)
+        assert said.status_code == 200 and f"?done={step}" in said.url, said.text
+    future = carla.post(f"/cases/{case_id}/check_in", {"check_in.date": TOMORROW})
+    assert future.status_code == 422 and 'id="f-check-in-date-error"' in future.text
+    assert f'value="{TOMORROW}"' in future.text
+    shown = carla.get(f"/cases/{case_id}").text
+    assert "gaat goed" in shown and "het gaat beter" in shown
+
+    # an immediate safety concern: first of the list, marked, and in the way of closing
+    concern = carla.post(f"/cases/{case_id}/concern", {"concern.description": "ruzie thuis",
+                                                       "concern.immediate": "yes"})
+    assert concern.status_code == 200 and "De zorg is vastgelegd" in concern.text
+    assert "portal-concern-open" in concern.text and "dringende zorg" in concern.text
+    unchosen = carla.post(f"/cases/{case_id}/concern", {"concern.description": "nog een"})
+    assert unchosen.status_code == 422 and 'id="f-concern-immediate-error"' in unchosen.text
+    assert "nog een</textarea>" in unchosen.text
+    blocked = carla.post(f"/cases/{case_id}/close", {"close.evaluation": "goed gegaan",
+                                                     "close.goals_met": "yes"})
+    assert blocked.status_code == 409 and "dringende zorg" in section(blocked.text, "close")
+    assert "goed gegaan</textarea>" in blocked.text
+    concern_id = re.search(r'/safety-concerns/([^/"]+)/resolve', concern.text).group(1)
+    resolved = carla.post(f"/cases/{case_id}/safety-concerns/{concern_id}/resolve",
+                          {f"resolve-{concern_id}.resolution": "besproken met het gezin"})
+    assert resolved.status_code == 200 and "De zorg is opgelost" in resolved.text
+    assert "portal-concern-open" not in resolved.text
+    again = carla.post(f"/cases/{case_id}/safety-concerns/{concern_id}/resolve", {})
+    assert again.status_code == 409 and "al opgelost" in again.text
+
+    # closing: the goals_met choice is required, then closed with a reason of the programme
+    undecided = carla.post(f"/cases/{case_id}/close", {"close.evaluation": "goed gegaan"})
+    assert undecided.status_code == 422 and 'id="f-close-goals-met-error"' in undecided.text
+    assert 'value="goals_met"' in undecided.text  # the programme's closure reasons
+    closed = carla.post(f"/cases/{case_id}/close", {"close.evaluation": "goed gegaan",
+                                                    "close.goals_met": "yes",
+                                                    "close.reason": "goals_met"})
+    assert closed.status_code == 200 and "Het traject is afgesloten" in closed.text
+    assert "wordt afgesloten" in closed.text and 'id="handover"' in closed.text
+    late = carla.post(f"/cases/{case_id}/visit", {"visit.date": date.today().isoformat(),
+                                                  "visit.hours": "1", "visit.notes": "te laat"})
+    assert late.status_code == 409 and "the case is closing" in section(late.text, "visit")
+    assert "te laat</textarea>" in late.text
+
+    # the handover: who takes over is required, then aftercare starts
+    nameless = carla.post(f"/cases/{case_id}/handover", {
+        "handover.receiving_party.kind": "municipality", "handover.summary": "alles rustig"})
+    assert nameless.status_code == 422
+    assert 'id="f-handover-receiving-party-name-error"' in nameless.text
+    assert "alles rustig</textarea>" in nameless.text
+    handed = carla.post(f"/cases/{case_id}/handover", {
+        "handover.receiving_party.kind": "municipality",
+        "handover.receiving_party.name": "Wijkteam Oost", "handover.summary": "alles rustig"})
+    assert handed.status_code == 200 and "overgedragen" in handed.text
+    assert "Wijkteam Oost" in handed.text and 'id="visit"' not in handed.text
+    page = eventually(lambda: (lambda text: text if "/aftercare/" in text else None)(
+        carla.get(f"/referrals/{referral_id}").text), what="the aftercare link")
+    assert 'id="aftercare-link"' in page
+
+
+def test_the_aftercare_from_a_relapse_to_its_completion(people, api):
+    referral_id, case_id, _ = started_case(api, "HA-after")
+    carla, wim, anna = people(), people(), people()
+    carla.sign_in(*COORDINATOR)
+
+    def hand_over():
+        closed = carla.post(f"/cases/{case_id}/close", {"close.evaluation": "klaar",
+                                                        "close.goals_met": "yes"})
+        assert closed.status_code == 200, closed.text
+        handed = carla.post(f"/cases/{case_id}/handover", {
+            "handover.receiving_party.kind": "local_partner",
+            "handover.receiving_party.name": "Buurtgezinnen", "handover.summary": "rustig"})
+        assert handed.status_code == 200, handed.text
+    hand_over()
+    coordinator = token(*COORDINATOR[:2], subject=COORDINATOR[2])
+    aftercare_id = eventually(lambda: api.get(f"/referrals/{referral_id}", coordinator).json()[
+        "aftercare_id"], what="aftercare to start")
+    where = f"/aftercare/{aftercare_id}"
+    page = eventually(lambda: (lambda shown: shown if shown.status_code == 200 else None)(
+        carla.get(where)), what="the aftercare page")
+    assert "Buurtgezinnen" in page.text and "loopt" in page.text
+    for form in ("contact", "relapse", "complete"):
+        assert f'id="{form}"' in page.text, form
+    assert f'href="/cases/{case_id}"' in page.text
+
+    wim.sign_in(*STRANGER)
+    assert wim.get(where).status_code == 404
+    assert wim.post(f"{where}/complete", {}).status_code == 404
+
+    future = carla.post(f"{where}/contact", {"contact.date": TOMORROW,
+                                             "contact.notes": "gebeld"})
+    assert future.status_code == 422 and 'id="f-contact-date-error"' in future.text
+    assert "gebeld</textarea>" in future.text and f'value="{TOMORROW}"' in future.text
+    logged = carla.post(f"{where}/contact", {"contact.date": date.today().isoformat(),
+                                             "contact.notes": "gebeld"})
+    assert logged.status_code == 200 and "Het contact is vastgelegd" in logged.text
+    assert "gebeld" in section(logged.text, "contacten")
+
+    silent = carla.post(f"{where}/relapse", {})
+    assert silent.status_code == 422 and 'id="f-relapse-notes-error"' in silent.text
+    relapsed = carla.post(f"{where}/relapse", {"relapse.notes": "weer zorgen"})
+    assert relapsed.status_code == 200 and "De terugval is gemeld" in relapsed.text
+    assert 'id="complete"' not in relapsed.text  # no longer active
+    late = carla.post(f"{where}/contact", {"contact.date": date.today().isoformat(),
+                                           "contact.notes": "nog eens"})
+    assert late.status_code == 409 and "nog eens</textarea>" in late.text
+    # casework reopens the case by aftercare's event: the same supporter takes it up again
+    eventually(lambda: 'id="visit"' in carla.get(f"/cases/{case_id}").text,
+               what="the case to open again")
+    hand_over()
+    eventually(lambda: 'id="complete"' in carla.get(where).text, what="aftercare again")
+    done = carla.post(f"{where}/complete", {"complete.notes": "afgerond"})
+    assert done.status_code == 200 and "De nazorg is afgerond" in done.text
+    assert "afgerond" in done.text and 'id="contact"' not in done.text
+    twice = carla.post(f"{where}/complete", {"complete.notes": "nog een keer"})
+    assert twice.status_code == 409 and "nog een keer</textarea>" in twice.text
+
+    anna.sign_in(*GP)  # the referrer sees the end, not the aftercare
+    eventually(lambda: "afgesloten" in anna.get(f"/referrals/{referral_id}").text,
+               what="the referral to close")
+    assert anna.get(where).status_code == 403
+    assert 'id="aftercare-link"' not in anna.get(f"/referrals/{referral_id}").text
+
+
+def test_the_supporter_works_on_their_own_case_and_sees_no_other(people, api):
+    _, case_id, supporter_id = started_case(api, "HA-sam")
+    sam, other = people(), people()
+    sam.sign_in(COORDINATING_ORG, "supporter", supporter_id)
+    page = sam.get(f"/cases/{case_id}")
+    assert page.status_code == 200 and "loopt" in page.text
+    for form in ("plan", "visit", "concern", "intensity"):
+        assert f'id="{form}"' in page.text, form
+    for form in ("close", "handover", "check_in", "evaluation"):
+        assert f'id="{form}"' not in page.text, form  # the coordinator's steps
+    logged = sam.post(f"/cases/{case_id}/visit", {"visit.date": date.today().isoformat(),
+                                                  "visit.hours": "3",
+                                                  "visit.notes": "naar de bieb"})
+    assert logged.status_code == 200 and "naar de bieb" in logged.text
+    assert sam.post(f"/cases/{case_id}/close", {"close.evaluation": "x"}).status_code == 403
+    other.sign_in(COORDINATING_ORG, "supporter", "someone-else")
+    assert other.get(f"/cases/{case_id}").status_code == 404

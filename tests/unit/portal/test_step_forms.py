@@ -1,0 +1,57 @@
+"""The case's and the aftercare's forms as API bodies (services/portal/forms.py): several forms
+on one page, each its fields named `<form>.<body path>`, and the API's 422 errors back at them."""
+from werkzeug.datastructures import MultiDict
+
+from services.portal.forms import (GENERAL, goal_paths, handover_body, plan_body, step_body,
+                                   step_errors, typed)
+
+
+def test_a_steps_fields_become_its_body_numbers_and_yes_or_no_as_such():
+    form = MultiDict({"visit.date": "2026-11-30", "visit.hours": "2,5", "visit.notes": "  ",
+                      "concern.immediate": "yes", "other.hours": "9"})
+    assert step_body("visit", form, texts=("date", "notes"), numbers=("hours",)) == {
+        "date": "2026-11-30", "hours": 2.5}
+    assert step_body("concern", form, flags=("immediate",)) == {"immediate": True}
+    assert step_body("concern", MultiDict(), flags=("immediate",)) == {}  # the API says so
+    # what is not a number goes as typed, for the API to say it is not
+    assert step_body("visit", MultiDict({"visit.hours": "veel"}), numbers=("hours",)) == {
+        "hours": "veel"}
+
+
+def test_the_plans_goal_rows_up_to_the_last_one_typed_and_its_members_ticked():
+    form = MultiDict({
+        "plan.goals.0.life_domain": "parenting", "plan.goals.0.goal": "Rust",
+        "plan.goals.0.for": "adult", "plan.goals.0.members.m1": "yes",
+        "plan.goals.1.life_domain": "", "plan.goals.1.goal": "", "plan.goals.1.for": "",
+        "plan.goals.2.goal": "Naar school", "plan.goals.2.for": "child",
+        "plan.goals.3.life_domain": "", "plan.goals.3.goal": "", "plan.goals.3.for": "",
+        "plan.risk_factors": "schulden\n\n weinig netwerk ", "plan.intensity": "light"})
+    assert plan_body(form) == {
+        "goals": [{"life_domain": "parenting", "goal": "Rust", "for": "adult",
+                   "members": ["m1"]},
+                  {},  # an empty row between: sent, so the API's errors keep their rows
+                  {"goal": "Naar school", "for": "child", "members": []}],
+        "risk_factors": ["schulden", "weinig netwerk"], "protective_factors": [],
+        "intensity": "light"}
+    assert "goals.3.life_domain" in goal_paths(form) and len(goal_paths(form)) == 12
+
+
+def test_the_handover_names_the_figures_ticked_to_stay():
+    form = MultiDict({"handover.receiving_party.kind": "municipality",
+                      "handover.receiving_party.name": "Wijkteam", "handover.summary": "rustig",
+                      "handover.staying.f1": "yes", "handover.staying.f2": "no"})
+    assert handover_body(form) == {"receiving_party": {"kind": "municipality",
+                                                       "name": "Wijkteam"},
+                                   "summary": "rustig", "support_figures_staying": ["f1"]}
+    assert handover_body(MultiDict())["support_figures_staying"] == []
+
+
+def test_the_apis_errors_land_at_the_forms_own_fields():
+    fields = {"handover.receiving_party", "handover.receiving_party.name", "handover.summary"}
+    errors = {"receiving_party": {"name": ["Missing data for required field."]},
+              "support_figures_staying": ["Not a valid list."], "_schema": ["odd"]}
+    assert step_errors("handover", errors, fields) == {
+        "handover.receiving_party.name": ["Missing data for required field."],
+        GENERAL: ["Not a valid list.", "odd"]}
+    assert typed(MultiDict({"visit.hours": "3", "csrf": "x", "visitor": "y"}), "visit") == {
+        "visit.hours": "3"}
