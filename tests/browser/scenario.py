@@ -4,6 +4,10 @@ tests/conftest.py) cannot host. Plain Python, no eventlet.
 
     python tests/browser/scenario.py BASE_URL ANNA_LINK CARLA_LINK WIM_LINK ENGLISH_LINK
 
+The referral goes from the GP's form through the intake, the proposal's answers, the case (a
+visit, closing, the handover) and the aftercare to its end; a supporter of the coordinator's
+organisation is registered before (test_portal.py), so the family is proposed one.
+
 Each argument after the base is a one-time sign-in link's path. Debian's chromium through
 `executable_path`, never a browser of Playwright's own. axe-core (services/portal/assets,
 pinned) is injected into every page the people see; a serious or critical violation of a
@@ -24,6 +28,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-dev-shm-usage"]
 INTAKE_SECONDS = 30  # matching hears of a referral by an event: until then it says so
+EVENT_SECONDS = 30  # what another service hears by an event shows on a page within this
 
 
 class Person:
@@ -44,6 +49,26 @@ class Person:
 
     def open(self, path):
         self.page.goto(self.base + path)
+        self.accessible()
+
+    def until(self, path, shown, what):
+        """Open `path` again until `shown(page)` holds: a step another service takes after an
+        event (the case opening after both answers) shows on the page a moment later."""
+        deadline = time.monotonic() + EVENT_SECONDS
+        while True:
+            self.page.goto(self.base + path)
+            if shown(self.page):
+                break
+            assert time.monotonic() < deadline, f"{what}: {self.page.inner_text('main')}"
+            self.page.wait_for_timeout(100)  # between looks, as tests/support/waiting.py
+        self.accessible()
+
+    def submit(self, form, button, said):
+        """Send the form with id `form` by its button; back on the page, its confirmation."""
+        self.page.locator(f"#{form}").get_by_role("button", name=button).click()
+        self.page.wait_for_load_state()
+        status = self.page.get_by_role("status")
+        assert said in status.inner_text(), self.page.inner_text("main")
         self.accessible()
 
     def accessible(self):
@@ -124,6 +149,68 @@ def referral_to_intake(browser, base, anna_link, carla_link, wim_link):
     assert "HA-2026-0042" not in wim.page.content()
     wim.open(f"/referrals/{referral_id}")
     assert "Niet gevonden" in wim.page.inner_text("h1")
+    return anna, carla, wim, referral_id
+
+
+def proposal_to_aftercare(carla, referral_id):
+    """The proposal's reasons, both answers, the case (a visit, closing, the handover) and the
+    aftercare to its end; the case's and the aftercare's ids."""
+    where = f"/referrals/{referral_id}"
+    carla.until(where, lambda page: page.locator("#voorstel").count(),
+                "the proposal on the referral's page")
+    assert "Waarom deze ondersteuner" in carla.page.inner_text("main")
+    assert carla.page.locator(".portal-reasons li").count() >= 1
+    for party, said in (("family", "Ja"), ("supporter", "Ja")):
+        form = carla.page.locator(f"#antwoord-{party}")
+        form.get_by_label(said, exact=True).check()
+        form.get_by_role("button", name="Antwoord vastleggen").click()
+        carla.page.wait_for_load_state()
+        assert "Het antwoord is vastgelegd" in carla.page.get_by_role("status").inner_text()
+        carla.accessible()
+
+    carla.until(where, lambda page: page.locator("#case-link").count(), "the case to start")
+    carla.page.get_by_role("link", name="Traject bekijken").click()
+    case_id = re.search(r"/cases/([0-9a-f-]{36})", carla.page.url).group(1)
+    carla.accessible()
+    visit = carla.page.locator("#visit")
+    visit.get_by_label("Uren").fill("3")
+    visit.get_by_label("Wat is er gedaan?").fill("Samen boodschappen gedaan")
+    carla.submit("visit", "Bezoek opslaan", "Het bezoek is vastgelegd")
+    assert "Samen boodschappen gedaan" in carla.page.locator("#bezoeken ~ table").first.inner_text()
+
+    close = carla.page.locator("#close")
+    close.get_by_label("Evaluatie").fill("Het gezin redt het weer")
+    close.get_by_label("Ja", exact=True).check()
+    close.get_by_label("Waarom stopt de ondersteuning?").select_option("goals_met")
+    carla.submit("close", "Traject afsluiten", "Het traject is afgesloten")
+    assert "wordt afgesloten" in carla.page.inner_text("#case-status")
+
+    handover = carla.page.locator("#handover")
+    handover.get_by_label("Soort").select_option("municipality")
+    handover.get_by_label("Naam").fill("Wijkteam Oost")
+    handover.get_by_label("Samenvatting").fill("Het gaat goed; af en toe bellen")
+    carla.submit("handover", "Overdragen", "Het traject is overgedragen")
+    assert "overgedragen" in carla.page.inner_text("#case-status")
+
+    carla.until(where, lambda page: page.locator("#aftercare-link").count(),
+                "aftercare to start")
+    carla.page.get_by_role("link", name="Nazorg bekijken").click()
+    aftercare_id = re.search(r"/aftercare/([0-9a-f-]{36})", carla.page.url).group(1)
+    carla.accessible()
+    assert "Wijkteam Oost" in carla.page.inner_text("main")
+    carla.page.locator("#complete").get_by_label("Aantekeningen").fill("Afgerond")
+    carla.submit("complete", "Nazorg afronden", "De nazorg is afgerond")
+    assert "afgerond" in carla.page.inner_text("#aftercare-status")
+    return case_id, aftercare_id
+
+
+def the_end(anna, wim, referral_id, case_id, aftercare_id):
+    """The referrer sees the referral closed; another organisation's coordinator none of it."""
+    anna.until(f"/referrals/{referral_id}",
+               lambda page: "afgesloten" in page.inner_text("main"), "the referral to close")
+    for path in (f"/cases/{case_id}", f"/aftercare/{aftercare_id}"):
+        wim.open(path)
+        assert "Niet gevonden" in wim.page.inner_text("h1"), path
 
 
 def in_english(browser, base, link):
@@ -142,7 +229,10 @@ def main(base, anna_link, carla_link, wim_link, english_link):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
-            referral_to_intake(browser, base, anna_link, carla_link, wim_link)
+            anna, carla, wim, referral_id = referral_to_intake(
+                browser, base, anna_link, carla_link, wim_link)
+            case_id, aftercare_id = proposal_to_aftercare(carla, referral_id)
+            the_end(anna, wim, referral_id, case_id, aftercare_id)
             in_english(browser, base, english_link)
         finally:
             browser.close()
