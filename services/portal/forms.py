@@ -219,7 +219,8 @@ GOAL_ROW = re.compile(r"plan\.goals\.(\d{1,2})\.")
 
 def plan_body(form):
     """setPlan's body from the plan form: the goals of its rows up to the last one with
-    anything typed (an empty row between is sent, for the API to say what it misses), risk and
+    anything typed or ticked (an empty row between is sent, for the API to say what it
+    misses; the form's one spare row is left out when nothing is typed in it), risk and
     protective factors one a line, the intensity. Support figures are left out: the plan keeps
     the ones it has."""
     goals = []
@@ -227,7 +228,8 @@ def plan_body(form):
         goal = {name: (form.get(f"plan.goals.{row}.{name}") or "").strip()
                 for name in GOAL_FIELDS}
         members = ticked("plan", form, f"goals.{row}.members")
-        if any(goal.values()) or members:
+        # "for whom" always has a choice: a row counts by what was typed or ticked in it
+        if goal["life_domain"] or goal["goal"] or members:
             goals.extend({} for _ in range(row - len(goals)))
             goals.append({**{k: v for k, v in goal.items() if v}, "members": members})
     body = {"goals": goals,

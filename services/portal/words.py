@@ -3,6 +3,8 @@
 The language is the person's choice (the switch sets a cookie), else the browser's
 Accept-Language, else Dutch.
 """
+import re
+
 LANGUAGES = ("nl", "en")
 DEFAULT = "nl"
 
@@ -490,9 +492,23 @@ def words(language):
     return say
 
 
+# the API's refusal (409) of a step on a case or an aftercare by the status in its way:
+# "cannot log a visit: the case is closing"
+REFUSED_BY_STATUS = re.compile(r"^cannot .+: (the case|aftercare) is ([a-z_]+)$")
+REFUSED_NL = {"the case": ("Status van het traject", "case_"),
+              "aftercare": ("Status van de nazorg", "aftercare_")}
+
+
 def message(text, language):
     """An error message of the API in the person's language, where we know it."""
-    return MESSAGES_NL.get(text, text) if language == "nl" else text
+    if language != "nl":
+        return text
+    refused = REFUSED_BY_STATUS.match(text)
+    if refused and refused.group(0) not in MESSAGES_NL:
+        what, prefix = REFUSED_NL[refused.group(1)]
+        status = TEXTS.get(prefix + refused.group(2), (refused.group(2),))[0]
+        return f"Dat kan nu niet. {what}: {status}."
+    return MESSAGES_NL.get(text, text)
 
 
 def choose(cookie, accept_languages):

@@ -83,7 +83,9 @@ def test_the_coordinator_works_the_case_from_the_plan_to_the_handover(people, ap
 
     # the plan: a goal without its life domain is refused at that field
     goal = {"plan.goals.0.goal": "Rust in huis", "plan.goals.0.for": "adult",
-            "plan.risk_factors": "schulden", "plan.intensity": "regular"}
+            "plan.goals.1.life_domain": "", "plan.goals.1.goal": "",  # the spare row, as sent
+            "plan.goals.1.for": "adult", "plan.risk_factors": "schulden",
+            "plan.intensity": "regular"}
     missing = carla.post(f"/cases/{case_id}/plan", goal)
     assert missing.status_code == 422 and 'id="f-plan-goals-0-life-domain-error"' in missing.text
     assert "Rust in huis</textarea>" in missing.text and "Doel 1: Leefgebied" in missing.text
@@ -92,6 +94,8 @@ def test_the_coordinator_works_the_case_from_the_plan_to_the_handover(people, ap
     assert planned.status_code == 200 and "Het plan van aanpak is opgeslagen" in planned.text
     plan = section(planned.text, "plan-van-aanpak")
     assert "Rust in huis" in plan and "schulden" in plan
+    # the form shows the plan as it is, and one spare row for a goal more
+    assert 'name="plan.goals.1.goal"' in plan and 'name="plan.goals.2.goal"' not in plan
 
     # the coordinator's moments and the intensity
     for step, form in (("check_in", {"check_in.date": date.today().isoformat(),
@@ -138,7 +142,8 @@ def test_the_coordinator_works_the_case_from_the_plan_to_the_handover(people, ap
     assert "wordt afgesloten" in closed.text and 'id="handover"' in closed.text
     late = carla.post(f"/cases/{case_id}/visit", {"visit.date": date.today().isoformat(),
                                                   "visit.hours": "1", "visit.notes": "te laat"})
-    assert late.status_code == 409 and "the case is closing" in section(late.text, "visit")
+    assert late.status_code == 409 and "Status van het traject: wordt afgesloten" in section(
+        late.text, "visit")
     assert "te laat</textarea>" in late.text
 
     # the handover: who takes over is required, then aftercare starts
@@ -203,6 +208,7 @@ def test_the_aftercare_from_a_relapse_to_its_completion(people, api):
     late = carla.post(f"{where}/contact", {"contact.date": date.today().isoformat(),
                                            "contact.notes": "nog eens"})
     assert late.status_code == 409 and "nog eens</textarea>" in late.text
+    assert "Status van de nazorg: terugval" in section(late.text, "contact")
     # casework reopens the case by aftercare's event: the same supporter takes it up again
     eventually(lambda: 'id="visit"' in carla.get(f"/cases/{case_id}").text,
                what="the case to open again")

@@ -4,6 +4,7 @@ from werkzeug.datastructures import MultiDict
 
 from services.portal.forms import (GENERAL, goal_paths, handover_body, plan_body, step_body,
                                    step_errors, typed)
+from services.portal.words import message
 
 
 def test_a_steps_fields_become_its_body_numbers_and_yes_or_no_as_such():
@@ -24,7 +25,7 @@ def test_the_plans_goal_rows_up_to_the_last_one_typed_and_its_members_ticked():
         "plan.goals.0.for": "adult", "plan.goals.0.members.m1": "yes",
         "plan.goals.1.life_domain": "", "plan.goals.1.goal": "", "plan.goals.1.for": "",
         "plan.goals.2.goal": "Naar school", "plan.goals.2.for": "child",
-        "plan.goals.3.life_domain": "", "plan.goals.3.goal": "", "plan.goals.3.for": "",
+        "plan.goals.3.life_domain": "", "plan.goals.3.goal": "", "plan.goals.3.for": "adult",
         "plan.risk_factors": "schulden\n\n weinig netwerk ", "plan.intensity": "light"})
     assert plan_body(form) == {
         "goals": [{"life_domain": "parenting", "goal": "Rust", "for": "adult",
@@ -55,3 +56,12 @@ def test_the_apis_errors_land_at_the_forms_own_fields():
         GENERAL: ["Not a valid list.", "odd"]}
     assert typed(MultiDict({"visit.hours": "3", "csrf": "x", "visitor": "y"}), "visit") == {
         "visit.hours": "3"}
+
+
+def test_the_apis_refusal_of_a_step_is_said_in_dutch_by_the_status_in_its_way():
+    assert message("cannot log a visit: the case is closing", "nl") == \
+        "Dat kan nu niet. Status van het traject: wordt afgesloten."
+    assert message("cannot log a contact: aftercare is completed", "nl") == \
+        "Dat kan nu niet. Status van de nazorg: afgerond."
+    assert message("cannot log a visit: the case is closing", "en") == \
+        "cannot log a visit: the case is closing"

@@ -1,0 +1,101 @@
+"""The case's and the aftercare's templates with everything getCase and getAftercare can show,
+in both languages: every word they say is in words.py (a key missing would show as itself)."""
+import pytest
+
+from services.portal import words
+from services.portal.cases import labels
+from services.portal.visit import TEMPLATES
+
+FIGURE = {"figure_id": "f1", "name": "Oma Ans", "relation": "grandmother", "formal": False,
+          "functions": ["emotional", "practical"], "consent": True}
+CASE = {
+    "case_id": "c1", "referral_id": "r1", "status": "open", "supporter_id": "s1",
+    "supporter_kind": "volunteer", "severity": "medium", "coordinator_org": "o",
+    "opened_at": "2026-09-01T10:00:00+00:00", "programme": "home-start",
+    "plan": {"goals": [{"life_domain": "parenting", "goal": "Rust", "for": "adult",
+                        "members": ["m1"]}], "risk_factors": ["schulden"],
+             "protective_factors": [], "support_figures": [FIGURE], "intensity": "regular",
+             "set_by": "carla", "set_by_role": "coordinator", "set_at": "2026-09-02"},
+    "visits": [{"visit_id": "v1", "date": "2026-09-03", "hours": 3.0, "notes": "koken",
+                "logged_by": "sam", "logged_by_role": "supporter"}],
+    "total_hours": 3.0,
+    "safety_concerns": [
+        {"concern_id": "k1", "description": "eerdere zorg", "immediate": False, "recorded_by": "sam",
+         "recorded_by_role": "supporter", "recorded_at": "2026-09-03T10:00:00",
+         "resolved_at": "2026-09-04T10:00:00", "resolution": "gesproken"},
+        {"concern_id": "k2", "description": "ruzie", "immediate": True, "recorded_by": "sam",
+         "recorded_by_role": "supporter", "recorded_at": "2026-09-05T10:00:00",
+         "resolved_at": None, "resolution": None}],
+    "evaluation": {"text": "goed", "goals_met": True, "at": "2026-10-01", "reason": "goals_met"},
+    "handover": {"receiving_kind": "municipality", "receiving_name": "Wijkteam",
+                 "summary": "rustig", "at": "2026-10-02"},
+    "members": [{"member_id": "m1", "role": "parent", "age_band": "18+", "languages": ["nl"],
+                 "first_name": "Ayse"}],
+    "intensity": {"level": "regular", "expected": {"visits_per_week": 1, "hours_per_week": 3},
+                  "recent_weeks": [{"week_of": "2026-09-28", "visits": 1, "hours": 3.0}],
+                  "changes": [{"level": "light", "visits_per_week": None,
+                               "hours_per_week": None, "reason": "beter", "at": "2026-09-20"}]},
+    "check_ins": [{"date": "2026-09-10", "notes": "ok", "by": "carla", "by_role": "c",
+                   "at": "2026-09-10"}],
+    "interim_evaluations": [], "next_check_in_on": "2026-10-22",
+    "next_evaluation_on": "2026-12-01", "check_in_overdue": True, "evaluation_overdue": True,
+    "past_expected_duration": True, "below_rhythm": True, "past_rounds": []}
+AFTERCARE = {
+    "aftercare_id": "a1", "referral_id": "r1", "case_id": "c1", "status": "active",
+    "severity": "medium", "receiving_party": {"kind": "local_partner", "name": "Buurt"},
+    "started_on": "2026-10-02", "ends_on": "2027-01-02", "end_notes": "klaar",
+    "support_figures": [{"figure_id": "f1", "name": "Oma Ans", "functions": ["practical"]}],
+    "contacts": [{"due_on": "2026-11-02", "done_on": None, "overdue": True, "notes": None,
+                  "support_figure_id": None},
+                 {"due_on": None, "done_on": "2026-10-10", "overdue": False, "notes": "belde",
+                  "support_figure_id": "f1"}]}
+EVERY_FORM = {name: True for name in ("plan", "visit", "concern", "check_in", "evaluation",
+                                      "intensity", "close", "handover", "contact", "relapse",
+                                      "complete")}
+
+
+class Session:
+    csrf = "token"
+    subject, role, org = "carla", "coordinator", "o"
+
+
+def missing_words(template, language, **values):
+    said = words.words(language)
+    missing = []
+
+    def say(key):
+        if key not in words.TEXTS:
+            missing.append(key)
+        return said(key)
+    html = TEMPLATES.get_template(template).render(
+        say=say, language=language, session=Session(), path="/", may=lambda _: True,
+        message=lambda text: text, labels=labels(say), errors={}, done=None,
+        offered=EVERY_FORM, **values)
+    return missing, html
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_word_of_the_case_page_is_in_both_languages(language):
+    missing, html = missing_words(
+        "case.j2", language, case=CASE, referral={"referral_id": "r1", "external_ref": "HA-1",
+                                                  "aftercare_id": "a1"},
+        supporter_name="Sanne", concerns=sorted(CASE["safety_concerns"],
+                                                key=lambda c: c["resolved_at"] is not None),
+        resolvable=["k2"], figures=[FIGURE], members={"m1": CASE["members"][0]},
+        values={"handover.staying.f1": "yes"}, goal_rows=2,
+        closure_reasons=[("goals_met", "Doelen bereikt")], for_whom=("adult", "child"),
+        intensities=("high", "regular", "light"),
+        receiving_kinds=("municipality", "local_partner"))
+    assert not missing
+    assert html.index("ruzie") < html.index("eerdere zorg")  # the open concern first
+    assert 'action="/cases/c1/safety-concerns/k2/resolve"' in html
+    assert "/safety-concerns/k1/resolve" not in html
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_word_of_the_aftercare_page_is_in_both_languages(language):
+    missing, html = missing_words(
+        "aftercare.j2", language, aftercare=AFTERCARE, referral=None,
+        figures={"f1": AFTERCARE["support_figures"][0]}, values={})
+    assert not missing
+    assert "Oma Ans" in html
