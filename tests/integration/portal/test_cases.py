@@ -105,6 +105,15 @@ def test_the_coordinator_works_the_case_from_the_plan_to_the_handover(people, ap
                                       "intensity.reason": "het gaat beter"})):
         said = carla.post(f"/cases/{case_id}/{step}", form)
         assert said.status_code == 200 and f"?done={step}" in said.url, said.text
+    vague = carla.post(f"/cases/{case_id}/intensity", {"intensity.reason": "zomaar"})
+    assert vague.status_code == 422 and "Kies een intensiteit" in vague.text
+    assert "zomaar</textarea>" in vague.text
+    early = carla.post(f"/cases/{case_id}/handover", {
+        "handover.receiving_party.kind": "municipality",
+        "handover.receiving_party.name": "Wijkteam Oost", "handover.summary": "te vroeg"})
+    assert early.status_code == 409 and "Status van het traject: loopt" in section(
+        early.text, "handover")
+    assert "te vroeg</textarea>" in early.text
     future = carla.post(f"/cases/{case_id}/check_in", {"check_in.date": TOMORROW})
     assert future.status_code == 422 and 'id="f-check-in-date-error"' in future.text
     assert f'value="{TOMORROW}"' in future.text
@@ -145,6 +154,17 @@ def test_the_coordinator_works_the_case_from_the_plan_to_the_handover(people, ap
     assert late.status_code == 409 and "Status van het traject: wordt afgesloten" in section(
         late.text, "visit")
     assert "te laat</textarea>" in late.text
+    today = date.today().isoformat()
+    for step, form in (
+            ("plan", {**goal, "plan.goals.0.life_domain": "parenting",
+                      "plan.risk_factors": "na het einde"}),
+            ("check_in", {"check_in.date": today, "check_in.notes": "na het einde"}),
+            ("evaluation", {"evaluation.date": today, "evaluation.notes": "na het einde"}),
+            ("intensity", {"intensity.level": "high", "intensity.reason": "na het einde"})):
+        refused = carla.post(f"/cases/{case_id}/{step}", form)
+        assert refused.status_code == 409, (step, refused.text)
+        assert "wordt afgesloten" in section(refused.text, step), step
+        assert "na het einde</textarea>" in refused.text, step
 
     # the handover: who takes over is required, then aftercare starts
     nameless = carla.post(f"/cases/{case_id}/handover", {
@@ -157,6 +177,10 @@ def test_the_coordinator_works_the_case_from_the_plan_to_the_handover(people, ap
         "handover.receiving_party.name": "Wijkteam Oost", "handover.summary": "alles rustig"})
     assert handed.status_code == 200 and "overgedragen" in handed.text
     assert "Wijkteam Oost" in handed.text and 'id="visit"' not in handed.text
+    after = carla.post(f"/cases/{case_id}/concern", {"concern.description": "na de overdracht",
+                                                     "concern.immediate": "no"})
+    assert after.status_code == 409 and "overgedragen" in section(after.text, "concern")
+    assert "na de overdracht</textarea>" in after.text
     page = eventually(lambda: (lambda text: text if "/aftercare/" in text else None)(
         carla.get(f"/referrals/{referral_id}").text), what="the aftercare link")
     assert 'id="aftercare-link"' in page
@@ -219,6 +243,9 @@ def test_the_aftercare_from_a_relapse_to_its_completion(people, api):
     assert "afgerond" in done.text and 'id="contact"' not in done.text
     twice = carla.post(f"{where}/complete", {"complete.notes": "nog een keer"})
     assert twice.status_code == 409 and "nog een keer</textarea>" in twice.text
+    slid = carla.post(f"{where}/relapse", {"relapse.notes": "te laat"})
+    assert slid.status_code == 409 and "Status van de nazorg: afgerond" in section(
+        slid.text, "relapse")
 
     anna.sign_in(*GP)  # the referrer sees the end, not the aftercare
     eventually(lambda: "afgesloten" in anna.get(f"/referrals/{referral_id}").text,
