@@ -451,6 +451,10 @@ TEXTS = {
     "done_relapse": ("De terugval is gemeld; het traject loopt weer.",
                      "The relapse was reported; the case is open again."),
     "done_complete": ("De nazorg is afgerond.", "Aftercare was completed."),
+    # a closed referral's outcome (kring/contracts/events.py OUTCOMES), on its page
+    "outcome_completed": ("afgerond", "completed"),
+    "outcome_declined": ("past niet bij het programma", "does not fit the programme"),
+    "outcome_withdrawn": ("ingetrokken", "withdrawn"),
 }
 
 # the API's words for common mistakes, in Dutch (the API speaks English)

@@ -208,6 +208,7 @@ def the_end(anna, wim, referral_id, case_id, aftercare_id):
     """The referrer sees the referral closed; another organisation's coordinator none of it."""
     anna.until(f"/referrals/{referral_id}",
                lambda page: "afgesloten" in page.inner_text("main"), "the referral to close")
+    assert anna.page.inner_text("#outcome") == "afgerond"
     for path in (f"/cases/{case_id}", f"/aftercare/{aftercare_id}"):
         wim.open(path)
         assert "Niet gevonden" in wim.page.inner_text("h1"), path

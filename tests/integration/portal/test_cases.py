@@ -248,8 +248,9 @@ def test_the_aftercare_from_a_relapse_to_its_completion(people, api):
         slid.text, "relapse")
 
     anna.sign_in(*GP)  # the referrer sees the end, not the aftercare
-    eventually(lambda: "afgesloten" in anna.get(f"/referrals/{referral_id}").text,
-               what="the referral to close")
+    ended = eventually(lambda: (lambda text: text if "afgesloten" in text else None)(
+        anna.get(f"/referrals/{referral_id}").text), what="the referral to close")
+    assert '<dd id="outcome">afgerond</dd>' in ended
     assert anna.get(where).status_code == 403
     assert 'id="aftercare-link"' not in anna.get(f"/referrals/{referral_id}").text
 
