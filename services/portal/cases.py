@@ -5,7 +5,8 @@ while the case is open), and always where the API just refused it, to say why.""
 import re
 from datetime import date
 
-from kring.contracts.casework import FOR_WHOM, INTENSITIES, RECEIVING_KINDS
+from kring.contracts.casework import FOR_WHOM, FUNCTIONS, INTENSITIES, RECEIVING_KINDS
+from kring.contracts.family import AGE_BANDS, MEMBER_ROLES
 from services.portal import forms
 from services.portal.steps import Step, done, take
 
@@ -20,7 +21,11 @@ def _moment(name, operation_id):
 
 CASE_STEPS = (
     Step("plan", "setPlan", forms.plan_body, ("goals", "risk_factors", "protective_factors",
-                                              "intensity"), rows=forms.goal_paths),
+                                              "intensity"), rows=forms.goal_paths, renumber=forms.plan_errors),
+    Step("members", "setFamilyMembers", forms.members_body, ("members",),
+         rows=forms.member_paths, renumber=forms.member_errors),
+    Step("figure", "addSupportFigure", forms.figure_body,
+         ("name", "relation", "formal", "functions", "decides", "consent", "named_by")),
     Step("visit", "logVisit", lambda form: forms.step_body(
         "visit", form, texts=("date", "notes"), numbers=("hours",)), ("date", "hours", "notes")),
     Step("concern", "recordSafetyConcern", lambda form: forms.step_body(
@@ -40,7 +45,8 @@ CASE_STEPS = (
 )
 STEPS_BY_NAME = {step.name: step for step in CASE_STEPS}
 # the statuses of a case in which a step is offered (presentation only: the API decides)
-OFFERED_WHEN = {"plan": ("open",), "visit": ("open",), "concern": ("open", "closing"),
+OFFERED_WHEN = {"plan": ("open",), "members": ("open",), "figure": ("open",),
+                "visit": ("open",), "concern": ("open", "closing"),
                 "check_in": ("open",), "evaluation": ("open",), "intensity": ("open",),
                 "close": ("open",), "handover": ("closing",)}
 
@@ -51,6 +57,12 @@ def resolve_step(concern_id):
     return Step(name, "resolveSafetyConcern",
                 lambda form: forms.step_body(name, form, texts=("resolution",)),
                 ("resolution",), said="resolve")
+
+
+def remove_figure_step(figure_id):
+    """Removing one support figure (their consent withdrawn, say): a button of its own each."""
+    return Step(f"remove-{figure_id}", "removeSupportFigure", lambda form: None,
+                said="remove_figure")
 
 
 AFTERCARE_STEPS = (
@@ -90,6 +102,14 @@ def resolve_concern(visit, case_id, concern_id):
                 f"/cases/{case_id}")
 
 
+def remove_figure(visit, case_id, figure_id):
+    return take(visit, remove_figure_step(figure_id),
+                {"case_id": case_id, "figure_id": figure_id},
+                lambda values, errors, status: case_page(visit, case_id, values, errors,
+                                                         status),
+                f"/cases/{case_id}")
+
+
 def case_page(visit, case_id, values=None, errors=None, status=200):
     """The case as getCase shows it to this person, with the forms their role may use;
     `values` and `errors` are of the form just refused (its fields are named by the form):
@@ -106,6 +126,9 @@ def case_page(visit, case_id, values=None, errors=None, status=200):
                for name, step in STEPS_BY_NAME.items()}
     programme = _read(visit, "getProgramme", code=shown.get("programme") or DEFAULT_PROGRAMME) \
         if offered["close"] else None
+    # a support figure is recorded on a plan: offered once there is one
+    offered["figure"] = offered["figure"] and (bool(shown.get("plan")) or "figure" in errors)
+    removable = visit.may("removeSupportFigure") and shown["status"] == "open"
     concerns = sorted(shown["safety_concerns"], key=lambda c: c.get("resolved_at") is not None)
     resolvable = [c["concern_id"] for c in concerns
                   if visit.may("resolveSafetyConcern") and (
@@ -115,20 +138,23 @@ def case_page(visit, case_id, values=None, errors=None, status=200):
     return visit.render(
         "case.j2", status=status, case=shown, referral=referral,
         supporter_name=(supporter or {}).get("name"), concerns=concerns,
-        resolvable=resolvable, offered=offered,
+        resolvable=resolvable, offered=offered, removable=removable,
         figures=((shown.get("plan") or {}).get("support_figures") or []),
         members={m["member_id"]: m for m in shown.get("members") or []},
         values=values, errors=errors, labels=labels(visit.say),
-        goal_rows=max(forms.goal_rows(values), 1),
+        goal_rows=max(forms.row_count(values, "plan.goals"), 1),
+        member_rows=max(forms.row_count(values, "members.members"), 1),
         closure_reasons=[(r["code"], r["name"].get(visit.language) or r["code"])
                          for r in (programme or {}).get("closure_reasons", [])],
-        done=done(visit, (*CASE_STEPS, resolve_step(""))), for_whom=FOR_WHOM,
-        intensities=INTENSITIES, receiving_kinds=RECEIVING_KINDS)
+        done=done(visit, (*CASE_STEPS, resolve_step(""), remove_figure_step(""))),
+        for_whom=FOR_WHOM, intensities=INTENSITIES, receiving_kinds=RECEIVING_KINDS,
+        member_roles=MEMBER_ROLES, age_bands=AGE_BANDS, functions=FUNCTIONS)
 
 
 def case_defaults(shown):
-    """What the case's forms start with: today's date, the plan as it is (and a row for one
-    more goal), every support figure staying on at the handover."""
+    """What the case's forms start with: today's date, the plan and the family's members as
+    they are (and a row for one goal and one member more), every support figure staying on at
+    the handover."""
     today = date.today().isoformat()
     values = {f"{step}.date": today for step in ("visit", "check_in", "evaluation")}
     plan = shown.get("plan") or {}
@@ -140,6 +166,12 @@ def case_defaults(shown):
         values.update({f"plan.goals.{row}.members.{member}": "yes"
                        for member in goal.get("members") or []})
     values[f"plan.goals.{len(goals)}.for"] = "adult"
+    members = shown.get("members") or []
+    for row, member in enumerate(members):
+        values.update({f"members.members.{row}.{name}": member.get(name) or ""
+                       for name in ("member_id", "role", "age_band", "first_name")})
+        values[f"members.members.{row}.languages"] = " ".join(member.get("languages") or [])
+    values[f"members.members.{len(members)}.role"] = ""
     values.update({"plan.risk_factors": "\n".join(plan.get("risk_factors") or []),
                    "plan.protective_factors": "\n".join(plan.get("protective_factors") or []),
                    "plan.intensity": plan.get("intensity") or "regular",
@@ -156,6 +188,10 @@ def labels(say):
         goal = GOAL_FIELD.match(name)
         if goal:
             return f"{say('goal')} {int(goal.group(1)) + 1}: {say('plan.goals.' + goal.group(2))}"
+        member = MEMBER_FIELD.match(name)
+        if member:
+            return f"{say('member')} {int(member.group(1)) + 1}: " \
+                f"{say('members.' + member.group(2))}"
         if name.startswith("resolve-"):
             return say("resolve.resolution")
         return say(name)
@@ -163,6 +199,7 @@ def labels(say):
 
 
 GOAL_FIELD = re.compile(r"plan\.goals\.(\d+)\.([a-z_]+)")
+MEMBER_FIELD = re.compile(r"members\.members\.(\d+)\.([a-z_]+)")
 
 
 def _read(visit, operation_id, **path):

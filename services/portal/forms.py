@@ -198,46 +198,108 @@ def lines(value):
     return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
+# A list of things in rows (a plan's goals, a family's members): row n's fields are named
+# `<form>.<list>.<n>.<field>`; the form shows the rows there are and one spare row more.
 GOAL_FIELDS = ("life_domain", "goal", "for")
+MEMBER_FIELDS = ("member_id", "role", "age_band", "first_name", "languages")
+ROW = re.compile(r"([a-z_]+\.[a-z_]+)\.(\d{1,2})\.")
 
 
-def goal_rows(values):
-    """How many goal rows the plan form has: one past the highest row named."""
-    rows = [int(found.group(1)) for found in map(GOAL_ROW.match, values) if found]
-    return max(rows) + 1 if rows else 0
+def row_count(values, rows):
+    """How many rows the list `rows` ("plan.goals") has in the form: one past the highest."""
+    found = [int(match.group(2)) for match in map(ROW.match, values)
+             if match and match.group(1) == rows]
+    return max(found) + 1 if found else 0
+
+
+def row_paths(form, step, group, names):
+    """The body paths of every row's fields: a box left empty is not sent, yet the API's word
+    on it belongs there."""
+    return tuple(f"{group}.{row}.{name}" for row in range(row_count(form, f"{step}.{group}"))
+                 for name in names)
 
 
 def goal_paths(form):
-    """The body paths of every goal row's fields: a box left empty is not sent, yet the API's
-    word on it belongs there."""
-    return tuple(f"goals.{row}.{name}" for row in range(goal_rows(form))
-                 for name in GOAL_FIELDS)
+    return row_paths(form, "plan", "goals", GOAL_FIELDS)
 
 
-GOAL_ROW = re.compile(r"plan\.goals\.(\d{1,2})\.")
+def member_paths(form):
+    return row_paths(form, "members", "members", MEMBER_FIELDS)
+
+
+def _rows(form, step, group, names, counts):
+    """(number, what was typed) of the rows of a list that `counts`: the items to send. A row
+    left empty is no item (a goal or a member no longer there)."""
+    rows = []
+    for row in range(row_count(form, f"{step}.{group}")):
+        typed_in = {name: (form.get(f"{step}.{group}.{row}.{name}") or "").strip()
+                    for name in names}
+        if counts(row, typed_in):
+            rows.append((row, {name: value for name, value in typed_in.items() if value}))
+    return rows
+
+
+def renumbered(errors, group, sent):
+    """The API's errors of a list's items, numbered by their place in the body, at the rows
+    of the form they came from (rows left empty were not sent)."""
+    items = (errors or {}).get(group) if isinstance(errors, dict) else None
+    if not isinstance(items, dict):
+        return errors
+    numbers = [row for row, _ in sent]
+    return {**errors, group: {
+        (str(numbers[int(key)]) if str(key).isdigit() and int(key) < len(numbers) else key):
+        value for key, value in items.items()}}
+
+
+def goals_sent(form):
+    return _rows(form, "plan", "goals", GOAL_FIELDS, lambda row, goal: (
+        goal["life_domain"] or goal["goal"] or ticked("plan", form, f"goals.{row}.members")))
+
+
+def members_sent(form):
+    return _rows(form, "members", "members", MEMBER_FIELDS,
+                 lambda row, member: member["role"] or member["first_name"])
 
 
 def plan_body(form):
-    """setPlan's body from the plan form: the goals of its rows up to the last one with
-    anything typed or ticked (an empty row between is sent, for the API to say what it
-    misses; the form's one spare row is left out when nothing is typed in it), risk and
-    protective factors one a line, the intensity. Support figures are left out: the plan keeps
-    the ones it has."""
-    goals = []
-    for row in range(goal_rows(form)):
-        goal = {name: (form.get(f"plan.goals.{row}.{name}") or "").strip()
-                for name in GOAL_FIELDS}
-        members = ticked("plan", form, f"goals.{row}.members")
-        # "for whom" always has a choice: a row counts by what was typed or ticked in it
-        if goal["life_domain"] or goal["goal"] or members:
-            goals.extend({} for _ in range(row - len(goals)))
-            goals.append({**{k: v for k, v in goal.items() if v}, "members": members})
+    """setPlan's body from the plan form: the goals with anything typed or ticked (the form's
+    spare row is left out when nothing is typed in it; its "for whom" always has a choice),
+    risk and protective factors one a line, the intensity. Support figures are left out: the
+    plan keeps the ones it has."""
+    goals = [{**goal, "members": ticked("plan", form, f"goals.{row}.members")}
+             for row, goal in goals_sent(form)]
     body = {"goals": goals,
             "risk_factors": lines(form.get("plan.risk_factors")),
             "protective_factors": lines(form.get("plan.protective_factors"))}
     intensity = (form.get("plan.intensity") or "").strip()
     if intensity:
         body["intensity"] = intensity
+    return body
+
+
+def plan_errors(form, errors):
+    return renumbered(errors, "goals", goals_sent(form))
+
+
+def members_body(form):
+    """setFamilyMembers' body: the rows with a role chosen or a name typed; a row emptied (no
+    role, no name) is a member no longer in the family. Each keeps its id; languages as a
+    list."""
+    return {"members": [{**member, "languages": split_list(member.get("languages", ""))}
+                        for _, member in members_sent(form)]}
+
+
+def member_errors(form, errors):
+    return renumbered(errors, "members", members_sent(form))
+
+
+def figure_body(form):
+    """addSupportFigure's body: the functions and the yes-boxes ticked; `formal` a yes/no."""
+    body = step_body("figure", form, texts=("name", "relation", "named_by"),
+                     flags=("formal",))
+    body["functions"] = ticked("figure", form, "functions")
+    body["decides"] = form.get("figure.decides") == "yes"
+    body["consent"] = form.get("figure.consent") == "yes"
     return body
 
 

@@ -21,6 +21,8 @@ ROUTES = (
     ("case_step", "POST", "/cases/<case_id>/<step>", cases.case_step),
     ("resolve_concern", "POST", "/cases/<case_id>/safety-concerns/<concern_id>/resolve",
      cases.resolve_concern),
+    ("remove_figure", "POST", "/cases/<case_id>/support-figures/<figure_id>/remove",
+     cases.remove_figure),
     ("aftercare", "GET", "/aftercare/<aftercare_id>", cases.aftercare),
     ("aftercare_step", "POST", "/aftercare/<aftercare_id>/<step>", cases.aftercare_step),
 )

@@ -16,6 +16,8 @@ class Step:
     body: Callable  # the browser's form -> the API's body (forms.py)
     fields: tuple = ()  # the body paths a field of the form shows, for errors to land at
     rows: Callable = lambda form: ()  # the paths of fields the form has as many as it sent
+    # the API's errors of list items at the form's rows they came from (forms.renumbered)
+    renumber: Callable = lambda form, errors: errors
     said: str = ""  # the confirmation, `done_<said>` in words.py; else the form's name
 
     @property
@@ -38,7 +40,8 @@ def take(visit, step, path, page, back):
     if answer.status == 422:
         fields = {f"{step.name}.{name}" for name in (*step.fields, *step.rows(form))}
         fields |= set(forms.typed(form, step.name))
-        errors = forms.step_errors(step.name, answer.body.get("errors"), fields)
+        errors = forms.step_errors(step.name, step.renumber(form, answer.body.get("errors")),
+                                   fields)
     else:
         errors = {forms.GENERAL: [answer.body.get("message") or visit.say("conflict_title")]}
     return page(forms.typed(form, step.name), {step.name: errors}, answer.status)

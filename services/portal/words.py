@@ -451,6 +451,49 @@ TEXTS = {
     "done_relapse": ("De terugval is gemeld; het traject loopt weer.",
                      "The relapse was reported; the case is open again."),
     "done_complete": ("De nazorg is afgerond.", "Aftercare was completed."),
+    # the family's members and support figures, on the case's page
+    "no_members": ("Er zijn nog geen gezinsleden vastgelegd.",
+                   "No family members are recorded yet."),
+    "member": ("Gezinslid", "Family member"),
+    "members_hint": (
+        "Alleen wat nodig is: een voornaam of voorletter mag, een achternaam of "
+        "geboortedatum niet. Kies bij een gezinslid dat er niet meer bij hoort geen rol en "
+        "maak de naam leeg.",
+        "Only what is needed: a first name or an initial, never a surname or a date of birth. "
+        "For a member who no longer belongs, choose no role and clear the name."),
+    "members.members": ("Gezinsleden", "Family members"),
+    "members.member_id": ("Gezinslid", "Family member"),
+    "members.first_name": ("Voornaam of voorletter", "First name or initial"),
+    "first_name_hint": ("Mag leeg blijven.", "May stay empty."),
+    "members.role": ("Rol in het gezin", "Role in the family"),
+    "members.age_band": ("Leeftijd", "Age"),
+    "members.languages": ("Talen", "Languages"),
+    "step_members": ("Gezinsleden vastleggen", "Set the family's members"),
+    "save_members": ("Gezinsleden opslaan", "Save the members"),
+    "done_members": ("De gezinsleden zijn opgeslagen.", "The family's members were saved."),
+    "figure_hint": (
+        "Een steunfiguur is iemand die het gezin zelf noemt en die het goed vindt om te worden "
+        "vastgelegd.",
+        "A support figure is someone the family names and who agrees to be recorded."),
+    "figure.name": ("Naam van de steunfiguur", "The support figure's name"),
+    "figure.relation": ("Wie is het voor het gezin?", "Who are they to the family?"),
+    "figure.relation_hint": ("Bijvoorbeeld: oma, buurvrouw, juf.",
+                             "For example: grandmother, neighbour, teacher."),
+    "figure.formal": ("Is het iemand van een organisatie?",
+                      "Are they someone from an organisation?"),
+    "formal_yes": ("Ja, beroepsmatig", "Yes, professionally"),
+    "formal_no": ("Nee, iemand uit de omgeving", "No, someone close"),
+    "figure.functions": ("Waarmee steunt deze persoon?", "How does this person support?"),
+    "figure.decides": ("Beslist mee over de ondersteuning",
+                       "Takes part in decisions about the support"),
+    "figure.named_by": ("Genoemd door", "Named by"),
+    "figure.consent": ("Deze persoon vindt het goed om te worden vastgelegd",
+                       "This person agrees to be recorded"),
+    "step_figure": ("Steunfiguur toevoegen", "Add a support figure"),
+    "save_figure": ("Steunfiguur opslaan", "Save the support figure"),
+    "done_figure": ("De steunfiguur is toegevoegd.", "The support figure was added."),
+    "remove_figure": ("Verwijderen", "Remove"),
+    "done_remove_figure": ("De steunfiguur is verwijderd.", "The support figure was removed."),
     # a closed referral's outcome (kring/contracts/events.py OUTCOMES), on its page
     "outcome_completed": ("afgerond", "completed"),
     "outcome_declined": ("past niet bij het programma", "does not fit the programme"),
@@ -482,6 +525,8 @@ MESSAGES_NL = {
     "cannot hand the case over: an immediate safety concern is not resolved yet":
         "Het traject kan niet over: er is een dringende zorg die nog niet is opgelost.",
     "this safety concern is already resolved": "Deze zorg is al opgelost.",
+    "a support figure is recorded only with their consent":
+        "Een steunfiguur wordt alleen met diens toestemming vastgelegd.",
     "give a level, visits_per_week or hours_per_week":
         "Kies een intensiteit, of vul bezoeken of uren per week in.",
 }

@@ -272,3 +272,56 @@ def test_the_supporter_works_on_their_own_case_and_sees_no_other(people, api):
     assert sam.post(f"/cases/{case_id}/close", {"close.evaluation": "x"}).status_code == 403
     other.sign_in(COORDINATING_ORG, "supporter", "someone-else")
     assert other.get(f"/cases/{case_id}").status_code == 404
+
+
+def test_the_familys_members_and_support_figures_on_the_case(people, api):
+    _, case_id, _ = started_case(api, "HA-family")
+    carla = people()
+    carla.sign_in(*COORDINATOR)
+    where = f"/cases/{case_id}"
+    ageless = carla.post(f"{where}/members", {
+        "members.members.0.first_name": "Ayse", "members.members.0.role": "parent",
+        "members.members.0.age_band": "", "members.members.1.role": ""})
+    assert ageless.status_code == 422
+    assert 'id="f-members-members-0-age-band-error"' in ageless.text
+    assert 'value="Ayse"' in ageless.text and "Gezinslid 1: Leeftijd" in ageless.text
+    saved = carla.post(f"{where}/members", {
+        "members.members.0.first_name": "Ayse", "members.members.0.role": "parent",
+        "members.members.0.age_band": "18+", "members.members.0.languages": "nl tr",
+        "members.members.1.role": "child", "members.members.1.age_band": "0-3"})
+    assert saved.status_code == 200 and "De gezinsleden zijn opgeslagen" in saved.text
+    ayse = re.search(r'name="members\.members\.0\.member_id" value="([^"]+)"',
+                     saved.text).group(1)
+    assert "Ayse (ouder, 18+, nl tr)" in saved.text
+
+    figure = {"figure.name": "Oma Ans", "figure.relation": "oma", "figure.formal": "no",
+              "figure.functions.practical": "yes", "figure.named_by": ayse}
+    planless = carla.post(f"{where}/figure", {**figure, "figure.consent": "yes"})
+    assert planless.status_code == 409 and "set the plan first" in section(planless.text,
+                                                                           "figure")
+    assert 'value="Oma Ans"' in planless.text
+    planned = carla.post(f"{where}/plan", {
+        "plan.goals.0.life_domain": "parenting", "plan.goals.0.goal": "Rust",
+        "plan.goals.0.for": "adult", f"plan.goals.0.members.{ayse}": "yes",
+        "plan.intensity": "regular"})
+    assert planned.status_code == 200, planned.text
+    assert f'name="plan.goals.0.members.{ayse}" value="yes" checked' in planned.text
+    unasked = carla.post(f"{where}/figure", figure)
+    assert unasked.status_code == 422 and 'id="f-figure-consent-error"' in unasked.text
+    assert "alleen met diens toestemming" in unasked.text and 'value="Oma Ans"' in unasked.text
+    added = carla.post(f"{where}/figure", {**figure, "figure.consent": "yes"})
+    assert added.status_code == 200 and "De steunfiguur is toegevoegd" in added.text
+    assert "Oma Ans (oma): praktische hulp" in added.text
+
+    # Ayse is in a goal: the family cannot lose her before the plan does
+    without = carla.post(f"{where}/members", {
+        "members.members.0.member_id": ayse, "members.members.0.role": "",
+        "members.members.1.role": "child", "members.members.1.age_band": "0-3"})
+    assert without.status_code == 409 and "change the plan first" in section(without.text,
+                                                                             "members")
+    figure_id = re.search(r'/support-figures/([^/"]+)/remove', added.text).group(1)
+    removed = carla.post(f"{where}/support-figures/{figure_id}/remove", {})
+    assert removed.status_code == 200 and "De steunfiguur is verwijderd" in removed.text
+    assert "Oma Ans" not in removed.text
+    gone = carla.post(f"{where}/support-figures/{figure_id}/remove", {})
+    assert gone.status_code == 404

@@ -49,7 +49,7 @@ AFTERCARE = {
                   "support_figure_id": None},
                  {"due_on": None, "done_on": "2026-10-10", "overdue": False, "notes": "belde",
                   "support_figure_id": "f1"}]}
-EVERY_FORM = {name: True for name in ("plan", "visit", "concern", "check_in", "evaluation",
+EVERY_FORM = {name: True for name in ("plan", "members", "figure", "visit", "concern", "check_in", "evaluation",
                                       "intensity", "close", "handover", "contact", "relapse",
                                       "complete")}
 
@@ -82,7 +82,9 @@ def test_every_word_of_the_case_page_is_in_both_languages(language):
         supporter_name="Sanne", concerns=sorted(CASE["safety_concerns"],
                                                 key=lambda c: c["resolved_at"] is not None),
         resolvable=["k2"], figures=[FIGURE], members={"m1": CASE["members"][0]},
-        values={"handover.staying.f1": "yes"}, goal_rows=2,
+        values={"handover.staying.f1": "yes"}, goal_rows=2, member_rows=2, removable=True,
+        member_roles=("parent", "child"), age_bands=("18+",),
+        functions=("emotional", "practical"),
         closure_reasons=[("goals_met", "Doelen bereikt")], for_whom=("adult", "child"),
         intensities=("high", "regular", "light"),
         receiving_kinds=("municipality", "local_partner"))
@@ -90,6 +92,7 @@ def test_every_word_of_the_case_page_is_in_both_languages(language):
     assert html.index("ruzie") < html.index("eerdere zorg")  # the open concern first
     assert 'action="/cases/c1/safety-concerns/k2/resolve"' in html
     assert "/safety-concerns/k1/resolve" not in html
+    assert 'action="/cases/c1/support-figures/f1/remove"' in html
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])

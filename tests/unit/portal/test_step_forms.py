@@ -2,8 +2,9 @@
 on one page, each its fields named `<form>.<body path>`, and the API's 422 errors back at them."""
 from werkzeug.datastructures import MultiDict
 
-from services.portal.forms import (GENERAL, goal_paths, handover_body, plan_body, step_body,
-                                   step_errors, typed)
+from services.portal.forms import (GENERAL, figure_body, goal_paths, handover_body,
+                                   member_paths, members_body, plan_body, plan_errors,
+                                   step_body, step_errors, typed)
 from services.portal.words import message
 
 
@@ -30,11 +31,15 @@ def test_the_plans_goal_rows_up_to_the_last_one_typed_and_its_members_ticked():
     assert plan_body(form) == {
         "goals": [{"life_domain": "parenting", "goal": "Rust", "for": "adult",
                    "members": ["m1"]},
-                  {},  # an empty row between: sent, so the API's errors keep their rows
                   {"goal": "Naar school", "for": "child", "members": []}],
         "risk_factors": ["schulden", "weinig netwerk"], "protective_factors": [],
         "intensity": "light"}
     assert "goals.3.life_domain" in goal_paths(form) and len(goal_paths(form)) == 12
+    # the API's word on the second goal sent is at the third row of the form, where it came from
+    errors = {"goals": {1: {"life_domain": ["Missing data for required field."]}}}
+    fields = {f"plan.{path}" for path in goal_paths(form)}
+    assert step_errors("plan", plan_errors(form, errors), fields) == {
+        "plan.goals.2.life_domain": ["Missing data for required field."]}
 
 
 def test_the_handover_names_the_figures_ticked_to_stay():
@@ -65,3 +70,28 @@ def test_the_apis_refusal_of_a_step_is_said_in_dutch_by_the_status_in_its_way():
         "Dat kan nu niet. Status van de nazorg: afgerond."
     assert message("cannot log a visit: the case is closing", "en") == \
         "cannot log a visit: the case is closing"
+
+
+def test_the_familys_members_keep_their_ids_and_a_row_emptied_is_a_member_gone():
+    form = MultiDict({
+        "members.members.0.member_id": "m1", "members.members.0.role": "parent",
+        "members.members.0.age_band": "18+", "members.members.0.first_name": " Ayse ",
+        "members.members.0.languages": "nl, tr",
+        "members.members.1.member_id": "m2", "members.members.1.role": "",
+        "members.members.1.age_band": "4-11", "members.members.1.first_name": "",
+        "members.members.2.member_id": "", "members.members.2.role": "child",
+        "members.members.2.age_band": "0-3", "members.members.3.role": ""})
+    assert members_body(form) == {"members": [
+        {"member_id": "m1", "role": "parent", "age_band": "18+", "first_name": "Ayse",
+         "languages": ["nl", "tr"]},
+        {"role": "child", "age_band": "0-3", "languages": []}]}
+    assert "members.2.age_band" in member_paths(form)
+
+
+def test_a_support_figure_is_sent_with_its_functions_and_consent_as_ticked():
+    form = MultiDict({"figure.name": "Oma Ans", "figure.relation": "oma",
+                      "figure.formal": "no", "figure.functions.practical": "yes",
+                      "figure.functions.emotional": "yes", "figure.named_by": ""})
+    assert figure_body(form) == {"name": "Oma Ans", "relation": "oma", "formal": False,
+                                 "functions": ["practical", "emotional"], "decides": False,
+                                 "consent": False}
