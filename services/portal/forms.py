@@ -88,8 +88,9 @@ def answer_body(party, form):
 
 def answer_errors(party, errors):
     """The API's errors for one party's answer at that party's fields (`accept` at
-    `family.accept`); what names neither under GENERAL."""
-    return field_errors({party: errors} if errors else {}, answer_fields(party))
+    `family.accept`); what names neither under GENERAL. An answer is a form named by its
+    party, as a case's forms are by their step."""
+    return step_errors(party, errors, answer_fields(party))
 
 
 def _put(body, dotted, value):

@@ -6,6 +6,7 @@ from kring.contracts.events import PARTIES
 from kring.contracts.matching import SEVERITIES
 from kring.contracts.referral import NOTICE_LANGUAGES, REFERRER_ROLES, URGENCIES
 from services.portal import forms, summaries
+from services.portal.steps import refusal
 from services.portal.visit import query_string
 
 PAGE_SIZE = 20
@@ -149,10 +150,7 @@ def respond(visit, proposal_id):
                             body=forms.answer_body(party, form))
     referral_id = seen.body["referral_id"]
     if answer.status in (409, 422):
-        if answer.status == 422:
-            errors = forms.answer_errors(party, answer.body.get("errors"))
-        else:
-            errors = {forms.GENERAL: [answer.body.get("message") or visit.say("conflict_title")]}
+        errors = refusal(visit, answer, party, forms.answer_fields(party))
         referral = visit.api.call("getReferral", path={"referral_id": referral_id})
         if not referral.ok:
             return visit.from_api(referral)

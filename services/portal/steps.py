@@ -37,14 +37,19 @@ def take(visit, step, path, page, back):
         return visit.redirect(f"{back}?done={step.done}")
     if answer.status not in (409, 422):
         return visit.from_api(answer)
-    if answer.status == 422:
-        fields = {f"{step.name}.{name}" for name in (*step.fields, *step.rows(form))}
-        fields |= set(forms.typed(form, step.name))
-        errors = forms.step_errors(step.name, step.renumber(form, answer.body.get("errors")),
-                                   fields)
-    else:
-        errors = {forms.GENERAL: [answer.body.get("message") or visit.say("conflict_title")]}
+    fields = {f"{step.name}.{name}" for name in (*step.fields, *step.rows(form))}
+    fields |= set(forms.typed(form, step.name))
+    errors = refusal(visit, answer, step.name, fields,
+                     lambda errors: step.renumber(form, errors))
     return page(forms.typed(form, step.name), {step.name: errors}, answer.status)
+
+
+def refusal(visit, answer, name, fields, renumber=lambda errors: errors):
+    """What the API said of a form it refused, to show at that form: a 422's errors at its
+    fields (named `<name>.<body path>`), a 409's reason above them."""
+    if answer.status == 422:
+        return forms.step_errors(name, renumber(answer.body.get("errors")), fields)
+    return {forms.GENERAL: [answer.body.get("message") or visit.say("conflict_title")]}
 
 
 def done(visit, steps):
