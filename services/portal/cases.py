@@ -20,8 +20,9 @@ def _moment(name, operation_id):
 
 
 CASE_STEPS = (
-    Step("plan", "setPlan", forms.plan_body, ("goals", "risk_factors", "protective_factors",
-                                              "intensity"), rows=forms.goal_paths, renumber=forms.plan_errors),
+    Step("plan", "setPlan", forms.plan_body,
+         ("goals", "risk_factors", "protective_factors", "intensity"),
+         rows=forms.goal_paths, renumber=forms.plan_errors),
     Step("members", "setFamilyMembers", forms.members_body, ("members",),
          rows=forms.member_paths, renumber=forms.member_errors),
     Step("figure", "addSupportFigure", forms.figure_body,

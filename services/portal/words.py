@@ -494,6 +494,9 @@ TEXTS = {
     "done_figure": ("De steunfiguur is toegevoegd.", "The support figure was added."),
     "remove_figure": ("Verwijderen", "Remove"),
     "done_remove_figure": ("De steunfiguur is verwijderd.", "The support figure was removed."),
+    "past_rounds": ("Eerdere rondes (voor een terugval)", "Earlier rounds (before a relapse)"),
+    "reopened_at": ("Weer geopend op", "Reopened on"),
+    "withdrawn_at": ("Gestopt op", "Withdrawn on"),
     # a closed referral's outcome (kring/contracts/events.py OUTCOMES), on its page
     "outcome_completed": ("afgerond", "completed"),
     "outcome_declined": ("past niet bij het programma", "does not fit the programme"),

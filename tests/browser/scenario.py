@@ -2,11 +2,14 @@
 synchronous API runs its own event loop, which the tests' process (green threads of eventlet,
 tests/conftest.py) cannot host. Plain Python, no eventlet.
 
-    python tests/browser/scenario.py BASE_URL ANNA_LINK CARLA_LINK WIM_LINK ENGLISH_LINK
+    python tests/browser/scenario.py BASE_URL ANNA_LINK CARLA_LINK WIM_LINK ENGLISH_LINK \
+        SAM_ID SAM_LINK
 
 The referral goes from the GP's form through the intake, the proposal's answers, the case (a
 visit, closing, the handover) and the aftercare to its end; a supporter of the coordinator's
-organisation is registered before (test_portal.py), so the family is proposed one.
+organisation is registered before (test_portal.py), so the family is proposed one; SAM_LINK
+signs that supporter (SAM_ID) in, who sees the case while it is open, with their own forms
+only.
 
 Each argument after the base is a one-time sign-in link's path. Debian's chromium through
 `executable_path`, never a browser of Playwright's own. axe-core (services/portal/assets,
@@ -152,7 +155,7 @@ def referral_to_intake(browser, base, anna_link, carla_link, wim_link):
     return anna, carla, wim, referral_id
 
 
-def proposal_to_aftercare(carla, referral_id):
+def proposal_to_aftercare(carla, sam, referral_id):
     """The proposal's reasons, both answers, the case (a visit, closing, the handover) and the
     aftercare to its end; the case's and the aftercare's ids."""
     where = f"/referrals/{referral_id}"
@@ -177,6 +180,11 @@ def proposal_to_aftercare(carla, referral_id):
     visit.get_by_label("Wat is er gedaan?").fill("Samen boodschappen gedaan")
     carla.submit("visit", "Bezoek opslaan", "Het bezoek is vastgelegd")
     assert "Samen boodschappen gedaan" in carla.page.locator("#bezoeken ~ table").first.inner_text()
+
+    sam.open(f"/cases/{case_id}")  # the supporter: their own case, their own forms
+    assert "Samen boodschappen gedaan" in sam.page.inner_text("main")
+    assert sam.page.locator("#visit").count() and sam.page.locator("#concern").count()
+    assert not sam.page.locator("#close").count() and not sam.page.locator("#check_in").count()
 
     close = carla.page.locator("#close")
     close.get_by_label("Evaluatie").fill("Het gezin redt het weer")
@@ -224,7 +232,7 @@ def in_english(browser, base, link):
     assert "Refer a family" in anna.page.inner_text("h1")
 
 
-def main(base, anna_link, carla_link, wim_link, english_link):
+def main(base, anna_link, carla_link, wim_link, english_link, sam_id, sam_link):
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     assert executable, "Debian's chromium is missing (scripts/ensure_services.py --browser)"
     with sync_playwright() as playwright:
@@ -232,7 +240,9 @@ def main(base, anna_link, carla_link, wim_link, english_link):
         try:
             anna, carla, wim, referral_id = referral_to_intake(
                 browser, base, anna_link, carla_link, wim_link)
-            case_id, aftercare_id = proposal_to_aftercare(carla, referral_id)
+            sam = Person(browser, base)
+            sam.sign_in(sam_link, sam_id)
+            case_id, aftercare_id = proposal_to_aftercare(carla, sam, referral_id)
             the_end(anna, wim, referral_id, case_id, aftercare_id)
             in_english(browser, base, english_link)
         finally:

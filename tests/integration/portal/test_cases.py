@@ -237,6 +237,7 @@ def test_the_aftercare_from_a_relapse_to_its_completion(people, api):
     eventually(lambda: 'id="visit"' in carla.get(f"/cases/{case_id}").text,
                what="the case to open again")
     hand_over()
+    assert "Eerdere rondes" in carla.get(f"/cases/{case_id}").text  # the round before
     eventually(lambda: 'id="complete"' in carla.get(where).text, what="aftercare again")
     done = carla.post(f"{where}/complete", {"complete.notes": "afgerond"})
     assert done.status_code == 200 and "De nazorg is afgerond" in done.text

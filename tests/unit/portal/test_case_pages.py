@@ -20,7 +20,8 @@ CASE = {
                 "logged_by": "sam", "logged_by_role": "supporter"}],
     "total_hours": 3.0,
     "safety_concerns": [
-        {"concern_id": "k1", "description": "eerdere zorg", "immediate": False, "recorded_by": "sam",
+        {"concern_id": "k1", "description": "eerdere zorg", "immediate": False,
+         "recorded_by": "sam",
          "recorded_by_role": "supporter", "recorded_at": "2026-09-03T10:00:00",
          "resolved_at": "2026-09-04T10:00:00", "resolution": "gesproken"},
         {"concern_id": "k2", "description": "ruzie", "immediate": True, "recorded_by": "sam",
@@ -39,7 +40,10 @@ CASE = {
                    "at": "2026-09-10"}],
     "interim_evaluations": [], "next_check_in_on": "2026-10-22",
     "next_evaluation_on": "2026-12-01", "check_in_overdue": True, "evaluation_overdue": True,
-    "past_expected_duration": True, "below_rhythm": True, "past_rounds": []}
+    "past_expected_duration": True, "below_rhythm": True, "withdrawn_at": None,
+    "past_rounds": [{"evaluation": {"text": "eerste ronde", "goals_met": False},
+                     "handover": {"receiving_name": "Wijkteam"},
+                     "reopened_at": "2026-09-15T10:00:00"}]}
 AFTERCARE = {
     "aftercare_id": "a1", "referral_id": "r1", "case_id": "c1", "status": "active",
     "severity": "medium", "receiving_party": {"kind": "local_partner", "name": "Buurt"},
@@ -49,9 +53,9 @@ AFTERCARE = {
                   "support_figure_id": None},
                  {"due_on": None, "done_on": "2026-10-10", "overdue": False, "notes": "belde",
                   "support_figure_id": "f1"}]}
-EVERY_FORM = {name: True for name in ("plan", "members", "figure", "visit", "concern", "check_in", "evaluation",
-                                      "intensity", "close", "handover", "contact", "relapse",
-                                      "complete")}
+EVERY_FORM = {name: True for name in (
+    "plan", "members", "figure", "visit", "concern", "check_in", "evaluation", "intensity",
+    "close", "handover", "contact", "relapse", "complete")}
 
 
 class Session:
@@ -93,6 +97,7 @@ def test_every_word_of_the_case_page_is_in_both_languages(language):
     assert 'action="/cases/c1/safety-concerns/k2/resolve"' in html
     assert "/safety-concerns/k1/resolve" not in html
     assert 'action="/cases/c1/support-figures/f1/remove"' in html
+    assert "eerste ronde" in html  # a round before a relapse
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
