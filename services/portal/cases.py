@@ -1,7 +1,8 @@
-"""The case's page and the aftercare's page: everything getCase and getAftercare show, and a
-form for each step of work on them the signed-in person's role may take (Visit.may). The API
+"""The case's page: everything getCase shows, and a form for each step of work on the case the
+signed-in person's role may take (Visit.may): the coordinator's and the supporter's. The API
 decides every step; the page offers a form where the case's status makes it sensible (a visit
-while the case is open), and always where the API just refused it, to say why."""
+while the case is open), and always where the API just refused it, to say why. The aftercare's
+page, after the handover, is aftercare.py."""
 import re
 from datetime import date
 
@@ -13,10 +14,11 @@ from services.portal.steps import Step, done, take
 DEFAULT_PROGRAMME = "home-start"  # a case opened before cases knew their programme
 
 
-def _moment(name, operation_id):
-    return Step(name, operation_id, lambda form: forms.step_body(name, form,
-                                                                 texts=("date", "notes")),
-                ("date", "notes"))
+def fields_step(name, operation_id, texts=(), numbers=(), flags=(), said=""):
+    """A step whose form's fields are its body's, one to one (`visit.hours` is `hours`)."""
+    return Step(name, operation_id,
+                lambda form: forms.step_body(name, form, texts, numbers, flags),
+                (*texts, *numbers, *flags), said=said)
 
 
 CASE_STEPS = (
@@ -27,20 +29,14 @@ CASE_STEPS = (
          rows=forms.member_paths, renumber=forms.member_errors),
     Step("figure", "addSupportFigure", forms.figure_body,
          ("name", "relation", "formal", "functions", "decides", "consent", "named_by")),
-    Step("visit", "logVisit", lambda form: forms.step_body(
-        "visit", form, texts=("date", "notes"), numbers=("hours",)), ("date", "hours", "notes")),
-    Step("concern", "recordSafetyConcern", lambda form: forms.step_body(
-        "concern", form, texts=("description",), flags=("immediate",)),
-        ("description", "immediate")),
-    _moment("check_in", "recordCheckIn"),
-    _moment("evaluation", "recordEvaluation"),
-    Step("intensity", "changeIntensity", lambda form: forms.step_body(
-        "intensity", form, texts=("level", "reason"),
-        numbers=("visits_per_week", "hours_per_week")),
-        ("level", "visits_per_week", "hours_per_week", "reason")),
-    Step("close", "closeCase", lambda form: forms.step_body(
-        "close", form, texts=("evaluation", "reason"), flags=("goals_met",)),
-        ("evaluation", "goals_met", "reason")),
+    fields_step("visit", "logVisit", texts=("date", "notes"), numbers=("hours",)),
+    fields_step("concern", "recordSafetyConcern", texts=("description",),
+                flags=("immediate",)),
+    fields_step("check_in", "recordCheckIn", texts=("date", "notes")),
+    fields_step("evaluation", "recordEvaluation", texts=("date", "notes")),
+    fields_step("intensity", "changeIntensity", texts=("level", "reason"),
+                numbers=("visits_per_week", "hours_per_week")),
+    fields_step("close", "closeCase", texts=("evaluation", "reason"), flags=("goals_met",)),
     Step("handover", "handOverCase", forms.handover_body,
          ("receiving_party", "receiving_party.kind", "receiving_party.name", "summary")),
 )
@@ -54,28 +50,14 @@ OFFERED_WHEN = {"plan": ("open",), "members": ("open",), "figure": ("open",),
 
 def resolve_step(concern_id):
     """Resolving one safety concern: a form of its own for each, so its fields are its own."""
-    name = f"resolve-{concern_id}"
-    return Step(name, "resolveSafetyConcern",
-                lambda form: forms.step_body(name, form, texts=("resolution",)),
-                ("resolution",), said="resolve")
+    return fields_step(f"resolve-{concern_id}", "resolveSafetyConcern",
+                       texts=("resolution",), said="resolve")
 
 
 def remove_figure_step(figure_id):
     """Removing one support figure (their consent withdrawn, say): a button of its own each."""
     return Step(f"remove-{figure_id}", "removeSupportFigure", lambda form: None,
                 said="remove_figure")
-
-
-AFTERCARE_STEPS = (
-    Step("contact", "logAftercareContact", lambda form: forms.step_body(
-        "contact", form, texts=("date", "notes", "support_figure_id")),
-        ("date", "notes", "support_figure_id")),
-    Step("relapse", "reportRelapse",
-         lambda form: forms.step_body("relapse", form, texts=("notes",)), ("notes",)),
-    Step("complete", "completeAftercare",
-         lambda form: forms.step_body("complete", form, texts=("notes",)), ("notes",)),
-)
-AFTERCARE_BY_NAME = {step.name: step for step in AFTERCARE_STEPS}
 
 
 # --- the case ------------------------------------------------------------------------------
@@ -90,22 +72,20 @@ def case(visit, case_id):
 def case_step(visit, case_id, step):
     if step not in STEPS_BY_NAME:
         return visit.refused() or visit.error_page(404)
-    return take(visit, STEPS_BY_NAME[step], {"case_id": case_id},
-                lambda values, errors, status: case_page(visit, case_id, values, errors,
-                                                         status),
-                f"/cases/{case_id}")
+    return _take(visit, case_id, STEPS_BY_NAME[step])
 
 
 def resolve_concern(visit, case_id, concern_id):
-    return take(visit, resolve_step(concern_id), {"case_id": case_id, "concern_id": concern_id},
-                lambda values, errors, status: case_page(visit, case_id, values, errors,
-                                                         status),
-                f"/cases/{case_id}")
+    return _take(visit, case_id, resolve_step(concern_id), concern_id=concern_id)
 
 
 def remove_figure(visit, case_id, figure_id):
-    return take(visit, remove_figure_step(figure_id),
-                {"case_id": case_id, "figure_id": figure_id},
+    return _take(visit, case_id, remove_figure_step(figure_id), figure_id=figure_id)
+
+
+def _take(visit, case_id, step, **path):
+    """One step on the case; back on the case's page, or that page with the API's words."""
+    return take(visit, step, {"case_id": case_id, **path},
                 lambda values, errors, status: case_page(visit, case_id, values, errors,
                                                          status),
                 f"/cases/{case_id}")
@@ -120,12 +100,13 @@ def case_page(visit, case_id, values=None, errors=None, status=200):
         return visit.from_api(answer)
     shown = answer.body
     errors = errors or {}
-    referral = _read(visit, "getReferral", referral_id=shown["referral_id"])
-    supporter = _read(visit, "getSupporter", supporter_id=shown["supporter_id"])
+    referral = shown_if_may(visit, "getReferral", referral_id=shown["referral_id"])
+    supporter = shown_if_may(visit, "getSupporter", supporter_id=shown["supporter_id"])
     offered = {name: visit.may(step.operation_id)
                and (shown["status"] in OFFERED_WHEN[name] or name in errors)
                for name, step in STEPS_BY_NAME.items()}
-    programme = _read(visit, "getProgramme", code=shown.get("programme") or DEFAULT_PROGRAMME) \
+    programme = shown_if_may(visit, "getProgramme",
+                             code=shown.get("programme") or DEFAULT_PROGRAMME) \
         if offered["close"] else None
     # a support figure is recorded on a plan: offered once there is one
     offered["figure"] = offered["figure"] and (bool(shown.get("plan")) or "figure" in errors)
@@ -203,46 +184,10 @@ GOAL_FIELD = re.compile(r"plan\.goals\.(\d+)\.([a-z_]+)")
 MEMBER_FIELD = re.compile(r"members\.members\.(\d+)\.([a-z_]+)")
 
 
-def _read(visit, operation_id, **path):
-    """What the page shows besides the case, when the person's role may read it; else None:
-    the case stands on its own page without it."""
+def shown_if_may(visit, operation_id, **path):
+    """What a page shows besides its own record (the case's referral, its supporter), when
+    the person's role may read it; else None: the page stands without it."""
     if not visit.may(operation_id):
         return None
     answer = visit.api.call(operation_id, path=path)
     return answer.body if answer.ok else None
-
-
-# --- aftercare -----------------------------------------------------------------------------
-
-def aftercare(visit, aftercare_id):
-    refused = visit.refused("getAftercare")
-    if refused:
-        return refused
-    return aftercare_page(visit, aftercare_id)
-
-
-def aftercare_step(visit, aftercare_id, step):
-    if step not in AFTERCARE_BY_NAME:
-        return visit.refused() or visit.error_page(404)
-    return take(visit, AFTERCARE_BY_NAME[step], {"aftercare_id": aftercare_id},
-                lambda values, errors, status: aftercare_page(visit, aftercare_id, values,
-                                                              errors, status),
-                f"/aftercare/{aftercare_id}")
-
-
-def aftercare_page(visit, aftercare_id, values=None, errors=None, status=200):
-    answer = visit.api.call("getAftercare", path={"aftercare_id": aftercare_id})
-    if not answer.ok:
-        return visit.from_api(answer)
-    shown = answer.body
-    errors = errors or {}
-    offered = {name: visit.may(step.operation_id)
-               and (shown["status"] == "active" or name in errors)
-               for name, step in AFTERCARE_BY_NAME.items()}
-    referral = _read(visit, "getReferral", referral_id=shown["referral_id"])
-    figures = {f["figure_id"]: f for f in shown.get("support_figures") or []}
-    return visit.render(
-        "aftercare.j2", status=status, aftercare=shown, referral=referral, figures=figures,
-        values={"contact.date": date.today().isoformat(), **(values or {})}, errors=errors,
-        labels=labels(visit.say),
-        offered=offered, done=done(visit, AFTERCARE_STEPS))

@@ -1,6 +1,6 @@
 """Every page of the portal: its methods, its path and the function that answers it. The
 service (service.py) makes a nameko entrypoint of each row; a new page is a row here."""
-from services.portal import cases, pages, referrals, reports
+from services.portal import aftercare, cases, pages, referrals, reports
 
 ROUTES = (
     # name, methods, path, page
@@ -23,6 +23,6 @@ ROUTES = (
      cases.resolve_concern),
     ("remove_figure", "POST", "/cases/<case_id>/support-figures/<figure_id>/remove",
      cases.remove_figure),
-    ("aftercare", "GET", "/aftercare/<aftercare_id>", cases.aftercare),
-    ("aftercare_step", "POST", "/aftercare/<aftercare_id>/<step>", cases.aftercare_step),
+    ("aftercare", "GET", "/aftercare/<aftercare_id>", aftercare.aftercare),
+    ("aftercare_step", "POST", "/aftercare/<aftercare_id>/<step>", aftercare.aftercare_step),
 )
