@@ -175,11 +175,35 @@ def proposal_to_aftercare(carla, sam, referral_id):
     carla.page.get_by_role("link", name="Traject bekijken").click()
     case_id = re.search(r"/cases/([0-9a-f-]{36})", carla.page.url).group(1)
     carla.accessible()
+    # the hours forgotten: the API's word at the field, in the form's own error summary
     visit = carla.page.locator("#visit")
-    visit.get_by_label("Uren").fill("3")
     visit.get_by_label("Wat is er gedaan?").fill("Samen boodschappen gedaan")
+    visit.get_by_role("button", name="Bezoek opslaan").click()
+    carla.page.wait_for_load_state()
+    visit = carla.page.locator("#visit")
+    assert "Uren" in visit.get_by_role("alert").inner_text()
+    assert carla.page.locator("#f-visit-hours-error").count()
+    assert visit.get_by_label("Wat is er gedaan?").input_value() == "Samen boodschappen gedaan"
+    carla.accessible()
+    visit.get_by_label("Uren").fill("3")
     carla.submit("visit", "Bezoek opslaan", "Het bezoek is vastgelegd")
-    assert "Samen boodschappen gedaan" in carla.page.locator("#bezoeken ~ table").first.inner_text()
+    assert "Samen boodschappen gedaan" in carla.page.locator(
+        "#bezoeken ~ table").first.inner_text()
+
+    # an immediate safety concern: marked at the top and in the list, and resolved
+    concern = carla.page.locator("#concern")
+    concern.get_by_label("Wat is de zorg?").fill("Spanning thuis")
+    concern.get_by_label("Ja: eerst dit oplossen", exact=False).check()
+    carla.submit("concern", "Zorg opslaan", "De zorg is vastgelegd")
+    assert "dringende zorg" in carla.page.inner_text("#signalen")
+    carla.page.locator(".portal-concern-open").get_by_label("Hoe is het opgelost?").fill(
+        "Besproken met het gezin")
+    carla.page.locator(".portal-concern-open").get_by_role(
+        "button", name="Markeren als opgelost").click()
+    carla.page.wait_for_load_state()
+    assert "De zorg is opgelost" in carla.page.get_by_role("status").inner_text()
+    assert not carla.page.locator(".portal-concern-open").count()
+    carla.accessible()
 
     sam.open(f"/cases/{case_id}")  # the supporter: their own case, their own forms
     assert "Samen boodschappen gedaan" in sam.page.inner_text("main")
