@@ -71,6 +71,10 @@ class Caller:
             self.guard(owner.referral_id)
         return owner
 
+    def scope(self):
+        """The caller's reach as a query's filter (`scope_of`), for a list or a count."""
+        return scope_of(self.identity, self.rule.reach.get(self.role))
+
     def __repr__(self):
         return f"Caller({self.subject!r} of {self.org!r} as {self.role}, {self.operation_id})"
 
@@ -90,3 +94,21 @@ def reaches(identity, reach, owner):
     if reach == OWN_MUNICIPALITY:  # a municipality token's org is its CBS code
         return owner.municipality_code is not None and owner.municipality_code == identity.org
     return False
+
+
+def scope_of(identity, reach):
+    """What `reaches` asks of one thing, as the filter of a query over many: a column of the
+    Owner's name -> the value it must have. A reach that no filter can say raises, so a list
+    never shows more than the rule allows."""
+    filters = {
+        ANYONE: {},
+        OWN_ORG: {"org": identity.org},
+        REFERRING: {"referring_org": identity.org},
+        ROUTED: {"coordinating_org": identity.org},
+        OWN_MUNICIPALITY: {"municipality_code": identity.org},
+        OWN_CASE: {"supporter_id": identity.subject, "coordinating_org": identity.org,
+                   "open": True},
+    }
+    if reach not in filters or (reach != ANYONE and not identity.org):
+        raise ValueError(f"no query filter for reach {reach!r} of {identity!r}")
+    return filters[reach]

@@ -138,8 +138,8 @@ class ReferralService(ParkedMessages):
 
     @api("getReports")
     def get_reports(self, caller, query):
-        report = report_handlers.get_reports(self.db, caller.role, caller.org, query,
-                                             self._hours_of, utcnow().date())
+        report = report_handlers.get_reports(self.db, caller.scope(), query, self._hours_of,
+                                             utcnow().date())
         return report_handlers.report_response(report, query["format"])
 
     @api("submitSelfReferral")

@@ -87,3 +87,28 @@ def test_a_municipality_reaches_the_referrals_of_its_own_municipality_only():
     assert not reached("GM0344", "municipality", "decideCommission", unrouted)
     # the other roles of the referral do not reach it through this row
     assert not reached("hs-utrecht", "coordinator", "decideCommission", in_utrecht)
+
+
+def test_each_reach_as_a_query_filter_asks_what_reaching_one_thing_asks():
+    """A list filtered by Caller.scope holds exactly the things `reach` lets through: the
+    filter names the Owner's fields with the values reaching one of them needs."""
+    owners = [REFERRAL, Owner(referral_id="r-2", referring_org="gp-west",
+                              coordinating_org="hs-amsterdam", supporter_id="s-2", open=True),
+              Owner(referral_id="r-3", coordinating_org="hs-utrecht", supporter_id="s-1",
+                    open=False, municipality_code="GM0344")]
+    for operation_id, role, org, subject in (
+            ("listReferrals", "referrer", "gp-oost", "x"),
+            ("listReferrals", "coordinator", "hs-utrecht", "x"),
+            ("getReports", "municipality", "GM0344", "x"),
+            ("getReports", "operator", "kring", "x"),
+            ("getCase", "supporter", "hs-utrecht", "s-1")):
+        filters = caller(org, role, operation_id, subject).scope()
+        listed = [owner for owner in owners
+                  if all(getattr(owner, name) == value for name, value in filters.items())]
+        assert listed == [owner for owner in owners
+                          if reached(org, role, operation_id, owner, subject)], operation_id
+
+
+def test_no_filter_for_a_reach_without_an_organisation_to_name():
+    with pytest.raises(ValueError):
+        caller("", "coordinator", "listReferrals").scope()
