@@ -131,7 +131,6 @@ def intake_form(visit, referral, values=None, errors=None, status=200):
                         errors=errors or {}, severities=SEVERITIES)
 
 
-
 def respond(visit, proposal_id):
     """The family's or the supporter's answer to a proposal, given through the coordinator;
     back on the referral's page, or that page with the API's words at the party's form."""
