@@ -144,3 +144,14 @@ def test_a_form_without_the_sessions_token_registers_nobody(people, api):
     ada.sign_in(*ADMIN)
     assert ada.post("/supporters", {**supporter_form(), "csrf": "forged"}).status_code == 403
     assert api.get("/supporters", token(*ADMIN[:2])).json()["supporters"] == []
+
+
+def test_the_pages_in_english(people):
+    ada = people()
+    ada.sign_in(*ADMIN)
+    ada.http.cookies.set("kring_language", "en")
+    supporter_id, shown = registered(ada)
+    assert "The supporter was registered." in shown.text and "Save the changes" in shown.text
+    page = ada.get("/supporters")
+    assert "Register a supporter" in page.text and "0 of 3" in page.text
+    assert 'lang="en"' in page.text
