@@ -36,7 +36,7 @@ def test_the_operator_sees_the_directory_and_filters_it_by_municipality(people):
     oost = next(row for row in rows if "Home-Start Oost" in row)
     assert "home-start-oost" in oost and "Utrecht (GM0344)" in oost and "Zeist" in oost
     assert "nl, en, tr" in oost
-    assert "Home-Start" in oost  # the programme by its name from its definition
+    assert ">Home-Start (home-start)<" in oost  # its name from its definition, and its code
     assert "in de lijst: home-start" in page.text  # the codes the directory has, as a hint
 
     woerden = otto.get("/directory?municipality=Woerden")
