@@ -1,6 +1,6 @@
 """Every page of the portal: its methods, its path and the function that answers it. The
 service (service.py) makes a nameko entrypoint of each row; a new page is a row here."""
-from services.portal import pages, referrals, reports
+from services.portal import pages, providers, referrals, reports, supporters
 
 ROUTES = (
     # name, methods, path, page
@@ -17,4 +17,7 @@ ROUTES = (
     ("respond", "POST", "/proposals/<proposal_id>/responses", referrals.respond),
     ("reports", "GET", "/reports", reports.reports),
     ("reports_csv", "GET", "/reports.csv", reports.reports_csv),
+    ("supporters", "GET,POST", "/supporters", supporters.supporters),
+    ("supporter", "GET,POST", "/supporters/<supporter_id>", supporters.supporter),
+    ("directory", "GET,POST", "/directory", providers.directory),
 )
