@@ -14,6 +14,7 @@ from nameko.testing.services import restrict_entrypoints
 
 from kring.config import AMQP_URI_KEY
 from kring.contracts.events import read_event
+from kring.rpc import call
 from services.matching.service import MatchingService
 from services.referral.service import ReferralService
 from tests.support.api import token
@@ -87,6 +88,11 @@ def test_its_coordinator_is_told_not_ready_others_not_found_and_then_it_is_taken
     assert taken.json()["referral_id"] == referral_id
     again = api.post("/intakes", OTHER_COORDINATOR, json=intake_of(referral_id))
     assert (again.status_code, again.json()) == (404, json.loads(theirs.text))
+    # every attempt is in matching's audit trail, with the answer it got
+    trail = call(sqlite_config[AMQP_URI_KEY], "matching", "audit_trail", referral_id)
+    assert [(entry["organisation"], entry["answer"]) for entry in trail] == [
+        (COORDINATING_ORG, 409), (OTHER_COORDINATING_ORG, 404), (COORDINATING_ORG, 201),
+        (OTHER_COORDINATING_ORG, 404)]
 
 
 def test_without_the_referral_service_every_id_is_unavailable_alike(intakes_only, api):
