@@ -12,7 +12,14 @@ that knows every accepted referral and its route the moment it accepts it (its r
 of the referral service carried by the client would be a second way to prove reach. The
 answer is the route only (ids and organisations, no family data), and the call is the
 stage's to audit. When the referral service does not answer in time the answer is `503`
-`unavailable` for every id alike, so it says nothing of whether the referral exists.
+`unavailable` for every id alike, so it says nothing of whether the referral exists. Each miss
+opens a connection of its own for the call, as kring.gather does (some tens of milliseconds);
+`Retry-After` keeps a polling client to one miss a second.
+
+Only `recordIntake` needs it today: its body names the referral, which a coordinator learns
+from the referral service. Proposals, cases and aftercare plans are named by ids their own
+stage made, which the referral service learns from that stage's events, so no caller knows one
+before its stage does.
 """
 from nameko.exceptions import IncorrectSignature, MethodNotFound, RemoteError
 from nameko.extensions import DependencyProvider
