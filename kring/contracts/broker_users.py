@@ -11,11 +11,12 @@ an exchange). A service's user may
 The referral service also asks the other four over RPC (getAudit and exportReferral gather
 their parts, getReports casework's hours, kring.gather), and matching asks the referral service
 whose a referral is that it has not heard of yet (kring.kit.unheard): each may make reply
-queues of nameko's standalone proxy and call those functions (ASKS), nothing else. A service cannot consume,
-purge, delete or bind another service's queue, nor publish another service's events. Two
-limits are RabbitMQ's: write on the default exchange lets a user publish to any queue by name
-(never read one), and configure on an exchange lets it delete that exchange. A topic
-permission keeps its RPC writes to reply routing keys, so it cannot call another service.
+queues of nameko's standalone proxy and call those functions (ASKS), nothing else. A service
+cannot consume, purge, delete or bind another service's queue, nor publish another service's
+events. Two limits are RabbitMQ's: write on the default exchange lets a user publish to any
+queue by name (never read one), and configure on an exchange lets it delete that exchange. A
+topic permission keeps its RPC writes to reply routing keys and those functions, so it cannot
+call anything else of another service.
 
 Operators use one administrator (OPERATOR_USER) for `kring dlq`, `kring status` and the
 management UI; no service runs under it (docs/security.md, "Broker users").
