@@ -1,6 +1,6 @@
 """The operator's page of the provider directory: who provides which programme in which
-municipalities (the directory the referral service routes every referral by, docs/contract.md
-§7), and the form to register a provider (registerProvider).
+municipalities (the directory the referral service routes every referral by,
+docs/contract.md §7), and the form to register a provider (registerProvider).
 
 The directory is read with listProgrammes, which without a municipality answers all of it: it
 holds no family data and every role may read it; registering is the operator's alone, so the

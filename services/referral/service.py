@@ -238,6 +238,12 @@ class ReferralService(ParkedMessages):
         return handlers.erasure_state(self.db, referral_id)
 
     @rpc
+    def referral_owner(self, referral_id):
+        """Whose a referral is, for a stage that has not heard of it yet (kring.kit.unheard);
+        None: no such referral."""
+        return handlers.referral_owner(self.db, referral_id)
+
+    @rpc
     def export_of(self, referral_id):
         """What this service holds of a referral (exportReferral gathers every service's)."""
         return handlers.export_of(self.db, referral_id)
