@@ -24,7 +24,7 @@ class ApiClient:
 
     def call(self, method, path, token, body=None, accept=(200, 201)):
         """The JSON answer; ApiError for any status outside `accept`, None for one inside it
-        that is not a success (so callers can accept a 404 or 409 as "not yet" or "done")."""
+        that is not a success (so callers can accept a 409 as "not yet", `not_ready`, or "done")."""
         response = self.http.request(method, self.base + path, json=body, timeout=30,
                                      headers={"Authorization": f"Bearer {token}"})
         if response.status_code not in accept:

@@ -101,10 +101,10 @@ class Demo(ApiClient):
         body = {"referral_id": referral_id, "fits": fits, "reason": "intake conversation"}
         if fits:
             body["severity"] = severity
-        # matching learns of the referral by an event; until then it answers 404
+        # matching learns of the referral by an event; until then it answers 409 not_ready
         return self.until("matching to know the referral", lambda: self.call(
             "POST", "/intakes", self._coordinator_of.get(referral_id, self.coordinator), body,
-            accept=(200, 201, 404)))
+            accept=(200, 201, 409)))
 
     def match(self, referral_id, proposal_id):
         coordinator = self._coordinator_of.get(referral_id, self.coordinator)

@@ -36,6 +36,19 @@ class NotAllowed(KringError):
     status, code = 409, "conflict"
 
 
+class NotReady(KringError):
+    """The caller may see this referral, but the stage it asks has not heard of it yet: the
+    stages learn of a referral by events, a moment after the referral service accepted it
+    (409 `not_ready`, docs/contract.md §4 "Error answers"). Try again after `retry_after`
+    seconds; only ever said to a caller the rule table lets see the referral."""
+    status, code = 409, "not_ready"
+    retry_after = 1
+
+    def __init__(self, message="this step has not heard of the referral yet; try again in a "
+                               "moment"):
+        super().__init__(message)
+
+
 class Gone(KringError):
     """A change to a referral whose data was erased (410): nothing may bring it back."""
     status, code = 410, "referral_erased"

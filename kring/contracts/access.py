@@ -77,10 +77,10 @@ RULES = {
     "askFollowUp": Rule(REQUESTERS, audited=True),
     "closeConsultation": Rule({**REQUESTERS, "coordinator": ROUTED}, audited=True),
     # anonymous figures (docs/contract.md §7 "Reports"): a municipality's token names the
-    # municipality by its CBS code as its organisation, so OWN_ORG is its own municipality;
-    # an admin sees what is routed to its organisation; the operator all of it. The figures
-    # are scoped in the query (services/referral/report_handlers.py), never per id
-    "getReports": Rule({"municipality": OWN_ORG, "admin": ROUTED, "operator": ANYONE}),
+    # municipality by its CBS code as its organisation (OWN_MUNICIPALITY); an admin sees what
+    # is routed to its organisation; the operator all of it. The figures are counted over the
+    # reach as a query's filter (kring.kit.access.scope_of), never per id
+    "getReports": Rule({"municipality": OWN_MUNICIPALITY, "admin": ROUTED, "operator": ANYONE}),
     # the directory: who provides which programme where (no family data)
     "registerProvider": Rule({"operator": ANYONE}),
     "listProgrammes": Rule(EVERY_ROLE),

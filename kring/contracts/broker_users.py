@@ -9,12 +9,14 @@ an exchange). A service's user may
   exchange (its retries and parked messages go there by queue name);
 - read its own queues and the exchanges it binds to.
 The referral service also asks the other four over RPC (getAudit and exportReferral gather
-their parts, getReports casework's hours, kring.gather): it may make reply queues of nameko's
-standalone proxy and call those three functions, nothing else. A service cannot consume,
-purge, delete or bind another service's queue, nor publish another service's events. Two
-limits are RabbitMQ's: write on the default exchange lets a user publish to any queue by name
-(never read one), and configure on an exchange lets it delete that exchange. A topic
-permission keeps its RPC writes to reply routing keys, so it cannot call another service.
+their parts, getReports casework's hours, kring.gather), and matching asks the referral service
+whose a referral is that it has not heard of yet (kring.kit.unheard): each may make reply
+queues of nameko's standalone proxy and call those functions (ASKS), nothing else. A service
+cannot consume, purge, delete or bind another service's queue, nor publish another service's
+events. Two limits are RabbitMQ's: write on the default exchange lets a user publish to any
+queue by name (never read one), and configure on an exchange lets it delete that exchange. A
+topic permission keeps its RPC writes to reply routing keys and those functions, so it cannot
+call anything else of another service.
 
 Operators use one administrator (OPERATOR_USER) for `kring dlq`, `kring status` and the
 management UI; no service runs under it (docs/security.md, "Broker users").
@@ -35,6 +37,9 @@ REPLY_QUEUES = "^rpc\\.reply-standalone_rpc_proxy-"
 # what referral asks the other services (kring.gather): getAudit's and exportReferral's parts
 # of every one, getReports' hours of casework (only casework answers it)
 GATHERED = ("audit_trail", "export_of", "report_hours")
+# who calls which functions of whom over RPC: {caller: {service asked: functions}}; matching
+# asks the referral service about a referral not heard of yet (recordIntake's `not_ready`)
+ASKS = {"matching": {"referral": ("referral_owner",)}}
 
 
 def service_user(service):
@@ -67,6 +72,10 @@ def service_permissions(service):
         own = f"{own}|{REPLY_QUEUES}"
         others = "|".join(sorted(set(_services()) - {service}))
         calls = f"{REPLY_KEY}|^({others})\\.({'|'.join(GATHERED)})$"
+    if service in ASKS:
+        own = f"{own}|{REPLY_QUEUES}"
+        for asked, functions in sorted(ASKS[service].items()):
+            calls = f"{calls}|^{re.escape(asked)}\\.({'|'.join(functions)})$"
     return {
         "configure": f"{own}|{_any_of(queues + sorted(bound | publishes))}",
         "write": f"{own}|{_any_of(queues + sorted(publishes) + [RPC_EXCHANGE, DEFAULT_EXCHANGE])}",

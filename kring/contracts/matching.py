@@ -140,10 +140,11 @@ OPERATIONS = [
         "organisation, in registration order, with load and capacity.", response=SupporterList),
     _op("recordIntake", "POST", f"{PREFIX}/intakes", "The intake: does the question fit the "
         "programme? If so a supporter is proposed, or the family waits for one; if not the "
-        "referral closes as declined. 404 until matching has heard of the referral, and for a "
-        "referral routed to another organisation.",
+        "referral closes as declined. Until matching has heard of a referral the referral "
+        "service accepted, its coordinators get 409 `not_ready` with Retry-After; a referral "
+        "routed to another organisation, or none at all, is 404.",
         body=RecordIntake, response=IntakeResult, success=201,
-        statuses=(404, 409)),
+        statuses=(404, 409), not_ready=True),
     _op("getProposal", "GET", PROPOSAL, "A proposal: the supporter, the score and the reasons, "
         "and the answers so far.", response=ProposalView, statuses=(404,)),
     _op("respondToProposal", "POST", f"{PROPOSAL}/responses", "Answer a proposal for the "

@@ -22,6 +22,12 @@ ERRORS = {
          "request again after the Retry-After header (changes only; reads keep working while "
          "the broker is away)",
 }
+NOT_READY = ("The current status does not allow this step (error `conflict`); or (error "
+             "`not_ready`) the referral was accepted but this service has not heard of it "
+             "yet: try again after the Retry-After header's seconds. `not_ready` is said only "
+             "to a caller who may see the referral; anyone else gets an unknown id's 404")
+RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before trying again",
+                               "schema": {"type": "integer"}}}
 REACH_WORDS = {
     ANYONE: "any", OWN_ORG: "its own organisation's",
     REFERRING: "referrals its organisation submitted",
@@ -75,9 +81,13 @@ def _operation(op):
         statuses.add(503)  # changes are refused while the broker is away (kring.kit.web)
         if op.rule.audited and op.operation_id not in TAKEN_WHEN_ERASED:
             statuses.add(410)  # a change to a referral whose data was erased (kring.kit.db)
+    if op.not_ready:
+        statuses |= {409, 503}  # 503: the referral service did not say whose it is in time
     for status in sorted(statuses):
         responses[str(status)] = {"description": ERRORS[status], "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    if op.not_ready:
+        responses["409"].update(description=NOT_READY, headers=RETRY_AFTER)
     operation = {"operationId": op.operation_id, "summary": op.summary,
                  "tags": [op.service], "responses": responses}
     parameters = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}

@@ -17,6 +17,9 @@ class Operation:
     response: type | None = None
     success: int = 200
     statuses: tuple = ()  # error statuses this operation can answer besides 400/401/403/422
+    # it names a referral its service learns of by an event: until then a caller who may see
+    # it gets 409 `not_ready` with Retry-After (kring.kit.unheard, docs/contract.md §4)
+    not_ready: bool = False
     query: type | None = None  # marshmallow schema of the query string
     # what it answers other than JSON (e.g. text/html): the entrypoint returns the Response
     media_types: tuple = ()

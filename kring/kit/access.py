@@ -2,14 +2,15 @@
 
 The HTTP entrypoint checks the role and hands the method a `Caller`. The service looks the thing
 up, says who owns it (`Owner`) and asks `caller.reach(owner, missing)`: what is out of reach
-raises exactly the NotFound an unknown id raises. The caller also remembers which referral it
+raises exactly the NotFound an unknown id raises (and a referral the stage has not heard of
+yet, `caller.reach_unheard`, by the same rule). The caller also remembers which referral it
 reached, so the unit of work can write the audit record in the transaction of the change.
 """
 from dataclasses import dataclass
 
 from kring.contracts.access import (ANYONE, OWN_CASE, OWN_MUNICIPALITY, OWN_ORG, REFERRING,
                                     ROUTED, rule_of)
-from kring.errors import NotFound
+from kring.errors import NotFound, NotReady
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,19 @@ class Caller:
             self.guard(owner.referral_id)
         return owner
 
+    def scope(self):
+        """The caller's reach as a query's filter (`scope_of`), for a list or a count."""
+        return scope_of(self.identity, self.rule.reach.get(self.role))
+
+    def reach_unheard(self, owner, missing):
+        """The answer for a referral this stage has not heard of yet, `owner` being whose it is
+        as the referral service says (kring.kit.unheard; None: it has no such referral).
+        Always raises: NotReady (409 `not_ready`) when the caller will reach it once the stage
+        has heard, else `missing`, exactly as for an unknown id. The reach is this table's, so
+        a `not_ready` tells nothing to whom may not see the referral."""
+        self.reach(owner, missing)
+        raise NotReady()
+
     def __repr__(self):
         return f"Caller({self.subject!r} of {self.org!r} as {self.role}, {self.operation_id})"
 
@@ -90,3 +104,21 @@ def reaches(identity, reach, owner):
     if reach == OWN_MUNICIPALITY:  # a municipality token's org is its CBS code
         return owner.municipality_code is not None and owner.municipality_code == identity.org
     return False
+
+
+def scope_of(identity, reach):
+    """What `reaches` asks of one thing, as the filter of a query over many: a column of the
+    Owner's name -> the value it must have. A reach that no filter can say raises, so a list
+    never shows more than the rule allows."""
+    filters = {
+        ANYONE: {},
+        OWN_ORG: {"org": identity.org},
+        REFERRING: {"referring_org": identity.org},
+        ROUTED: {"coordinating_org": identity.org},
+        OWN_MUNICIPALITY: {"municipality_code": identity.org},
+        OWN_CASE: {"supporter_id": identity.subject, "coordinating_org": identity.org,
+                   "open": True},
+    }
+    if reach not in filters or (reach != ANYONE and not identity.org):
+        raise ValueError(f"no query filter for reach {reach!r} of {identity!r}")
+    return filters[reach]

@@ -25,7 +25,7 @@ from kring.config import PREVIOUS_SECRET_KEY, SECRET_KEY, TRUSTED_PROXIES_KEY
 from kring.contracts.api import OPERATIONS
 from kring.contracts.fields import MAX_BODY_BYTES, read_json_object, storable
 from kring.errors import (INVALID_BODY, INVALID_QUERY, Invalid, KringError, Malformed, NotFound,
-                          RateLimited, Unauthenticated, Unavailable)
+                          NotReady, RateLimited, Unauthenticated, Unavailable)
 from kring.kit import correlation, logs, metrics, remote
 from kring.kit.access import PUBLIC_ORGANISATION, PUBLIC_PERSON, PUBLIC_ROLE, Caller
 from kring.kit.auth import Identity, read_token
@@ -269,7 +269,8 @@ class ApiEntrypoint(HttpRequestHandler):
             logs.client_mistake(log, self.operation.operation_id, exc)
             headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else \
                 {"Retry-After": str(RETRY_AFTER_SECONDS)} if isinstance(exc, Unavailable) else \
-                {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+                {"Retry-After": str(exc.retry_after)} if isinstance(exc, (RateLimited, NotReady)) \
+                else None
             return error_response(exc.status, exc.code, exc.message, exc.errors, headers)
         if isinstance(exc, DBAPIError) and exc.connection_invalidated or \
                 isinstance(exc, OperationalError):

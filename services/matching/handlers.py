@@ -66,27 +66,33 @@ def list_supporters(uow, caller):
         return {"supporters": [supporter_view(s) for s in Supporters(uow).of(caller.org)]}
 
 
-def record_intake(uow, caller, body, at):
-    """The intake (kennismaking): fits → propose or wait; does not fit → the referral ends."""
+def record_intake(uow, caller, body, at, accepted):
+    """The intake (kennismaking): fits → propose or wait; does not fit → the referral ends.
+
+    `accepted(referral_id)`: whose a referral is that matching has not heard of yet, as the
+    referral service says (kring.kit.unheard); asked only then, after this transaction and
+    turn, so no other decision waits on the call."""
+    referral_id = body["referral_id"]
+    missing = NotFound(f"no referral {referral_id}")
     with uow:
         take_turn(uow)
         referrals = Referrals(uow)
-        referral_id = body["referral_id"]
         referral = referrals.get(referral_id)
-        owner = None
-        if referral is not None:
-            # a referral from before routing has no route yet: its intake's organisation
-            # becomes it; one that ended before we heard of it has none and gets none
-            route = referral.coordinator_org or (None if referral.is_over else caller.org)
-            owner = Owner(referral_id=referral_id, coordinating_org=route)
-        caller.reach(owner, NotFound(f"no referral {referral_id}"))
-        referral.record_intake(body["fits"], body["severity"], body["reason"], caller.org,
-                               programmes.current().of(referral.programme).commission_required)
-        proposal = None
-        if referral.status == LOOKING:
-            proposal = _propose_or_wait(uow, referral, at)
-        referrals.save(referral)
-        return intake_view(referral, proposal)
+        # a referral from before routing has no route yet: its intake's organisation becomes
+        # it; one that ended before we heard of it has none yet, and is not heard of yet
+        route = None if referral is None else \
+            referral.coordinator_org or (None if referral.is_over else caller.org)
+        if route is not None:
+            caller.reach(Owner(referral_id=referral_id, coordinating_org=route), missing)
+            referral.record_intake(
+                body["fits"], body["severity"], body["reason"], caller.org,
+                programmes.current().of(referral.programme).commission_required)
+            proposal = None
+            if referral.status == LOOKING:
+                proposal = _propose_or_wait(uow, referral, at)
+            referrals.save(referral)
+            return intake_view(referral, proposal)
+    caller.reach_unheard(accepted(referral_id), missing)
 
 
 def get_proposal(uow, caller, proposal_id):

@@ -11,6 +11,7 @@ from kring.kit.parked import ParkedMessages
 from kring.kit.erasure import retention_timer
 from kring.kit.events import on_events
 from kring.kit.rekey import rekey
+from kring.kit.unheard import AcceptedReferrals
 from kring.kit.web import api
 from services.matching import handlers
 from services.matching.models import metadata
@@ -37,6 +38,7 @@ class MatchingService(ParkedMessages):
 
     db = MatchingDatabase(metadata, outgoing=outgoing, gauges=handlers.gauges)
     config = Config()
+    accepted = AcceptedReferrals()  # whose a referral is that matching has not heard of yet
 
     @on_events("referral")
     def on_referral(self, event):
@@ -73,7 +75,7 @@ class MatchingService(ParkedMessages):
 
     @api("recordIntake")
     def record_intake(self, caller, body):
-        return handlers.record_intake(self.db, caller, body, now())
+        return handlers.record_intake(self.db, caller, body, now(), self.accepted)
 
     @api("getProposal")
     def get_proposal(self, caller, proposal_id):

@@ -15,7 +15,9 @@ def home(visit):
     return visit.render("home.j2", may_refer=visit.may("submitReferral"),
                         may_list=visit.may("listReferrals"),
                         may_meet=visit.may("recordIntake"),
-                        may_report=visit.may("getReports"))
+                        may_report=visit.may("getReports"),
+                        may_staff=visit.may("listSupporters"),
+                        may_direct=visit.may("registerProvider"))
 
 
 # --- signing in and out --------------------------------------------------------------------

@@ -119,7 +119,8 @@ def intake(visit, referral_id):
     if answer.status == 422:
         errors = forms.field_errors(answer.body.get("errors"), forms.INTAKE_FIELDS)
         return intake_form(visit, seen.body, values, errors, status=422)
-    if answer.status == 404:  # matching has not heard of the referral yet (docs/contract.md §4)
+    if answer.body.get("error") == "not_ready":  # 409: matching has not heard of it yet
+        # (docs/contract.md §4 "Error answers"); the form again as typed. A 404 is a 404
         return intake_form(visit, seen.body, values,
                            {forms.GENERAL: [visit.say("not_heard_yet")]}, status=409)
     if not answer.ok:
@@ -130,7 +131,6 @@ def intake(visit, referral_id):
 def intake_form(visit, referral, values=None, errors=None, status=200):
     return visit.render("intake.j2", status=status, referral=referral, values=values or {},
                         errors=errors or {}, severities=SEVERITIES)
-
 
 
 def respond(visit, proposal_id):

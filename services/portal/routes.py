@@ -1,6 +1,7 @@
 """Every page of the portal: its methods, its path and the function that answers it. The
 service (service.py) makes a nameko entrypoint of each row; a new page is a row here."""
-from services.portal import aftercare, cases, pages, referrals, reports
+from services.portal import (aftercare, cases, pages, providers, referrals, reports,
+                             supporters)
 
 ROUTES = (
     # name, methods, path, page
@@ -25,4 +26,7 @@ ROUTES = (
      cases.remove_figure),
     ("aftercare", "GET", "/aftercare/<aftercare_id>", aftercare.aftercare),
     ("aftercare_step", "POST", "/aftercare/<aftercare_id>/<step>", aftercare.aftercare_step),
+    ("supporters", "GET,POST", "/supporters", supporters.supporters),
+    ("supporter", "GET,POST", "/supporters/<supporter_id>", supporters.supporter),
+    ("directory", "GET,POST", "/directory", providers.directory),
 )

@@ -501,6 +501,94 @@ TEXTS = {
     "outcome_completed": ("afgerond", "completed"),
     "outcome_declined": ("past niet bij het programma", "does not fit the programme"),
     "outcome_withdrawn": ("ingetrokken", "withdrawn"),
+    # an organisation's supporters (listSupporters, registerSupporter, updateSupporter)
+    "supporters": ("Ondersteuners", "Supporters"),
+    "supporters_text": (
+        "De vrijwilligers en beroepskrachten van uw organisatie, met hoeveel gezinnen ieder kan "
+        "steunen en hoeveel daarvan nu bezet is (gezinnen en openstaande voorstellen).",
+        "Your organisation's volunteers and professionals, with how many families each can "
+        "support and how many of those places are taken now (families and open proposals)."),
+    "supporters_empty": ("Uw organisatie heeft nog geen ondersteuners.",
+                         "Your organisation has no supporters yet."),
+    "supporters_back": ("Terug naar de ondersteuners", "Back to the supporters"),
+    "supporter_register": ("Ondersteuner registreren", "Register a supporter"),
+    "supporter_registered": ("De ondersteuner is geregistreerd.",
+                             "The supporter was registered."),
+    "supporter_change": ("Gegevens wijzigen", "Change her details"),
+    "supporter_save": ("Wijzigingen opslaan", "Save the changes"),
+    "supporter_saved": ("De wijzigingen zijn opgeslagen.", "The changes were saved."),
+    "supporter.name": ("Naam", "Name"),
+    "supporter.kind": ("Soort", "Kind"),
+    "supporter.programmes": ("Programma's", "Programmes"),
+    "supporter.municipalities": ("Gemeenten waar zij of hij werkt",
+                                 "Municipalities where they work"),
+    "supporter.municipalities_hint": (
+        "Alleen gezinnen in deze gemeenten worden aan haar of hem voorgesteld.",
+        "Only families in these municipalities are proposed to them."),
+    "supporter.typed_hint": ("Met een komma ertussen.", "Separated by commas."),
+    "supporter.languages": ("Talen", "Languages"),
+    "supporter.capacity": ("Capaciteit (aantal gezinnen)", "Capacity (number of families)"),
+    "supporter.capacity_hint": (
+        "Hoeveel gezinnen tegelijk, van 0 tot 50. Meer capaciteit koppelt wachtende gezinnen "
+        "opnieuw.",
+        "How many families at once, 0 to 50. More capacity matches waiting families again."),
+    "supporter.expertise": ("Deskundigheid", "Expertise"),
+    "supporter.expertise_hint": ("Met een komma ertussen, bijvoorbeeld: parenting, finances. "
+                                 "Mag leeg blijven.",
+                                 "Separated by commas, e.g.: parenting, finances. May stay "
+                                 "empty."),
+    "supporter.active": ("Beschikbaar voor nieuwe gezinnen", "Available for new families"),
+    "supporter.active_hint": (
+        "Zonder vinkje wordt zij of hij niet meer voorgesteld; lopende trajecten gaan door.",
+        "Without the tick they are no longer proposed; cases under way go on."),
+    "supporter.active_now": ("beschikbaar", "available"),
+    "supporter.inactive": ("niet beschikbaar", "not available"),
+    "supporter.in_use": ("Bezet van capaciteit", "In use of capacity"),
+    "supporter.use": ("{used} van {capacity}", "{used} of {capacity}"),
+    "supporter.load": ("Gezinnen nu", "Families now"),
+    "supporter.reserved": ("Openstaande voorstellen", "Open proposals"),
+    "supporter.free": ("Vrij", "Free"),
+    # the provider directory (listProgrammes, registerProvider)
+    "directory": ("Aanbieders", "Providers"),
+    "directory_text": (
+        "Welke organisatie welk programma in welke gemeenten uitvoert. Elke aanmelding gaat "
+        "naar de aanbieder van het programma in de gemeente van het gezin.",
+        "Which organisation runs which programme in which municipalities. Every referral goes "
+        "to the provider of its programme in the family's municipality."),
+    "directory_municipality": ("Gemeente", "Municipality"),
+    "directory_municipality_hint": ("Naam of CBS-code. Leeg: alle gemeenten.",
+                                    "Name or CBS code. Empty: every municipality."),
+    "directory_all": ("Alle aanbieders", "Every provider"),
+    "directory_in": ("Aanbieders in {name} ({code})", "Providers in {name} ({code})"),
+    "directory_empty": ("Er zijn geen aanbieders.", "There are no providers."),
+    "provider_register": ("Aanbieder registreren", "Register a provider"),
+    "provider_register_text": (
+        "Dezelfde organisatie en hetzelfde programma nog eens vervangt haar gegevens. Een "
+        "gemeente waar een andere organisatie het programma al uitvoert, kan niet.",
+        "The same organisation and programme again replaces its entry. A municipality where "
+        "another organisation already runs the programme cannot be taken."),
+    "provider_registered": ("De aanbieder is geregistreerd.", "The provider was registered."),
+    "provider.organisation": ("Organisatie (code)", "Organisation (code)"),
+    "provider.organisation_hint": (
+        "Precies zoals de aanmeldlinks van haar mensen de organisatie noemen, bijvoorbeeld "
+        "home-start-utrecht.",
+        "Exactly as its people's sign-in links name the organisation, e.g. "
+        "home-start-utrecht."),
+    "provider.name": ("Naam", "Name"),
+    "provider.programme": ("Programma", "Programme"),
+    "provider.programme_hint": ("De code van het programma; in de lijst: {known}.",
+                                "The programme's code; in the list: {known}."),
+    "provider.municipalities": ("Gemeenten", "Municipalities"),
+    "provider.municipalities_hint": ("Namen of CBS-codes, één per regel of met een komma "
+                                     "ertussen.",
+                                     "Names or CBS codes, one a line or separated by commas."),
+    "provider.municipality": ("Gemeente", "Municipality"),
+    "provider.languages": ("Talen", "Languages"),
+    "provider.waiting": ("Wachtlijst", "Waiting list"),
+    "provider.waiting_list": ("Neemt nu geen nieuwe gezinnen aan (wachtlijst)",
+                              "Takes no new families now (waiting list)"),
+    "provider.waiting_list_hint": ("Aanmeldingen komen wel binnen en wachten.",
+                                   "Referrals still arrive, and wait."),
 }
 
 # the API's words for common mistakes, in Dutch (the API speaks English)
@@ -532,6 +620,12 @@ MESSAGES_NL = {
         "Een steunfiguur wordt alleen met diens toestemming vastgelegd.",
     "give a level, visits_per_week or hours_per_week":
         "Kies een intensiteit, of vul bezoeken of uren per week in.",
+    "Must be greater than or equal to 0 and less than or equal to 50.":
+        "Vul een getal van 0 tot en met 50 in.",
+    "Length must be between 1 and 20.": "Geef er 1 tot en met 20.",
+    "Length must be between 1 and 50.": "Geef er 1 tot en met 50.",
+    "Length must be between 1 and 10.": "Geef er 1 tot en met 10.",
+    "Must be one of: volunteer, professional.": "Kies vrijwilliger of beroepskracht.",
 }
 
 

@@ -167,6 +167,21 @@ def _owner(referral):
                  municipality_code=referral.municipality_code)
 
 
+def referral_owner(uow, referral_id):
+    """Whose `referral_id` is, for a stage that has not heard of it yet (kring.kit.unheard):
+    {"referral_id", "referring_org", "coordinating_org"}, or None when there is no such
+    referral. The route only: ids and organisations, never the family's data; the stage that
+    asks records the call in its audit trail."""
+    if not _could_be_ours(referral_id):
+        return None
+    with uow:
+        referral = Referrals(uow).get(referral_id)
+        if referral is None:
+            return None
+        return {"referral_id": referral.referral_id, "referring_org": referral.org,
+                "coordinating_org": referral.coordinating_org}
+
+
 def _could_be_ours(referral_id):
     """What an operator typed may be anything; no id of ours is longer than the audit's column."""
     return storable(referral_id) and 0 < len(referral_id) <= 64

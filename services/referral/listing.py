@@ -17,12 +17,13 @@ STAFF = ("coordinator", "admin")
 
 def scope(caller, query):
     """The filter of the caller's rows: the rule table's reach (kring.contracts.access) as a
-    query; a referrer may not filter by status, which would tell what consent keeps back."""
+    query (Caller.scope); a referrer may not filter by status, which would tell what consent
+    keeps back."""
     if caller.role in STAFF:
-        return {"coordinating_org": caller.org, "status": query.get("status")}
+        return {**caller.scope(), "status": query.get("status")}
     if query.get("status") is not None:
         raise Invalid(INVALID_QUERY, {"status": ["only coordinators and admins filter by status"]})
-    return {"referring_org": caller.org}
+    return caller.scope()
 
 
 def encode_cursor(created_at, referral_id):

@@ -21,12 +21,10 @@ from services.referral.report_figures import ConsultationFacts, ReferralFacts, T
 from services.referral.report_periods import Calendar, default_range, periods_between
 from services.referral.report_table import table
 
-OPERATOR = "operator"
-
-
-def get_reports(uow, role, org, query, hours_of, today):
-    """The report `role` of `org` may see for `query` (ReportQuery, loaded)."""
-    scope = _scope(role, org, query)
+def get_reports(uow, reach, query, hours_of, today):
+    """The report for `query` (ReportQuery, loaded) over what the caller reaches: `reach` is
+    the rule table's reach as a filter (kring.kit.access.scope_of)."""
+    scope = _scope(reach, query)
     # nothing has happened after today: a later `to` would show today's waiting list as the
     # future's, so the range stops at today
     start, end = default_range(query["start"], min(query["end"] or today, today), today)
@@ -68,12 +66,13 @@ def report_for_operator(uow, raw_query, hours_of, today):
         query = ReportQuery().load({k: v for k, v in raw_query.items() if v is not None})
     except ValidationError as exc:
         raise Invalid(INVALID_QUERY, exc.messages) from None
-    return get_reports(uow, OPERATOR, None, query, hours_of, today)
+    return get_reports(uow, {}, query, hours_of, today)  # the operator reaches all
 
 
-def _scope(role, org, query):
-    """The filters of the caller's reach and of its query: column name -> value."""
-    scope = {}
+def _scope(reach, query):
+    """The filters of the caller's reach and of its query: column name -> value. Naming a
+    municipality outside the reach is a 404, as anything outside a caller's reach."""
+    scope = dict(reach)
     if query["programme"]:
         scope["programme"] = query["programme"]
     if query["municipality"]:
@@ -81,13 +80,8 @@ def _scope(role, org, query):
         if found is None:
             raise Invalid(INVALID_QUERY,
                           {"municipality": [register().unknown(query["municipality"])]})
-        scope["municipality_code"] = found.code
-    if role == "municipality":
-        own = (org or "").upper()
-        if scope.setdefault("municipality_code", own) != own:
+        if scope.setdefault("municipality_code", found.code) != found.code:
             raise NotFound("no figures of that municipality within your reach")
-    elif role == "admin":
-        scope["coordinating_org"] = org
     return scope
 
 

@@ -138,8 +138,8 @@ class ReferralService(ParkedMessages):
 
     @api("getReports")
     def get_reports(self, caller, query):
-        report = report_handlers.get_reports(self.db, caller.role, caller.org, query,
-                                             self._hours_of, utcnow().date())
+        report = report_handlers.get_reports(self.db, caller.scope(), query, self._hours_of,
+                                             utcnow().date())
         return report_handlers.report_response(report, query["format"])
 
     @api("submitSelfReferral")
@@ -236,6 +236,12 @@ class ReferralService(ParkedMessages):
     def erasure_state(self, referral_id):
         """`kring erase` waits on this until every stage has reported its part erased."""
         return handlers.erasure_state(self.db, referral_id)
+
+    @rpc
+    def referral_owner(self, referral_id):
+        """Whose a referral is, for a stage that has not heard of it yet (kring.kit.unheard);
+        None: no such referral."""
+        return handlers.referral_owner(self.db, referral_id)
 
     @rpc
     def export_of(self, referral_id):

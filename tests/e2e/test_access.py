@@ -25,6 +25,7 @@ from tests.support.access import (CLOSING, CONCERN, HANDOVER, MUNICIPALITIES,
                                   Kring, aftercare_of, body_text, case_of, closed, contact,
                                   fresh_id, person, provider_body, referral_in, supporter_body,
                                   today, visit)
+from tests.support.api import not_ready
 from tests.support.sample import referral_body
 from tests.support.waiting import eventually
 
@@ -50,7 +51,7 @@ class Row:
     body: Callable | None = None  # (ids, side, role) -> the JSON body
     query: Callable | None = None  # side -> the query string
     state: tuple = ()  # what the owner may get besides a success once the state has moved on
-    settle: bool = False  # the service hears of the referral by an event: retry a first 404
+    settle: bool = False  # the service hears of the referral by an event: retry a not_ready
     check: Callable | None = None  # (answer, side, table) -> complaints about a reached answer
 
 
@@ -253,7 +254,7 @@ class Table:
 
     def _reached(self, operation_id, row, who, ids, side):
         response = self._call(operation_id, row, who, ids, side, who.role)
-        if row.settle and response.status_code == 404:
+        if row.settle and not_ready(response):
             response = self._settled(operation_id, row, who, ids, side)
         status = response.status_code
         if not (200 <= status < 300 or status in row.state):
@@ -273,14 +274,14 @@ class Table:
 
     def _settled(self, operation_id, row, who, ids, side):
         """The answer once the service has heard of the referral: the last one at the deadline
-        (a 404 the owner should never keep getting)."""
+        (a not_ready the owner should never keep getting)."""
         last = []
 
         def attempt():
             last[:] = [self._call(operation_id, row, who, ids, side, who.role)]
-            return last[0].status_code != 404
+            return not not_ready(last[0])
         try:
-            eventually(attempt, what=f"{operation_id} to stop answering 404")
+            eventually(attempt, what=f"{operation_id} to stop answering not_ready")
         except AssertionError:
             pass
         return last[0]

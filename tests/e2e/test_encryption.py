@@ -90,7 +90,7 @@ def walk_the_family(api, smtp):
         "POST", "/intakes", api.coordinator, {"referral_id": referral_id, "fits": True,
                                                "severity": "medium",
                                                "reason": FAMILY["intake reason"]},
-        accept=(200, 201, 404)))
+        accept=(200, 201, 409)))  # 409 not_ready: not yet
     for party in ("family", "supporter"):
         api.call("POST", f"/proposals/{intake['proposal_id']}/responses", api.coordinator,
                  {"party": party, "accept": True})

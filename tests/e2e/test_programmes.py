@@ -2,7 +2,7 @@
 trajectory, which only professionals carry and which needs the municipality's commission, is
 matched, once commissioned, to the professional even when a volunteer would score higher, and
 its case knows the programme."""
-from tests.support.api import token
+from tests.support.api import not_ready, token
 from tests.support.sample import referral_body
 from tests.support.waiting import eventually
 
@@ -45,7 +45,7 @@ def test_a_family_trajectory_is_matched_to_a_professional_only(stack_api):
     def intake():
         response = api.post("/intakes", COORDINATOR, json={
             "referral_id": referral_id, "fits": True, "severity": "medium"})
-        return ok(response, 201) if response.status_code != 404 else None
+        return None if not_ready(response) else ok(response, 201)
 
     assert eventually(intake, what="matching to hear of the referral")["status"] == \
         "awaiting_commission"

@@ -24,7 +24,7 @@ from kring.kit.topology import event_exchange
 from kring.registry import load_service
 from kring.rpc import call
 from services.aftercare.service import AftercareService
-from tests.support.api import token
+from tests.support.api import Api, token
 from tests.support.broker import load_definitions, user_like
 from tests.support.events import deliver, listening_to
 from tests.support.integration.aftercare import handed_over
@@ -61,10 +61,11 @@ def test_a_service_under_its_own_user_consumes_publishes_and_answers(aftercare, 
 def test_all_five_start_under_their_own_users_and_hear_each_other(
         rabbit_manager, rabbit_config, container_factory, sqlite_config, api):
     """Every service's declares are within its permissions (or its container would not start),
-    one service's events reach the others' queues, and the referral service's calls to the
-    others (getAudit, exportReferral) are answered."""
+    one service's events reach the others' queues, the referral service's calls to the
+    others (getAudit, exportReferral) are answered, and so is matching's call to the referral
+    service about a referral it has not heard of (recordIntake's `not_ready`)."""
     load_definitions(rabbit_manager, rabbit_config["vhost"])
-    containers = {}
+    containers, ports = {}, {}
     with ExitStack() as users:
         for name in SERVICES:
             uri = users.enter_context(user_like(rabbit_manager, rabbit_config,
@@ -72,7 +73,8 @@ def test_all_five_start_under_their_own_users_and_hear_each_other(
             config = dict(sqlite_config, **{AMQP_URI_KEY: uri, QUEUE_TYPE_KEY: QUEUE_TYPE,
                                             SMTP_KEY: None})
             if name != "referral":  # the API the test calls is the referral service's
-                config[WEB_SERVER_KEY] = f"127.0.0.1:{find_free_port()}"
+                ports[name] = find_free_port()
+                config[WEB_SERVER_KEY] = f"127.0.0.1:{ports[name]}"
             containers[name] = container_factory(load_service(name), config)
             containers[name].start()
         with entrypoint_waiter(containers["matching"], "on_referral", timeout=20), \
@@ -84,6 +86,11 @@ def test_all_five_start_under_their_own_users_and_hear_each_other(
         for part in ("audit", "export"):
             answer = api.get(f"/referrals/{referral_id}/{part}", ADMIN)
             assert answer.status_code == 200, (part, answer.text)
+        # an id matching has not heard of: it asks the referral service, as its own user,
+        # which knows none either (a refused call would be a 5xx)
+        unknown = Api(ports["matching"]).post("/intakes", token("home-start-oost", "coordinator"),
+                                              json={"referral_id": "never-made", "fits": False})
+        assert (unknown.status_code, unknown.json()["error"]) == (404, "not_found"), unknown.text
         for container in containers.values():
             container.stop()  # before their users go
 

@@ -13,7 +13,7 @@ from datetime import date
 
 from kring.contracts.api import OPERATIONS
 from kring.contracts.operation import PREFIX
-from tests.support.api import token
+from tests.support.api import not_ready, token
 from tests.support.sample import referral_body
 from tests.support.waiting import eventually
 
@@ -209,12 +209,12 @@ class Directory:
 
 def intake(kring, coordinator, referral_id):
     """The intake (it fits); the proposal's id. Matching hears of the referral by an event, and
-    answers 404 until it has."""
+    answers 409 `not_ready` until it has."""
     def attempt():
         response = kring.call("recordIntake", coordinator, body={
             "referral_id": referral_id, "fits": True, "severity": "medium",
             "reason": "intake held"})
-        assert response.status_code in (201, 404), body_text(response)
+        assert response.status_code == 201 or not_ready(response), body_text(response)
         return response.json() if response.status_code == 201 else None
     result = eventually(attempt, what=f"the intake of {referral_id} to be taken")
     assert result["proposal_id"], f"no supporter was proposed: {result}"

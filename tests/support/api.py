@@ -13,6 +13,12 @@ def token(org="huisarts-oost", role="referrer", ttl=MAX_TTL_SECONDS, subject=Non
     return create_token(TEST_SECRET, org, role, subject or f"{role}-of-{org}", ttl)
 
 
+def not_ready(response):
+    """A 409 `not_ready`: the service has not heard of the referral yet, try again
+    (docs/contract.md §4 "Error answers")."""
+    return response.status_code == 409 and response.json().get("error") == "not_ready"
+
+
 class Api:
     """The public HTTP API as a client sees it."""
 

@@ -1,8 +1,9 @@
 """Walks referrals through every stage to `closed` over the public API, whatever happens.
 
 Each step looks at where a referral is now and does the next thing a coordinator would do;
-every step is safe to repeat (a 409 means it was already done, a 404 that a service has not
-heard of it yet), so the walk survives restarts, redeliveries and outages of what it drives.
+every step is safe to repeat (a 409 means it was already done, or, `not_ready`, that a service
+has not heard of it yet), so the walk survives restarts, redeliveries and outages of what it
+drives.
 A test driver, not part of the product: used by the fault tests and by bench/soak.py.
 """
 import time
@@ -11,6 +12,9 @@ import requests
 
 from kring.client import ApiClient, ApiError
 
+# tried again on the next round: 409 (done already, or `not_ready`), 503 (unavailable), and
+# 404, what a service from before `not_ready` answered for a referral it had not heard of yet
+# (docs/contract.md §4 "Error answers"): a walk across an upgrade takes both
 RETRYABLE = (404, 409, 503)
 
 

@@ -51,10 +51,10 @@ def test_only_coordinators_and_admins_keep_the_supporters(matching, api):
 
 
 def test_an_intake_waits_for_the_referral_and_is_recorded_once(matching, api, deliver,
-                                                               emitted):
+                                                               emitted, referral_owners):
     register(api, "Anna")
     best = register(api, "Bram", languages=["nl", "tr"], expertise=["parenting"])
-    event = received()
+    event = received()  # made up here: the referral service knows no such referral
     assert intake(api, event.referral_id, status=404)["error"] == "not_found"
     deliver(event)
     missing = api.post("/intakes", COORDINATOR, json={"referral_id": event.referral_id,

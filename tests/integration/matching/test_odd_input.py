@@ -13,7 +13,7 @@ def raw(api, method, path, body):
                     data=json.dumps(body).encode("utf-8", "surrogatepass"))
 
 
-def test_no_input_gives_a_5xx(matching, api):
+def test_no_input_gives_a_5xx(matching, api, referral_owners):
     supporter_id = register(api)
     answers = {}
     for odd in ODD_IDS:

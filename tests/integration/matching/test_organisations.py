@@ -43,8 +43,8 @@ def test_two_organisations_each_see_only_their_own_supporters(matching, api):
     assert (shown["organisation"], shown["capacity"]) == (OTHER_ORG, 1)
 
 
-def test_another_organisation_gets_404_on_the_intake_and_the_proposals(matching, api,
-                                                                        deliver, emitted):
+def test_another_organisation_gets_404_on_the_intake_and_the_proposals(
+        matching, api, deliver, emitted, referral_owners):
     register(api)
     referral_id = deliver(received()).referral_id
     not_found(api.post("/intakes", OTHER_COORDINATOR, json={

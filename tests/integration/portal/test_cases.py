@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 
 from tests.support.access import supporter_body
-from tests.support.api import token
+from tests.support.api import not_ready, token
 from tests.support.directory import COORDINATING_ORG, OTHER_COORDINATING_ORG
 from tests.support.sample import referral_body
 from tests.support.waiting import eventually
@@ -28,10 +28,10 @@ def started_case(api, external_ref):
     assert referred.status_code == 201, referred.text
     referral_id = referred.json()["referral_id"]
 
-    def intake():  # matching hears of the referral by an event: 404 until then
+    def intake():  # matching hears of the referral by an event: 409 not_ready until then
         answer = api.post("/intakes", coordinator, json={
             "referral_id": referral_id, "fits": True, "severity": "low", "reason": "fits"})
-        assert answer.status_code in (201, 404), answer.text
+        assert answer.status_code == 201 or not_ready(answer), answer.text
         return answer.json() if answer.status_code == 201 else None
     proposal_id = eventually(intake, what="the intake")["proposal_id"]
     for party in ("family", "supporter"):

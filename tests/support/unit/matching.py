@@ -114,11 +114,18 @@ def received(referral_id="r-1", **overrides):
     return make_event("referral", "referral_received", referral_id, **data)
 
 
-def intake(uow, referral_id="r-1", fits=True, severity="medium", org=ORG):
+def knows_nothing(referral_id):
+    """The referral service, asked whose a referral is that matching has not heard of: it
+    knows no such referral either (kring.kit.unheard)."""
+    return None
+
+
+def intake(uow, referral_id="r-1", fits=True, severity="medium", org=ORG,
+           accepted=knows_nothing):
     with calling(uow, "recordIntake", org) as who:
         return handlers.record_intake(uow, who, {"referral_id": referral_id, "fits": fits,
                                                  "severity": severity,
-                                                 "reason": "intake held"}, AT)
+                                                 "reason": "intake held"}, AT, accepted)
 
 
 def referred(uow, referral_id="r-1", org=ORG, **profile):

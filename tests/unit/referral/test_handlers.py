@@ -148,6 +148,16 @@ def test_a_referral_is_routed_when_it_is_received(uow):
     assert stored.timeline[0].detail == "routed to home-start-oost"
 
 
+def test_a_stage_that_has_not_heard_of_a_referral_learns_its_route_and_nothing_more(uow):
+    handlers.register_provider(uow, provider())
+    referral_id = submit(uow)["referral_id"]
+    assert handlers.referral_owner(uow, referral_id) == {
+        "referral_id": referral_id, "referring_org": "huisarts-oost",
+        "coordinating_org": "home-start-oost"}
+    for unknown in ("6f1c3a52-0d7e-4c1b-9a55-1f0e8a3b2c11", "x" * 65, "nul\x00"):
+        assert handlers.referral_owner(uow, unknown) is None
+
+
 def test_without_a_provider_nothing_is_stored(uow):
     with pytest.raises(Invalid) as refused:
         submit(uow)

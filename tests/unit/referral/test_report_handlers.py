@@ -5,7 +5,10 @@ import pytest
 from kring.clock import utcnow
 from kring.contracts.referral import SubmitReferral
 from kring.contracts.report import ReportQuery
+from kring.contracts.access import rule_of
 from kring.errors import Invalid, NotFound
+from kring.kit.access import scope_of
+from kring.kit.auth import Identity
 from services.referral import handlers
 from services.referral.models import Referrals
 from services.referral.report_handlers import get_reports, report_for_operator
@@ -42,6 +45,11 @@ class FakeCasework:
         return {key: {periods[-1][0]: [12.5, len(ids)]} for key, ids in groups.items()}
 
 
+def reach(role, org):
+    """The caller's reach as getReports' rule says it, as the service hands it on."""
+    return scope_of(Identity(org, role, "someone"), rule_of("getReports").reach[role])
+
+
 def query(**given):
     return ReportQuery().load({"period": "year", **given})
 
@@ -49,28 +57,29 @@ def query(**given):
 def test_the_figures_and_casework_hours_of_what_is_routed_to_the_admin(referrals):
     uow, ids = referrals
     casework = FakeCasework()
-    [row] = get_reports(uow, "admin", "home-start-oost", query(), casework, TODAY)["rows"]
+    [row] = get_reports(uow, reach("admin", "home-start-oost"), query(), casework,
+                        TODAY)["rows"]
     assert (row["referrals_in"], row["support_started"]) == (6, 5)
     assert (row["visit_hours"], row["families_visited"]) == (12.5, 5)
     [(groups, periods)] = casework.asked
     assert {key: set(named) for key, named in groups.items()} == {
         "home-start|GM0344": set(ids[:5])}  # the started ones: only they can have visits
     assert periods == [[str(TODAY.year), f"{TODAY.year}-01-01", TODAY.isoformat()]]
-    assert get_reports(uow, "admin", "home-start-west", query(), FakeCasework(),
+    assert get_reports(uow, reach("admin", "home-start-west"), query(), FakeCasework(),
                        TODAY)["rows"] == []
 
 
 def test_a_municipality_gets_its_own_and_is_refused_another(referrals):
     uow, _ = referrals
-    own = get_reports(uow, "municipality", "GM0344", query(), FakeCasework(), TODAY)
+    own = get_reports(uow, reach("municipality", "GM0344"), query(), FakeCasework(), TODAY)
     assert [row["municipality"] for row in own["rows"]] == ["GM0344"]
-    assert get_reports(uow, "municipality", "GM0355", query(), FakeCasework(),
+    assert get_reports(uow, reach("municipality", "GM0355"), query(), FakeCasework(),
                        TODAY)["rows"] == []
     with pytest.raises(NotFound):
-        get_reports(uow, "municipality", "GM0355", query(municipality="Utrecht"),
+        get_reports(uow, reach("municipality", "GM0355"), query(municipality="Utrecht"),
                     FakeCasework(), TODAY)
     with pytest.raises(Invalid):
-        get_reports(uow, "operator", None, query(municipality="Atlantis"), FakeCasework(),
+        get_reports(uow, {}, query(municipality="Atlantis"), FakeCasework(),
                     TODAY)
 
 
