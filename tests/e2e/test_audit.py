@@ -84,7 +84,7 @@ def test_the_trail_holds_every_read_and_change_and_nothing_of_the_family(stack, 
     ids = {"referral_id": referral_id}
     walk.call("getReferral", referrer, ids)
     walk.call("getReferral", coordinator, ids)
-    # matching hears of the referral by an event and answers 404 until then: the intake
+    # matching hears of the referral by an event and answers 409 not_ready until then: the intake
     # that counts is the one that was taken
     ids["proposal_id"] = intake(kring, coordinator, referral_id)
     walk.made.append(record("recordIntake", coordinator, 201))

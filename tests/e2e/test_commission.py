@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from tests.support.access import Kring, body_text, person
+from tests.support.api import not_ready
 from tests.support.sample import referral_body
 from tests.support.waiting import eventually
 
@@ -36,12 +37,13 @@ def submitted(kring):
 
 
 def intake(kring, referral_id):
-    """The fitting intake, once matching has heard of the referral (404 until then)."""
+    """The fitting intake, once matching has heard of the referral (409 `not_ready` until
+    then)."""
     def attempt():
         response = kring.call("recordIntake", COORDINATOR, body={
             "referral_id": referral_id, "fits": True, "severity": "high",
             "reason": "a trajectory fits"})
-        assert response.status_code in (201, 404), body_text(response)
+        assert response.status_code == 201 or not_ready(response), body_text(response)
         return response.json() if response.status_code == 201 else None
     return eventually(attempt, what=f"the intake of {referral_id}")
 

@@ -69,7 +69,7 @@ def test_sigterm_finishes_work_in_flight_and_loses_nothing(rabbit_config, tmp_pa
             for reference, referral_id in accepted.items():
                 shown = http.get(f"{base}/referrals/{referral_id}", headers=auth, timeout=30)
                 assert shown.status_code == 200, (reference, shown.text)
-            # matching heard of every one of them (404 until it has): an intake is taken for each
+            # matching heard of every one of them (409 not_ready until it has): an intake for each
             for referral_id in accepted.values():
                 eventually(lambda: http.post(
                     f"{base}/intakes", headers=auth, timeout=30,

@@ -8,7 +8,7 @@ from services.matching import handlers
 from services.matching.models import ProposalRow, SupporterRow, metadata
 from services.matching.outgoing import outgoing
 from tests.support.integration.matching import ORG, received
-from tests.support.unit.matching import caller
+from tests.support.unit.matching import caller, knows_nothing
 
 AT = "2026-03-02T10:00:00.000000Z"
 REPLICAS = 4
@@ -36,7 +36,7 @@ def test_timers_of_several_replicas_make_one_proposal_per_free_place(engine):
         handlers.receive_referral(uow, event, AT)
         handlers.record_intake(uow, caller("recordIntake", ORG), {
             "referral_id": event.referral_id, "fits": True, "severity": "low", "reason": None},
-            AT)
+            AT, knows_nothing)
     with uow:  # two places appear without a re-match: each replica's timer will find them
         uow.session.get(SupporterRow, supporter["supporter_id"]).capacity = 2
     pool = eventlet.GreenPool()
