@@ -23,6 +23,7 @@ from kring.kit.web import ProcessWebServer
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
+STATIC_PATH = "/static/<name>"  # beside the route table (routes.py): the gateway routes it too
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; "

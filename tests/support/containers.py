@@ -47,7 +47,7 @@ RECIPE_LABEL = "org.kring.recipe"
 PROJECT = "kring-containers-test"  # containers, network and volumes are named after it
 # the order docker-compose.yml's depends_on conditions give: each group once the last is healthy
 START_ORDER = (("rabbitmq", "postgres", "mailpit"),
-               ("referral", "matching", "casework", "aftercare", "notify"),
+               ("referral", "matching", "casework", "aftercare", "notify", "portal"),
                ("gateway-certificate",),
                ("gateway",))
 # run once and done (`condition: service_completed_successfully`): waited for until it exits 0
