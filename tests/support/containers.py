@@ -311,6 +311,11 @@ class Stack:
         result = podman("logs", "--tail", str(lines), self.containers()[service], check=False)
         return f"--- {service} ---\n{result.stdout}{result.stderr}"
 
+    def login_link(self, org, role, subject):
+        """`kring login-link` run in the portal's container: the link it prints."""
+        return podman("exec", self.containers()["portal"], "kring", "login-link", "--org", org,
+                      "--role", role, "--subject", subject).stdout.strip()
+
     def main_pid(self, service):
         """The container's PID 1 as the host sees it (0 while it is not running)."""
         return self.inspect(service)["State"]["Pid"]
