@@ -39,7 +39,8 @@ VIEWPORT = {"width": 1280, "height": 900}
 # (image, organisation, role, person, page): each a person of `kring demo`'s
 PICTURES = (("portal-queue.png", "home-start-utrecht", "coordinator", "demo-coordinator",
              "/queue"),
-            ("portal-reports.png", "GM0344", "municipality", "demo-municipality", "/reports"))
+            ("portal-reports.png", "GM0344", "municipality", "demo-municipality",
+             "/reports?period=quarter"))
 
 
 def free_port():
