@@ -85,12 +85,15 @@ class Demo(ApiClient):
             ("Carla (professional)", "professional", ["nl", "en"],
              ["parenting", "domestic_safety"], 2),
         ]
-        for name, kind, languages, expertise, capacity in supporters:
-            self.say(f"coordinator registers supporter {name}")
-            self.call("POST", "/supporters", self.coordinator, {
-                "name": name, "kind": kind, "programmes": [PROGRAMME],
-                "languages": languages, "municipalities": ["Utrecht"],
-                "capacity": capacity, "expertise": expertise})
+        for supporter in supporters:
+            self.say(f"coordinator registers supporter {supporter[0]}")
+            self.register_supporter(*supporter)
+
+    def register_supporter(self, name, kind, languages, expertise, capacity,
+                           programme=PROGRAMME, coordinator=None):
+        self.call("POST", "/supporters", coordinator or self.coordinator, {
+            "name": name, "kind": kind, "programmes": [programme], "languages": languages,
+            "municipalities": ["Utrecht"], "capacity": capacity, "expertise": expertise})
 
     def submit(self, label, language="nl", programme=PROGRAMME, languages=("nl", "tr")):
         self.say(f"referrer submits the {label} family" + (
@@ -182,10 +185,8 @@ class Demo(ApiClient):
 
     def commissioned_trajectory(self):
         self.say("the trajectory's coordinator registers a professional")
-        self.call("POST", "/supporters", self.trajectory_coordinator, {
-            "name": "Dewi (professional)", "kind": "professional", "programmes": [TRAJECTORY],
-            "languages": ["nl", "tr"], "municipalities": ["Utrecht"], "capacity": 1,
-            "expertise": ["parenting"]})
+        self.register_supporter("Dewi (professional)", "professional", ["nl", "tr"],
+                                ["parenting"], 1, TRAJECTORY, self.trajectory_coordinator)
         referral_id = self.awaiting_commission("Demir")
         self.say("Utrecht commissions the family trajectory")
         self.call("POST", f"/referrals/{referral_id}/commission", self.municipality,
@@ -254,10 +255,7 @@ class Demo(ApiClient):
     def families_left_for_the_portal(self):
         """{stage: [referral_id]} of STAGES; the supporter of the case with a safety concern."""
         self.say("coordinator registers a supporter for the families left for the portal")
-        self.call("POST", "/supporters", self.coordinator, {
-            "name": "Dina (volunteer)", "kind": "volunteer", "programmes": [PROGRAMME],
-            "languages": ["nl", "tr"], "municipalities": ["Utrecht"], "capacity": 4,
-            "expertise": ["parenting"]})
+        self.register_supporter("Dina (volunteer)", "volunteer", ["nl", "tr"], ["parenting"], 4)
         stages = dict(STAGES)
         left = {stage: [] for stage, _ in STAGES}
         for label in stages["aftercare"]:

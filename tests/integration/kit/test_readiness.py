@@ -31,14 +31,19 @@ def own_database():
     admin.dispose()
 
 
-@pytest.fixture
-def casework(runner_factory, sqlite_config, own_database):
+def on_own_database(runner_factory, sqlite_config, own_database, service):
+    """`service` and the about service in one process, `service`'s database the test's own;
+    the function that drops it."""
     url, drop = own_database
     config = dict(sqlite_config)
-    config[DATABASES_KEY] = dict(config[DATABASES_KEY], casework=url)
-    runner = runner_factory(config, CaseworkService, AboutService)
-    runner.start()
+    config[DATABASES_KEY] = dict(config[DATABASES_KEY], **{service.name: url})
+    runner_factory(config, service, AboutService).start()
     return drop
+
+
+@pytest.fixture
+def casework(runner_factory, sqlite_config, own_database):
+    return on_own_database(runner_factory, sqlite_config, own_database, CaseworkService)
 
 
 def test_ready_until_the_database_is_gone(casework, api, web_config_port):
@@ -68,12 +73,7 @@ def test_ready_until_the_database_is_gone(casework, api, web_config_port):
 def portal_alone(runner_factory, sqlite_config, own_database):
     """The portal without any service, as its own container runs it: no consumer, no broker
     work; its store on a database the test may drop."""
-    url, drop = own_database
-    config = dict(sqlite_config)
-    config[DATABASES_KEY] = dict(config[DATABASES_KEY], portal=url)
-    runner = runner_factory(config, PortalService, AboutService)
-    runner.start()
-    return drop
+    return on_own_database(runner_factory, sqlite_config, own_database, PortalService)
 
 
 def test_the_portal_alone_is_ready_while_its_store_answers(portal_alone, api):
