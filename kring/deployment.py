@@ -267,21 +267,33 @@ INGRESS_HOST = "kring.example.org"
 INGRESS_TLS_SECRET = "kring-tls"
 
 
-def ingress():
-    """The Kubernetes Ingress: the same routes as the gateway, to the services' Services and the
-    portal's, over HTTPS only (plain HTTP is redirected; the certificate is in
+def ingresses():
+    """The Kubernetes Ingresses: the same routes as the gateway, to the services' Services and
+    the portal's, over HTTPS only (plain HTTP is redirected; the certificate is in
     INGRESS_TLS_SECRET). A Prefix path matches whole segments: `/reports` is not
-    `/reports.csv`, which is a path of its own."""
+    `/reports.csv`, which is a path of its own. The paths that carry a secret (a
+    self-referral's confirmation, a sign-in link) are a second Ingress of the same host without
+    an access log, as the gateway keeps none of them; ingress-nginx merges the two."""
     def path(value, service, kind="Prefix"):
         return {"path": value, "pathType": kind,
                 "backend": {"service": {"name": service, "port": {"number": GATEWAY_PORT}}}}
-    paths = [path(f"/api/v1/{segment}", service) for segment, service in sorted(routes().items())]
-    paths += [path(f"/{segment}", PORTAL) if segment else path("/", PORTAL, "Exact")
-              for segment in portal_paths()]
+    logged, unlogged = [], []
+    for segment, service in sorted(routes().items()):
+        (unlogged if segment in TOKENS_IN_QUERY else logged).append(
+            path(f"/api/v1/{segment}", service))
+    for segment in portal_paths():
+        (unlogged if segment in TOKENS_IN_PATH else logged).append(
+            path(f"/{segment}", PORTAL) if segment else path("/", PORTAL, "Exact"))
+    return [_ingress("kring", logged, {}),
+            _ingress("kring-unlogged", unlogged,
+                     {"nginx.ingress.kubernetes.io/enable-access-log": "false"})]
+
+
+def _ingress(name, paths, annotations):
     return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
-            "metadata": {"name": "kring", "namespace": "kring", "annotations": {
+            "metadata": {"name": name, "namespace": "kring", "annotations": {
                 "nginx.ingress.kubernetes.io/ssl-redirect": "true",
-                "nginx.ingress.kubernetes.io/force-ssl-redirect": "true"}},
+                "nginx.ingress.kubernetes.io/force-ssl-redirect": "true", **annotations}},
             "spec": {"tls": [{"hosts": [INGRESS_HOST], "secretName": INGRESS_TLS_SECRET}],
                      "rules": [{"host": INGRESS_HOST, "http": {"paths": paths}}]}}
 
@@ -291,7 +303,7 @@ def rendered():
         "rabbitmq/definitions.json": json.dumps(broker_definitions(), indent=2) + "\n",
         "gateway/nginx.conf.template": nginx_conf(),
         "k8s/ingress.yaml": "# Written by `make docs` (python -m kring.deployment).\n"
-                            + yaml.safe_dump(ingress(), sort_keys=False),
+                            + yaml.safe_dump_all(ingresses(), sort_keys=False),
     }
 
 

@@ -138,12 +138,12 @@ def test_every_service_database_is_in_the_postgres_cluster_with_a_role_of_its_ow
 
 
 def test_the_ingress_serves_https_only_for_its_host():
-    (ingress,) = named("Ingress")
-    (tls,) = ingress["spec"]["tls"]
-    assert tls["secretName"] and tls["hosts"] == [rule["host"] for rule in
-                                                  ingress["spec"]["rules"]]
-    assert ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/ssl-redirect"] == \
-        "true"
+    for ingress in named("Ingress"):
+        (tls,) = ingress["spec"]["tls"]
+        assert tls["secretName"] and tls["hosts"] == [rule["host"] for rule in
+                                                      ingress["spec"]["rules"]]
+        assert ingress["metadata"]["annotations"][
+            "nginx.ingress.kubernetes.io/ssl-redirect"] == "true"
 
 
 def test_the_portal_runs_without_a_broker_user_and_calls_each_services_api():
@@ -163,9 +163,8 @@ def test_the_portal_runs_without_a_broker_user_and_calls_each_services_api():
 
 
 def test_the_ingress_sends_the_api_to_the_services_and_the_portals_paths_to_the_portal():
-    (ingress,) = named("Ingress")
-    (rule,) = ingress["spec"]["rules"]
     backends = {(path["path"], path["pathType"]): path["backend"]["service"]["name"]
+                for ingress in named("Ingress") for rule in ingress["spec"]["rules"]
                 for path in rule["http"]["paths"]}
     assert backends[("/", "Exact")] == "portal"  # the home page; nothing else falls through
     for segment in portal_paths():
@@ -174,3 +173,15 @@ def test_the_ingress_sends_the_api_to_the_services_and_the_portals_paths_to_the_
     for segment, service in routes().items():
         assert backends[(f"/api/v1/{segment}", "Prefix")] == service
     assert len(backends) == len(routes()) + len(portal_paths())
+
+
+def test_no_access_log_keeps_a_sign_in_link_or_a_confirmation_token():
+    (unlogged,) = named("Ingress", "kring-unlogged")
+    assert unlogged["metadata"]["annotations"][
+        "nginx.ingress.kubernetes.io/enable-access-log"] == "false"
+    (rule,) = unlogged["spec"]["rules"]
+    assert sorted(path["path"] for path in rule["http"]["paths"]) == [
+        "/api/v1/self-referrals", "/login"]
+    (logged,) = named("Ingress", "kring")
+    assert "nginx.ingress.kubernetes.io/enable-access-log" not in logged["metadata"][
+        "annotations"]
