@@ -11,7 +11,9 @@ added to the API cannot be forgotten in the compose stack.
   (kring.contracts.broker_users) and a worked example of a partner user. The queues are quorum
   queues (KRING_QUEUE_TYPE=quorum, as compose and Kubernetes run the services).
 - deploy/gateway/nginx.conf.template and deploy/k8s/ingress.yaml: one public entrance; each
-  /api/v1/ path goes to the service that owns it. The nginx image fills the template in when
+  /api/v1/ path goes to the service that owns it, each of the portal's paths (its route
+  table, services/portal/routes.py, and its static files) to the portal, and anything else is
+  a 404 at the entrance. The nginx image fills the template in when
   the container starts (docker-compose.yml, gateway): the resolver is the container network's
   DNS server (deploy/gateway/resolver.envsh), which is not at the same address under Docker and
   podman.
@@ -45,6 +47,7 @@ QUEUE_TYPE = QUORUM
 DEVELOPMENT_PASSWORDS = {name: name for name in
                          (OPERATOR_USER, *map(service_user, SERVICES), EXAMPLE_PARTNER)}
 PUBLIC_SERVICE = "referral"  # health and the OpenAPI document: every service serves them
+PORTAL = "portal"  # the web app, in a container (a Deployment) of its own
 GATEWAY_PORT = 8000
 GATEWAY_TLS_PORT = 8443  # HTTPS at the gateway (docker-compose.yml publishes it)
 
@@ -161,6 +164,8 @@ def broker_definitions(delays=DEFAULT_RETRY_DELAYS, retention_days=DEFAULT_RETEN
 # paths whose query may carry a secret (a self-referral's confirmation token,
 # docs/contract.md §4 "Self-referral"): the gateway keeps no access log of them
 TOKENS_IN_QUERY = ("self-referrals",)
+# the portal's paths that carry a secret in the path itself: a one-time sign-in link
+TOKENS_IN_PATH = ("login",)
 
 
 def routes():
@@ -174,10 +179,49 @@ def routes():
     return owners
 
 
+def portal_paths():
+    """The first segments of the portal's paths, sorted: its route table and its static files
+    ("" is its home page, `/`). Everything else outside /api/v1/ is no page of Kring's."""
+    from services.portal.routes import ROUTES
+    from services.portal.web import STATIC_PATH
+    segments = {path.split("/")[1] for _, _, path, _ in ROUTES} | {STATIC_PATH.split("/")[1]}
+    if "api" in segments:
+        raise ValueError("the portal may not claim /api: the API is there")
+    return sorted(segments)
+
+
+def _location(match, service, headers=(), quiet=False, why=None):
+    return [f"        location {match} {{",
+            f"            set $upstream http://{service}:{GATEWAY_PORT};",
+            "            proxy_pass $upstream;",
+            *(f"            proxy_set_header {header};" for header in headers),
+            *([f"            # {why}: never in a log", "            access_log off;"]
+              if quiet else []),
+            "        }"]
+
+
+# The portal gets the host the browser asked for: a plain-http visit to this machine itself
+# gets a session cookie without Secure (docs/contract.md §4 "The portal"). A location that sets
+# a header of its own inherits none of the server's, so those are repeated.
+PORTAL_HEADERS = ("Host $host", "X-Request-Id $kring_request_id",
+                  "X-Forwarded-For $proxy_add_x_forwarded_for")
+
+
+def _portal_locations():
+    lines = _location("= /", PORTAL, PORTAL_HEADERS)
+    for segment in portal_paths():
+        if segment:
+            quiet = segment in TOKENS_IN_PATH
+            lines += _location(f"= /{segment}", PORTAL, PORTAL_HEADERS)
+            lines += _location(f"/{segment}/", PORTAL, PORTAL_HEADERS, quiet=quiet,
+                               why="a sign-in link carries its token in the path")
+    return lines
+
+
 def nginx_conf():
     lines = ["# Written by `make docs` (python -m kring.deployment): do not edit by hand.",
              "# One public entrance (HTTPS, and plain HTTP for the machine itself); each /api/v1/",
-             "# path goes to the service that owns it.",
+             "# path goes to the service that owns it, each of the portal's paths to the portal.",
              "# A template: the nginx image writes it to /etc/nginx/nginx.conf on start, with",
              "# KRING_RESOLVER from deploy/gateway/resolver.envsh.",
              "events {}", "", "http {",
@@ -204,17 +248,10 @@ def nginx_conf():
              "        # believe it from the addresses of KRING_TRUSTED_PROXIES only",
              "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"]
     for segment, service in sorted(routes().items()):
-        lines += [f"        location = /api/v1/{segment} {{",
-                  f"            set $upstream http://{service}:{GATEWAY_PORT};",
-                  "            proxy_pass $upstream;",
-                  "        }",
-                  f"        location /api/v1/{segment}/ {{",
-                  f"            set $upstream http://{service}:{GATEWAY_PORT};",
-                  "            proxy_pass $upstream;",
-                  *(["            # a confirmation link carries its token in the query: never in "
-                     "a log", "            access_log off;"] if segment in TOKENS_IN_QUERY
-                    else []),
-                  "        }"]
+        lines += _location(f"= /api/v1/{segment}", service)
+        lines += _location(f"/api/v1/{segment}/", service, quiet=segment in TOKENS_IN_QUERY,
+                           why="a confirmation link carries its token in the query")
+    lines += _portal_locations()
     lines += ["        location / {",
               "            default_type application/json;",
               "            add_header X-Request-Id $kring_request_id always;",
@@ -230,16 +267,33 @@ INGRESS_HOST = "kring.example.org"
 INGRESS_TLS_SECRET = "kring-tls"
 
 
-def ingress():
-    """The Kubernetes Ingress: the same routes as the gateway, to the services' Services, over
-    HTTPS only (plain HTTP is redirected; the certificate is in INGRESS_TLS_SECRET)."""
-    paths = [{"path": f"/api/v1/{segment}", "pathType": "Prefix",
-              "backend": {"service": {"name": service, "port": {"number": GATEWAY_PORT}}}}
-             for segment, service in sorted(routes().items())]
+def ingresses():
+    """The Kubernetes Ingresses: the same routes as the gateway, to the services' Services and
+    the portal's, over HTTPS only (plain HTTP is redirected; the certificate is in
+    INGRESS_TLS_SECRET). A Prefix path matches whole segments: `/reports` is not
+    `/reports.csv`, which is a path of its own. The paths that carry a secret (a
+    self-referral's confirmation, a sign-in link) are a second Ingress of the same host without
+    an access log, as the gateway keeps none of them; ingress-nginx merges the two."""
+    def path(value, service, kind="Prefix"):
+        return {"path": value, "pathType": kind,
+                "backend": {"service": {"name": service, "port": {"number": GATEWAY_PORT}}}}
+    logged, unlogged = [], []
+    for segment, service in sorted(routes().items()):
+        (unlogged if segment in TOKENS_IN_QUERY else logged).append(
+            path(f"/api/v1/{segment}", service))
+    for segment in portal_paths():
+        (unlogged if segment in TOKENS_IN_PATH else logged).append(
+            path(f"/{segment}", PORTAL) if segment else path("/", PORTAL, "Exact"))
+    return [_ingress("kring", logged, {}),
+            _ingress("kring-unlogged", unlogged,
+                     {"nginx.ingress.kubernetes.io/enable-access-log": "false"})]
+
+
+def _ingress(name, paths, annotations):
     return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
-            "metadata": {"name": "kring", "namespace": "kring", "annotations": {
+            "metadata": {"name": name, "namespace": "kring", "annotations": {
                 "nginx.ingress.kubernetes.io/ssl-redirect": "true",
-                "nginx.ingress.kubernetes.io/force-ssl-redirect": "true"}},
+                "nginx.ingress.kubernetes.io/force-ssl-redirect": "true", **annotations}},
             "spec": {"tls": [{"hosts": [INGRESS_HOST], "secretName": INGRESS_TLS_SECRET}],
                      "rules": [{"host": INGRESS_HOST, "http": {"paths": paths}}]}}
 
@@ -249,7 +303,7 @@ def rendered():
         "rabbitmq/definitions.json": json.dumps(broker_definitions(), indent=2) + "\n",
         "gateway/nginx.conf.template": nginx_conf(),
         "k8s/ingress.yaml": "# Written by `make docs` (python -m kring.deployment).\n"
-                            + yaml.safe_dump(ingress(), sort_keys=False),
+                            + yaml.safe_dump_all(ingresses(), sort_keys=False),
     }
 
 
