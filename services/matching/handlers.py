@@ -18,7 +18,7 @@ from kring.kit import erasure
 from kring.kit.access import Owner
 from services.matching.domain import LOOKING, MatchingReferral
 from services.matching.models import Proposals, Referrals, Supporters, take_turn
-from services.matching.scoring import best_candidate, rematch
+from services.matching.scoring import area, best_candidate, rematch
 from services.matching.supporter import Supporter
 from services.matching.views import intake_view, profile_view, proposal_view, supporter_view
 
@@ -335,7 +335,8 @@ def _propose_or_wait(uow, referral, at):
 
     Returns the new Proposal, or None. The caller saves the referral.
     """
-    candidate = best_candidate(referral, Supporters(uow).of(referral.coordinator_org))
+    candidate = best_candidate(referral, Supporters(uow).serving(
+        referral.coordinator_org, referral.programme, referral.municipality))
     proposal = referral.place(candidate, str(uuid.uuid4()), at)
     if proposal is not None:
         Proposals(uow).add(proposal)
@@ -348,8 +349,11 @@ def _serve_waiting_list(uow, at):
     Returns the ids of the proposals made.
     """
     referrals, proposals = Referrals(uow), Proposals(uow)
+    waiting = referrals.waiting()
+    # only the supporters who could serve a waiting family: those of its area
+    serving = Supporters(uow).serving_any({area(referral) for referral in waiting})
     made = []
-    for referral, candidate in rematch(referrals.waiting(), Supporters(uow).all()):
+    for referral, candidate in rematch(waiting, serving):
         proposal = referral.place(candidate, str(uuid.uuid4()), at)
         proposals.add(proposal)
         referrals.save(referral)

@@ -6,7 +6,7 @@ work finds the events a MatchingReferral recorded when it commits.
 from copy import deepcopy
 
 from sqlalchemy import (DDL, JSON, Boolean, Column, DateTime, Index, Integer, MetaData, String,
-                        event, func, select, text)
+                        delete, event, func, insert, select, text)
 from sqlalchemy.orm import declarative_base
 
 from kring.clock import utcnow
@@ -16,7 +16,7 @@ from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
 from services.matching.domain import MatchingReferral
 from services.matching.proposal import OPEN, Proposal
-from services.matching.supporter import EDITABLE, Supporter
+from services.matching.supporter import EDITABLE, Supporter, folded
 
 metadata = MetaData()
 Base = declarative_base(metadata=metadata)
@@ -30,7 +30,7 @@ class SupporterRow(Base):
     position = Column(Integer, nullable=False, unique=True)
     # the organisation that registered it; null only for a supporter from before organisations
     # whose organisation could not be told (handlers.settle_supporter_organisations)
-    organisation = Column(String(128), nullable=True)
+    organisation = Column(String(128), nullable=True, index=True)
     name = Column(String(200), nullable=False)
     kind = Column(String(16), nullable=False)
     programmes = Column(JSON, nullable=False)
@@ -43,9 +43,23 @@ class SupporterRow(Base):
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 
 
+class SupporterAreaRow(Base):
+    """Where an active supporter may be proposed: one row per programme and municipality
+    (Supporter.areas), written with the supporter, so a family's candidates are an indexed
+    lookup of its programme and municipality rather than a read of every supporter."""
+    __tablename__ = "supporter_areas"
+    __table_args__ = (Index("ix_supporter_areas_area", "programme", "municipality"),)
+
+    supporter_id = Column(String(36), primary_key=True)
+    programme = Column(String(64), primary_key=True)
+    municipality = Column(String(100), primary_key=True)  # supporter.folded
+
+
 class ReferralRow(Base):
     """The referral profile (no family identity) and where matching stands with it."""
     __tablename__ = "matching_referrals"
+    # the waiting list in its order, read whenever capacity comes free
+    __table_args__ = (Index("ix_matching_referrals_waiting", "status", "waitlisted_at", "id"),)
 
     id = Column(String(36), primary_key=True)
     programme = Column(String(64), nullable=True)  # null: ended before its profile came
@@ -75,7 +89,8 @@ class ProposalRow(Base):
     )
 
     id = Column(String(36), primary_key=True)
-    referral_id = Column(String(36), nullable=False)
+    # the unique index above holds open proposals only: this one finds all of a referral's
+    referral_id = Column(String(36), nullable=False, index=True)
     supporter_id = Column(String(36), nullable=False, index=True)
     supporter_name = Column(String(200), nullable=False)
     supporter_kind = Column(String(16), nullable=False)
@@ -113,6 +128,7 @@ REFERRAL_FIELDS = ("programme", "municipality", "languages", "domains", "urgency
 PROPOSAL_FIELDS = ("referral_id", "supporter_id", "supporter_name", "supporter_kind", "score",
                    "reasons", "made_at", "status", "answers", "closed_at")
 SUPPORTER_FIELDS = ("position", "organisation", *EDITABLE, "registered_at")
+BATCH = 500  # ids in one IN (…): well below any database's limit on parameters
 
 
 def take_turn(uow):
@@ -135,11 +151,16 @@ class _OneTable(Repository):
         row = self.row(id=self._key(item))
         self.session.add(_copy(item, row, self.fields))
         self.session.flush()  # constraints speak now, inside the caller's transaction
+        self._stored(item)
         self.remember(item)
 
     def save(self, item):
         _copy(item, self.session.get(self.row, self._key(item)), self.fields)
+        self._stored(item)
         self.remember(item)
+
+    def _stored(self, item):
+        """What else follows from `item`, in the same transaction."""
 
     def _to_domain(self, row):
         # JSON values copied: the domain changes lists in place, and SQLAlchemy only notices a
@@ -192,6 +213,44 @@ class Supporters(_OneTable):
             return None
         found = self._with_usage(select(SupporterRow).where(SupporterRow.id == supporter_id))
         return found[0] if found else None
+
+    def _stored(self, supporter):
+        """Its areas follow it: registered, changed, deactivated (no areas) alike."""
+        self.session.execute(delete(SupporterAreaRow).where(
+            SupporterAreaRow.supporter_id == supporter.supporter_id))
+        areas = sorted(supporter.areas())
+        if areas:
+            self.session.execute(insert(SupporterAreaRow), [
+                {"supporter_id": supporter.supporter_id, "programme": programme,
+                 "municipality": municipality} for programme, municipality in areas])
+
+    def serving(self, organisation, programme, municipality):
+        """The active supporters of `organisation` who work in `programme` and `municipality`
+        (supporter_areas), in registration order: the only ones a family there may get."""
+        return self._with_usage(self._in_area(programme, municipality).where(
+            SupporterRow.organisation == organisation).order_by(SupporterRow.position))
+
+    def serving_any(self, areas):
+        """The supporters serving any of `areas` ({(organisation, programme, municipality)}),
+        each once: one lookup per area, then their usage counted in batches."""
+        ids = set()
+        for organisation, programme, municipality in sorted(areas, key=str):
+            ids.update(self.session.execute(
+                self._in_area(programme, municipality, SupporterRow.id)
+                .where(SupporterRow.organisation == organisation)).scalars())
+        ordered = sorted(ids)
+        found = []
+        for at in range(0, len(ordered), BATCH):
+            found += self._with_usage(select(SupporterRow).where(
+                SupporterRow.id.in_(ordered[at:at + BATCH])))
+        return sorted(found, key=lambda s: s.position)
+
+    @staticmethod
+    def _in_area(programme, municipality, *columns):
+        return select(*(columns or (SupporterRow,))).join(
+            SupporterAreaRow, SupporterAreaRow.supporter_id == SupporterRow.id).where(
+            SupporterAreaRow.programme == programme,
+            SupporterAreaRow.municipality == folded(municipality or ""))
 
     def all(self):
         return self._with_usage(select(SupporterRow).order_by(SupporterRow.position))
