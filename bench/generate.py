@@ -151,8 +151,10 @@ def make_referrals(rng, size, places, supporters):
         for programme in s["programmes"]:
             for municipality in s["municipalities"]:
                 if s["kind"] in PROGRAMMES[programme]:
+                    # [supporter, units left, units kept free]: one in fifty keeps a place
+                    # free, for the waiting list to fill (a full area fills none)
                     free.setdefault((s["organisation"], programme, municipality), []).append(
-                        [s, s["capacity"]])
+                        [s, s["capacity"], int(s["position"] % 50 == 0)])
     template = Referral.receive("template", "x", _body(), iso(START), "x", None,
                                 Route("x", "x"))
     stages = [stage for stage in STAGES for _ in range(stage[2])]
@@ -168,9 +170,10 @@ def make_referrals(rng, size, places, supporters):
             n // WAITING_SHARE < waiting else stages[rng.randrange(len(stages))]
         family = {"languages": ["nl", rng.choice(LANGUAGES)]}
         if stage[0] in ("matched", "matching"):
-            slot = next((s for s in free.get((coordinator, programme, name), ()) if s[1]), None)
-            if slot is None:
-                stage = ("waitlisted", "waitlisted", 0)
+            slot = next((s for s in free.get((coordinator, programme, name), ())
+                         if s[1] > s[2]), None)
+            if slot is None:  # its area is full: it was matched once, and is over by now
+                stage = ("over", "closed", 0)
             else:
                 slot[1] -= 1
                 family["supporter"] = slot[0]

@@ -350,10 +350,13 @@ def _serve_waiting_list(uow, at):
     """
     referrals, proposals = Referrals(uow), Proposals(uow)
     waiting = referrals.waiting()
-    # only the supporters who could serve a waiting family: those of its area
-    serving = Supporters(uow).serving_any({area(referral) for referral in waiting})
+    # Only a supporter of a waiting family's area with room can be proposed to it, and only
+    # the families of an area where someone has room can be placed: the rest stay unread.
+    with_room = Supporters(uow).with_room({area(referral) for referral in waiting})
+    served = {(s.organisation, *where) for s in with_room for where in s.areas()}
+    hopeful = referrals.of([r.id for r in waiting if area(r) in served])
     made = []
-    for referral, candidate in rematch(waiting, serving):
+    for referral, candidate in rematch(hopeful, with_room):
         proposal = referral.place(candidate, str(uuid.uuid4()), at)
         proposals.add(proposal)
         referrals.save(referral)

@@ -175,9 +175,22 @@ class Referrals(_OneTable):
         return referral.referral_id
 
     def waiting(self):
-        rows = self.session.execute(select(ReferralRow).where(ReferralRow.status == "waitlisted")
-                                    .order_by(ReferralRow.waitlisted_at, ReferralRow.id))
-        return [self._load(row) for row in rows.scalars()]
+        """Where each waiting referral looks for its supporter, oldest first: its id,
+        coordinator_org, programme and municipality only (scoring.area), read without loading
+        or unsealing the profiles, so the waiting list costs little where nobody has room."""
+        return self.session.execute(
+            select(ReferralRow.id, ReferralRow.coordinator_org, ReferralRow.programme,
+                   ReferralRow.municipality).where(ReferralRow.status == "waitlisted")
+            .order_by(ReferralRow.waitlisted_at, ReferralRow.id)).all()
+
+    def of(self, referral_ids):
+        """The referrals of `referral_ids`, loaded in batches, in no particular order."""
+        ordered = sorted(referral_ids)
+        found = []
+        for at in range(0, len(ordered), BATCH):
+            found += [self._load(row) for row in self.session.execute(select(ReferralRow).where(
+                ReferralRow.id.in_(ordered[at:at + BATCH]))).scalars()]
+        return found
 
     def waiting_by_programme(self):
         """{programme: referrals on the waiting list}, counted without loading them."""
@@ -230,9 +243,10 @@ class Supporters(_OneTable):
         return self._with_usage(self._in_area(programme, municipality).where(
             SupporterRow.organisation == organisation).order_by(SupporterRow.position))
 
-    def serving_any(self, areas):
-        """The supporters serving any of `areas` ({(organisation, programme, municipality)}),
-        each once: one lookup per area, then their usage counted in batches."""
+    def with_room(self, areas):
+        """The supporters serving any of `areas` ({(organisation, programme, municipality)})
+        who have a free unit of capacity, each once: one lookup per area, their usage counted
+        in batches, and only those with room loaded."""
         ids = set()
         for organisation, programme, municipality in sorted(areas, key=str):
             ids.update(self.session.execute(
@@ -241,8 +255,13 @@ class Supporters(_OneTable):
         ordered = sorted(ids)
         found = []
         for at in range(0, len(ordered), BATCH):
-            found += self._with_usage(select(SupporterRow).where(
-                SupporterRow.id.in_(ordered[at:at + BATCH])))
+            batch = ordered[at:at + BATCH]
+            capacity = dict(self.session.execute(select(SupporterRow.id, SupporterRow.capacity)
+                                                 .where(SupporterRow.id.in_(batch))).all())
+            load, reserved = self._load_of(batch), self._reserved_of(batch)
+            room = [i for i in batch if load.get(i, 0) + reserved.get(i, 0) < capacity[i]]
+            if room:
+                found += self._with_usage(select(SupporterRow).where(SupporterRow.id.in_(room)))
         return sorted(found, key=lambda s: s.position)
 
     @staticmethod
@@ -276,20 +295,27 @@ class Supporters(_OneTable):
         found = self.session.execute(proposed.union(matched)).scalars()
         return {organisation for organisation in found if organisation is not None}
 
+    def _load_of(self, ids):
+        """{supporter_id: matches that take capacity}, of those of `ids` that have any."""
+        return dict(self.session.execute(
+            select(ReferralRow.supporter_id, func.count()).where(
+                ReferralRow.holds_capacity.is_(True), ReferralRow.supporter_id.in_(ids))
+            .group_by(ReferralRow.supporter_id)).all())
+
+    def _reserved_of(self, ids):
+        """{supporter_id: open proposals}, of those of `ids` that have any."""
+        return dict(self.session.execute(
+            select(ProposalRow.supporter_id, func.count()).where(
+                ProposalRow.status == OPEN, ProposalRow.supporter_id.in_(ids))
+            .group_by(ProposalRow.supporter_id)).all())
+
     def _with_usage(self, query):
         """Supporters with their load, reservations and families, counted from the facts."""
         supporters = [self._load(row) for row in self.session.execute(query).scalars()]
         if not supporters:
             return supporters
         ids = [s.supporter_id for s in supporters]
-        load = dict(self.session.execute(
-            select(ReferralRow.supporter_id, func.count()).where(
-                ReferralRow.holds_capacity.is_(True), ReferralRow.supporter_id.in_(ids))
-            .group_by(ReferralRow.supporter_id)).all())
-        reserved = dict(self.session.execute(
-            select(ProposalRow.supporter_id, func.count()).where(
-                ProposalRow.status == OPEN, ProposalRow.supporter_id.in_(ids))
-            .group_by(ProposalRow.supporter_id)).all())
+        load, reserved = self._load_of(ids), self._reserved_of(ids)
         families = {}
         for supporter_id, key in self.session.execute(
                 select(ReferralRow.supporter_id, ReferralRow.family_key).where(
