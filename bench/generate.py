@@ -76,13 +76,14 @@ def install_keys():
     crypto.install(crypto.keyring(None, [SECRET, None]))
 
 
-def generate(size, targets, seed=1):
-    """Write `size` referrals into the databases at `targets` ({service: url}); returns what
-    scale.py needs to find its way in them (ids of each kind, the busiest area)."""
-    install_keys()
+def generate(size, targets, seed=1, supporters=SUPPORTERS):
+    """Write `size` referrals and `supporters` supporters into the databases at `targets`
+    ({service: url}); returns what scale.py needs to find its way in them (ids of each kind,
+    with their organisation). The family data is sealed with the keys installed
+    (install_keys; a test's own, in tests)."""
     rng = random.Random(seed)
     places = municipalities()
-    supporters = make_supporters(rng, places)
+    supporters = make_supporters(rng, places, supporters)
     rows = {service: {} for service in SERVICES}
     rows["matching"]["supporters"] = supporters
     families = make_referrals(rng, size, places, supporters)
@@ -119,9 +120,9 @@ def generate(size, targets, seed=1):
     return sample_of(families, supporters)
 
 
-def make_supporters(rng, places):
+def make_supporters(rng, places, count):
     made = []
-    for position in range(1, SUPPORTERS + 1):
+    for position in range(1, count + 1):
         organisation = COORDINATORS[rng.randrange(len(COORDINATORS))]
         own = [name for _code, name, org in places if org == organisation]
         programmes = rng.sample(sorted(PROGRAMMES), rng.choice((1, 1, 2)))
@@ -267,8 +268,10 @@ def sample_of(families, supporters):
     """Ids scale.py looks up: the newest of each kind (the last page's neighbours)."""
     def last(kind):
         return next(f[kind] for f in reversed(families) if f.get(kind))
+    # one whose intake looks for a supporter at once: no commission to wait for
     received = next(f["profile"] for f in reversed(families)
-                    if f["profile"]["status"] == "received")
+                    if f["profile"]["status"] == "received" and
+                    f["profile"]["programme"] != "family-trajectory")
     commission = next(f["referral"] for f in families
                       if f["referral"]["commission_state"] == "awaiting")
     return {"referral": last("referral")["id"],
@@ -277,6 +280,9 @@ def sample_of(families, supporters):
             "received": received["id"], "received_org": received["coordinator_org"],
             "waiting": next(f["profile"]["id"] for f in reversed(families)
                             if f["profile"]["status"] == "waitlisted"),
+            "proposal": last("proposal")["id"],
+            "proposal_org": next(f["profile"]["coordinator_org"] for f in reversed(families)
+                                 if f.get("proposal")),
             "case": last("case")["id"], "case_org": last("case")["coordinator_org"],
             "plan": last("plan")["id"], "plan_org": last("plan")["coordinator_org"],
             "municipality": commission["municipality_code"],
@@ -292,8 +298,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.folder:
         Path(args.folder).mkdir(parents=True, exist_ok=True)
+    install_keys()
     sample = generate(args.size, urls(args.folder, args.postgres))
-    print(f"{args.size} referrals, {SUPPORTERS} supporters; e.g. {sample}")
+    print(f"{args.size} referrals, {SUPPORTERS} supporters; for instance {sample}")
 
 
 if __name__ == "__main__":

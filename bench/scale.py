@@ -306,6 +306,7 @@ def main(argv=None):
     parser.add_argument("--postgres", help="a PostgreSQL URL (default: SQLite files)")
     parser.add_argument("--keep", help="keep the SQLite files in this folder")
     args = parser.parse_args(argv)
+    generate.install_keys()
     results, details = {}, {}
     folder = Path(args.keep or tempfile.mkdtemp(prefix="kring-scale-"))
     try:

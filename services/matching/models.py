@@ -186,11 +186,13 @@ class Referrals(_OneTable):
     def of(self, referral_ids):
         """The referrals of `referral_ids`, loaded in batches, in no particular order."""
         ordered = sorted(referral_ids)
-        found = []
+        # the rows are held, so that saving one finds it in the session (which holds rows
+        # weakly) rather than reading it again
+        self._rows = []
         for at in range(0, len(ordered), BATCH):
-            found += [self._load(row) for row in self.session.execute(select(ReferralRow).where(
-                ReferralRow.id.in_(ordered[at:at + BATCH]))).scalars()]
-        return found
+            self._rows += self.session.execute(select(ReferralRow).where(
+                ReferralRow.id.in_(ordered[at:at + BATCH]))).scalars().all()
+        return [self._load(row) for row in self._rows]
 
     def waiting_by_programme(self):
         """{programme: referrals on the waiting list}, counted without loading them."""

@@ -1,0 +1,54 @@
+"""How the database answers a use case's queries: every SELECT it runs, recorded as it runs,
+then asked again with SQLite's EXPLAIN QUERY PLAN, so a test can say that no big table is read
+from end to end (bench/README.md "scale.py": what a full read costs at 100,000 referrals)."""
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+
+@contextmanager
+def recorded(engine):
+    """[(statement, parameters)] of every SELECT run on `engine` inside the block."""
+    seen = []
+
+    def record(_connection, _cursor, statement, parameters, _context, executemany):
+        if not executemany and statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def full_scans(engine, statements, tables):
+    """The steps of the plans of `statements` that read one of `tables` whole ("SCAN t", with
+    or without an index to read it in order): [(step, statement)]. A SEARCH, by an index or
+    the primary key, reads only the rows asked for."""
+    found = []
+    with engine.connect() as db:
+        for statement, parameters in statements:
+            for row in db.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters):
+                step = row[-1]
+                words = step.split()
+                if words[0] == "SCAN" and words[1] in tables:
+                    found.append((step, " ".join(statement.split())))
+    return found
+
+
+@contextmanager
+def no_full_scan(engine, tables):
+    """Fails when a SELECT run inside the block reads one of `tables` whole; yields the
+    statements seen, so a test can also say that its step queried anything at all."""
+    with recorded(engine) as seen:
+        yield seen
+    scans = full_scans(engine, seen, tables)
+    assert scans == [], "\n".join(f"{step}: {statement}" for step, statement in scans)
+
+
+def generated(folder, size=400, supporters=200):
+    """Each service's SQLite database in `folder`, at the newest revision, with the scale
+    bench's data (bench/generate.py) at a small size: (urls, the ids it names)."""
+    from bench import generate  # the bench's own generator: the data its figures come from
+    urls = generate.urls(folder=folder)
+    return urls, generate.generate(size, urls, supporters=supporters)
