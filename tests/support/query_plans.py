@@ -1,18 +1,21 @@
-"""How the database answers a use case's queries: every SELECT it runs, recorded as it runs,
+"""How the database answers a use case's queries: every statement that reads, recorded as it runs,
 then asked again with SQLite's EXPLAIN QUERY PLAN, so a test can say that no big table is read
 from end to end (bench/README.md "scale.py": what a full read costs at 100,000 referrals)."""
 from contextlib import contextmanager
 
 from sqlalchemy import event
 
+READS = ("SELECT", "UPDATE", "DELETE")
+
 
 @contextmanager
 def recorded(engine):
-    """[(statement, parameters)] of every SELECT run on `engine` inside the block."""
+    """[(statement, parameters)] of every SELECT, UPDATE and DELETE run on `engine` inside the
+    block (an INSERT reads nothing)."""
     seen = []
 
     def record(_connection, _cursor, statement, parameters, _context, executemany):
-        if not executemany and statement.lstrip().upper().startswith("SELECT"):
+        if not executemany and statement.lstrip().upper().startswith(READS):
             seen.append((statement, parameters))
     event.listen(engine, "before_cursor_execute", record)
     try:
@@ -38,7 +41,7 @@ def full_scans(engine, statements, tables):
 
 @contextmanager
 def no_full_scan(engine, tables):
-    """Fails when a SELECT run inside the block reads one of `tables` whole; yields the
+    """Fails when a statement run inside the block reads one of `tables` whole; yields the
     statements seen, so a test can also say that its step queried anything at all."""
     with recorded(engine) as seen:
         yield seen
