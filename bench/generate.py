@@ -10,8 +10,8 @@ to the newest revision, as a service does when it starts, so the indexes are the
 What is made (bench/README.md "scale.py"): the referrals spread over the programmes, 40
 municipalities of five coordinating organisations, 50 referring organisations and every stage;
 matching's profile of each; 5,000 supporters of those organisations (one or two programmes,
-one to three of their organisation's municipalities, capacity 1 to 4), the matched families
-taking their capacity; a case for each match, aftercare for a part of them; and a waiting list
+one to three of their organisation's municipalities, up to 4 families each), the matched
+families taking their capacity, one supporter in fifty with a place left; a case for each match, aftercare for a part of them; and a waiting list
 of a tenth of the referrals (10,000 at 100k). Deterministic: the same size, the same rows.
 """
 import argparse
@@ -152,10 +152,8 @@ def make_referrals(rng, size, places, supporters):
         for programme in s["programmes"]:
             for municipality in s["municipalities"]:
                 if s["kind"] in PROGRAMMES[programme]:
-                    # [supporter, units left, units kept free]: one in fifty keeps a place
-                    # free, for the waiting list to fill (a full area fills none)
                     free.setdefault((s["organisation"], programme, municipality), []).append(
-                        [s, s["capacity"], int(s["position"] % 50 == 0)])
+                        [s, s["capacity"]])
     template = Referral.receive("template", "x", _body(), iso(START), "x", None,
                                 Route("x", "x"))
     stages = [stage for stage in STAGES for _ in range(stage[2])]
@@ -171,8 +169,7 @@ def make_referrals(rng, size, places, supporters):
             n // WAITING_SHARE < waiting else stages[rng.randrange(len(stages))]
         family = {"languages": ["nl", rng.choice(LANGUAGES)]}
         if stage[0] in ("matched", "matching"):
-            slot = next((s for s in free.get((coordinator, programme, name), ())
-                         if s[1] > s[2]), None)
+            slot = next((s for s in free.get((coordinator, programme, name), ()) if s[1]), None)
             if slot is None:  # its area is full: it was matched once, and is over by now
                 stage = ("over", "closed", 0)
             else:
@@ -181,6 +178,15 @@ def make_referrals(rng, size, places, supporters):
         family.update(_rows(referral_id, n, code, name, coordinator, programme, created, at,
                             stage, family, template, rng))
         made.append(family)
+    # Each supporter takes as many families as it has now, one in fifty one more: the waiting
+    # list finds about a hundred free places at every size, so that re-matching it does the
+    # same work at 1k as at 100k, apart from reading the data.
+    taken = {}
+    for family in made:
+        if family.get("supporter"):
+            taken[family["supporter"]["id"]] = taken.get(family["supporter"]["id"], 0) + 1
+    for s in supporters:
+        s["capacity"] = taken.get(s["id"], 0) + int(s["position"] % 50 == 0)
     return made
 
 

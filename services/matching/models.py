@@ -86,6 +86,8 @@ class ProposalRow(Base):
         # a referral has at most one open proposal, whatever races: the database says so too
         Index("uq_one_open_proposal", "referral_id", unique=True,
               sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+        # a supporter's open proposals (its reserved capacity), without reading everyone's
+        Index("ix_proposals_supporter_status", "supporter_id", "status"),
     )
 
     id = Column(String(36), primary_key=True)

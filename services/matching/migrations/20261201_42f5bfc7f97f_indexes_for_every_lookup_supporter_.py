@@ -32,6 +32,7 @@ def upgrade():
 
     with op.batch_alter_table('proposals', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_proposals_referral_id'), ['referral_id'], unique=False)
+        batch_op.create_index('ix_proposals_supporter_status', ['supporter_id', 'status'], unique=False)
 
     with op.batch_alter_table('supporters', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_supporters_organisation'), ['organisation'], unique=False)
@@ -67,6 +68,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_supporters_organisation'))
 
     with op.batch_alter_table('proposals', schema=None) as batch_op:
+        batch_op.drop_index('ix_proposals_supporter_status')
         batch_op.drop_index(batch_op.f('ix_proposals_referral_id'))
 
     with op.batch_alter_table('matching_referrals', schema=None) as batch_op:
