@@ -93,25 +93,47 @@ def area(referral):
     return referral.coordinator_org, referral.programme, folded(referral.municipality or "")
 
 
-def rematch(waiting, supporters):
-    """The waiting list, oldest first: [(referral, Candidate)] for each that now finds someone.
+class FreePlaces:
+    """The supporters with room, by area, as the waiting list is worked through: each
+    proposal reserves a unit of its supporter's capacity before the next family is considered,
+    so two families are never promised the same last place. Works on copies.
 
     Each family is weighed only against the supporters of its area (area(referral)); all
-    others are ruled out anyway, and a waiting list of thousands against every supporter took
-    minutes. Each proposal reserves a unit of its supporter's capacity before the next family
-    is considered, so two families are never promised the same last place. Works on copies.
-    """
-    pools = {}
-    for copy in (replace(s) for s in supporters):
-        for programme, municipality in copy.areas():
-            pools.setdefault((copy.organisation, programme, municipality), []).append(copy)
-    placed = []
-    for referral in sorted(waiting, key=waiting_order):
+    others are ruled out anyway, and a waiting list of thousands weighed against every
+    supporter took minutes."""
+
+    def __init__(self, supporters):
+        self._pools = {}
+        for copy in (replace(s) for s in supporters):
+            for programme, municipality in copy.areas():
+                self._pools.setdefault((copy.organisation, programme, municipality),
+                                       []).append(copy)
+
+    def in_area(self, key):
+        """Whether anyone of the area `key` still has room; a full supporter stays ruled out
+        until capacity comes free, so it is dropped rather than weighed again."""
+        pool = self._pools[key] = [s for s in self._pools.get(key, ()) if s.used < s.capacity]
+        return bool(pool)
+
+    def any(self):
+        return any(self.in_area(key) for key in list(self._pools))
+
+    def take(self, referral):
+        """The best candidate for `referral`, its place reserved; None when there is none."""
         key = area(referral)
-        # a full supporter stays ruled out until capacity comes free: no need to weigh it again
-        pool = pools[key] = [s for s in pools.get(key, ()) if s.used < s.capacity]
-        candidate = best_candidate(referral, pool)
+        candidate = best_candidate(referral, self._pools[key]) if self.in_area(key) else None
         if candidate is not None:
             candidate.supporter.reserved += 1
+        return candidate
+
+
+def rematch(waiting, supporters):
+    """The waiting list, oldest first: [(referral, Candidate)] for each that now finds someone
+    among `supporters` (FreePlaces)."""
+    places = FreePlaces(supporters)
+    placed = []
+    for referral in sorted(waiting, key=waiting_order):
+        candidate = places.take(referral)
+        if candidate is not None:
             placed.append((referral, candidate))
     return placed
