@@ -11,8 +11,9 @@ What is made (bench/README.md "scale.py"): the referrals spread over the program
 municipalities of five coordinating organisations, 50 referring organisations and every stage;
 matching's profile of each; 5,000 supporters of those organisations (one or two programmes,
 one to three of their organisation's municipalities, up to 4 families each), the matched
-families taking their capacity, one supporter in fifty with a place left; a case for each match, aftercare for a part of them; and a waiting list
-of a tenth of the referrals (10,000 at 100k). Deterministic: the same size, the same rows.
+families taking their capacity, one supporter in fifty with a place left; a case for each
+match, aftercare for a third of them; and a waiting list of a tenth of the referrals (10,000
+at 100k). Deterministic: the same size, the same rows.
 """
 import argparse
 import csv
@@ -65,8 +66,9 @@ def municipalities():
 
 
 def urls(folder=None, postgres=None):
-    """Each service's database: a SQLite file in `folder`, or a schema of its own (which must
-    exist) in the PostgreSQL database at `postgres`."""
+    """Each service's database: a SQLite file in `folder` (named as tests/support/databases.py
+    names them), or a schema of its own (which must exist) in the PostgreSQL database at
+    `postgres`."""
     if postgres:
         return {s: f"{postgres}?options=-csearch_path%3D{s}" for s in SERVICES}
     return {s: f"sqlite:///{Path(folder) / f'{s}.db'}" for s in SERVICES}

@@ -22,11 +22,8 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import datetime, timezone
 from pathlib import Path
-
-from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,7 +33,7 @@ import generate  # noqa: E402
 from kring.clock import iso, utcnow  # noqa: E402
 from kring.kit.access import Caller  # noqa: E402
 from kring.kit.auth import Identity  # noqa: E402
-from kring.kit.db import UnitOfWork, make_engine, postgres_driver  # noqa: E402
+from kring.kit.db import UnitOfWork, make_engine  # noqa: E402
 from services.aftercare import handlers as aftercare  # noqa: E402
 from services.aftercare import models as aftercare_models  # noqa: E402
 from services.aftercare.outgoing import outgoing as aftercare_outgoing  # noqa: E402
@@ -51,6 +48,7 @@ from services.referral import commission_handlers, listing  # noqa: E402
 from services.referral import handlers as referral  # noqa: E402
 from services.referral import models as referral_models  # noqa: E402
 from services.referral.outgoing import outgoing as referral_outgoing  # noqa: E402
+from tests.support.databases import Databases  # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000)
 PAGE = 50
@@ -164,46 +162,26 @@ def record_intake(uow, sample):
 
 # --- running it -----------------------------------------------------------------------------
 
-class Databases:
-    """A size's databases: SQLite files in a folder, or a fresh PostgreSQL database with a
-    schema per service (dropped at the end)."""
+class Bench:
+    """A size's databases (tests/support/databases.py: SQLite files in a folder, or a
+    throw-away PostgreSQL database with a schema per service) and units of work on them."""
 
-    def __init__(self, size, folder, postgres=None):
-        self.admin, self.name = None, None
-        if postgres:
-            self.name = f"kring_scale_{size}_{uuid.uuid4().hex[:6]}"
-            self.admin = create_engine(postgres_driver(postgres), isolation_level="AUTOCOMMIT")
-            with self.admin.connect() as db:
-                db.execute(text(f'CREATE DATABASE "{self.name}"'))
-            base = f"{postgres.rsplit('/', 1)[0]}/{self.name}"
-            with create_engine(postgres_driver(base)).begin() as db:
-                for service in generate.SERVICES:
-                    db.execute(text(f'CREATE SCHEMA "{service}"'))
-            self.urls = generate.urls(postgres=base)
-        else:
-            self.urls = generate.urls(folder=folder)
+    def __init__(self, folder, postgres=None):
+        self.databases = Databases(folder, postgres)
+        self.urls = self.databases.urls
+        self.query = self.databases.query
         self.engines = {}
 
-    def engine(self, service):
+    def unit_of_work(self, service):
         if service not in self.engines:
             self.engines[service] = make_engine(self.urls[service])
-        return self.engines[service]
-
-    def unit_of_work(self, service):
         metadata, outgoing = MODELS[service]
-        return UnitOfWork.on(self.engine(service), metadata, outgoing)
-
-    def query(self, service, sql, **params):
-        with self.engine(service).connect() as db:
-            return db.execute(text(sql), params).all()
+        return UnitOfWork.on(self.engines[service], metadata, outgoing)
 
     def close(self):
         for engine in self.engines.values():
             engine.dispose()
-        if self.admin is not None:
-            with self.admin.connect() as db:
-                db.execute(text(f'DROP DATABASE "{self.name}" WITH (FORCE)'))
-            self.admin.dispose()
+        self.databases.drop()
 
 
 def timed(call, repeat):
@@ -219,9 +197,9 @@ def timed(call, repeat):
 def measure(size, folder, postgres, repeat):
     """{what: milliseconds} at `size`, on databases made for it."""
     started = time.perf_counter()
-    db = Databases(size, folder, postgres)
+    db = Bench(folder, postgres)
     try:
-        sample = generate.generate(size, db.urls)
+        sample = generate.generate(size, {s: db.urls[s] for s in generate.SERVICES})
         print(f"  {size:>7} referrals generated in {time.perf_counter() - started:.0f} s",
               flush=True)
         found = {}

@@ -2,8 +2,12 @@
 then asked again with SQLite's EXPLAIN QUERY PLAN, so a test can say that no big table is read
 from end to end (bench/README.md "scale.py": what a full read costs at 100,000 referrals)."""
 from contextlib import contextmanager
+from importlib import import_module
 
 from sqlalchemy import event
+
+from kring.kit.db import UnitOfWork, make_engine
+from tests.support.databases import sqlite_urls
 
 READS = ("SELECT", "UPDATE", "DELETE")
 
@@ -49,9 +53,24 @@ def no_full_scan(engine, tables):
     assert scans == [], "\n".join(f"{step}: {statement}" for step, statement in scans)
 
 
-def generated(folder, size=400, supporters=200):
-    """Each service's SQLite database in `folder`, at the newest revision, with the scale
-    bench's data (bench/generate.py) at a small size: (urls, the ids it names)."""
+
+@contextmanager
+def bench_data(folder, service):
+    """(engine, ids) of `service`'s SQLite database in `folder`, at the newest revision, with
+    the scale bench's data (bench/generate.py) at a small size; ids: what it names, with
+    their organisations."""
     from bench import generate  # the bench's own generator: the data its figures come from
-    urls = generate.urls(folder=folder)
-    return urls, generate.generate(size, urls, supporters=supporters)
+    urls = sqlite_urls(folder)
+    sample = generate.generate(400, {s: urls[s] for s in generate.SERVICES}, supporters=200)
+    engine = make_engine(urls[service])
+    try:
+        yield engine, sample
+    finally:
+        engine.dispose()
+
+
+def unit_of_work(engine, service, inbox_key=None):
+    """A unit of work on `engine` with `service`'s tables and events, as its workers get."""
+    models = import_module(f"services.{service}.models")
+    outgoing = import_module(f"services.{service}.outgoing")
+    return UnitOfWork.on(engine, models.metadata, outgoing.outgoing, inbox_key=inbox_key)

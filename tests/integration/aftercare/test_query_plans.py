@@ -7,11 +7,9 @@ import pytest
 
 from kring.clock import utcnow
 from kring.contracts.events import make_event
-from kring.kit.db import UnitOfWork, make_engine
 from services.aftercare import handlers
-from services.aftercare.models import Plans, metadata
-from services.aftercare.outgoing import outgoing
-from tests.support.query_plans import generated, no_full_scan
+from services.aftercare.models import Plans
+from tests.support.query_plans import bench_data, no_full_scan, unit_of_work
 from tests.support.unit.access import caller
 
 BIG = {"aftercare_plans", "aftercare_contacts", "aftercare_withdrawals", "audit", "inbox",
@@ -20,14 +18,12 @@ BIG = {"aftercare_plans", "aftercare_contacts", "aftercare_withdrawals", "audit"
 
 @pytest.fixture
 def data(tmp_path):
-    urls, sample = generated(tmp_path)
-    engine = make_engine(urls["aftercare"])
-    yield engine, sample
-    engine.dispose()
+    with bench_data(tmp_path, "aftercare") as made:
+        yield made
 
 
 def uow(engine, inbox_key=None):
-    return UnitOfWork.on(engine, metadata, outgoing, inbox_key=inbox_key)
+    return unit_of_work(engine, "aftercare", inbox_key)
 
 
 def test_a_plan_and_a_contact_logged_on_it_are_found_by_index(data):

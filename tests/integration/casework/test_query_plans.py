@@ -7,11 +7,9 @@ import pytest
 
 from kring.clock import utcnow
 from kring.contracts.events import make_event
-from kring.kit.db import UnitOfWork, make_engine
 from services.casework import handlers
-from services.casework.models import Cases, metadata
-from services.casework.outgoing import outgoing
-from tests.support.query_plans import generated, no_full_scan
+from services.casework.models import Cases
+from tests.support.query_plans import bench_data, no_full_scan, unit_of_work
 from tests.support.unit.access import caller
 
 BIG = {"cases", "case_visits", "case_safety_concerns", "case_withdrawals", "audit", "inbox",
@@ -20,14 +18,12 @@ BIG = {"cases", "case_visits", "case_safety_concerns", "case_withdrawals", "audi
 
 @pytest.fixture
 def data(tmp_path):
-    urls, sample = generated(tmp_path)
-    engine = make_engine(urls["casework"])
-    yield engine, sample
-    engine.dispose()
+    with bench_data(tmp_path, "casework") as made:
+        yield made
 
 
 def uow(engine, inbox_key=None):
-    return UnitOfWork.on(engine, metadata, outgoing, inbox_key=inbox_key)
+    return unit_of_work(engine, "casework", inbox_key)
 
 
 def test_a_case_and_a_visit_to_it_are_found_by_index(data):

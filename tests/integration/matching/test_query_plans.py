@@ -5,11 +5,9 @@ import pytest
 from sqlalchemy import select
 
 from kring.clock import iso, utcnow
-from kring.kit.db import UnitOfWork, make_engine
 from services.matching import handlers
-from services.matching.models import Proposals, ReferralRow, Referrals, metadata
-from services.matching.outgoing import outgoing
-from tests.support.query_plans import generated, no_full_scan
+from services.matching.models import Proposals, ReferralRow, Referrals
+from tests.support.query_plans import bench_data, no_full_scan, unit_of_work
 from tests.support.unit.matching import caller
 
 BIG = {"matching_referrals", "supporters", "supporter_areas", "proposals", "audit", "inbox",
@@ -18,14 +16,12 @@ BIG = {"matching_referrals", "supporters", "supporter_areas", "proposals", "audi
 
 @pytest.fixture
 def data(tmp_path):
-    urls, sample = generated(tmp_path)
-    engine = make_engine(urls["matching"])
-    yield engine, sample
-    engine.dispose()
+    with bench_data(tmp_path, "matching") as made:
+        yield made
 
 
-def uow(engine):
-    return UnitOfWork.on(engine, metadata, outgoing)
+def uow(engine, inbox_key=None):
+    return unit_of_work(engine, "matching", inbox_key)
 
 
 def test_the_intake_finds_its_referral_and_candidates_by_index(data):

@@ -3,11 +3,9 @@ the referrals from end to end (tests/support/query_plans.py; the scale bench's d
 size, on SQLite)."""
 import pytest
 
-from kring.kit.db import UnitOfWork, make_engine
 from services.referral import commission_handlers, handlers
-from services.referral.models import Referrals, metadata
-from services.referral.outgoing import outgoing
-from tests.support.query_plans import generated, no_full_scan
+from services.referral.models import Referrals
+from tests.support.query_plans import bench_data, no_full_scan, unit_of_work
 from tests.support.unit.access import caller
 
 BIG = {"referrals", "audit", "inbox", "outbox", "retention", "partner_messages", "erasures"}
@@ -16,14 +14,12 @@ PAGE = {"limit": 3, "status": None, "cursor": None}
 
 @pytest.fixture
 def data(tmp_path):
-    urls, sample = generated(tmp_path)
-    engine = make_engine(urls["referral"])
-    yield engine, sample
-    engine.dispose()
+    with bench_data(tmp_path, "referral") as made:
+        yield made
 
 
-def uow(engine):
-    return UnitOfWork.on(engine, metadata, outgoing)
+def uow(engine, inbox_key=None):
+    return unit_of_work(engine, "referral", inbox_key)
 
 
 def test_a_referral_is_found_by_its_id_and_by_its_reference(data):
