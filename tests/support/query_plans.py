@@ -4,6 +4,7 @@ from end to end (bench/README.md "scale.py": what a full read costs at 100,000 r
 from contextlib import contextmanager
 from importlib import import_module
 
+import pytest
 from sqlalchemy import event
 
 from kring.kit.db import UnitOfWork, make_engine
@@ -69,8 +70,19 @@ def bench_data(folder, service):
         engine.dispose()
 
 
-def unit_of_work(engine, service, inbox_key=None):
-    """A unit of work on `engine` with `service`'s tables and events, as its workers get."""
+def data_of(service):
+    """A test module's fixture: (engine, ids) of bench_data, fresh for each test."""
+    @pytest.fixture
+    def data(tmp_path):
+        with bench_data(tmp_path, service) as made:
+            yield made
+    return data
+
+
+def units_of(service):
+    """uow(engine, inbox_key=None): a unit of work on `engine` with `service`'s tables and
+    events, as its workers get."""
     models = import_module(f"services.{service}.models")
     outgoing = import_module(f"services.{service}.outgoing")
-    return UnitOfWork.on(engine, models.metadata, outgoing.outgoing, inbox_key=inbox_key)
+    return lambda engine, inbox_key=None: UnitOfWork.on(
+        engine, models.metadata, outgoing.outgoing, inbox_key=inbox_key)

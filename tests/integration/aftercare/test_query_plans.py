@@ -3,27 +3,18 @@ referral another service's event names, and the timer's overdue contacts
 (tests/support/query_plans.py; the scale bench's data at a small size, on SQLite)."""
 from datetime import date
 
-import pytest
-
 from kring.clock import utcnow
 from kring.contracts.events import make_event
 from services.aftercare import handlers
 from services.aftercare.models import Plans
-from tests.support.query_plans import bench_data, no_full_scan, unit_of_work
+from tests.support.query_plans import data_of, no_full_scan, units_of
 from tests.support.unit.access import caller
 
 BIG = {"aftercare_plans", "aftercare_contacts", "aftercare_withdrawals", "audit", "inbox",
        "outbox", "retention"}
 
-
-@pytest.fixture
-def data(tmp_path):
-    with bench_data(tmp_path, "aftercare") as made:
-        yield made
-
-
-def uow(engine, inbox_key=None):
-    return unit_of_work(engine, "aftercare", inbox_key)
+data = data_of("aftercare")
+uow = units_of("aftercare")
 
 
 def test_a_plan_and_a_contact_logged_on_it_are_found_by_index(data):

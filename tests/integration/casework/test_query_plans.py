@@ -3,27 +3,18 @@ case of a referral another service's event names (tests/support/query_plans.py; 
 bench's data at a small size, on SQLite)."""
 from datetime import date
 
-import pytest
-
 from kring.clock import utcnow
 from kring.contracts.events import make_event
 from services.casework import handlers
 from services.casework.models import Cases
-from tests.support.query_plans import bench_data, no_full_scan, unit_of_work
+from tests.support.query_plans import data_of, no_full_scan, units_of
 from tests.support.unit.access import caller
 
 BIG = {"cases", "case_visits", "case_safety_concerns", "case_withdrawals", "audit", "inbox",
        "outbox", "retention"}
 
-
-@pytest.fixture
-def data(tmp_path):
-    with bench_data(tmp_path, "casework") as made:
-        yield made
-
-
-def uow(engine, inbox_key=None):
-    return unit_of_work(engine, "casework", inbox_key)
+data = data_of("casework")
+uow = units_of("casework")
 
 
 def test_a_case_and_a_visit_to_it_are_found_by_index(data):

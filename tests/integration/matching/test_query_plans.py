@@ -7,21 +7,14 @@ from sqlalchemy import select
 from kring.clock import iso, utcnow
 from services.matching import handlers
 from services.matching.models import Proposals, ReferralRow, Referrals
-from tests.support.query_plans import bench_data, no_full_scan, unit_of_work
+from tests.support.query_plans import data_of, no_full_scan, units_of
 from tests.support.unit.matching import caller
 
 BIG = {"matching_referrals", "supporters", "supporter_areas", "proposals", "audit", "inbox",
        "outbox", "retention"}
 
-
-@pytest.fixture
-def data(tmp_path):
-    with bench_data(tmp_path, "matching") as made:
-        yield made
-
-
-def uow(engine, inbox_key=None):
-    return unit_of_work(engine, "matching", inbox_key)
+data = data_of("matching")
+uow = units_of("matching")
 
 
 def test_the_intake_finds_its_referral_and_candidates_by_index(data):

@@ -5,21 +5,13 @@ import pytest
 
 from services.referral import commission_handlers, handlers
 from services.referral.models import Referrals
-from tests.support.query_plans import bench_data, no_full_scan, unit_of_work
+from tests.support.query_plans import data_of, no_full_scan, units_of
 from tests.support.unit.access import caller
 
 BIG = {"referrals", "audit", "inbox", "outbox", "retention", "partner_messages", "erasures"}
 PAGE = {"limit": 3, "status": None, "cursor": None}
-
-
-@pytest.fixture
-def data(tmp_path):
-    with bench_data(tmp_path, "referral") as made:
-        yield made
-
-
-def uow(engine, inbox_key=None):
-    return unit_of_work(engine, "referral", inbox_key)
+data = data_of("referral")
+uow = units_of("referral")
 
 
 def test_a_referral_is_found_by_its_id_and_by_its_reference(data):
