@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test demo docs clean migrate migration bench image screenshots
+.PHONY: run test demo docs clean migrate migration bench bench-scale image screenshots
 
 # The stamp is rebuilt whenever the pins change, so a pull that bumps a version reinstalls.
 $(STAMP): pyproject.toml constraints.txt
@@ -54,6 +54,12 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,bench]'
 	@$(BIN)/python scripts/ensure_services.py
 	$(BIN)/python bench/throughput.py $(BENCH_ARGS)
+
+# How the database work of each step grows with the data, at 1k, 10k and 100k referrals
+# (bench/README.md "scale.py"); SQLite files in a temporary folder, no broker. BENCH_ARGS as
+# for bench/scale.py (--sizes 1000 10000 for a short run).
+bench-scale: $(STAMP)
+	$(BIN)/python bench/scale.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var build *.egg-info services/portal/static services/portal/assets/node_modules

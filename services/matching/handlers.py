@@ -17,8 +17,8 @@ from kring.errors import NotFound
 from kring.kit import erasure
 from kring.kit.access import Owner
 from services.matching.domain import LOOKING, MatchingReferral
-from services.matching.models import Proposals, Referrals, Supporters, take_turn
-from services.matching.scoring import best_candidate, rematch
+from services.matching.models import BATCH, Proposals, Referrals, Supporters, take_turn
+from services.matching.scoring import FreePlaces, area, best_candidate
 from services.matching.supporter import Supporter
 from services.matching.views import intake_view, profile_view, proposal_view, supporter_view
 
@@ -335,7 +335,8 @@ def _propose_or_wait(uow, referral, at):
 
     Returns the new Proposal, or None. The caller saves the referral.
     """
-    candidate = best_candidate(referral, Supporters(uow).of(referral.coordinator_org))
+    candidate = best_candidate(referral, Supporters(uow).serving(
+        referral.coordinator_org, referral.programme, referral.municipality))
     proposal = referral.place(candidate, str(uuid.uuid4()), at)
     if proposal is not None:
         Proposals(uow).add(proposal)
@@ -343,17 +344,32 @@ def _propose_or_wait(uow, referral, at):
 
 
 def _serve_waiting_list(uow, at):
-    """Capacity may have come free: propose to every waiting family that now fits someone.
+    """Capacity may have come free: propose to every waiting family that now fits someone,
+    oldest first (scoring.FreePlaces).
 
-    Returns the ids of the proposals made.
+    Returns the ids of the proposals made. Only supporters with room in a waiting family's
+    area are loaded, and a family is read (its profile unsealed) only while someone in its area
+    still has room: at 10,000 waiting, most are passed over by their place in the list alone.
     """
     referrals, proposals = Referrals(uow), Proposals(uow)
+    waiting = referrals.waiting()
+    places = FreePlaces(Supporters(uow).with_room({area(row) for row in waiting}))
     made = []
-    for referral, candidate in rematch(referrals.waiting(), Supporters(uow).all()):
-        proposal = referral.place(candidate, str(uuid.uuid4()), at)
-        proposals.add(proposal)
-        referrals.save(referral)
-        made.append(proposal.proposal_id)
+    for at_row in range(0, len(waiting), BATCH):
+        if not places.any():
+            break
+        batch = waiting[at_row:at_row + BATCH]
+        loaded = {referral.referral_id: referral for referral in referrals.of(
+            [row.id for row in batch if places.in_area(area(row))])}
+        for row in batch:
+            referral = loaded.get(row.id)
+            candidate = places.take(referral) if referral else None
+            if candidate is None:
+                continue
+            proposal = referral.place(candidate, str(uuid.uuid4()), at)
+            proposals.add(proposal)
+            referrals.save(referral)
+            made.append(proposal.proposal_id)
     return made
 
 

@@ -6,7 +6,7 @@ work finds the events a MatchingReferral recorded when it commits.
 from copy import deepcopy
 
 from sqlalchemy import (DDL, JSON, Boolean, Column, DateTime, Index, Integer, MetaData, String,
-                        event, func, select, text)
+                        delete, event, func, insert, select, text)
 from sqlalchemy.orm import declarative_base
 
 from kring.clock import utcnow
@@ -16,7 +16,7 @@ from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
 from services.matching.domain import MatchingReferral
 from services.matching.proposal import OPEN, Proposal
-from services.matching.supporter import EDITABLE, Supporter
+from services.matching.supporter import EDITABLE, Supporter, folded
 
 metadata = MetaData()
 Base = declarative_base(metadata=metadata)
@@ -30,7 +30,7 @@ class SupporterRow(Base):
     position = Column(Integer, nullable=False, unique=True)
     # the organisation that registered it; null only for a supporter from before organisations
     # whose organisation could not be told (handlers.settle_supporter_organisations)
-    organisation = Column(String(128), nullable=True)
+    organisation = Column(String(128), nullable=True, index=True)
     name = Column(String(200), nullable=False)
     kind = Column(String(16), nullable=False)
     programmes = Column(JSON, nullable=False)
@@ -43,9 +43,23 @@ class SupporterRow(Base):
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 
 
+class SupporterAreaRow(Base):
+    """Where an active supporter may be proposed: one row per programme and municipality
+    (Supporter.areas), written with the supporter, so a family's candidates are an indexed
+    lookup of its programme and municipality rather than a read of every supporter."""
+    __tablename__ = "supporter_areas"
+    __table_args__ = (Index("ix_supporter_areas_area", "programme", "municipality"),)
+
+    supporter_id = Column(String(36), primary_key=True)
+    programme = Column(String(64), primary_key=True)
+    municipality = Column(String(100), primary_key=True)  # supporter.folded
+
+
 class ReferralRow(Base):
     """The referral profile (no family identity) and where matching stands with it."""
     __tablename__ = "matching_referrals"
+    # the waiting list in its order, read whenever capacity comes free
+    __table_args__ = (Index("ix_matching_referrals_waiting", "status", "waitlisted_at", "id"),)
 
     id = Column(String(36), primary_key=True)
     programme = Column(String(64), nullable=True)  # null: ended before its profile came
@@ -72,10 +86,13 @@ class ProposalRow(Base):
         # a referral has at most one open proposal, whatever races: the database says so too
         Index("uq_one_open_proposal", "referral_id", unique=True,
               sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+        # a supporter's open proposals (its reserved capacity), without reading everyone's
+        Index("ix_proposals_supporter_status", "supporter_id", "status"),
     )
 
     id = Column(String(36), primary_key=True)
-    referral_id = Column(String(36), nullable=False)
+    # the unique index above holds open proposals only: this one finds all of a referral's
+    referral_id = Column(String(36), nullable=False, index=True)
     supporter_id = Column(String(36), nullable=False, index=True)
     supporter_name = Column(String(200), nullable=False)
     supporter_kind = Column(String(16), nullable=False)
@@ -113,6 +130,7 @@ REFERRAL_FIELDS = ("programme", "municipality", "languages", "domains", "urgency
 PROPOSAL_FIELDS = ("referral_id", "supporter_id", "supporter_name", "supporter_kind", "score",
                    "reasons", "made_at", "status", "answers", "closed_at")
 SUPPORTER_FIELDS = ("position", "organisation", *EDITABLE, "registered_at")
+BATCH = 500  # ids in one IN (…): well below any database's limit on parameters
 
 
 def take_turn(uow):
@@ -135,11 +153,16 @@ class _OneTable(Repository):
         row = self.row(id=self._key(item))
         self.session.add(_copy(item, row, self.fields))
         self.session.flush()  # constraints speak now, inside the caller's transaction
+        self._stored(item)
         self.remember(item)
 
     def save(self, item):
         _copy(item, self.session.get(self.row, self._key(item)), self.fields)
+        self._stored(item)
         self.remember(item)
+
+    def _stored(self, item):
+        """What else follows from `item`, in the same transaction."""
 
     def _to_domain(self, row):
         # JSON values copied: the domain changes lists in place, and SQLAlchemy only notices a
@@ -154,9 +177,24 @@ class Referrals(_OneTable):
         return referral.referral_id
 
     def waiting(self):
-        rows = self.session.execute(select(ReferralRow).where(ReferralRow.status == "waitlisted")
-                                    .order_by(ReferralRow.waitlisted_at, ReferralRow.id))
-        return [self._load(row) for row in rows.scalars()]
+        """Where each waiting referral looks for its supporter, oldest first: its id,
+        coordinator_org, programme and municipality only (scoring.area), read without loading
+        or unsealing the profiles, so the waiting list costs little where nobody has room."""
+        return self.session.execute(
+            select(ReferralRow.id, ReferralRow.coordinator_org, ReferralRow.programme,
+                   ReferralRow.municipality).where(ReferralRow.status == "waitlisted")
+            .order_by(ReferralRow.waitlisted_at, ReferralRow.id)).all()
+
+    def of(self, referral_ids):
+        """The referrals of `referral_ids`, loaded in batches, in no particular order."""
+        ordered = sorted(referral_ids)
+        # the rows are held, so that saving one finds it in the session (which holds rows
+        # weakly) rather than reading it again
+        self._rows = []
+        for at in range(0, len(ordered), BATCH):
+            self._rows += self.session.execute(select(ReferralRow).where(
+                ReferralRow.id.in_(ordered[at:at + BATCH]))).scalars().all()
+        return [self._load(row) for row in self._rows]
 
     def waiting_by_programme(self):
         """{programme: referrals on the waiting list}, counted without loading them."""
@@ -193,6 +231,50 @@ class Supporters(_OneTable):
         found = self._with_usage(select(SupporterRow).where(SupporterRow.id == supporter_id))
         return found[0] if found else None
 
+    def _stored(self, supporter):
+        """Its areas follow it: registered, changed, deactivated (no areas) alike."""
+        self.session.execute(delete(SupporterAreaRow).where(
+            SupporterAreaRow.supporter_id == supporter.supporter_id))
+        areas = sorted(supporter.areas())
+        if areas:
+            self.session.execute(insert(SupporterAreaRow), [
+                {"supporter_id": supporter.supporter_id, "programme": programme,
+                 "municipality": municipality} for programme, municipality in areas])
+
+    def serving(self, organisation, programme, municipality):
+        """The active supporters of `organisation` who work in `programme` and `municipality`
+        (supporter_areas), in registration order: the only ones a family there may get."""
+        return self._with_usage(self._in_area(programme, municipality).where(
+            SupporterRow.organisation == organisation).order_by(SupporterRow.position))
+
+    def with_room(self, areas):
+        """The supporters serving any of `areas` ({(organisation, programme, municipality)})
+        who have a free unit of capacity, each once: one lookup per area, their usage counted
+        in batches, and only those with room loaded."""
+        ids = set()
+        for organisation, programme, municipality in sorted(areas, key=str):
+            ids.update(self.session.execute(
+                self._in_area(programme, municipality, SupporterRow.id)
+                .where(SupporterRow.organisation == organisation)).scalars())
+        ordered = sorted(ids)
+        found = []
+        for at in range(0, len(ordered), BATCH):
+            batch = ordered[at:at + BATCH]
+            capacity = dict(self.session.execute(select(SupporterRow.id, SupporterRow.capacity)
+                                                 .where(SupporterRow.id.in_(batch))).all())
+            load, reserved = self._load_of(batch), self._reserved_of(batch)
+            room = [i for i in batch if load.get(i, 0) + reserved.get(i, 0) < capacity[i]]
+            if room:
+                found += self._with_usage(select(SupporterRow).where(SupporterRow.id.in_(room)))
+        return sorted(found, key=lambda s: s.position)
+
+    @staticmethod
+    def _in_area(programme, municipality, *columns):
+        return select(*(columns or (SupporterRow,))).join(
+            SupporterAreaRow, SupporterAreaRow.supporter_id == SupporterRow.id).where(
+            SupporterAreaRow.programme == programme,
+            SupporterAreaRow.municipality == folded(municipality or ""))
+
     def all(self):
         return self._with_usage(select(SupporterRow).order_by(SupporterRow.position))
 
@@ -217,20 +299,27 @@ class Supporters(_OneTable):
         found = self.session.execute(proposed.union(matched)).scalars()
         return {organisation for organisation in found if organisation is not None}
 
+    def _load_of(self, ids):
+        """{supporter_id: matches that take capacity}, of those of `ids` that have any."""
+        return dict(self.session.execute(
+            select(ReferralRow.supporter_id, func.count()).where(
+                ReferralRow.holds_capacity.is_(True), ReferralRow.supporter_id.in_(ids))
+            .group_by(ReferralRow.supporter_id)).all())
+
+    def _reserved_of(self, ids):
+        """{supporter_id: open proposals}, of those of `ids` that have any."""
+        return dict(self.session.execute(
+            select(ProposalRow.supporter_id, func.count()).where(
+                ProposalRow.status == OPEN, ProposalRow.supporter_id.in_(ids))
+            .group_by(ProposalRow.supporter_id)).all())
+
     def _with_usage(self, query):
         """Supporters with their load, reservations and families, counted from the facts."""
         supporters = [self._load(row) for row in self.session.execute(query).scalars()]
         if not supporters:
             return supporters
         ids = [s.supporter_id for s in supporters]
-        load = dict(self.session.execute(
-            select(ReferralRow.supporter_id, func.count()).where(
-                ReferralRow.holds_capacity.is_(True), ReferralRow.supporter_id.in_(ids))
-            .group_by(ReferralRow.supporter_id)).all())
-        reserved = dict(self.session.execute(
-            select(ProposalRow.supporter_id, func.count()).where(
-                ProposalRow.status == OPEN, ProposalRow.supporter_id.in_(ids))
-            .group_by(ProposalRow.supporter_id)).all())
+        load, reserved = self._load_of(ids), self._reserved_of(ids)
         families = {}
         for supporter_id, key in self.session.execute(
                 select(ReferralRow.supporter_id, ReferralRow.family_key).where(

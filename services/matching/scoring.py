@@ -7,6 +7,7 @@ facts always give the same proposal.
 from dataclasses import dataclass, replace
 
 from kring import programmes
+from services.matching.supporter import folded
 
 DUTCH = "nl"
 FAMILY_BEFORE = 40  # the family already trusts this person
@@ -23,10 +24,6 @@ class Candidate:
     reasons: tuple
 
 
-def _same(text):
-    return text.strip().casefold()
-
-
 def ruled_out(supporter, referral):
     """Why `supporter` may not be proposed to `referral` (None: they may)."""
     if supporter.organisation is None or supporter.organisation != referral.coordinator_org:
@@ -40,7 +37,7 @@ def ruled_out(supporter, referral):
     if supporter.kind not in allowed:
         # the programme's definition says who may support its families (docs/contract.md §2)
         return f"a {supporter.kind} does not support in programme {referral.programme}"
-    if _same(referral.municipality) not in {_same(m) for m in supporter.municipalities}:
+    if folded(referral.municipality) not in {folded(m) for m in supporter.municipalities}:
         return f"does not work in {referral.municipality}"
     if supporter.used >= supporter.capacity:
         return f"no free capacity ({supporter.used} of {supporter.capacity})"
@@ -57,9 +54,9 @@ def score(supporter, referral):
     if referral.family_key and referral.family_key in supporter.families:
         points += FAMILY_BEFORE
         reasons.append("supported this family before")
-    expertise = {_same(e) for e in supporter.expertise}
+    expertise = {folded(e) for e in supporter.expertise}
     for domain in referral.domains:
-        if _same(domain) in expertise:
+        if folded(domain) in expertise:
             points += PER_EXPERTISE
             reasons.append(f"expertise: {domain}")
     for language in sorted(set(supporter.languages) & set(referral.languages) - {DUTCH}):
@@ -90,17 +87,53 @@ def waiting_order(referral):
     return referral.waitlisted_at or "", referral.referral_id
 
 
-def rematch(waiting, supporters):
-    """The waiting list, oldest first: [(referral, Candidate)] for each that now finds someone.
+def area(referral):
+    """Where a referral looks for its supporter: only supporters of its coordinating
+    organisation, programme and municipality can be proposed to it (ruled_out)."""
+    return referral.coordinator_org, referral.programme, folded(referral.municipality or "")
 
-    Each proposal reserves a unit of its supporter's capacity before the next family is
-    considered, so two families are never promised the same last place. Works on copies.
-    """
-    pool = [replace(s) for s in supporters]
-    placed = []
-    for referral in sorted(waiting, key=waiting_order):
-        candidate = best_candidate(referral, pool)
+
+class FreePlaces:
+    """The supporters with room, by area, as the waiting list is worked through: each
+    proposal reserves a unit of its supporter's capacity before the next family is considered,
+    so two families are never promised the same last place. Works on copies.
+
+    Each family is weighed only against the supporters of its area (area(referral)); all
+    others are ruled out anyway, and a waiting list of thousands weighed against every
+    supporter took minutes."""
+
+    def __init__(self, supporters):
+        self._pools = {}
+        for copy in (replace(s) for s in supporters):
+            for programme, municipality in copy.areas():
+                self._pools.setdefault((copy.organisation, programme, municipality),
+                                       []).append(copy)
+
+    def in_area(self, key):
+        """Whether anyone of the area `key` still has room; a full supporter stays ruled out
+        until capacity comes free, so it is dropped rather than weighed again."""
+        pool = self._pools[key] = [s for s in self._pools.get(key, ()) if s.used < s.capacity]
+        return bool(pool)
+
+    def any(self):
+        return any(self.in_area(key) for key in list(self._pools))
+
+    def take(self, referral):
+        """The best candidate for `referral`, its place reserved; None when there is none."""
+        key = area(referral)
+        candidate = best_candidate(referral, self._pools[key]) if self.in_area(key) else None
         if candidate is not None:
             candidate.supporter.reserved += 1
+        return candidate
+
+
+def rematch(waiting, supporters):
+    """The waiting list, oldest first: [(referral, Candidate)] for each that now finds someone
+    among `supporters` (FreePlaces)."""
+    places = FreePlaces(supporters)
+    placed = []
+    for referral in sorted(waiting, key=waiting_order):
+        candidate = places.take(referral)
+        if candidate is not None:
             placed.append((referral, candidate))
     return placed

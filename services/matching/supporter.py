@@ -42,6 +42,16 @@ class Supporter:
             if name in changes:
                 setattr(self, name, _clean(name, changes[name]))
 
+    def areas(self):
+        """Where it may be proposed: {(programme, folded(municipality))}; none when inactive.
+
+        The supporter_areas table holds these rows, so matching looks up a family's candidates
+        by their programme and municipality instead of reading every supporter."""
+        if not self.active:
+            return set()
+        return {(programme, folded(municipality)) for programme in self.programmes
+                for municipality in self.municipalities}
+
     @property
     def used(self):
         return self.load + self.reserved
@@ -49,6 +59,12 @@ class Supporter:
     @property
     def free(self):
         return max(0, self.capacity - self.used)
+
+
+def folded(text):
+    """A name as matching compares it: " Den Haag" and "den haag" are one municipality,
+    "Opvoeding" and "opvoeding" one expertise."""
+    return text.strip().casefold()
 
 
 def _clean(name, value):

@@ -2,7 +2,7 @@
 import json
 from datetime import timezone
 
-from sqlalchemy import (JSON, Boolean, Column, DateTime, Integer, MetaData, String,
+from sqlalchemy import (JSON, Boolean, Column, DateTime, Index, Integer, MetaData, String,
                         Text, UniqueConstraint, and_, delete, false, func, or_, select)
 from sqlalchemy.orm import declarative_base
 
@@ -25,7 +25,15 @@ add_kit_tables(metadata)
 
 class ReferralRow(Base):
     __tablename__ = "referrals"
-    __table_args__ = (UniqueConstraint("org", "external_ref", name="uq_referral_org_ref"),)
+    __table_args__ = (
+        UniqueConstraint("org", "external_ref", name="uq_referral_org_ref"),
+        # listReferrals' pages, newest first, of the referring or the coordinating organisation
+        Index("ix_referrals_org_page", "org", "created_at", "id"),
+        Index("ix_referrals_coordinating_page", "coordinating_org", "created_at", "id"),
+        # listCommissionRequests: a municipality's requests in one state, longest waiting first
+        Index("ix_referrals_commissions", "municipality_code", "commission_state",
+              "commission_asked_at"),
+    )
 
     id = Column(String(36), primary_key=True)
     org = Column(String(128), nullable=False)
