@@ -23,10 +23,18 @@ class Section:
     rows: str  # the key of the answer's rows
     kind: str  # how a row shows (queue_rows.j2)
     query: dict = field(default_factory=dict)
+    # offered to the roles of this operation's row: new referrals are the intake's to meet
+    # (a referrer lists its own referrals, and may not filter them by status)
+    offer: str | None = None
+
+    @property
+    def offered_by(self):
+        return self.offer or self.operation_id
 
 
 SECTIONS = (
-    Section("intake", "listReferrals", "referrals", "referral", {"status": "received"}),
+    Section("intake", "listReferrals", "referrals", "referral", {"status": "received"},
+            offer="recordIntake"),
     Section("proposals", "listProposals", "proposals", "proposal"),
     Section("waiting", "listWaitingList", "referrals", "waiting"),
     Section("cases", "listCases", "cases", "case", {"status": "open"}),
@@ -50,7 +58,7 @@ def queue(visit):
     refused = visit.refused()
     if refused:
         return refused
-    offered = [section for section in SECTIONS if visit.may(section.operation_id)]
+    offered = [section for section in SECTIONS if visit.may(section.offered_by)]
     if not offered:
         return visit.error_page(403)
     shown = []
@@ -74,13 +82,15 @@ def my_cases(visit):
 
 
 def _one_section(visit, section, path):
-    refused = visit.refused(section.operation_id if section else None)
+    refused = visit.refused(section.offered_by if section else None)
     if refused:
         return refused
     if section is None:
         return visit.error_page(404)
     cursor = visit.request.args.get("cursor")
     listed = _page(visit, section, cursor)
+    if listed.status == 422:  # a cursor this list never gave: no such page
+        return visit.error_page(404)
     if not listed.ok:
         return visit.from_api(listed)
     shown = _shown(visit, section, listed, path)
