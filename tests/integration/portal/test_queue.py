@@ -3,16 +3,13 @@ services (docs/contract.md §4 "The portal"): each section lists what its operat
 links to the referral's, the case's or the aftercare's page, and pages on by the API's
 next_cursor; another organisation's coordinator sees none of it, a referrer gets no queue."""
 from services.portal.queue import PAGE_SIZE
-from tests.support.access import supporter_body
-from tests.support.api import not_ready, token
 from tests.support.directory import COORDINATING_ORG, OTHER_COORDINATING_ORG
-from tests.support.sample import referral_body
+from tests.support.portal import Work
 from tests.support.waiting import eventually
 
 GP = ("huisarts-oost", "referrer", "anna")
 COORDINATOR = (COORDINATING_ORG, "coordinator", "carla")
 STRANGER = (OTHER_COORDINATING_ORG, "coordinator", "wim")
-AS_COORDINATOR = token(*COORDINATOR[:2], subject=COORDINATOR[2])
 SECTIONS = ("intake", "proposals", "waiting", "cases", "closing", "aftercare")
 
 
@@ -21,34 +18,10 @@ def section(html, name):
     return html.split(f'id="{name}-kop"', 1)[1].split("<section", 1)[0]
 
 
-def submitted(api, external_ref):
-    answer = api.post("/referrals", token(*GP[:2], subject=GP[2]),
-                      json=referral_body(external_ref))
-    assert answer.status_code == 201, answer.text
-    return answer.json()["referral_id"]
-
-
-def intake(api, referral_id):
-    def attempt():  # matching hears of the referral by an event: 409 not_ready until then
-        answer = api.post("/intakes", AS_COORDINATOR, json={
-            "referral_id": referral_id, "fits": True, "severity": "high", "reason": "fits"})
-        assert answer.status_code == 201 or not_ready(answer), answer.text
-        return answer.json() if answer.status_code == 201 else None
-    return eventually(attempt, what="the intake")
-
-
-def step(api, path, body, status=200):
-    answer = api.post(path, AS_COORDINATOR, json=body)
-    assert answer.status_code == status, answer.text
-    return answer.json()
-
-
 def test_the_coordinator_walks_the_queue_from_intake_to_aftercare(people, api):
-    registered = api.post("/supporters", AS_COORDINATOR,
-                          json=supporter_body("Sanne", "Utrecht", capacity=1))
-    assert registered.status_code == 201, registered.text
-    supporter_id = registered.json()["supporter_id"]
-    first, second = submitted(api, "HA-q1"), submitted(api, "HA-q2")
+    work = Work(api, COORDINATOR, GP)
+    supporter_id = work.supporter("Sanne", capacity=1)
+    first, second = work.refer("HA-q1"), work.refer("HA-q2")
     carla, wim, anna, sanne = people(), people(), people(), people()
     carla.sign_in(*COORDINATOR)
     queue = carla.get("/queue")
@@ -57,8 +30,8 @@ def test_the_coordinator_walks_the_queue_from_intake_to_aftercare(people, api):
         assert f'id="{name}-kop"' in queue.text, name
     assert f'href="/referrals/{first}/intake"' in section(queue.text, "intake")
 
-    proposal_id = intake(api, first)["proposal_id"]
-    assert intake(api, second)["status"] == "waitlisted"  # Sanne has room for one family
+    proposal_id = work.intake(first)["proposal_id"]
+    assert work.intake(second)["status"] == "waitlisted"  # Sanne has room for one family
     queue = carla.get("/queue").text
     assert f'href="/referrals/{first}"' in section(queue, "proposals")
     assert "het gezin, de ondersteuner" in section(queue, "proposals")
@@ -67,11 +40,10 @@ def test_the_coordinator_walks_the_queue_from_intake_to_aftercare(people, api):
         carla.get("/queue").text, "intake"), what="the intake to leave the new referrals")
 
     for party in ("family", "supporter"):
-        step(api, f"/proposals/{proposal_id}/responses", {"party": party, "accept": True})
-    case_id = eventually(lambda: api.get(f"/referrals/{first}", AS_COORDINATOR).json()[
-        "case_id"], what="the case to start")
-    step(api, f"/cases/{case_id}/safety-concerns",
-         {"description": "threats by an ex-partner", "immediate": True}, 201)
+        work.step(f"/proposals/{proposal_id}/responses", {"party": party, "accept": True})
+    case_id = work.shown(first, "case_id")
+    work.step(f"/cases/{case_id}/safety-concerns",
+              {"description": "threats by an ex-partner", "immediate": True}, 201)
     cases = section(carla.get("/queue").text, "cases")
     assert f'href="/cases/{case_id}"' in cases and "dringende zorg" in cases
     assert "ex-partner" not in cases  # the list says there is a concern, not what it is
@@ -81,18 +53,16 @@ def test_the_coordinator_walks_the_queue_from_intake_to_aftercare(people, api):
     mine = sanne.get("/my-cases")
     assert mine.status_code == 200 and f'href="/cases/{case_id}"' in mine.text
 
-    concern_id = api.get(f"/cases/{case_id}", AS_COORDINATOR).json()["safety_concerns"][0][
+    concern_id = api.get(f"/cases/{case_id}", work.coordinator).json()["safety_concerns"][0][
         "concern_id"]
-    step(api, f"/cases/{case_id}/safety-concerns/{concern_id}/resolve", {"resolution": "safe"})
-    step(api, f"/cases/{case_id}/close", {"evaluation": "they manage", "goals_met": True})
+    work.step(f"/cases/{case_id}/safety-concerns/{concern_id}/resolve",
+              {"resolution": "safe"})
+    work.close(case_id)
     queue = carla.get("/queue").text
     assert f'href="/cases/{case_id}"' in section(queue, "closing")
     assert f'href="/cases/{case_id}"' not in section(queue, "cases")
-    step(api, f"/cases/{case_id}/handover", {
-        "receiving_party": {"kind": "municipality", "name": "Gemeente Utrecht"},
-        "summary": "stable"})
-    aftercare_id = eventually(lambda: api.get(f"/referrals/{first}", AS_COORDINATOR).json()[
-        "aftercare_id"], what="aftercare to start")
+    work.hand_over(case_id)
+    aftercare_id = work.shown(first, "aftercare_id")
     eventually(lambda: f'href="/aftercare/{aftercare_id}"' in section(
         carla.get("/queue").text, "aftercare"), what="the aftercare in the queue")
     assert f'href="/cases/{case_id}"' not in sanne.get("/my-cases").text  # handed over
@@ -108,7 +78,8 @@ def test_the_coordinator_walks_the_queue_from_intake_to_aftercare(people, api):
 
 
 def test_more_brings_the_next_rows_of_one_section(people, api):
-    made = [submitted(api, f"HA-m{n}") for n in range(PAGE_SIZE + 1)]
+    work = Work(api, COORDINATOR, GP)
+    made = [work.refer(f"HA-m{n}") for n in range(PAGE_SIZE + 1)]
     carla = people()
     carla.sign_in(*COORDINATOR)
     intake_section = section(carla.get("/queue").text, "intake")
