@@ -1,4 +1,5 @@
-"""Pages of a referral: referring a family, my referrals, a referral's page with its proposal and case, the intake and the answers to a proposal."""
+"""Pages of a referral: referring a family, my referrals, a referral's page with its proposal
+and case, the intake and the answers to a proposal. The work queue is queue.py's."""
 from datetime import date
 
 from kring.contracts.events import PARTIES

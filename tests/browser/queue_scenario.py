@@ -8,14 +8,11 @@ process), with its people and its checks: Debian's chromium, axe-core on every p
 The queue is filled before (test_queue.py). Exit 0 when every step held.
 """
 import re
-import shutil
 import sys
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tests.browser.scenario import CHROMIUM_ARGS, Person  # noqa: E402  (the same person)
+from tests.browser.scenario import Person, in_chromium  # noqa: E402  (the same person)
 
 HEADINGS = ("Nieuwe aanmeldingen: kennismaken", "Voorstellen die op antwoord wachten",
             "Wachtlijst", "Lopende trajecten, zorgen over de veiligheid eerst",
@@ -89,22 +86,15 @@ def supporter_finds_her_cases(sanne, ids):
 
 def main(base, carla_link, sanne_link, sanne_id, *found):
     ids = dict(zip(("aftercare", "closing", "concern", "proposed", "waiting"), found))
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert executable, "Debian's chromium is missing (scripts/ensure_services.py --browser)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            carla = Person(browser, base)
-            carla.sign_in(carla_link, "carla")
-            coordinator_walks_the_queue(carla, ids)
-            sanne = Person(browser, base)
-            sanne.sign_in(sanne_link, sanne_id)
-            supporter_finds_her_cases(sanne, ids)
-        finally:
-            browser.close()
-    print("every step held", flush=True)
-    return 0
 
+    def walk(browser):
+        carla = Person(browser, base)
+        carla.sign_in(carla_link, "carla")
+        coordinator_walks_the_queue(carla, ids)
+        sanne = Person(browser, base)
+        sanne.sign_in(sanne_link, sanne_id)
+        supporter_finds_her_cases(sanne, ids)
+    return in_chromium(walk)
 
 if __name__ == "__main__":
     sys.exit(main(*sys.argv[1:]))

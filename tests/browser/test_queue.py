@@ -16,6 +16,7 @@ from tests.support.portal import Work
 SCENARIO = Path(__file__).with_name("queue_scenario.py")
 TIMEOUT_SECONDS = 300
 COORDINATOR = (COORDINATING_ORG, "coordinator", "carla")
+FOUND = ("aftercare", "closing", "concern", "proposed", "waiting")  # as queue_scenario.py reads
 
 
 def filled_queue(api):
@@ -52,7 +53,7 @@ def test_the_coordinator_walks_the_work_queue_and_the_supporter_her_cases_in_chr
     # green: the services in this process answer the browser while it waits
     done = subprocess.run(
         [sys.executable, str(SCENARIO), f"http://127.0.0.1:{web_config_port}", *links,
-         ids["sanne"], *(ids[key] for key in ("aftercare", "closing", "concern", "proposed", "waiting"))],
+         ids["sanne"], *(ids[key] for key in FOUND)],
         capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
     assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
     assert "every step held" in done.stdout

@@ -5,7 +5,7 @@ import pytest
 
 from services.portal import words
 from services.portal.queue import COLUMNS, SECTIONS
-from services.portal.visit import TEMPLATES
+from tests.support.unit.portal import missing_words as rendered
 
 ROWS = {
     "referral": [{"referral_id": "r1", "external_ref": "HA-1", "programme": "home-start",
@@ -31,25 +31,6 @@ ROWS = {
 }
 LINKS = {"referral": '/referrals/r1"', "proposal": '/referrals/r2"', "waiting": '/referrals/r3"',
          "case": '/cases/c1"', "aftercare": '/aftercare/a1"'}
-
-
-class Session:
-    csrf = "token"
-    subject, role, org = "carla", "coordinator", "o"
-
-
-def rendered(template, language, **values):
-    said = words.words(language)
-    missing = []
-
-    def say(key):
-        if key not in words.TEXTS:
-            missing.append(key)
-        return said(key)
-    html = TEMPLATES.get_template(template).render(
-        say=say, language=language, session=Session(), path="/queue", may=lambda _: True,
-        message=lambda text: text, **values)
-    return missing, html
 
 
 def shown(section, rows, more=None):
