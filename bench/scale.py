@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import generate  # noqa: E402
 from kring.clock import iso, utcnow  # noqa: E402
 from kring.kit.access import Caller  # noqa: E402
+from kring.kit import paging  # noqa: E402
 from kring.kit.auth import Identity  # noqa: E402
 from kring.kit.db import UnitOfWork, make_engine  # noqa: E402
 from services.aftercare import handlers as aftercare  # noqa: E402
@@ -44,7 +45,7 @@ from services.matching import handlers as matching  # noqa: E402
 from services.matching import models as matching_models  # noqa: E402
 from services.matching.outgoing import outgoing as matching_outgoing  # noqa: E402
 from services.matching.scoring import best_candidate  # noqa: E402
-from services.referral import commission_handlers, listing  # noqa: E402
+from services.referral import commission_handlers  # noqa: E402
 from services.referral import handlers as referral  # noqa: E402
 from services.referral import models as referral_models  # noqa: E402
 from services.referral.outgoing import outgoing as referral_outgoing  # noqa: E402
@@ -66,25 +67,48 @@ def caller(operation_id, org, role="coordinator"):
 # --- the list operations: a first page and a deep one ---------------------------------------
 # Each is (name, service, call(uow, sample, deep)). A deep page is the middle of the list: with
 # a cursor, the cursor of the row there (a client paging that far would hold it); with an
-# offset, that offset. A list that gets a cursor later changes here only, in `middle`.
+# offset, that offset.
 
 def middle(db, sample, list_name):
-    """Where a deep page of `list_name` starts, as the list's own query parameters."""
-    if list_name == "listReferrals":
-        created_at, referral_id = db.query("referral", (
-            "SELECT created_at, id FROM referrals WHERE coordinating_org = :org "
-            "ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET "
-            "(SELECT COUNT(*) / 2 FROM referrals WHERE coordinating_org = :org)"),
-            org=sample["coordinator"])[0]
-        if isinstance(created_at, str):  # SQLite hands the column back as text
-            created_at = datetime.fromisoformat(created_at)
-        return {"cursor": listing.encode_cursor(created_at, referral_id)}
-    if list_name == "listCommissionRequests":
-        total = db.query("referral", (
-            "SELECT COUNT(*) FROM referrals WHERE municipality_code = :code AND "
-            "commission_state = 'awaiting'"), code=sample["municipality"])[0][0]
-        return {"offset": max(0, total // 2)}
-    return {}
+    """Where a deep page of `list_name` starts, as the list's own query parameters: the cursor
+    of the row in the middle of the list (kring.kit.paging), which a client paging that far
+    would hold."""
+    service, sql, size, params = MIDDLES[list_name]
+    row = db.query(service, sql, **params(sample))[0]
+    return {"cursor": paging.encode(*[_instant(value) for value in row[:size]])}
+
+
+def _instant(value):
+    """SQLite hands an instant's column back as text; the cursor holds it as an instant."""
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _middle_of(table, where, order):
+    return (f"SELECT {order} FROM {table} WHERE {where} ORDER BY "
+            + ", ".join(f"{column} {'DESC' if desc else 'ASC'}"
+                        for column, desc in ORDERS[order])
+            + f" LIMIT 1 OFFSET (SELECT COUNT(*) / 2 FROM {table} WHERE {where})")
+
+
+# each list's sort key, as kring.kit.paging pages it: (column, descending)
+ORDERS = {"created_at, id": (("created_at", True), ("id", True)),
+          "commission_asked_at, id": (("commission_asked_at", False), ("id", False)),
+          "position": (("position", False),)}
+MIDDLES = {
+    "listReferrals": ("referral", _middle_of("referrals", "coordinating_org = :org",
+                                             "created_at, id"), 2,
+                      lambda sample: {"org": sample["coordinator"]}),
+    "listCommissionRequests": ("referral", _middle_of(
+        "referrals", "municipality_code = :code AND commission_state = 'awaiting'",
+        "commission_asked_at, id"), 2, lambda sample: {"code": sample["municipality"]}),
+    "listSupporters": ("matching", _middle_of("supporters", "organisation = :org", "position"),
+                       1, lambda sample: {"org": sample["supporter_org"]}),
+}
 
 
 def list_referrals(uow, sample, deep):
@@ -93,13 +117,15 @@ def list_referrals(uow, sample, deep):
 
 
 def list_commission_requests(uow, sample, deep):
-    query = {"state": "awaiting", "limit": PAGE, "offset": 0, **deep}
+    query = {"state": "awaiting", "limit": PAGE, "offset": 0, "cursor": None, **deep}
     return commission_handlers.list_commission_requests(
         uow, caller("listCommissionRequests", sample["municipality"], "municipality"), query)
 
 
-def list_supporters(uow, sample, deep):  # every supporter of the organisation, no pages yet
-    return matching.list_supporters(uow, caller("listSupporters", sample["supporter_org"]))
+def list_supporters(uow, sample, deep):
+    query = {"limit": PAGE, "cursor": None, **deep}
+    return matching.list_supporters(uow, caller("listSupporters", sample["supporter_org"]),
+                                    query)
 
 
 LISTS = (("listReferrals", "referral", list_referrals),

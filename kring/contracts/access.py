@@ -100,9 +100,16 @@ RULES = {
     "listSupporters": Rule(STAFF),
     "recordIntake": Rule({"coordinator": ROUTED}, audited=True),
     "getProposal": Rule({"coordinator": ROUTED}, audited=True),
+    # the coordinator's work queue (docs/contract.md §4 "The portal"): the open proposals
+    # (ids, who still answers: no family data) and the waiting list (the intake's severity:
+    # each referral listed is recorded in its own audit trail)
+    "listProposals": Rule({"coordinator": ROUTED}),
+    "listWaitingList": Rule({"coordinator": ROUTED}, audited=True),
     "respondToProposal": Rule({"coordinator": ROUTED}, audited=True),
     # casework
     "getCase": Rule(CASE_WORKERS, audited=True),
+    # the coordinator's open and closing cases, a supporter's own: a read of each one listed
+    "listCases": Rule(CASE_WORKERS, audited=True),
     "setPlan": Rule(CASE_WORKERS, audited=True),
     "logVisit": Rule(CASE_WORKERS, audited=True),
     "recordSafetyConcern": Rule(CASE_WORKERS, audited=True),
@@ -120,6 +127,8 @@ RULES = {
     "recordEvaluation": Rule({"coordinator": ROUTED}, audited=True),
     # aftercare
     "getAftercare": Rule({"coordinator": ROUTED}, audited=True),
+    # the aftercare with contacts to make, the first due first: a read of each one listed
+    "listAftercare": Rule({"coordinator": ROUTED}, audited=True),
     "logAftercareContact": Rule({"coordinator": ROUTED}, audited=True),
     "reportRelapse": Rule({"coordinator": ROUTED}, audited=True),
     "completeAftercare": Rule({"coordinator": ROUTED}, audited=True),

@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from kring.contracts.operation import PREFIX, Operation
 from kring.contracts.fields import Strict, text
+from kring.contracts.paging import Page, PageQuery
 
 AFTERCARE_STATUSES = ("active", "completed", "withdrawn", "relapsed")
 PLAN = f"{PREFIX}/aftercare/<aftercare_id>"
@@ -64,7 +65,28 @@ class AftercareView(Schema):
     contacts = fields.List(fields.Nested(AftercareContact), required=True)
 
 
+class AftercareRow(Schema):
+    aftercare_id = fields.String(required=True)
+    referral_id = fields.String(required=True)
+    case_id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(AFTERCARE_STATUSES))
+    next_contact_on = fields.Date(required=True, metadata={
+        "description": "the due day of the earliest scheduled contact not done yet"})
+    overdue = fields.Boolean(required=True, metadata={
+        "description": "a contact not done is overdue, as getAftercare's contacts say"})
+    ends_on = fields.Date(required=True)
+
+
+class AftercareList(Page):
+    aftercare = fields.List(fields.Nested(AftercareRow), required=True)
+
+
 OPERATIONS = [
+    Operation("listAftercare", "aftercare", "GET", f"{PREFIX}/aftercare",
+              "The active aftercare routed to the caller's organisation with a contact still "
+              "to make, the earliest due first (the overdue among them); a page at a time. "
+              "Each one listed is in its audit trail.",
+              query=PageQuery, response=AftercareList),
     Operation("getAftercare", "aftercare", "GET", PLAN,
               "An aftercare plan: its status, the agreed contacts (due, done, overdue) and "
               "when it ends.",

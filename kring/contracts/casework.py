@@ -7,6 +7,7 @@ nobody else: visit notes and safety concerns are for them only (kring/contracts/
 from marshmallow import Schema, fields, validate
 
 from kring.contracts.operation import PREFIX, Operation
+from kring.contracts.paging import Page, PageQuery
 from kring.contracts.family import (ChangeIntensity, IntensityView, MemberView, MomentView,
                                     RecordMoment, SetFamilyMembers, SupportFigure, member_id)
 from kring.contracts.fields import Flag, Strict, text
@@ -161,12 +162,46 @@ class CaseView(Schema):
                        "week make (the programme's rhythm, or the last intensity change's)"})
 
 
+LISTED_STATUSES = ("open", "closing")  # the cases people still work on
+
+
+class ListCasesQuery(PageQuery):
+    status = fields.String(load_default=None, validate=validate.OneOf(LISTED_STATUSES),
+                           metadata={"description": "only the open cases, or only the closing "
+                                                    "ones (to hand over); left out: both"})
+
+
+class CaseRow(Schema):
+    case_id = fields.String(required=True)
+    referral_id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(LISTED_STATUSES))
+    programme = fields.String(allow_none=True)
+    supporter_id = fields.String(required=True)
+    severity = fields.String(required=True)
+    opened_at = fields.String(required=True, metadata={"format": "date-time"})
+    open_safety_concern = Flag(required=True, metadata={
+        "description": "a safety concern is not resolved yet: these cases come first"})
+    immediate_safety_concern = Flag(required=True, metadata={
+        "description": "an immediate one among them (it blocks closing and handover)"})
+    check_in_overdue = Flag(required=True, metadata={"description": "as in getCase"})
+    evaluation_overdue = Flag(required=True, metadata={"description": "as in getCase"})
+
+
+class CaseList(Page):
+    cases = fields.List(fields.Nested(CaseRow), required=True)
+
+
 def _op(operation_id, method, path, summary, body=None, success=200, statuses=()):
     return Operation(operation_id, "casework", method, path, summary, body=body,
                      response=CaseView, success=success, statuses=(404, *statuses))
 
 
 OPERATIONS = [
+    Operation("listCases", "casework", "GET", f"{PREFIX}/cases", "The cases still worked on "
+              "(open, or closing: to hand over), those with a safety concern not resolved "
+              "first, then the longest open; a page at a time. A coordinator's are those "
+              "routed to its organisation, a supporter's its own. Each one listed is in its "
+              "audit trail.", query=ListCasesQuery, response=CaseList),
     _op("getCase", "GET", CASE, "A case: status, plan, visits and hours, safety concerns, "
         "evaluation and handover. For the coordinators of its organisation, and for its own "
         "supporter until it is handed over."),

@@ -7,6 +7,7 @@ family's words.
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from kring.contracts.events import SEVERITIES
+from kring.contracts import paging
 from kring.contracts.fields import Flag, Strict, text
 from kring.contracts.operation import PREFIX, Operation
 from kring.contracts.referral import URGENCIES
@@ -18,7 +19,7 @@ AWAITING, COMMISSIONED, NOT_COMMISSIONED, WITHDRAWN = (
 STATES = (AWAITING, COMMISSIONED, NOT_COMMISSIONED, WITHDRAWN)
 DECIDED = (COMMISSIONED, NOT_COMMISSIONED)
 LISTS = ("awaiting", "decided")  # listCommissionRequests' `state`
-MAX_LIMIT, DEFAULT_LIMIT = 100, 50
+DEFAULT_LIMIT = 50  # the contract's, older than kring.contracts.paging's 20
 
 
 class DecideCommission(Strict):
@@ -37,11 +38,11 @@ class ListCommissionsQuery(Strict):
     state = fields.String(load_default="awaiting", validate=validate.OneOf(LISTS), metadata={
         "description": "`awaiting` (the default): waiting for a decision, the longest waiting "
                        "first; `decided`: commissioned or not, the latest decision first"})
-    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(1, MAX_LIMIT),
-                           metadata={"description": f"at most {MAX_LIMIT}; default "
-                                                    f"{DEFAULT_LIMIT}"})
+    limit = paging.limit(DEFAULT_LIMIT)
+    cursor = paging.cursor()
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0), metadata={
-        "description": "how many to skip (page by page: offset + limit)"})
+        "description": "how many to skip (page by page: offset + limit), after the page "
+                       "`cursor` names if it is given"})
 
 
 class DecidedBy(Schema):
@@ -74,6 +75,7 @@ class CommissionList(Schema):
         "description": "how many there are in all, for paging"})
     limit = fields.Integer(required=True)
     offset = fields.Integer(required=True)
+    next_cursor = paging.next_cursor()
 
 
 COMMISSION = f"{PREFIX}/commissions"

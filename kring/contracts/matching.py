@@ -6,6 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from kring.contracts.events import PARTIES, SEVERITIES
 from kring.contracts.operation import PREFIX, Operation
 from kring.contracts.fields import LANGUAGE, PROGRAMME, Flag, Strict, text
+from kring.contracts.paging import Page, PageQuery
 
 KINDS = ("volunteer", "professional")
 MAX_CAPACITY = 50
@@ -69,8 +70,34 @@ SupporterView = Schema.from_dict({
 }, name="SupporterView")
 
 
-class SupporterList(Schema):
+class SupporterList(Page):
     supporters = fields.List(fields.Nested(SupporterView), required=True)
+
+
+class ProposalRow(Schema):
+    proposal_id = fields.String(required=True)
+    referral_id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(PROPOSAL_STATUSES))
+    waiting_for = fields.List(fields.String(validate=validate.OneOf(PARTIES)), required=True,
+                              metadata={"description": "the parties still to answer"})
+    supporter_name = fields.String(required=True)
+    made_at = fields.String(required=True, metadata={"format": "date-time"})
+
+
+class ProposalList(Page):
+    proposals = fields.List(fields.Nested(ProposalRow), required=True)
+
+
+class WaitingRow(Schema):
+    referral_id = fields.String(required=True)
+    programme = fields.String(allow_none=True)
+    severity = fields.String(allow_none=True, validate=validate.OneOf(SEVERITIES))
+    since = fields.String(required=True, metadata={
+        "format": "date-time", "description": "when it went on the waiting list"})
+
+
+class WaitingList(Page):
+    referrals = fields.List(fields.Nested(WaitingRow), required=True)
 
 
 class RecordIntake(Strict):
@@ -136,8 +163,9 @@ OPERATIONS = [
         response=SupporterView, statuses=(404,)),
     _op("getSupporter", "GET", SUPPORTER, "A supporter with load and capacity.",
         response=SupporterView, statuses=(404,)),
-    _op("listSupporters", "GET", f"{PREFIX}/supporters", "Every supporter of the caller's "
-        "organisation, in registration order, with load and capacity.", response=SupporterList),
+    _op("listSupporters", "GET", f"{PREFIX}/supporters", "The supporters of the caller's "
+        "organisation, in registration order, with load and capacity, a page at a time.",
+        query=PageQuery, response=SupporterList),
     _op("recordIntake", "POST", f"{PREFIX}/intakes", "The intake: does the question fit the "
         "programme? If so a supporter is proposed, or the family waits for one; if not the "
         "referral closes as declined. Until matching has heard of a referral the referral "
@@ -147,6 +175,13 @@ OPERATIONS = [
         statuses=(404, 409), not_ready=True),
     _op("getProposal", "GET", PROPOSAL, "A proposal: the supporter, the score and the reasons, "
         "and the answers so far.", response=ProposalView, statuses=(404,)),
+    _op("listProposals", "GET", f"{PREFIX}/proposals", "The open proposals of the referrals "
+        "routed to the caller's organisation, the longest open first, with the parties still "
+        "to answer; a page at a time. No family data.", query=PageQuery, response=ProposalList),
+    _op("listWaitingList", "GET", f"{PREFIX}/waiting-list", "The referrals routed to the "
+        "caller's organisation on the waiting list, the longest waiting first, with the "
+        "intake's severity; a page at a time. Each one listed is in its audit trail.",
+        query=PageQuery, response=WaitingList),
     _op("respondToProposal", "POST", f"{PROPOSAL}/responses", "Answer a proposal for the "
         "family or for the supporter. Both yes: the match is made and the case starts; a no: "
         "the next candidate is proposed, or the family waits.",

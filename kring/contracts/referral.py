@@ -6,6 +6,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from kring.contracts.fields import LANGUAGE, PROGRAMME, Flag, Strict, text
 from kring.contracts.operation import PREFIX, Operation
+from kring.contracts.paging import Page, PageQuery
 
 POSTCODE = re.compile(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
@@ -148,13 +149,7 @@ class ReferralView(Schema):
                        "name}, where the start and closure notices go"})
 
 
-MAX_PAGE = 100
-
-
-class ListReferralsQuery(Strict):
-    limit = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PAGE))
-    cursor = text(200, load_default=None, metadata={
-        "description": "next_cursor of the page before; left out: the first page"})
+class ListReferralsQuery(PageQuery):
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES), metadata={
         "description": "coordinators and admins only: the referrals in this status"})
 
@@ -169,10 +164,8 @@ class ReferralSummary(Schema):
     received_at = fields.String(required=True, metadata={"format": "date-time"})
 
 
-class ReferralList(Schema):
+class ReferralList(Page):
     referrals = fields.List(fields.Nested(ReferralSummary), required=True)
-    next_cursor = fields.String(allow_none=True, metadata={
-        "description": "give it as `cursor` for the next page; null: this is the last"})
 
 
 OPERATIONS = [

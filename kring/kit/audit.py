@@ -28,6 +28,16 @@ def record_call(session, table, caller, answer):
            answer, caller.referral_id, caller.target_id)
 
 
+def record_each(uow, caller, referral_ids):
+    """A list that shows each row's family: a read of each referral, recorded in its own
+    trail in the transaction that read; a list of none leaves no record (no referral to
+    record it under)."""
+    for referral_id in referral_ids:
+        record(uow.session, uow.audit_table, caller.operation_id, caller.subject, caller.org,
+               caller.role, 200, referral_id)
+    caller.recorded = True
+
+
 def trail(session, table, referral_id, service):
     """The records of `referral_id` in this service, oldest first, ready for JSON."""
     rows = session.execute(select(table).where(table.c.referral_id == referral_id)

@@ -144,6 +144,10 @@ class AftercarePlan:
         for contact in self.contacts:
             contact.notes = None
 
+    def next_contact(self):
+        """The earliest scheduled contact not done yet, or None."""
+        return next((c for c in self.scheduled() if c.is_open), None)
+
     def scheduled(self):
         return sorted((c for c in self.contacts if c.due_on is not None),
                       key=lambda c: (c.due_on, c.number))

@@ -10,11 +10,12 @@ import uuid
 from datetime import date
 
 from kring.errors import NotAllowed, NotFound
-from kring.kit import erasure
+from kring.kit import audit, erasure, paging
 from kring.kit.access import Owner
 from services.aftercare.domain import AftercarePlan
 from services.aftercare.schedule import schedules
 from services.aftercare.models import Plans
+from services.aftercare import views
 from services.aftercare.views import view
 
 log = logging.getLogger(__name__)
@@ -125,6 +126,18 @@ REACTIONS = {
 
 def react(uow, event, now):
     return REACTIONS[event.type](uow, event, now)
+
+
+def list_aftercare(uow, caller, query):
+    """A page of the caller's active aftercare with a contact to make, the earliest due first.
+    Each one listed is recorded in its own audit trail."""
+    limit = query["limit"]
+    with uow:
+        found = Plans(uow).with_contacts_due(caller.scope(), limit + 1, query.get("cursor"))
+        shown, next_cursor = paging.cut(
+            found, limit, lambda plan: (plan.next_contact().due_on, plan.aftercare_id))
+        audit.record_each(uow, caller, [plan.referral_id for plan in shown])
+        return {"aftercare": [views.row(plan) for plan in shown], "next_cursor": next_cursor}
 
 
 def get_aftercare(uow, caller, aftercare_id):

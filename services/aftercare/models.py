@@ -4,6 +4,7 @@ from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Integer, Me
 from sqlalchemy.orm import declarative_base
 
 from kring.clock import utcnow
+from kring.kit import paging
 from kring.kit.crypto import EncryptedJSON, EncryptedText
 from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
@@ -84,6 +85,20 @@ class Plans(Repository):
         rows = self.session.execute(select(PlanRow).where(PlanRow.referral_id == referral_id)
                                     .with_for_update()).scalars().all()
         return [self._load(row) for row in rows]
+
+    def with_contacts_due(self, scope, limit, cursor):
+        """Up to `limit` active plans within `scope` (Caller.scope) with a scheduled contact
+        not done yet (AftercarePlan.next_contact), the earliest due first; after the page
+        `cursor` ended with (kring.kit.paging): its key is (next contact's day, id)."""
+        next_due = select(func.min(ContactRow.due_on)).where(
+            ContactRow.aftercare_id == PlanRow.id, ContactRow.done_on.is_(None),
+            ContactRow.due_on.is_not(None)).scalar_subquery()
+        query = paging.scoped(select(PlanRow).where(PlanRow.status == ACTIVE,
+                                                    next_due.is_not(None)),
+                              scope, {"coordinating_org": PlanRow.coordinator_org})
+        order = ((next_due, False), (PlanRow.id, False))
+        rows = self.session.execute(paging.ordered(query, order, cursor).limit(limit))
+        return [self._load(row) for row in rows.scalars()]
 
     def add(self, plan):
         row = PlanRow(id=plan.aftercare_id)

@@ -35,6 +35,10 @@ class AftercareService(ParkedMessages):
     def on_referral(self, event):
         handlers.react(self.db, event, utcnow())
 
+    @api("listAftercare")
+    def list_aftercare(self, caller, query):
+        return handlers.list_aftercare(self.db, caller, query)
+
     @api("getAftercare")
     def get_aftercare(self, caller, aftercare_id):
         return handlers.get_aftercare(self.db, caller, aftercare_id)

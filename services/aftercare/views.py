@@ -25,6 +25,15 @@ def view(plan):
     }
 
 
+def row(plan):
+    """A row of listAftercare: the next contact to make, and whether one is overdue."""
+    return {"aftercare_id": plan.aftercare_id, "referral_id": plan.referral_id,
+            "case_id": plan.case_id, "status": plan.status,
+            "next_contact_on": _iso(plan.next_contact().due_on),
+            "overdue": any(c.overdue for c in plan.contacts if c.is_open),
+            "ends_on": plan.ends_on.isoformat()}
+
+
 def _in_time_order(contact):
     return contact.due_on or contact.done_on, contact.number
 

@@ -115,8 +115,11 @@ class Case:
     def total_hours(self):
         return sum(visit.hours for visit in self.visits)
 
+    def open_concerns(self):
+        return [c for c in self.concerns if c.resolved_at is None]
+
     def open_immediate_concerns(self):
-        return [c for c in self.concerns if c.immediate and c.resolved_at is None]
+        return [c for c in self.open_concerns() if c.immediate]
 
     @property
     def supporter_takes_part(self):

@@ -10,13 +10,14 @@ import uuid
 
 from kring import programmes
 from kring.clock import iso
-from kring.contracts.casework import SetPlan
+from kring.contracts.casework import LISTED_STATUSES, SetPlan
 from kring.errors import NotAllowed, NotFound
-from kring.kit import erasure
+from kring.kit import audit, erasure, paging
 from kring.kit.access import Owner
 from kring.kit.db import is_duplicate
 from services.casework.domain import Author, Case
-from services.casework.models import Cases
+from services.casework import views
+from services.casework.models import Cases, list_key
 from services.casework.views import view
 
 log = logging.getLogger(__name__)
@@ -136,6 +137,19 @@ REACTIONS = {
 
 def react(uow, event, now):
     return REACTIONS[event.type](uow, event, now)
+
+
+def list_cases(uow, caller, query, now=None):
+    """A page of the cases the caller works on (open, or closing: to hand over), those with a
+    safety concern not resolved first. Each one listed is recorded in its own audit trail."""
+    limit = query["limit"]
+    statuses = (query["status"],) if query.get("status") else LISTED_STATUSES
+    with uow:
+        found = Cases(uow).page(caller.scope(), statuses, limit + 1, query.get("cursor"))
+        shown, next_cursor = paging.cut(found, limit, list_key)
+        audit.record_each(uow, caller, [case.referral_id for case in shown])
+        return {"cases": [views.row(case, now and now.date()) for case in shown],
+                "next_cursor": next_cursor}
 
 
 def get_case(uow, caller, case_id, now=None):

@@ -1,14 +1,17 @@
 """The casework service's tables, and the repository that maps them to the Case aggregate."""
 from copy import deepcopy
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Float, ForeignKey, MetaData, String, select
+from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, MetaData, String,
+                        exists, select)
+from sqlalchemy import case as sql_case  # `case` is the domain's word here
 from sqlalchemy.orm import declarative_base
 
 from kring.clock import utcnow
+from kring.kit import paging
 from kring.kit.crypto import EncryptedJSON, EncryptedText
 from kring.kit.repository import Repository
 from kring.kit.tables import add_kit_tables
-from services.casework.domain import Case, SafetyConcern, Visit
+from services.casework.domain import SUPPORTER_TAKES_PART, Case, SafetyConcern, Visit
 
 metadata = MetaData()
 Base = declarative_base(metadata=metadata)
@@ -104,6 +107,20 @@ class Cases(Repository):
     def by_referral(self, referral_id, for_update=False):
         return self._one(select(CaseRow).where(CaseRow.referral_id == referral_id), for_update)
 
+    def page(self, scope, statuses, limit, cursor):
+        """Up to `limit` cases in `statuses` within `scope` (Caller.scope), those with a safety
+        concern not resolved first (Case.open_concerns), then the longest open; after the page
+        `cursor` ended with (kring.kit.paging): its key is `list_key`."""
+        unresolved = exists().where(ConcernRow.case_id == CaseRow.id,
+                                    ConcernRow.resolved_at.is_(None))
+        query = paging.scoped(select(CaseRow).where(CaseRow.status.in_(statuses)), scope, {
+            "coordinating_org": CaseRow.coordinator_org, "supporter_id": CaseRow.supporter_id,
+            "open": lambda _: CaseRow.status.in_(SUPPORTER_TAKES_PART)})
+        order = ((sql_case((unresolved, 1), else_=0), True), (CaseRow.opened_at, False),
+                 (CaseRow.id, False))
+        rows = self.session.execute(paging.ordered(query, order, cursor).limit(limit))
+        return [self._load(row) for row in rows.scalars()]
+
     def add(self, case):
         self.remember(case)
         row = CaseRow(id=case.case_id)
@@ -149,6 +166,11 @@ class Cases(Repository):
         case.concerns = [SafetyConcern(c.id, **{n: getattr(c, n) for n in CONCERN_FIELDS})
                          for c in concerns]
         return case
+
+
+def list_key(case):
+    """A case's place in `Cases.page`, for the next page's cursor."""
+    return (1 if case.open_concerns() else 0), case.opened_at, case.case_id
 
 
 def _copy(source, row, names):

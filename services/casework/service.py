@@ -39,6 +39,10 @@ class CaseworkService(ParkedMessages):
         """Referrals closed longer ago than their retention period (docs/contract.md §2)."""
         handlers.erase_expired(self.db, self.config[RETENTION_KEY], utcnow())
 
+    @api("listCases")
+    def list_cases(self, caller, query):
+        return handlers.list_cases(self.db, caller, query, utcnow())
+
     @api("getCase")
     def get_case(self, caller, case_id):
         return handlers.get_case(self.db, caller, case_id)

@@ -51,6 +51,19 @@ def view(case, today=None):
     }
 
 
+def row(case, today=None):
+    """A row of listCases: what the coordinator's queue sorts and flags by, the flags as
+    getCase computes them (`over_time`)."""
+    today = today or utcnow().date()
+    flags = over_time(case, programmes.current().of(case.programme), today)
+    return {"case_id": case.case_id, "referral_id": case.referral_id, "status": case.status,
+            "programme": case.programme, "supporter_id": case.supporter_id,
+            "severity": case.severity, "opened_at": case.opened_at,
+            "open_safety_concern": bool(case.open_concerns()),
+            "immediate_safety_concern": bool(case.open_immediate_concerns()),
+            **{name: flags[name] for name in ("check_in_overdue", "evaluation_overdue")}}
+
+
 def over_time(case, definition, today):
     """Intensity over time (services/casework/rhythm.py) and the flags the coordinator works
     from; the flags and the next moments only while the case is open."""

@@ -14,13 +14,14 @@ from kring import programmes
 from kring.clock import iso
 
 from kring.errors import NotFound
-from kring.kit import erasure
+from kring.kit import audit, erasure, paging
 from kring.kit.access import Owner
 from services.matching.domain import LOOKING, MatchingReferral
 from services.matching.models import BATCH, Proposals, Referrals, Supporters, take_turn
 from services.matching.scoring import FreePlaces, area, best_candidate
 from services.matching.supporter import Supporter
-from services.matching.views import intake_view, profile_view, proposal_view, supporter_view
+from services.matching.views import (intake_view, profile_view, proposal_row, proposal_view,
+                                     supporter_view, waiting_row)
 
 log = logging.getLogger(__name__)
 SOURCE = "matching"
@@ -61,9 +62,38 @@ def get_supporter(uow, caller, supporter_id):
                                              supporter_id))
 
 
-def list_supporters(uow, caller):
+def list_supporters(uow, caller, query):
+    """A page of the caller's organisation's supporters, in registration order."""
+    limit = query["limit"]
     with uow:
-        return {"supporters": [supporter_view(s) for s in Supporters(uow).of(caller.org)]}
+        found = Supporters(uow).page(caller.org, limit + 1, query.get("cursor"))
+    shown, next_cursor = paging.cut(found, limit, lambda supporter: (supporter.position,))
+    return {"supporters": [supporter_view(s) for s in shown], "next_cursor": next_cursor}
+
+
+def list_proposals(uow, caller, query):
+    """A page of the open proposals of the referrals routed to the caller's organisation, the
+    longest open first, each with the parties still to answer (no family data)."""
+    limit = query["limit"]
+    with uow:
+        found = Proposals(uow).open_page(caller.scope(), limit + 1, query.get("cursor"))
+    shown, next_cursor = paging.cut(found, limit,
+                                    lambda proposal: (proposal.made_at, proposal.proposal_id))
+    return {"proposals": [proposal_row(proposal) for proposal in shown],
+            "next_cursor": next_cursor}
+
+
+def list_waiting_list(uow, caller, query):
+    """A page of the waiting list of the caller's organisation, the longest waiting first.
+    The intake's severity is of the family: each referral listed is in its audit trail."""
+    limit = query["limit"]
+    with uow:
+        found = Referrals(uow).waiting_page(caller.scope(), limit + 1, query.get("cursor"))
+        shown, next_cursor = paging.cut(
+            found, limit, lambda referral: (referral.waitlisted_at, referral.referral_id))
+        audit.record_each(uow, caller, [referral.referral_id for referral in shown])
+    return {"referrals": [waiting_row(referral) for referral in shown],
+            "next_cursor": next_cursor}
 
 
 def record_intake(uow, caller, body, at, accepted):

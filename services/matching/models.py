@@ -10,6 +10,7 @@ from sqlalchemy import (DDL, JSON, Boolean, Column, DateTime, Index, Integer, Me
 from sqlalchemy.orm import declarative_base
 
 from kring.clock import utcnow
+from kring.kit import paging
 from kring.kit.crypto import EncryptedJSON
 from kring.contracts.fields import storable
 from kring.kit.repository import Repository
@@ -133,6 +134,10 @@ SUPPORTER_FIELDS = ("position", "organisation", *EDITABLE, "registered_at")
 BATCH = 500  # ids in one IN (…): well below any database's limit on parameters
 
 
+# the route as the rule table's reach names it (kring.kit.access.scope_of)
+ROUTE = {"coordinating_org": ReferralRow.coordinator_org}
+
+
 def take_turn(uow):
     """Wait for the matchmaker lock: the first statement of every matching decision."""
     uow.session.execute(select(MatchmakerLockRow.id).where(MatchmakerLockRow.id == 1)
@@ -196,6 +201,15 @@ class Referrals(_OneTable):
                 ReferralRow.id.in_(ordered[at:at + BATCH]))).scalars().all()
         return [self._load(row) for row in self._rows]
 
+    def waiting_page(self, scope, limit, cursor):
+        """Up to `limit` referrals on the waiting list within `scope` (Caller.scope), the
+        longest waiting first, after the page `cursor` ended with (kring.kit.paging)."""
+        query = paging.scoped(select(ReferralRow).where(ReferralRow.status == "waitlisted"),
+                              scope, ROUTE)
+        order = ((ReferralRow.waitlisted_at, False), (ReferralRow.id, False))
+        rows = self.session.execute(paging.ordered(query, order, cursor).limit(limit))
+        return [self._load(row) for row in rows.scalars()]
+
     def waiting_by_programme(self):
         """{programme: referrals on the waiting list}, counted without loading them."""
         return dict(self.session.execute(
@@ -209,6 +223,16 @@ class Proposals(_OneTable):
 
     def _key(self, proposal):
         return proposal.proposal_id
+
+    def open_page(self, scope, limit, cursor):
+        """Up to `limit` open proposals of the referrals within `scope` (Caller.scope), the
+        longest open first, after the page `cursor` ended with (kring.kit.paging)."""
+        query = paging.scoped(select(ProposalRow).join(
+            ReferralRow, ReferralRow.id == ProposalRow.referral_id).where(
+            ProposalRow.status == OPEN), scope, ROUTE)
+        order = ((ProposalRow.made_at, False), (ProposalRow.id, False))
+        rows = self.session.execute(paging.ordered(query, order, cursor).limit(limit))
+        return [self._load(row) for row in rows.scalars()]
 
     def of_referral(self, referral_id):
         rows = self.session.execute(select(ProposalRow).where(
@@ -282,6 +306,12 @@ class Supporters(_OneTable):
         """The supporters of one organisation, in registration order."""
         return self._with_usage(select(SupporterRow).where(
             SupporterRow.organisation == organisation).order_by(SupporterRow.position))
+
+    def page(self, organisation, limit, cursor):
+        """Up to `limit` of `of(organisation)`, after the page `cursor` ended with."""
+        query = select(SupporterRow).where(SupporterRow.organisation == organisation)
+        order = ((SupporterRow.position, False),)
+        return self._with_usage(paging.ordered(query, order, cursor).limit(limit))
 
     def without_organisation(self):
         return [self._load(row) for row in self.session.execute(

@@ -26,6 +26,12 @@ class Proposal:
     answers: dict = field(default_factory=dict)  # party -> {"accept", "reason", "at"}
     closed_at: str | None = None
 
+    @property
+    def waiting_for(self):
+        """The parties still to answer, while it is open."""
+        return [party for party in PARTIES if party not in self.answers] \
+            if self.status == OPEN else []
+
     def answer(self, party, accept, reason, at):
         if self.status != OPEN:
             raise NotAllowed(f"the proposal is {self.status}, no longer open")

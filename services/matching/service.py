@@ -70,8 +70,16 @@ class MatchingService(ParkedMessages):
         return handlers.get_supporter(self.db, caller, supporter_id)
 
     @api("listSupporters")
-    def list_supporters(self, caller):
-        return handlers.list_supporters(self.db, caller)
+    def list_supporters(self, caller, query):
+        return handlers.list_supporters(self.db, caller, query)
+
+    @api("listProposals")
+    def list_proposals(self, caller, query):
+        return handlers.list_proposals(self.db, caller, query)
+
+    @api("listWaitingList")
+    def list_waiting_list(self, caller, query):
+        return handlers.list_waiting_list(self.db, caller, query)
 
     @api("recordIntake")
     def record_intake(self, caller, body):

@@ -21,6 +21,19 @@ def proposal_view(proposal, next_proposal_id=None):
             "closed_at": proposal.closed_at, "next_proposal_id": next_proposal_id}
 
 
+def proposal_row(proposal):
+    """A row of listProposals: who still has to answer, nothing of the family."""
+    return {"proposal_id": proposal.proposal_id, "referral_id": proposal.referral_id,
+            "status": proposal.status, "waiting_for": proposal.waiting_for,
+            "supporter_name": proposal.supporter_name, "made_at": proposal.made_at}
+
+
+def waiting_row(referral):
+    """A row of listWaitingList."""
+    return {"referral_id": referral.referral_id, "programme": referral.programme,
+            "severity": referral.severity, "since": referral.waitlisted_at}
+
+
 def intake_view(referral, proposal):
     return {"referral_id": referral.referral_id, "status": INTAKE_STATUS[referral.status],
             "proposal_id": proposal.proposal_id if proposal else None}

@@ -15,6 +15,8 @@ def home(visit):
     return visit.render("home.j2", may_refer=visit.may("submitReferral"),
                         may_list=visit.may("listReferrals"),
                         may_meet=visit.may("recordIntake"),
+                        # a supporter's own cases; a coordinator finds them in the queue
+                        may_work=visit.may("listCases") and not visit.may("recordIntake"),
                         may_report=visit.may("getReports"),
                         may_staff=visit.may("listSupporters"),
                         may_direct=visit.may("registerProvider"))

@@ -1,5 +1,5 @@
-"""Pages of a referral: referring a family, my referrals, the coordinator's work queue, a
-referral's page with its proposal and case, the intake and the answers to a proposal."""
+"""Pages of a referral: referring a family, my referrals, a referral's page with its proposal
+and case, the intake and the answers to a proposal. The work queue is queue.py's."""
 from datetime import date
 
 from kring.contracts.events import PARTIES
@@ -39,13 +39,12 @@ def new_referral(visit):
     return visit.redirect(f"/referrals/{answer.body['referral_id']}?submitted=1")
 
 
-def referral_list(visit, status=None, template="referrals.j2"):
+def referral_list(visit):
     refused = visit.refused()
     if refused:
         return refused
     cursor = visit.request.args.get("cursor")
-    query = {"limit": PAGE_SIZE, **({"cursor": cursor} if cursor else {}),
-             **({"status": status} if status else {})}
+    query = {"limit": PAGE_SIZE, **({"cursor": cursor} if cursor else {})}
     answer = visit.api.call("listReferrals", query=query)
     if not answer.ok:
         return visit.from_api(answer)
@@ -55,11 +54,7 @@ def referral_list(visit, status=None, template="referrals.j2"):
               "may_meet": visit.may("recordIntake")}
     if visit.request.headers.get("HX-Request") == "true" and cursor:
         return visit.render("referral_rows.j2", **values)  # the next rows, for htmx
-    return visit.render(template, **values)
-
-
-def queue(visit):
-    return referral_list(visit, status="received", template="queue.j2")
+    return visit.render("referrals.j2", **values)
 
 
 def referral(visit, referral_id):

@@ -1,6 +1,6 @@
 """Every page of the portal: its methods, its path and the function that answers it. The
 service (service.py) makes a nameko entrypoint of each row; a new page is a row here."""
-from services.portal import (aftercare, cases, pages, providers, referrals, reports,
+from services.portal import (aftercare, cases, pages, providers, queue, referrals, reports,
                              supporters)
 
 ROUTES = (
@@ -12,7 +12,9 @@ ROUTES = (
     ("language", "GET", "/language", pages.switch_language),
     ("refer", "GET,POST", "/refer", referrals.new_referral),
     ("referrals", "GET", "/referrals", referrals.referral_list),
-    ("queue", "GET", "/queue", referrals.queue),
+    ("queue", "GET", "/queue", queue.queue),
+    ("queue_section", "GET", "/queue/<section>", queue.queue_section),
+    ("my_cases", "GET", "/my-cases", queue.my_cases),
     ("referral", "GET", "/referrals/<referral_id>", referrals.referral),
     ("intake", "GET,POST", "/referrals/<referral_id>/intake", referrals.intake),
     ("respond", "POST", "/proposals/<proposal_id>/responses", referrals.respond),

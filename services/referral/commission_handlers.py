@@ -7,13 +7,10 @@ decision needs (views.commission_view).
 from kring.clock import iso, utcnow
 from kring.contracts.commission import AWAITING, DECIDED
 from kring.errors import NotFound
-from kring.kit import audit
+from kring.kit import audit, paging
 from services.referral.handlers import reached
 from services.referral.models import Referrals
 from services.referral.views import commission_view
-
-LIST_OPERATION = "listCommissionRequests"
-
 
 def decide_commission(uow, caller, referral_id, body):
     """Yes: matching starts (referral_commissioned). No: the referral closes as declined; the
@@ -40,16 +37,18 @@ def get_commission_request(uow, caller, referral_id):
 
 def list_commission_requests(uow, caller, query):
     """A page of the referrals of the caller's municipality waiting for its decision, or
-    decided. Each one listed is recorded in its own audit trail: a list is a read of each."""
+    decided. Each one listed is recorded in its own audit trail: a list is a read of each.
+    Paged by cursor (kring.kit.paging); `offset` stays for those who page by it."""
     decided = query["state"] == "decided"
+    limit = query["limit"]
     with uow:
         found, total = Referrals(uow).commissions(
-            caller.org, DECIDED if decided else (AWAITING,), decided, query["limit"],
-            query["offset"])
-        for referral in found:
-            audit.record(uow.session, uow.audit_table, LIST_OPERATION, caller.subject,
-                         caller.org, caller.role, 200, referral.referral_id)
+            caller.org, DECIDED if decided else (AWAITING,), decided, limit + 1,
+            query["offset"], query.get("cursor"))
+        found, next_cursor = paging.cut(found, limit, lambda referral: (
+            referral.commission_decided_at if decided else referral.commission_asked_at,
+            referral.referral_id))
+        audit.record_each(uow, caller, [referral.referral_id for referral in found])
         shown = [commission_view(referral) for referral in found]
-    caller.recorded = True  # each referral's record is written; no record without one
     return {"state": query["state"], "commissions": shown, "total": total,
-            "limit": query["limit"], "offset": query["offset"]}
+            "limit": limit, "offset": query["offset"], "next_cursor": next_cursor}

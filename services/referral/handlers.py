@@ -20,7 +20,7 @@ from kring.contracts.fields import storable
 from kring.contracts.referral import SubmitReferral
 from kring.describe import field_errors
 from kring.errors import INVALID_QUERY, Invalid, KringError, NotFound, Unavailable
-from kring.kit import audit, erasure, tracing
+from kring.kit import audit, erasure, paging, tracing
 from kring.kit.access import Owner
 from kring.kit.db import is_duplicate
 from services.referral.directory import (INVALID, DirectoryError, check_free, known_programme,
@@ -141,13 +141,11 @@ def referral_status(uow, referral_id, person):
 
 def list_referrals(uow, caller, query):
     """A page of the caller's referrals, newest first (listReferrals)."""
-    after = listing.decode_cursor(query["cursor"]) if query.get("cursor") else None
     limit = query["limit"]
     with uow:
-        rows = Referrals(uow).page(limit + 1, after, **listing.scope(caller, query))
-    shown = rows[:limit]
-    next_cursor = listing.encode_cursor(shown[-1][1], shown[-1][0].referral_id) \
-        if len(rows) > limit else None
+        rows = Referrals(uow).page(limit + 1, query.get("cursor"),
+                                   **listing.scope(caller, query))
+    shown, next_cursor = paging.cut(rows, limit, lambda row: (row[1], row[0].referral_id))
     return {"referrals": [listing.summary(referral, caller.role) for referral, _ in shown],
             "next_cursor": next_cursor}
 

@@ -1,14 +1,8 @@
-"""listReferrals: whose referrals a caller lists, the page's cursor, and what each row shows.
+"""listReferrals: whose referrals a caller lists, and what each row shows.
 
-The cursor is the (created_at, referral_id) of the page's last row, opaque to the caller: a
-referral stored while someone pages neither repeats nor skips a row (newest first, and the id
-breaks ties of the same instant).
+The page's cursor (kring.kit.paging) is the (created_at, referral_id) of its last row: newest
+first, and the id breaks ties of the same instant.
 """
-import base64
-import binascii
-import json
-from datetime import datetime
-
 from kring.errors import INVALID_QUERY, Invalid
 from services.referral.views import shown_status
 
@@ -24,20 +18,6 @@ def scope(caller, query):
     if query.get("status") is not None:
         raise Invalid(INVALID_QUERY, {"status": ["only coordinators and admins filter by status"]})
     return caller.scope()
-
-
-def encode_cursor(created_at, referral_id):
-    raw = json.dumps([created_at.isoformat(), referral_id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor):
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        created_at, referral_id = json.loads(raw)
-        return datetime.fromisoformat(created_at), str(referral_id)
-    except (ValueError, TypeError, binascii.Error):
-        raise Invalid(INVALID_QUERY, {"cursor": ["not a cursor this list gave"]}) from None
 
 
 def summary(referral, role):

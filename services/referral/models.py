@@ -3,12 +3,12 @@ import json
 from datetime import timezone
 
 from sqlalchemy import (JSON, Boolean, Column, DateTime, Index, Integer, MetaData, String,
-                        Text, UniqueConstraint, and_, delete, false, func, or_, select)
+                        Text, UniqueConstraint, delete, false, func, select)
 from sqlalchemy.orm import declarative_base
 
 from kring.clock import utcnow
 from kring.contracts.partner_queues import INBOUND_QUEUE
-from kring.kit import parking
+from kring.kit import paging, parking
 from kring.kit.partner_identity import USER_HEADER
 from kring.kit.crypto import EncryptedBytes, EncryptedJSON, EncryptedText
 from kring.kit.repository import Repository
@@ -93,17 +93,18 @@ class Referrals(Repository):
             ReferralRow.status_at <= moment).order_by(ReferralRow.status_at).limit(batch))
         return rows.all()
 
-    def commissions(self, municipality_code, states, newest_decided_first, limit, offset):
+    def commissions(self, municipality_code, states, newest_decided_first, limit, offset,
+                    cursor=None):
         """(referrals, total): those of `municipality_code` whose commission is in `states`;
-        the longest waiting first, or the latest decided first."""
+        the longest waiting first, or the latest decided first; after the page `cursor`
+        ended with (kring.kit.paging), then `offset` skipped."""
         where = (ReferralRow.municipality_code == municipality_code,
                  ReferralRow.commission_state.in_(states))
-        order = (ReferralRow.commission_decided_at.desc(),) if newest_decided_first else \
-            (ReferralRow.commission_asked_at,)
+        order = ((ReferralRow.commission_decided_at, True) if newest_decided_first else
+                 (ReferralRow.commission_asked_at, False), (ReferralRow.id, False))
         total = self.session.scalar(select(func.count()).select_from(ReferralRow).where(*where))
-        rows = self.session.execute(select(ReferralRow).where(*where)
-                                    .order_by(*order, ReferralRow.id)
-                                    .limit(limit).offset(offset)).scalars()
+        query = paging.ordered(select(ReferralRow).where(*where), order, cursor)
+        rows = self.session.execute(query.limit(limit).offset(offset)).scalars()
         return [self._load(row) for row in rows], total
 
     def unrouted(self, programme):
@@ -113,9 +114,9 @@ class Referrals(Repository):
             .with_for_update()).scalars()
         return [self._load(row) for row in rows]
 
-    def page(self, limit, after=None, referring_org=None, coordinating_org=None, status=None):
-        """Up to `limit` referrals of the one organisation given, newest first, after the
-        (created_at, id) of `after`; with each its created_at, for the next cursor."""
+    def page(self, limit, cursor=None, referring_org=None, coordinating_org=None, status=None):
+        """Up to `limit` referrals of the one organisation given, newest first, after the page
+        `cursor` ended with (kring.kit.paging); with each its created_at, for the next cursor."""
         query = select(ReferralRow)
         if referring_org is not None:
             query = query.where(ReferralRow.org == referring_org)
@@ -123,12 +124,8 @@ class Referrals(Repository):
             query = query.where(ReferralRow.coordinating_org == coordinating_org)
         if status is not None:
             query = query.where(ReferralRow.status == status)
-        if after is not None:
-            created_at, referral_id = after
-            query = query.where(or_(ReferralRow.created_at < created_at, and_(
-                ReferralRow.created_at == created_at, ReferralRow.id < referral_id)))
-        rows = self.session.execute(query.order_by(
-            ReferralRow.created_at.desc(), ReferralRow.id.desc()).limit(limit)).scalars()
+        order = ((ReferralRow.created_at, True), (ReferralRow.id, True))
+        rows = self.session.execute(paging.ordered(query, order, cursor).limit(limit)).scalars()
         return [(self._to_domain(row), row.created_at) for row in rows]
 
     def add(self, referral):

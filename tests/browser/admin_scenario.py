@@ -8,14 +8,11 @@ An admin registers a supporter (after the API refused the first try at its field
 changes her capacity; the operator registers a provider. Exit 0 when every step held.
 """
 import re
-import shutil
 import sys
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tests.browser.scenario import CHROMIUM_ARGS, Person  # noqa: E402  (the same person)
+from tests.browser.scenario import Person, in_chromium  # noqa: E402  (the same person)
 
 
 def supporter_registered_and_changed(browser, base, ada_link):
@@ -83,18 +80,10 @@ def provider_registered(browser, base, otto_link):
 
 
 def main(base, ada_link, otto_link):
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert executable, "Debian's chromium is missing (scripts/ensure_services.py --browser)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            supporter_registered_and_changed(browser, base, ada_link)
-            provider_registered(browser, base, otto_link)
-        finally:
-            browser.close()
-    print("every step held", flush=True)
-    return 0
-
+    def walk(browser):
+        supporter_registered_and_changed(browser, base, ada_link)
+        provider_registered(browser, base, otto_link)
+    return in_chromium(walk)
 
 if __name__ == "__main__":
     sys.exit(main(*sys.argv[1:]))

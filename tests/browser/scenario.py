@@ -256,24 +256,31 @@ def in_english(browser, base, link):
     assert "Refer a family" in anna.page.inner_text("h1")
 
 
-def main(base, anna_link, carla_link, wim_link, english_link, sam_id, sam_link):
+def in_chromium(walk):
+    """`walk(browser)` in Debian's chromium (never a browser of Playwright's own); exit 0 when
+    every step held."""
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     assert executable, "Debian's chromium is missing (scripts/ensure_services.py --browser)"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
-            anna, carla, wim, referral_id = referral_to_intake(
-                browser, base, anna_link, carla_link, wim_link)
-            sam = Person(browser, base)
-            sam.sign_in(sam_link, sam_id)
-            case_id, aftercare_id = proposal_to_aftercare(carla, sam, referral_id)
-            the_end(anna, wim, referral_id, case_id, aftercare_id)
-            in_english(browser, base, english_link)
+            walk(browser)
         finally:
             browser.close()
     print("every step held", flush=True)
     return 0
 
+
+def main(base, anna_link, carla_link, wim_link, english_link, sam_id, sam_link):
+    def walk(browser):
+        anna, carla, wim, referral_id = referral_to_intake(
+            browser, base, anna_link, carla_link, wim_link)
+        sam = Person(browser, base)
+        sam.sign_in(sam_link, sam_id)
+        case_id, aftercare_id = proposal_to_aftercare(carla, sam, referral_id)
+        the_end(anna, wim, referral_id, case_id, aftercare_id)
+        in_english(browser, base, english_link)
+    return in_chromium(walk)
 
 if __name__ == "__main__":
     sys.exit(main(*sys.argv[1:]))

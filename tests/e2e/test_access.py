@@ -90,6 +90,24 @@ def own_referrals(answer, side, table):
         ([f"it sees {sorted(foreign)} of the other organisation"] if foreign else [])
 
 
+def taken(response):
+    """The answer of a change once its service has heard of the referral; None until then."""
+    assert response.status_code == 201 or not_ready(response), body_text(response)
+    return response.json() if response.status_code == 201 else None
+
+
+def own_rows(rows, key):
+    """The check of a work-queue list (docs/contract.md §4 "The portal"): the side's own rows
+    the walk expects by now are listed, none of the other side's."""
+    def check(answer, side, table):
+        listed = {row[key] for row in answer[rows]}
+        missing = table.listed[rows][side] - listed
+        foreign = table.listed[rows][other_side(side)] & listed
+        return ([f"its own {rows} {sorted(missing)} are missing"] if missing else []) + \
+            ([f"it sees {rows} {sorted(foreign)} of the other organisation"] if foreign else [])
+    return check
+
+
 def withdrawal(ids, side, role):
     return {"by": "coordinator" if role == "coordinator" else "family",
             "reason": "the family stops"}
@@ -134,10 +152,13 @@ ROWS = {
         "referral_id": ids["referral_id"], "fits": True, "severity": "medium",
         "reason": "intake held"}, settle=True),
     "getProposal": Row("proposal_id"),
+    "listProposals": Row(check=own_rows("proposals", "proposal_id")),
+    "listWaitingList": Row(check=own_rows("referrals", "referral_id")),
     "respondToProposal": Row("proposal_id", fixed({"party": "family", "accept": True,
                                                    "reason": "a good first meeting"})),
     # casework
     "getCase": Row("case_id"),
+    "listCases": Row(check=own_rows("cases", "case_id")),
     "setPlan": Row("case_id", fixed(PLAN)),
     "logVisit": Row("case_id", lambda ids, side, role: visit()),
     "recordSafetyConcern": Row("case_id", fixed(CONCERN)),
@@ -157,6 +178,7 @@ ROWS = {
                                                                  "notes": "halfway"}),
     # aftercare
     "getAftercare": Row("aftercare_id"),
+    "listAftercare": Row(check=own_rows("aftercare", "aftercare_id")),
     "logAftercareContact": Row("aftercare_id", lambda ids, side, role: contact()),
     "completeAftercare": Row("aftercare_id", fixed({"notes": "the last contact went well"})),
     "reportRelapse": Row("aftercare_id", fixed({"notes": "bedtimes are hard again"}),
@@ -195,6 +217,9 @@ class Table:
         self.supporters_of = {OWNER: set(), OTHER: set()}  # side -> its organisation's
         self.commission_of = {}  # side -> the referral waiting for its commission
         self.referrals_of = {OWNER: set(), OTHER: set()}  # side -> referred and routed there
+        # the rows of a work-queue list each side should see by now: rows -> side -> ids
+        self.listed = {rows: {OWNER: set(), OTHER: set()}
+                       for rows in ("proposals", "referrals", "cases", "aftercare")}
 
     def caller(self, role, side):
         if role == "supporter":  # before its supporters exist: a person nobody matched
@@ -344,7 +369,8 @@ def test_every_operation_answers_every_role_as_the_rule_table_says(stack_api):
         table.check("listProgrammes", {})
         table.check("getProgramme", {"code": "home-start"})
 
-        anna = directory.register_supporter(OWNER, "Anna")  # the one who fits the family
+        # the one who fits the family, for one family at a time: the next one waits
+        anna = directory.register_supporter(OWNER, "Anna", capacity=1)
         bram = directory.register_supporter(OWNER, "Bram", capacity=0)
         zoe = directory.register_supporter(OTHER, "Zoë")
         table.supporter_of = {OWNER: anna, OTHER: zoe}
@@ -370,6 +396,15 @@ def test_every_operation_answers_every_role_as_the_rule_table_says(stack_api):
             f"the owner's intake proposed nobody: {intake}"
         ids["proposal_id"] = intake["proposal_id"]
         table.check("getProposal", ids)
+        table.listed["proposals"][OWNER] = {ids["proposal_id"]}
+        table.check("listProposals", {})
+        # Anna is proposed: the next family of Utrecht waits (Bram has no capacity)
+        waits = eventually(lambda: taken(kring.call("recordIntake", coordinator, body={
+            "referral_id": to_withdraw, "fits": True, "severity": "low", "reason": "fits"})),
+            what="the second family's intake")
+        assert waits["status"] == "waitlisted", f"the second family did not wait: {waits}"
+        table.listed["referrals"][OWNER] = {to_withdraw}
+        table.check("listWaitingList", {})
         proposed = kring.do("getProposal", coordinator, ids)["supporter_id"]
         assert proposed == anna, f"proposed {proposed}, not the one supporter who fits"
         table.check("respondToProposal", ids)  # the family says yes
@@ -393,6 +428,8 @@ def test_every_operation_answers_every_role_as_the_rule_table_says(stack_api):
         table.check("recordEvaluation", ids)
         table.check("logVisit", ids)
         table.check("recordSafetyConcern", ids)
+        table.listed["cases"][OWNER] = {ids["case_id"]}
+        table.check("listCases", {})  # its supporter's, Anna's, too
         concerns = kring.do("getCase", coordinator, ids)["safety_concerns"]
         assert concerns, "the owner's safety concerns are not on the case"
         ids["concern_id"] = concerns[0]["concern_id"]
@@ -405,6 +442,8 @@ def test_every_operation_answers_every_role_as_the_rule_table_says(stack_api):
 
         ids["aftercare_id"] = aftercare_of(kring, coordinator, referral_id)
         table.check("getAftercare", ids)
+        table.listed["aftercare"][OWNER] = {ids["aftercare_id"]}
+        table.check("listAftercare", {})
         table.check("logAftercareContact", ids)
         table.check("completeAftercare", ids)
         table.check("reportRelapse", ids)

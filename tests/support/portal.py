@@ -13,7 +13,10 @@ from services.matching.service import MatchingService
 from services.portal import signin
 from services.portal.service import PortalService
 from services.referral.service import ReferralService
+from tests.support.access import supporter_body
+from tests.support.api import not_ready, token
 from tests.support.sample import referral_body
+from tests.support.waiting import eventually
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -95,3 +98,61 @@ def referral_id_of(response):
     found = re.search(r"/referrals/([0-9a-f-]{36})", response.url)
     assert found, response.url
     return found.group(1)
+
+
+# --- the loop through the API, to fill the pages under test ---------------------------------
+
+class Work:
+    """A GP practice and a coordinator of the portal stack's provider at work through the
+    public API, so a page under test starts from referrals, cases and aftercare that exist."""
+
+    def __init__(self, api, coordinator, referrer=("huisarts-oost", "referrer", "anna")):
+        self.api = api
+        self.coordinator = token(coordinator[0], coordinator[1], subject=coordinator[2])
+        self.referrer = token(referrer[0], referrer[1], subject=referrer[2])
+
+    def step(self, path, body, status=200):
+        """A change by the coordinator that must answer `status`: its JSON answer."""
+        answer = self.api.post(path, self.coordinator, json=body)
+        assert answer.status_code == status, answer.text
+        return answer.json()
+
+    def supporter(self, name, capacity):
+        return self.step("/supporters", supporter_body(name, "Utrecht", capacity=capacity),
+                         201)["supporter_id"]
+
+    def refer(self, external_ref):
+        answer = self.api.post("/referrals", self.referrer, json=referral_body(external_ref))
+        assert answer.status_code == 201, answer.text
+        return answer.json()["referral_id"]
+
+    def intake(self, referral_id):
+        """The intake (it fits, severity high); matching hears of the referral by an event and
+        answers 409 not_ready until then."""
+        def attempt():
+            answer = self.api.post("/intakes", self.coordinator, json={
+                "referral_id": referral_id, "fits": True, "severity": "high",
+                "reason": "fits"})
+            assert answer.status_code == 201 or not_ready(answer), answer.text
+            return answer.json() if answer.status_code == 201 else None
+        return eventually(attempt, what="the intake")
+
+    def shown(self, referral_id, key):
+        """The referral's `key` (case_id, aftercare_id) once the referral service has it."""
+        return eventually(lambda: self.api.get(f"/referrals/{referral_id}", self.coordinator)
+                          .json()[key], what=f"the referral's {key}")
+
+    def case(self, referral_id):
+        """Intake, both answers yes: the case's id."""
+        proposal_id = self.intake(referral_id)["proposal_id"]
+        for party in ("family", "supporter"):
+            self.step(f"/proposals/{proposal_id}/responses", {"party": party, "accept": True})
+        return self.shown(referral_id, "case_id")
+
+    def close(self, case_id):
+        self.step(f"/cases/{case_id}/close", {"evaluation": "they manage", "goals_met": True})
+
+    def hand_over(self, case_id):
+        self.step(f"/cases/{case_id}/handover", {
+            "receiving_party": {"kind": "municipality", "name": "Gemeente Utrecht"},
+            "summary": "stable"})

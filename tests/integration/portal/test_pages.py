@@ -107,6 +107,11 @@ def test_the_apis_422_lands_at_the_fields_and_nothing_typed_is_lost(people):
     assert "HA-typo" not in anna.get("/referrals").text
 
 
+def section(html, anchor):
+    """The page from the element with id `anchor` on."""
+    return html.split(f'id="{anchor}"', 1)[1]
+
+
 def test_english_by_the_browsers_choice_or_the_switch(people):
     anna = people()
     anna.sign_in(*GP)
@@ -144,9 +149,12 @@ def test_the_coordinator_meets_the_family_from_the_work_queue_and_a_stranger_see
         return answer if answer.status_code == 200 else None
     done = eventually(recorded, what="the intake to be recorded")
     assert "De kennismaking is vastgelegd" in done.text
-    # the referral service hears of the intake by matching's event: then it leaves the queue
-    eventually(lambda: f"/referrals/{referral_id}" not in carla.get("/queue").text,
-               what="the referral to leave the work queue")
+    # the referral service hears of the intake by matching's event: then it leaves the new
+    # referrals to meet, and is on the waiting list (no supporter is registered)
+    eventually(lambda: f"/referrals/{referral_id}/intake" not in carla.get("/queue").text,
+               what="the referral to leave the new referrals of the work queue")
+    waiting = section(carla.get("/queue").text, "waiting")
+    assert f'href="/referrals/{referral_id}"' in waiting.split("</table>")[0]
     # no supporter is registered: the family waits, and the referrer may hear so (consent)
     assert "wachtlijst" in anna.get("/referrals").text
 

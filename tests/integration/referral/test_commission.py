@@ -40,9 +40,9 @@ def service(container_factory, kring_config, published, api):
     return container
 
 
-def waiting(api, service, kring_config, published, **consent):
+def waiting(api, service, kring_config, published, external_ref="GT-1", **consent):
     """A family-trajectory referral whose intake fitted: it waits for Utrecht's commission."""
-    body = referral_body(programme="family-trajectory")
+    body = referral_body(external_ref, programme="family-trajectory")
     body["consent"].update(consent)
     answer = api.post("/referrals", REFERRER, json=body)
     assert answer.status_code == 201, answer.text
@@ -151,3 +151,23 @@ def test_a_withdrawal_while_waiting_leaves_nothing_to_decide(api, service, kring
     assert decide(api, referral_id, {"commissioned": True}, status=409)["error"] == "conflict"
     assert api.get("/commissions", MUNICIPALITY).json()["total"] == 0
     assert api.get(f"/commissions/{referral_id}", MUNICIPALITY).json()["state"] == "withdrawn"
+
+
+def test_the_requests_page_by_cursor_and_by_offset_alike(api, service, kring_config,
+                                                         published):
+    made = [waiting(api, service, kring_config, published, f"GT-{n}") for n in range(3)]
+    seen, cursor = [], None
+    while True:
+        page = api.get("/commissions", MUNICIPALITY, params={
+            "limit": 2, **({"cursor": cursor} if cursor else {})}).json()
+        assert (page["total"], page["limit"], page["offset"]) == (3, 2, 0)
+        seen += [c["referral_id"] for c in page["commissions"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == made  # the longest waiting first
+    by_offset = api.get("/commissions", MUNICIPALITY, params={"limit": 2, "offset": 2}).json()
+    assert [c["referral_id"] for c in by_offset["commissions"]] == made[2:]
+    assert by_offset["next_cursor"] is None
+    refused = api.get("/commissions", MUNICIPALITY, params={"cursor": "nonsense!"})
+    assert refused.status_code == 422 and "cursor" in refused.json()["errors"]

@@ -101,7 +101,7 @@ def update_supporter(uow, supporter_id, changes, org=ORG):
 
 def list_supporters(uow, org=ORG):
     with calling(uow, "listSupporters", org) as who:
-        return handlers.list_supporters(uow, who)["supporters"]
+        return handlers.list_supporters(uow, who, {"limit": 100})["supporters"]
 
 
 def received(referral_id="r-1", **overrides):

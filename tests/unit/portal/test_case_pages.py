@@ -2,9 +2,8 @@
 in both languages: every word they say is in words.py (a key missing would show as itself)."""
 import pytest
 
-from services.portal import words
 from services.portal.cases import labels
-from services.portal.visit import TEMPLATES
+from tests.support.unit.portal import missing_words as rendered
 
 FIGURE = {"figure_id": "f1", "name": "Oma Ans", "relation": "grandmother", "formal": False,
           "functions": ["emotional", "practical"], "consent": True}
@@ -58,24 +57,9 @@ EVERY_FORM = {name: True for name in (
     "close", "handover", "contact", "relapse", "complete")}
 
 
-class Session:
-    csrf = "token"
-    subject, role, org = "carla", "coordinator", "o"
-
-
 def missing_words(template, language, **values):
-    said = words.words(language)
-    missing = []
-
-    def say(key):
-        if key not in words.TEXTS:
-            missing.append(key)
-        return said(key)
-    html = TEMPLATES.get_template(template).render(
-        say=say, language=language, session=Session(), path="/", may=lambda _: True,
-        message=lambda text: text, labels=labels(say), errors={}, done=None,
-        offered=EVERY_FORM, **values)
-    return missing, html
+    return rendered(template, language, lambda say: {"labels": labels(say)}, errors={},
+                    done=None, offered=EVERY_FORM, **values)
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
