@@ -6,7 +6,13 @@ from kring.contracts.events import PARTIES
 from kring.contracts.matching import SEVERITIES
 from kring.contracts.referral import NOTICE_LANGUAGES, REFERRER_ROLES, URGENCIES
 from services.portal import forms, summaries
-from services.portal.steps import refusal
+from services.portal.steps import done, fields_step, refusal, take
+
+# a referral's own steps, a form each on its page: withdrawing it (the family or the person
+# stops), and withdrawing the family's consent to share (support goes on)
+WITHDRAW = fields_step("withdraw", "withdrawReferral", texts=("by", "reason"))
+WITHDRAW_CONSENT = fields_step("consent_withdrawal", "withdrawConsent", texts=("reason",))
+REFERRAL_STEPS = (WITHDRAW, WITHDRAW_CONSENT)
 from services.portal.visit import query_string
 
 PAGE_SIZE = 20
@@ -74,23 +80,54 @@ def referral(visit, referral_id):
 
 def referral_page(visit, referral, status=200, values=None, errors=None):
     """The referral, and for its coordinator the proposal (with a form for each party still to
-    answer) and the case. `values` and `errors` are by party: what was typed in its form and
+    answer) and the case; the withdrawals the person's role may make while they make sense.
+    `values` and `errors` are by form (a party's, a withdrawal's): what was typed in it and
     what the API said of it."""
     proposal = _named(visit, "getProposal", "proposal_id", referral.get("proposal_id"))
     case = _named(visit, "getCase", "case_id", referral.get("case_id"))
     errors = errors or {}
     answering = summaries.open_parties(proposal)
     # a refused answer is shown at its form, also when that party is no longer asked
-    answering += [party for party in errors if party not in answering]
+    answering += [party for party in errors if party in PARTIES and party not in answering]
+    consent = referral.get("consent") or {}
+    # while it makes sense (the API decides), and always where the API just refused it
+    sensible = {WITHDRAW.name: referral.get("status") != "closed",
+                # a referrer does not see the consent record: the form stays for them (a
+                # second withdrawal changes nothing)
+                WITHDRAW_CONSENT.name: not consent.get("withdrawn_at")}
+    offered = {step.name: visit.may(step.operation_id)
+               and (sensible[step.name] or step.name in errors) for step in REFERRAL_STEPS}
+    typed = {**{"withdraw.by": visit.session.role}, **(values or {}).get("withdraw", {})}
     answered = visit.request.args.get("answered")
     return visit.render("referral.j2", status=status, referral=referral, proposal=proposal,
                         answering=answering if visit.may("respondToProposal") else [],
                         case=summaries.case_summary(case, proposal) if case else None,
-                        values=values or {}, errors=errors, parties=PARTIES,
+                        values={**(values or {}), "withdraw": typed}, errors=errors,
+                        parties=PARTIES, offered=offered, done=done(visit, REFERRAL_STEPS),
+                        withdrawers=(visit.session.role, "family"), consent=consent,
                         answered=answered if answered in PARTIES else None,
                         submitted=visit.request.args.get("submitted") == "1",
                         saved=visit.request.args.get("intake") == "1",
                         may_meet=visit.may("recordIntake"))
+
+
+def withdraw(visit, referral_id):
+    return _take(visit, referral_id, WITHDRAW)
+
+
+def withdraw_consent(visit, referral_id):
+    return _take(visit, referral_id, WITHDRAW_CONSENT)
+
+
+def _take(visit, referral_id, step):
+    """One of the referral's own steps; back on its page, or that page with the API's words
+    at the step's form and everything typed kept."""
+    def again(values, errors, status):
+        seen = visit.api.call("getReferral", path={"referral_id": referral_id})
+        if not seen.ok:
+            return visit.from_api(seen)
+        return referral_page(visit, seen.body, status, {step.name: values}, errors)
+    return take(visit, step, {"referral_id": referral_id}, again, f"/referrals/{referral_id}")
 
 
 def _named(visit, operation_id, key, value):

@@ -74,7 +74,7 @@ def missing_words(template, language, **values):
     html = TEMPLATES.get_template(template).render(
         say=say, language=language, session=Session(), path="/", may=lambda _: True,
         message=lambda text: text, labels=labels(say), errors={}, done=None,
-        offered=EVERY_FORM, **values)
+        **{"offered": EVERY_FORM, **values})
     return missing, html
 
 
@@ -86,10 +86,12 @@ def test_every_word_of_the_case_page_is_in_both_languages(language):
         supporter_name="Sanne", concerns=sorted(CASE["safety_concerns"],
                                                 key=lambda c: c["resolved_at"] is not None),
         resolvable=["k2"], figures=[FIGURE], members={"m1": CASE["members"][0]},
-        values={"handover.staying.f1": "yes"}, goal_rows=2, member_rows=2, removable=True,
+        values={"handover.staying.f1": "yes", "figure-f1.name": "Oma Ans"}, goal_rows=2,
+        member_rows=2, removable=True, changeable=["f1"],
         member_roles=("parent", "child"), age_bands=("18+",),
         functions=("emotional", "practical"),
-        closure_reasons=[("goals_met", "Doelen bereikt")], for_whom=("adult", "child"),
+        closure_reasons=[("goals_met", "Doelen bereikt")],
+        reason_names={"goals_met": "Doelen bereikt"}, for_whom=("adult", "child"),
         intensities=("high", "regular", "light"),
         receiving_kinds=("municipality", "local_partner"))
     assert not missing
@@ -97,6 +99,9 @@ def test_every_word_of_the_case_page_is_in_both_languages(language):
     assert 'action="/cases/c1/safety-concerns/k2/resolve"' in html
     assert "/safety-concerns/k1/resolve" not in html
     assert 'action="/cases/c1/support-figures/f1/remove"' in html
+    assert 'action="/cases/c1/support-figures/f1/change"' in html
+    assert 'name="figure-f1.name" value="Oma Ans"' in html
+    assert '<dd id="closure-reason">Doelen bereikt</dd>' in html  # its name, not its code
     assert "eerste ronde" in html  # a round before a relapse
 
 
@@ -107,3 +112,21 @@ def test_every_word_of_the_aftercare_page_is_in_both_languages(language):
         figures={"f1": AFTERCARE["support_figures"][0]}, values={})
     assert not missing
     assert "Oma Ans" in html
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_word_of_the_referral_page_and_its_withdrawals_is_in_both_languages(language):
+    referral = {"referral_id": "r1", "external_ref": "HA-1", "programme": "home-start",
+                "status": "in_progress", "outcome": None, "timeline": [
+                    {"status": "received", "at": "2026-09-01T10:00:00"}],
+                "consent": {"withdrawn_at": "2026-09-02T10:00:00"}}
+    missing, html = missing_words(
+        "referral.j2", language, referral=referral, proposal=None, answering=[], case=None,
+        values={"withdraw": {"withdraw.by": "family"}}, parties=("family", "supporter"),
+        answered=None, submitted=False, saved=False, may_meet=False,
+        offered={"withdraw": True, "consent_withdrawal": True},
+        withdrawers=("coordinator", "family"), consent=referral["consent"])
+    assert not missing
+    assert 'action="/referrals/r1/withdraw"' in html
+    assert 'action="/referrals/r1/consent-withdrawal"' in html
+    assert 'value="family" checked' in html and 'id="consent-withdrawn"' in html
