@@ -241,6 +241,11 @@ def the_end(anna, wim, referral_id, case_id, aftercare_id):
     anna.until(f"/referrals/{referral_id}",
                lambda page: "afgesloten" in page.inner_text("main"), "the referral to close")
     assert anna.page.inner_text("#outcome") == "afgerond"
+    # the family's consent to share withdrawn, also after the end (docs/contract.md §4)
+    form = anna.page.locator("#consent_withdrawal")
+    form.get_by_label("Waarom?", exact=False).fill("Het gezin wil het zo")
+    anna.submit("consent_withdrawal", "Toestemming intrekken",
+                "De toestemming om te delen is ingetrokken")
     for path in (f"/cases/{case_id}", f"/aftercare/{aftercare_id}"):
         wim.open(path)
         assert "Niet gevonden" in wim.page.inner_text("h1"), path

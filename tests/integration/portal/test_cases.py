@@ -148,6 +148,11 @@ def test_the_coordinator_works_the_case_from_the_plan_to_the_handover(people, ap
                                                     "close.goals_met": "yes",
                                                     "close.reason": "goals_met"})
     assert closed.status_code == 200 and "Het traject is afgesloten" in closed.text
+    # the closure reason by the programme's name for it, in the page's language
+    assert '<dd id="closure-reason">Doelen bereikt</dd>' in closed.text
+    carla.get(f"/language?to=en&next=/cases/{case_id}")
+    assert '<dd id="closure-reason">Goals met</dd>' in carla.get(f"/cases/{case_id}").text
+    carla.get(f"/language?to=nl&next=/cases/{case_id}")
     assert "wordt afgesloten" in closed.text and 'id="handover"' in closed.text
     late = carla.post(f"/cases/{case_id}/visit", {"visit.date": date.today().isoformat(),
                                                   "visit.hours": "1", "visit.notes": "te laat"})
@@ -298,8 +303,8 @@ def test_the_familys_members_and_support_figures_on_the_case(people, api):
     figure = {"figure.name": "Oma Ans", "figure.relation": "oma", "figure.formal": "no",
               "figure.functions.practical": "yes", "figure.named_by": ayse}
     planless = carla.post(f"{where}/figure", {**figure, "figure.consent": "yes"})
-    assert planless.status_code == 409 and "set the plan first" in section(planless.text,
-                                                                           "figure")
+    assert planless.status_code == 409 and "Leg eerst het plan van aanpak vast" in section(
+        planless.text, "figure")
     assert 'value="Oma Ans"' in planless.text
     planned = carla.post(f"{where}/plan", {
         "plan.goals.0.life_domain": "parenting", "plan.goals.0.goal": "Rust",
@@ -318,11 +323,78 @@ def test_the_familys_members_and_support_figures_on_the_case(people, api):
     without = carla.post(f"{where}/members", {
         "members.members.0.member_id": ayse, "members.members.0.role": "",
         "members.members.1.role": "child", "members.members.1.age_band": "0-3"})
-    assert without.status_code == 409 and "change the plan first" in section(without.text,
-                                                                             "members")
+    assert without.status_code == 409 and "pas eerst het plan aan" in section(without.text,
+                                                                              "members")
     figure_id = re.search(r'/support-figures/([^/"]+)/remove', added.text).group(1)
+
+    # a figure's own form changes what is recorded of them: it starts as they are recorded;
+    # the API's words at its fields, everything typed kept, in either language
+    own = f"figure-{figure_id}"
+    assert f'name="{own}.name" value="Oma Ans"' in added.text
+    changed = {f"{own}.name": "Oma Ans", f"{own}.relation": "oma en oppas",
+               f"{own}.formal": "no", f"{own}.functions.emotional": "yes",
+               f"{own}.named_by": ayse}
+    unasked = carla.post(f"{where}/support-figures/{figure_id}/change", changed)
+    assert unasked.status_code == 422 and f'id="f-{own}-consent-error"' in unasked.text
+    assert "alleen met diens toestemming" in section(unasked.text, own)
+    assert f'href="#f-{own}-consent">Deze persoon vindt het goed' in unasked.text
+    assert 'value="oma en oppas"' in unasked.text
+    carla.get(f"/language?to=en&next={where}")
+    said = carla.post(f"{where}/support-figures/{figure_id}/change",
+                      {**changed, f"{own}.consent": "yes", f"{own}.functions.emotional": ""})
+    assert said.status_code == 422 and f'id="f-{own}-functions-error"' in said.text
+    assert "How does this person support?" in section(said.text, own)
+    assert 'value="oma en oppas"' in said.text
+    carla.get(f"/language?to=nl&next={where}")
+    kept = carla.post(f"{where}/support-figures/{figure_id}/change",
+                      {**changed, f"{own}.consent": "yes"})
+    assert kept.status_code == 200 and "De steunfiguur is gewijzigd" in kept.text
+    assert "Oma Ans (oma en oppas): emotionele steun" in kept.text
     removed = carla.post(f"{where}/support-figures/{figure_id}/remove", {})
     assert removed.status_code == 200 and "De steunfiguur is verwijderd" in removed.text
     assert "Oma Ans" not in removed.text
     gone = carla.post(f"{where}/support-figures/{figure_id}/remove", {})
     assert gone.status_code == 404
+
+
+def test_the_referral_is_withdrawn_and_the_familys_consent_from_its_page(people, api):
+    referred = api.post("/referrals", token(*GP[:2], subject=GP[2]),
+                        json=referral_body("HA-stop"))
+    assert referred.status_code == 201, referred.text
+    referral_id = referred.json()["referral_id"]
+    where = f"/referrals/{referral_id}"
+    carla, anna = people(), people()
+    carla.sign_in(*COORDINATOR)
+    anna.sign_in(*GP)
+
+    # the referrer: the family no longer wants the referrer told; support goes on
+    page = anna.get(where)
+    assert 'id="withdraw"' in page.text and 'id="consent_withdrawal"' in page.text
+    assert 'value="referrer" checked' in page.text  # the referrer's own role to start with
+    quiet = anna.post(f"{where}/consent-withdrawal",
+                      {"consent_withdrawal.reason": "het gezin wil het zo"})
+    assert quiet.status_code == 200 and "De toestemming om te delen is ingetrokken" in quiet.text
+    shown = carla.get(where)
+    assert 'id="consent-withdrawn"' in shown.text and 'id="consent_withdrawal"' not in shown.text
+
+    # a `by` the coordinator may not record: the API's words at it, the reason kept
+    wrong = carla.post(f"{where}/withdraw", {"withdraw.by": "referrer",
+                                             "withdraw.reason": "verhuisd"})
+    assert wrong.status_code == 422 and 'id="f-withdraw-by-error"' in wrong.text
+    assert "Kies wie erom vraagt" in section(wrong.text, "withdraw")
+    assert "verhuisd</textarea>" in wrong.text
+    stopped = carla.post(f"{where}/withdraw", {"withdraw.by": "family",
+                                               "withdraw.reason": "verhuisd"})
+    assert stopped.status_code == 200 and "De aanmelding is ingetrokken" in stopped.text
+    assert '<dd id="outcome">ingetrokken</dd>' in stopped.text
+    assert 'id="withdraw"' not in stopped.text  # closed: nothing to withdraw any more
+
+    # once closed the API refuses it: said at the form, in either language, typed kept
+    again = anna.post(f"{where}/withdraw", {"withdraw.by": "family",
+                                            "withdraw.reason": "nog eens"})
+    assert again.status_code == 409 and "nog eens</textarea>" in again.text
+    assert "de aanmelding is al afgesloten (ingetrokken)" in section(again.text, "withdraw")
+    anna.get(f"/language?to=en&next={where}")
+    said = anna.post(f"{where}/withdraw", {"withdraw.by": "family"})
+    assert said.status_code == 409
+    assert "the referral is already closed (withdrawn)" in section(said.text, "withdraw")
