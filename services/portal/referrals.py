@@ -1,5 +1,6 @@
 """Pages of a referral: referring a family, my referrals, the coordinator's work queue, a
 referral's page with its proposal and case, the intake and the answers to a proposal."""
+import re
 from datetime import date
 
 from kring.contracts.events import PARTIES
@@ -102,6 +103,8 @@ def referral_page(visit, referral, status=200, values=None, errors=None):
     return visit.render("referral.j2", status=status, referral=referral, proposal=proposal,
                         answering=answering if visit.may("respondToProposal") else [],
                         case=summaries.case_summary(case, proposal) if case else None,
+                        timeline=[(entry, timeline_detail(visit.say, entry))
+                                  for entry in referral.get("timeline") or []],
                         values={**(values or {}), "withdraw": typed}, errors=errors,
                         parties=PARTIES, offered=offered, done=done(visit, REFERRAL_STEPS),
                         withdrawers=(visit.session.role, "family"), consent=consent,
@@ -109,6 +112,21 @@ def referral_page(visit, referral, status=200, values=None, errors=None):
                         submitted=visit.request.args.get("submitted") == "1",
                         saved=visit.request.args.get("intake") == "1",
                         may_meet=visit.may("recordIntake"))
+
+
+def timeline_detail(say, entry):
+    """A timeline entry's detail in the page's language where it is one of ours: a closure's
+    outcome, who withdrew; else as the API says it (an organisation's name, say)."""
+    detail = entry.get("detail")
+    if not detail:
+        return None
+    if entry.get("status") == "closed" or detail == "does not fit":
+        return say(f"outcome_{'declined' if detail == 'does not fit' else detail}")
+    by = BY_WHOM.match(detail)
+    return say(f"timeline_by_{by.group(1)}") if by else detail
+
+
+BY_WHOM = re.compile(r"^by (family|referrer|coordinator)$")
 
 
 def withdraw(visit, referral_id):

@@ -4,6 +4,7 @@ import pytest
 
 from services.portal import words
 from services.portal.cases import labels
+from services.portal.referrals import timeline_detail
 from services.portal.visit import TEMPLATES
 
 FIGURE = {"figure_id": "f1", "name": "Oma Ans", "relation": "grandmother", "formal": False,
@@ -53,6 +54,17 @@ AFTERCARE = {
                   "support_figure_id": None},
                  {"due_on": None, "done_on": "2026-10-10", "overdue": False, "notes": "belde",
                   "support_figure_id": "f1"}]}
+# every entry a referral's timeline can have (services/referral/domain.py)
+TIMELINE = [{"status": status, "at": "2026-09-01T10:00:00", "detail": detail}
+            for status, detail in (
+                ("received", None), ("intake_done", "does not fit"),
+                ("awaiting_commission", None), ("commissioned", "by municipality of GM0344"),
+                ("not_commissioned", None), ("matching", None), ("proposal_made", None),
+                ("proposal_declined", None), ("waitlisted", None), ("matched", None),
+                ("in_progress", None), ("case_closed", None), ("handed_over", None),
+                ("case_reopened", None), ("aftercare", None),
+                ("consent_withdrawn", "by referrer"), ("withdrawn", "by family"),
+                ("closed", "withdrawn"), ("erased", "by admin of home-start-utrecht"))]
 EVERY_FORM = {name: True for name in (
     "plan", "members", "figure", "visit", "concern", "check_in", "evaluation", "intensity",
     "close", "handover", "contact", "relapse", "complete")}
@@ -117,11 +129,12 @@ def test_every_word_of_the_aftercare_page_is_in_both_languages(language):
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_every_word_of_the_referral_page_and_its_withdrawals_is_in_both_languages(language):
     referral = {"referral_id": "r1", "external_ref": "HA-1", "programme": "home-start",
-                "status": "in_progress", "outcome": None, "timeline": [
-                    {"status": "received", "at": "2026-09-01T10:00:00"}],
+                "status": "in_progress", "outcome": None, "timeline": TIMELINE,
                 "consent": {"withdrawn_at": "2026-09-02T10:00:00"}}
     missing, html = missing_words(
         "referral.j2", language, referral=referral, proposal=None, answering=[], case=None,
+        timeline=[(entry, timeline_detail(words.words(language), entry))
+                  for entry in TIMELINE],
         values={"withdraw": {"withdraw.by": "family"}}, parties=("family", "supporter"),
         answered=None, submitted=False, saved=False, may_meet=False,
         offered={"withdraw": True, "consent_withdrawal": True},
@@ -130,3 +143,6 @@ def test_every_word_of_the_referral_page_and_its_withdrawals_is_in_both_language
     assert 'action="/referrals/r1/withdraw"' in html
     assert 'action="/referrals/r1/consent-withdrawal"' in html
     assert 'value="family" checked' in html and 'id="consent-withdrawn"' in html
+    said = "op verzoek van het gezin" if language == "nl" else "at the family&#39;s request"
+    assert said in html
+    assert "by admin of home-start-utrecht" in html  # not ours: as the API says it
