@@ -3,17 +3,22 @@ referral's page with its proposal and case, the intake and the answers to a prop
 import re
 from datetime import date
 
+from werkzeug.wrappers import Response
+
 from kring.contracts.events import PARTIES
 from kring.contracts.matching import SEVERITIES
 from kring.contracts.referral import NOTICE_LANGUAGES, REFERRER_ROLES, URGENCIES
-from services.portal import forms, summaries
+from services.portal import forms, summaries, words
+from services.portal.api import answer_of
 from services.portal.steps import done, fields_step, refusal, take
 
 # a referral's own steps, a form each on its page: withdrawing it (the family or the person
 # stops), and withdrawing the family's consent to share (support goes on)
 WITHDRAW = fields_step("withdraw", "withdrawReferral", texts=("by", "reason"))
 WITHDRAW_CONSENT = fields_step("consent_withdrawal", "withdrawConsent", texts=("reason",))
-REFERRAL_STEPS = (WITHDRAW, WITHDRAW_CONSENT)
+# the administrator's: erasing the family's data (docs/contract.md §7)
+ERASE = fields_step("erasure", "eraseReferral", texts=("reason",))
+REFERRAL_STEPS = (WITHDRAW, WITHDRAW_CONSENT, ERASE)
 from services.portal.visit import query_string
 
 PAGE_SIZE = 20
@@ -95,7 +100,8 @@ def referral_page(visit, referral, status=200, values=None, errors=None):
     sensible = {WITHDRAW.name: referral.get("status") != "closed",
                 # a referrer does not see the consent record: the form stays for them (a
                 # second withdrawal changes nothing)
-                WITHDRAW_CONSENT.name: not consent.get("withdrawn_at")}
+                WITHDRAW_CONSENT.name: not consent.get("withdrawn_at"),
+                ERASE.name: not referral.get("erased_at")}
     offered = {step.name: visit.may(step.operation_id)
                and (sensible[step.name] or step.name in errors) for step in REFERRAL_STEPS}
     typed = {**{"withdraw.by": visit.session.role}, **(values or {}).get("withdraw", {})}
@@ -135,6 +141,37 @@ def withdraw(visit, referral_id):
 
 def withdraw_consent(visit, referral_id):
     return _take(visit, referral_id, WITHDRAW_CONSENT)
+
+
+def erase(visit, referral_id):
+    return _take(visit, referral_id, ERASE)
+
+
+def audit(visit, referral_id):
+    """The referral's audit trail (getAudit, the administrator's): who read or changed what of
+    it, when, and the answer given."""
+    refused = visit.refused("getAudit")
+    if refused:
+        return refused
+    answer = visit.api.call("getAudit", path={"referral_id": referral_id})
+    if not answer.ok:
+        return visit.from_api(answer)
+    roles = {key[len("role_"):]: visit.say(key) for key in words.TEXTS if key.startswith("role_")}
+    return visit.render("audit.j2", referral_id=referral_id, entries=answer.body["entries"],
+                        roles=roles)
+
+
+def export(visit, referral_id):
+    """Everything Kring holds of the referral (exportReferral), the API's JSON as it is, to
+    save and hand to the family who asked for it."""
+    refused = visit.refused("exportReferral")
+    if refused:
+        return refused
+    response = visit.api.send("exportReferral", path={"referral_id": referral_id})
+    if response.status_code != 200:
+        return visit.from_api(answer_of(response))
+    return Response(response.content, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="kring-{referral_id}.json"'})
 
 
 def _take(visit, referral_id, step):

@@ -41,6 +41,7 @@ TEXTS = {
     "role_supporter": ("ondersteuner", "supporter"),
     "role_operator": ("operator", "operator"),
     "role_municipality": ("gemeente", "municipality"),
+    "role_public": ("aanvrager (zonder account)", "applicant (no account)"),
     "welcome": ("Welkom", "Welcome"),
     "refer": ("Gezin aanmelden", "Refer a family"),
     "my_referrals": ("Mijn aanmeldingen", "My referrals"),
@@ -554,6 +555,37 @@ TEXTS = {
         "The consent to share was withdrawn; support goes on."),
     "consent_withdrawn_at": ("Toestemming om te delen ingetrokken op",
                              "Consent to share withdrawn on"),
+    # the administrator's, from the referral's page: the family's data, its audit trail and
+    # its export (docs/contract.md §7 "Erasure, retention and export")
+    "privacy": ("Gegevens van het gezin", "The family's data"),
+    "audit": ("Wie heeft wat gedaan", "Audit trail"),
+    "audit_text": (
+        "Elke keer dat iemand de gegevens van deze aanmelding las of wijzigde, in alle diensten "
+        "van Kring: wie, wat, wanneer en het antwoord.",
+        "Every time someone read or changed this referral's data, in every service of Kring: "
+        "who, what, when and the answer given."),
+    "audit_at": ("Wanneer", "When"),
+    "audit_operation": ("Wat", "What"),
+    "audit_service": ("Dienst", "Service"),
+    "audit_person": ("Wie", "Who"),
+    "audit_organisation": ("Organisatie", "Organisation"),
+    "audit_role": ("Rol", "Role"),
+    "audit_answer": ("Antwoord", "Answer"),
+    "back_to_referral": ("Terug naar de aanmelding", "Back to the referral"),
+    "export": ("Alles wat Kring van dit gezin heeft (JSON, om te bewaren)",
+               "Everything Kring holds of this family (JSON, to save)"),
+    "erasure": ("Gegevens van het gezin wissen", "Erase the family's data"),
+    "erasure_hint": (
+        "In alle diensten van Kring; de cijfers voor de rapportage blijven. Dit kan niet "
+        "ongedaan worden gemaakt. Schrijf in de reden niets over het gezin: die wordt bewaard.",
+        "In every service of Kring; the figures for reports stay. This cannot be undone. Write "
+        "nothing about the family in the reason: it is kept."),
+    "erasure.reason": ("Op welke grond?", "On what grounds?"),
+    "erasure.reason_hint": ("Bijvoorbeeld: verzoek van het gezin van 1 december, art. 17 AVG.",
+                            "For example: the family's request of 1 December, art. 17 GDPR."),
+    "save_erasure": ("Gegevens wissen", "Erase the data"),
+    "done_erasure": ("De gegevens van het gezin zijn gewist.", "The family's data was erased."),
+    "erased_at": ("Gegevens gewist op", "Data erased on"),
     # an organisation's supporters (listSupporters, registerSupporter, updateSupporter)
     "supporters": ("Ondersteuners", "Supporters"),
     "supporters_text": (

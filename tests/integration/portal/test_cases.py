@@ -5,15 +5,18 @@ fields with everything typed kept, a 409 said at the form, a 404 for another org
 import re
 from datetime import date, timedelta
 
+from kring.clock import iso, utcnow
 from tests.support.access import supporter_body
 from tests.support.api import not_ready, token
 from tests.support.directory import COORDINATING_ORG, OTHER_COORDINATING_ORG
+from tests.support.integration.referral import trail_stub
 from tests.support.sample import referral_body
 from tests.support.waiting import eventually
 
 GP = ("huisarts-oost", "referrer", "anna")
 COORDINATOR = (COORDINATING_ORG, "coordinator", "carla")
 STRANGER = (OTHER_COORDINATING_ORG, "coordinator", "wim")
+ADMIN = (COORDINATING_ORG, "admin", "ada")
 TOMORROW = (date.today() + timedelta(days=2)).isoformat()
 
 
@@ -398,3 +401,49 @@ def test_the_referral_is_withdrawn_and_the_familys_consent_from_its_page(people,
     said = anna.post(f"{where}/withdraw", {"withdraw.by": "family"})
     assert said.status_code == 409
     assert "the referral is already closed (withdrawn)" in section(said.text, "withdraw")
+
+
+def test_the_administrator_reads_the_trail_exports_and_erases_from_the_referrals_page(
+        people, api, container_factory, kring_config):
+    # notify's part of the trail and the export: a stand-in (the stack runs the other four)
+    container_factory(trail_stub("notify", iso(utcnow())), kring_config).start()
+    referred = api.post("/referrals", token(*GP[:2], subject=GP[2]),
+                        json=referral_body("HA-erase"))
+    assert referred.status_code == 201, referred.text
+    where = f"/referrals/{referred.json()['referral_id']}"
+    ada, carla = people(), people()
+    ada.sign_in(*ADMIN)
+    carla.sign_in(*COORDINATOR)
+    page = ada.get(where)
+    assert 'id="audit-link"' in page.text and 'id="export-link"' in page.text
+    assert 'id="erasure"' in page.text
+    shown = carla.get(where).text  # the administrator's, not the coordinator's
+    assert 'id="erasure"' not in shown and 'id="audit-link"' not in shown
+    assert carla.get(f"{where}/audit").status_code == 403
+    assert carla.get(f"{where}/export").status_code == 403
+
+    trail = ada.get(f"{where}/audit")
+    assert trail.status_code == 200 and "getReferral" in trail.text
+    assert "notifyRead" in trail.text and "coördinator" in trail.text
+    export = ada.get(f"{where}/export")
+    assert export.status_code == 200 and export.headers["Content-Type"].startswith(
+        "application/json")
+    assert "attachment" in export.headers["Content-Disposition"]
+    assert export.json()["services"]["notify"] == {"stand_in": "notify"}
+
+    groundless = ada.post(f"{where}/erasure", {"erasure.reason": ""})
+    assert groundless.status_code == 422 and 'id="f-erasure-reason-error"' in groundless.text
+    assert "Vul dit in" in section(groundless.text, "erasure")
+    erased = ada.post(f"{where}/erasure", {"erasure.reason": "verzoek van het gezin"})
+    assert erased.status_code == 200 and "De gegevens van het gezin zijn gewist" in erased.text
+    assert 'id="erased"' in erased.text and 'id="erasure"' not in erased.text
+    assert "gegevens van het gezin gewist" in erased.text  # the timeline's entry
+
+    # a change after the erasure: the API's 410 said at the form, in either language
+    late = carla.post(f"{where}/consent-withdrawal", {"consent_withdrawal.reason": "te laat"})
+    assert late.status_code == 410 and "te laat</textarea>" in late.text
+    assert "de gegevens van het gezin zijn gewist" in section(late.text, "consent_withdrawal")
+    carla.get(f"/language?to=en&next={where}")
+    said = carla.post(f"{where}/consent-withdrawal", {})
+    assert said.status_code == 410
+    assert "the family&#39;s data was erased" in section(said.text, "consent_withdrawal")

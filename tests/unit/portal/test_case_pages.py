@@ -137,12 +137,22 @@ def test_every_word_of_the_referral_page_and_its_withdrawals_is_in_both_language
                   for entry in TIMELINE],
         values={"withdraw": {"withdraw.by": "family"}}, parties=("family", "supporter"),
         answered=None, submitted=False, saved=False, may_meet=False,
-        offered={"withdraw": True, "consent_withdrawal": True},
+        offered={"withdraw": True, "consent_withdrawal": True, "erasure": True},
         withdrawers=("coordinator", "family"), consent=referral["consent"])
     assert not missing
     assert 'action="/referrals/r1/withdraw"' in html
     assert 'action="/referrals/r1/consent-withdrawal"' in html
+    assert 'action="/referrals/r1/erasure"' in html and 'href="/referrals/r1/audit"' in html
     assert 'value="family" checked' in html and 'id="consent-withdrawn"' in html
     said = "op verzoek van het gezin" if language == "nl" else "at the family&#39;s request"
     assert said in html
     assert "by admin of home-start-utrecht" in html  # not ours: as the API says it
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_word_of_the_audit_trail_is_in_both_languages(language):
+    missing, html = missing_words("audit.j2", language, referral_id="r1", roles={}, entries=[
+        {"at": "2026-09-01T10:00:00", "service": "referral", "operation": "getReferral",
+         "person": "carla", "organisation": "o", "role": "coordinator", "answer": 200,
+         "target_id": None}])
+    assert not missing and "getReferral" in html
