@@ -215,6 +215,9 @@ def intake(visit, referral_id):
         # (docs/contract.md §4 "Error answers"); the form again as typed. A 404 is a 404
         return intake_form(visit, seen.body, values,
                            {forms.GENERAL: [visit.say("not_heard_yet")]}, status=409)
+    if answer.status in (409, 410, 503):  # the intake already recorded, say: the form again
+        return intake_form(visit, seen.body, values, refusal(visit, answer, "", ()),
+                           status=answer.status)
     if not answer.ok:
         return visit.from_api(answer)
     return visit.redirect(f"/referrals/{referral_id}?intake=1")

@@ -63,6 +63,11 @@ def test_the_coordinator_works_the_case_from_the_plan_to_the_handover(people, ap
     assert f'href="/referrals/{referral_id}"' in page.text
     referral = carla.get(f"/referrals/{referral_id}")
     assert f'href="/cases/{case_id}"' in referral.text
+    # the intake once more: the API's refusal at the form, in Dutch, what was typed kept
+    again = carla.post(f"/referrals/{referral_id}/intake",
+                       {"fits": "yes", "severity": "low", "reason": "nog eens"})
+    assert again.status_code == 409 and "De kennismaking is al vastgelegd" in again.text
+    assert "nog eens</textarea>" in again.text
 
     wim.sign_in(*STRANGER)  # another organisation: no such case, nothing changed
     assert wim.get(f"/cases/{case_id}").status_code == 404
