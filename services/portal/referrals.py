@@ -1,5 +1,6 @@
 """Pages of a referral: referring a family, my referrals, the coordinator's work queue, a
-referral's page with its proposal and case, the intake and the answers to a proposal."""
+referral's page with its proposal and case, the intake and the answers to a proposal, its
+withdrawals, and the administrator's audit trail, export and erasure."""
 import re
 from datetime import date
 
@@ -10,7 +11,10 @@ from kring.contracts.matching import SEVERITIES
 from kring.contracts.referral import NOTICE_LANGUAGES, REFERRER_ROLES, URGENCIES
 from services.portal import forms, summaries, words
 from services.portal.api import answer_of
-from services.portal.steps import done, fields_step, refusal, take
+from services.portal.steps import SAID_AT_THE_FORM, done, fields_step, refusal, take
+from services.portal.visit import query_string
+
+PAGE_SIZE = 20
 
 # a referral's own steps, a form each on its page: withdrawing it (the family or the person
 # stops), and withdrawing the family's consent to share (support goes on)
@@ -19,9 +23,6 @@ WITHDRAW_CONSENT = fields_step("consent_withdrawal", "withdrawConsent", texts=("
 # the administrator's: erasing the family's data (docs/contract.md §7)
 ERASE = fields_step("erasure", "eraseReferral", texts=("reason",))
 REFERRAL_STEPS = (WITHDRAW, WITHDRAW_CONSENT, ERASE)
-from services.portal.visit import query_string
-
-PAGE_SIZE = 20
 
 
 def referral_form(visit, values=None, errors=None, status=200):
@@ -215,7 +216,7 @@ def intake(visit, referral_id):
         # (docs/contract.md §4 "Error answers"); the form again as typed. A 404 is a 404
         return intake_form(visit, seen.body, values,
                            {forms.GENERAL: [visit.say("not_heard_yet")]}, status=409)
-    if answer.status in (409, 410, 503):  # the intake already recorded, say: the form again
+    if answer.status in SAID_AT_THE_FORM:  # the intake already recorded, say: the form again
         return intake_form(visit, seen.body, values, refusal(visit, answer, "", ()),
                            status=answer.status)
     if not answer.ok:
@@ -244,7 +245,7 @@ def respond(visit, proposal_id):
     answer = visit.api.call("respondToProposal", path={"proposal_id": proposal_id},
                             body=forms.answer_body(party, form))
     referral_id = seen.body["referral_id"]
-    if answer.status in (409, 422):
+    if answer.status in SAID_AT_THE_FORM:
         errors = refusal(visit, answer, party, forms.answer_fields(party))
         referral = visit.api.call("getReferral", path={"referral_id": referral_id})
         if not referral.ok:
