@@ -26,10 +26,7 @@ def started_case(api, external_ref):
     coordinator = token(*COORDINATOR[:2], subject=COORDINATOR[2])
     registered = api.post("/supporters", coordinator, json=supporter_body("Sanne", "Utrecht"))
     assert registered.status_code == 201, registered.text
-    referred = api.post("/referrals", token(*GP[:2], subject=GP[2]),
-                        json=referral_body(external_ref))
-    assert referred.status_code == 201, referred.text
-    referral_id = referred.json()["referral_id"]
+    referral_id = referred(api, external_ref)
 
     def intake():  # matching hears of the referral by an event: 409 not_ready until then
         answer = api.post("/intakes", coordinator, json={
@@ -44,6 +41,14 @@ def started_case(api, external_ref):
     case_id = eventually(lambda: api.get(f"/referrals/{referral_id}", coordinator).json()[
         "case_id"], what="the case to start")
     return referral_id, case_id, registered.json()["supporter_id"]
+
+
+def referred(api, external_ref):
+    """A referral the GP made through the API, received: its id."""
+    answer = api.post("/referrals", token(*GP[:2], subject=GP[2]),
+                      json=referral_body(external_ref))
+    assert answer.status_code == 201, answer.text
+    return answer.json()["referral_id"]
 
 
 def section(html, anchor):
@@ -366,11 +371,7 @@ def test_the_familys_members_and_support_figures_on_the_case(people, api):
 
 
 def test_the_referral_is_withdrawn_and_the_familys_consent_from_its_page(people, api):
-    referred = api.post("/referrals", token(*GP[:2], subject=GP[2]),
-                        json=referral_body("HA-stop"))
-    assert referred.status_code == 201, referred.text
-    referral_id = referred.json()["referral_id"]
-    where = f"/referrals/{referral_id}"
+    where = f"/referrals/{referred(api, 'HA-stop')}"
     carla, anna = people(), people()
     carla.sign_in(*COORDINATOR)
     anna.sign_in(*GP)
@@ -412,10 +413,7 @@ def test_the_administrator_reads_the_trail_exports_and_erases_from_the_referrals
         people, api, container_factory, kring_config):
     # notify's part of the trail and the export: a stand-in (the stack runs the other four)
     container_factory(trail_stub("notify", iso(utcnow())), kring_config).start()
-    referred = api.post("/referrals", token(*GP[:2], subject=GP[2]),
-                        json=referral_body("HA-erase"))
-    assert referred.status_code == 201, referred.text
-    where = f"/referrals/{referred.json()['referral_id']}"
+    where = f"/referrals/{referred(api, 'HA-erase')}"
     ada, carla = people(), people()
     ada.sign_in(*ADMIN)
     carla.sign_in(*COORDINATOR)
