@@ -6,7 +6,9 @@ from werkzeug.datastructures import MultiDict
 from services.portal.forms import (GENERAL, figure_body, goal_paths, handover_body,
                                    member_paths, members_body, plan_body, plan_errors,
                                    step_body, step_errors, typed)
-from services.portal.words import message
+from services.portal.api import Answer
+from services.portal.steps import Step, named_step, refusal, step_page
+from services.portal.words import message, words
 
 
 def test_a_steps_fields_become_its_body_numbers_and_yes_or_no_as_such():
@@ -143,3 +145,40 @@ def test_a_support_figures_own_form_sends_its_fields_as_the_form_that_adds_one()
     assert figure_body(form, "figure-f1") == {
         "name": "Oma Ans", "relation": "oma", "formal": True, "functions": ["emotional"],
         "decides": False, "consent": True}
+
+
+class Visit:
+    """As much of services/portal/visit.py's Visit as a step's answer uses."""
+
+    def __init__(self, refused=None):
+        self.said_refused = refused
+        self.say = words("en")
+
+    def refused(self, operation_id=None):
+        return self.said_refused
+
+    def error_page(self, status):
+        return f"error {status}"
+
+
+def test_an_address_no_form_has_is_not_found_after_the_guard():
+    steps = (Step("visit", "logVisit", lambda form: {}),)
+    assert named_step(Visit(), steps, "visit", lambda step: step.operation_id) == "logVisit"
+    assert named_step(Visit(), steps, "nonsense", lambda step: "sent") == "error 404"
+    assert named_step(Visit("sign in"), steps, "nonsense", lambda step: "sent") == "sign in"
+    assert step_page(Visit(), "getCase", lambda visit, case_id: case_id, "c1") == "c1"
+    assert step_page(Visit("sign in"), "getCase", lambda visit, case_id: case_id, "c1") == \
+        "sign in"
+
+
+@pytest.mark.parametrize("status, body, said", [
+    (409, {"message": "cannot log a visit: the case is closing"},
+     "cannot log a visit: the case is closing"),
+    (409, {}, "That cannot be done now"),
+    (410, {"message": "the referral's data was erased"},
+     "That can no longer be done: the family's data was erased."),
+    (503, {"message": "the broker is unreachable"}, "Kring cannot be reached just now. "
+     "Nothing was lost; try again shortly."),
+])
+def test_a_refusal_that_names_no_field_is_said_above_the_form(status, body, said):
+    assert refusal(Visit(), Answer(status, body), "visit", ()) == {GENERAL: [said]}
