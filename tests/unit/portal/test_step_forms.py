@@ -3,10 +3,10 @@ on one page, each its fields named `<form>.<body path>`, and the API's 422 error
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from services.portal.api import Answer
 from services.portal.forms import (GENERAL, figure_body, goal_paths, handover_body,
                                    member_paths, members_body, plan_body, plan_errors,
                                    step_body, step_errors, typed)
-from services.portal.api import Answer
 from services.portal.steps import Step, named_step, refusal, step_page
 from services.portal.words import message, words
 
