@@ -3,8 +3,8 @@ stay, the contacts due and done, the end), and the coordinator's forms while it 
 contact, a relapse, its completion (services/portal/steps.py sends them)."""
 from datetime import date
 
-from services.portal.cases import fields_step, labels, shown_if_may
-from services.portal.steps import done, take
+from services.portal.cases import labels, shown_if_may
+from services.portal.steps import done, fields_step, named_step, step_page, take_on
 
 AFTERCARE_STEPS = (
     fields_step("contact", "logAftercareContact", texts=("date", "notes", "support_figure_id")),
@@ -15,19 +15,13 @@ AFTERCARE_BY_NAME = {step.name: step for step in AFTERCARE_STEPS}
 
 
 def aftercare(visit, aftercare_id):
-    refused = visit.refused("getAftercare")
-    if refused:
-        return refused
-    return aftercare_page(visit, aftercare_id)
+    return step_page(visit, "getAftercare", aftercare_page, aftercare_id)
 
 
 def aftercare_step(visit, aftercare_id, step):
-    if step not in AFTERCARE_BY_NAME:
-        return visit.refused() or visit.error_page(404)
-    return take(visit, AFTERCARE_BY_NAME[step], {"aftercare_id": aftercare_id},
-                lambda values, errors, status: aftercare_page(visit, aftercare_id, values,
-                                                              errors, status),
-                f"/aftercare/{aftercare_id}")
+    return named_step(visit, AFTERCARE_STEPS, step, lambda found: take_on(
+        visit, found, {"aftercare_id": aftercare_id}, aftercare_page, aftercare_id,
+        f"/aftercare/{aftercare_id}"))
 
 
 def aftercare_page(visit, aftercare_id, values=None, errors=None, status=200):

@@ -25,6 +25,15 @@ class Answer:
         return 200 <= self.status < 300
 
 
+def answer_of(response):
+    """The API's response as an Answer: its JSON object, else {} (an answer of another kind)."""
+    try:
+        payload = response.json()
+    except ValueError:
+        payload = {}
+    return Answer(response.status_code, payload if isinstance(payload, dict) else {})
+
+
 class ApiUnreachable(Exception):
     """The API did not answer at all."""
 
@@ -37,12 +46,7 @@ class Api:
         self.http = http or requests
 
     def call(self, operation_id, path=None, body=None, query=None):
-        response = self.send(operation_id, path=path, body=body, query=query)
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = {}
-        return Answer(response.status_code, payload if isinstance(payload, dict) else {})
+        return answer_of(self.send(operation_id, path=path, body=body, query=query))
 
     def send(self, operation_id, path=None, body=None, query=None):
         """The API's response as it came (a CSV to pass on as it is, say)."""

@@ -9,16 +9,10 @@ from datetime import date
 from kring.contracts.casework import FOR_WHOM, FUNCTIONS, INTENSITIES, RECEIVING_KINDS
 from kring.contracts.family import AGE_BANDS, MEMBER_ROLES
 from services.portal import forms
-from services.portal.steps import Step, done, take
+from services.portal.steps import Step, done, fields_step, named_step, step_page, take_on
 
 DEFAULT_PROGRAMME = "home-start"  # a case opened before cases knew their programme
-
-
-def fields_step(name, operation_id, texts=(), numbers=(), flags=(), said=""):
-    """A step whose form's fields are its body's, one to one (`visit.hours` is `hours`)."""
-    return Step(name, operation_id,
-                lambda form: forms.step_body(name, form, texts, numbers, flags),
-                (*texts, *numbers, *flags), said=said)
+FIGURE_FIELDS = ("name", "relation", "formal", "functions", "decides", "consent", "named_by")
 
 
 CASE_STEPS = (
@@ -27,8 +21,7 @@ CASE_STEPS = (
          rows=forms.goal_paths, renumber=forms.plan_errors),
     Step("members", "setFamilyMembers", forms.members_body, ("members",),
          rows=forms.member_paths, renumber=forms.member_errors),
-    Step("figure", "addSupportFigure", forms.figure_body,
-         ("name", "relation", "formal", "functions", "decides", "consent", "named_by")),
+    Step("figure", "addSupportFigure", forms.figure_body, FIGURE_FIELDS),
     fields_step("visit", "logVisit", texts=("date", "notes"), numbers=("hours",)),
     fields_step("concern", "recordSafetyConcern", texts=("description",),
                 flags=("immediate",)),
@@ -54,6 +47,14 @@ def resolve_step(concern_id):
                        texts=("resolution",), said="resolve")
 
 
+def change_figure_step(figure_id):
+    """Changing what is recorded of one support figure: a form of its own each, its fields
+    named by it (`figure-<figure_id>.name`), as the form that adds one."""
+    name = f"figure-{figure_id}"
+    return Step(name, "updateSupportFigure", lambda form: forms.figure_body(form, name),
+                FIGURE_FIELDS, said="change_figure")
+
+
 def remove_figure_step(figure_id):
     """Removing one support figure (their consent withdrawn, say): a button of its own each."""
     return Step(f"remove-{figure_id}", "removeSupportFigure", lambda form: None,
@@ -63,20 +64,19 @@ def remove_figure_step(figure_id):
 # --- the case ------------------------------------------------------------------------------
 
 def case(visit, case_id):
-    refused = visit.refused("getCase")
-    if refused:
-        return refused
-    return case_page(visit, case_id)
+    return step_page(visit, "getCase", case_page, case_id)
 
 
 def case_step(visit, case_id, step):
-    if step not in STEPS_BY_NAME:
-        return visit.refused() or visit.error_page(404)
-    return _take(visit, case_id, STEPS_BY_NAME[step])
+    return named_step(visit, CASE_STEPS, step, lambda found: _take(visit, case_id, found))
 
 
 def resolve_concern(visit, case_id, concern_id):
     return _take(visit, case_id, resolve_step(concern_id), concern_id=concern_id)
+
+
+def change_figure(visit, case_id, figure_id):
+    return _take(visit, case_id, change_figure_step(figure_id), figure_id=figure_id)
 
 
 def remove_figure(visit, case_id, figure_id):
@@ -85,10 +85,8 @@ def remove_figure(visit, case_id, figure_id):
 
 def _take(visit, case_id, step, **path):
     """One step on the case; back on the case's page, or that page with the API's words."""
-    return take(visit, step, {"case_id": case_id, **path},
-                lambda values, errors, status: case_page(visit, case_id, values, errors,
-                                                         status),
-                f"/cases/{case_id}")
+    return take_on(visit, step, {"case_id": case_id, **path}, case_page, case_id,
+                   f"/cases/{case_id}")
 
 
 def case_page(visit, case_id, values=None, errors=None, status=200):
@@ -105,12 +103,21 @@ def case_page(visit, case_id, values=None, errors=None, status=200):
     offered = {name: visit.may(step.operation_id)
                and (shown["status"] in OFFERED_WHEN[name] or name in errors)
                for name, step in STEPS_BY_NAME.items()}
+    # the programme's closure reasons: to choose one, and to name the one given (by its code)
+    rounds = (shown, *(shown.get("past_rounds") or ()))
+    given = [each["evaluation"].get("reason") for each in rounds if each.get("evaluation")]
     programme = shown_if_may(visit, "getProgramme",
                              code=shown.get("programme") or DEFAULT_PROGRAMME) \
-        if offered["close"] else None
+        if offered["close"] or any(given) else None
+    closure_reasons = [(r["code"], r["name"].get(visit.language) or r["code"])
+                       for r in (programme or {}).get("closure_reasons", [])]
     # a support figure is recorded on a plan: offered once there is one
     offered["figure"] = offered["figure"] and (bool(shown.get("plan")) or "figure" in errors)
     removable = visit.may("removeSupportFigure") and shown["status"] == "open"
+    figures = (shown.get("plan") or {}).get("support_figures") or []
+    changeable = [f["figure_id"] for f in figures
+                  if visit.may("updateSupportFigure") and (
+                      shown["status"] == "open" or f"figure-{f['figure_id']}" in errors)]
     concerns = sorted(shown["safety_concerns"], key=lambda c: c.get("resolved_at") is not None)
     resolvable = [c["concern_id"] for c in concerns
                   if visit.may("resolveSafetyConcern") and (
@@ -120,15 +127,15 @@ def case_page(visit, case_id, values=None, errors=None, status=200):
     return visit.render(
         "case.j2", status=status, case=shown, referral=referral,
         supporter_name=(supporter or {}).get("name"), concerns=concerns,
-        resolvable=resolvable, offered=offered, removable=removable,
-        figures=((shown.get("plan") or {}).get("support_figures") or []),
+        resolvable=resolvable, offered=offered, removable=removable, changeable=changeable,
+        figures=figures,
         members={m["member_id"]: m for m in shown.get("members") or []},
         values=values, errors=errors, labels=labels(visit.say),
         goal_rows=max(forms.row_count(values, "plan.goals"), 1),
         member_rows=max(forms.row_count(values, "members.members"), 1),
-        closure_reasons=[(r["code"], r["name"].get(visit.language) or r["code"])
-                         for r in (programme or {}).get("closure_reasons", [])],
-        done=done(visit, (*CASE_STEPS, resolve_step(""), remove_figure_step(""))),
+        closure_reasons=closure_reasons, reason_names=dict(closure_reasons),
+        done=done(visit, (*CASE_STEPS, resolve_step(""), change_figure_step(""),
+                          remove_figure_step(""))),
         for_whom=FOR_WHOM, intensities=INTENSITIES, receiving_kinds=RECEIVING_KINDS,
         member_roles=MEMBER_ROLES, age_bands=AGE_BANDS, functions=FUNCTIONS)
 
@@ -158,14 +165,29 @@ def case_defaults(shown):
                    "plan.protective_factors": "\n".join(plan.get("protective_factors") or []),
                    "plan.intensity": plan.get("intensity") or "regular",
                    "intensity.level": (shown.get("intensity") or {}).get("level") or ""})
-    values.update({f"handover.staying.{figure['figure_id']}": "yes"
-                   for figure in plan.get("support_figures") or [] if figure.get("figure_id")})
+    figures = [figure for figure in plan.get("support_figures") or [] if figure.get("figure_id")]
+    values.update({f"handover.staying.{figure['figure_id']}": "yes" for figure in figures})
+    for figure in figures:
+        values.update(figure_values(f"figure-{figure['figure_id']}", figure))
+    return values
+
+
+def figure_values(name, figure):
+    """What a support figure's own form starts with: the figure as it is recorded."""
+    values = {f"{name}.name": figure.get("name") or "",
+              f"{name}.relation": figure.get("relation") or "",
+              f"{name}.formal": "yes" if figure.get("formal") else "no",
+              f"{name}.named_by": figure.get("named_by") or ""}
+    values.update({f"{name}.{box}": "yes" for box in ("decides", "consent") if figure.get(box)})
+    values.update({f"{name}.functions.{function}": "yes"
+                   for function in figure.get("functions") or []})
     return values
 
 
 def labels(say):
     """The label of a field in the error summary: a goal's by its row (`Doel 2: Doel`), a
-    safety concern's resolution as one; the rest by its name (words.py)."""
+    field of one concern's or one figure's own form as that of the form they share
+    (`figure-<id>.name` as `figure.name`); the rest by its name (words.py)."""
     def label(name):
         goal = GOAL_FIELD.match(name)
         if goal:
@@ -174,14 +196,16 @@ def labels(say):
         if member:
             return f"{say('member')} {int(member.group(1)) + 1}: " \
                 f"{say('members.' + member.group(2))}"
-        if name.startswith("resolve-"):
-            return say("resolve.resolution")
+        own = OWN_FORM_FIELD.match(name)
+        if own:
+            return say(f"{own.group(1)}.{own.group(2)}")
         return say(name)
     return label
 
 
 GOAL_FIELD = re.compile(r"plan\.goals\.(\d+)\.([a-z_]+)")
 MEMBER_FIELD = re.compile(r"members\.members\.(\d+)\.([a-z_]+)")
+OWN_FORM_FIELD = re.compile(r"(resolve|figure)-[^.]+\.([a-z_.]+)")
 
 
 def shown_if_may(visit, operation_id, **path):

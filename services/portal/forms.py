@@ -294,13 +294,13 @@ def member_errors(form, errors):
     return renumbered(errors, "members", members_sent(form))
 
 
-def figure_body(form):
-    """addSupportFigure's body: the functions and the yes-boxes ticked; `formal` a yes/no."""
-    body = step_body("figure", form, texts=("name", "relation", "named_by"),
-                     flags=("formal",))
-    body["functions"] = ticked("figure", form, "functions")
-    body["decides"] = form.get("figure.decides") == "yes"
-    body["consent"] = form.get("figure.consent") == "yes"
+def figure_body(form, step="figure"):
+    """addSupportFigure's body, and updateSupportFigure's from a figure's own form (`step`):
+    the functions and the yes-boxes ticked; `formal` a yes/no."""
+    body = step_body(step, form, texts=("name", "relation", "named_by"), flags=("formal",))
+    body["functions"] = ticked(step, form, "functions")
+    body["decides"] = form.get(f"{step}.decides") == "yes"
+    body["consent"] = form.get(f"{step}.consent") == "yes"
     return body
 
 

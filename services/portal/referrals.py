@@ -1,15 +1,28 @@
 """Pages of a referral: referring a family, my referrals, a referral's page with its proposal
-and case, the intake and the answers to a proposal. The work queue is queue.py's."""
+and case, the intake and the answers to a proposal, its withdrawals, and the administrator's
+audit trail, export and erasure. The work queue is queue.py's."""
+import re
 from datetime import date
+
+from werkzeug.wrappers import Response
 
 from kring.contracts.events import PARTIES
 from kring.contracts.matching import SEVERITIES
 from kring.contracts.referral import NOTICE_LANGUAGES, REFERRER_ROLES, URGENCIES
-from services.portal import forms, summaries
-from services.portal.steps import refusal
+from services.portal import forms, summaries, words
+from services.portal.api import answer_of
+from services.portal.steps import SAID_AT_THE_FORM, done, fields_step, refusal, take
 from services.portal.visit import query_string
 
 PAGE_SIZE = 20
+
+# a referral's own steps, a form each on its page: withdrawing it (the family or the person
+# stops), and withdrawing the family's consent to share (support goes on)
+WITHDRAW = fields_step("withdraw", "withdrawReferral", texts=("by", "reason"))
+WITHDRAW_CONSENT = fields_step("consent_withdrawal", "withdrawConsent", texts=("reason",))
+# the administrator's: erasing the family's data (docs/contract.md §7)
+ERASE = fields_step("erasure", "eraseReferral", texts=("reason",))
+REFERRAL_STEPS = (WITHDRAW, WITHDRAW_CONSENT, ERASE)
 
 
 def referral_form(visit, values=None, errors=None, status=200):
@@ -69,23 +82,103 @@ def referral(visit, referral_id):
 
 def referral_page(visit, referral, status=200, values=None, errors=None):
     """The referral, and for its coordinator the proposal (with a form for each party still to
-    answer) and the case. `values` and `errors` are by party: what was typed in its form and
+    answer) and the case; the withdrawals the person's role may make while they make sense.
+    `values` and `errors` are by form (a party's, a withdrawal's): what was typed in it and
     what the API said of it."""
     proposal = _named(visit, "getProposal", "proposal_id", referral.get("proposal_id"))
     case = _named(visit, "getCase", "case_id", referral.get("case_id"))
     errors = errors or {}
     answering = summaries.open_parties(proposal)
     # a refused answer is shown at its form, also when that party is no longer asked
-    answering += [party for party in errors if party not in answering]
+    answering += [party for party in errors if party in PARTIES and party not in answering]
+    consent = referral.get("consent") or {}
+    # while it makes sense (the API decides), and always where the API just refused it
+    sensible = {WITHDRAW.name: referral.get("status") != "closed",
+                # a referrer does not see the consent record: the form stays for them (a
+                # second withdrawal changes nothing)
+                WITHDRAW_CONSENT.name: not consent.get("withdrawn_at"),
+                ERASE.name: not referral.get("erased_at")}
+    offered = {step.name: visit.may(step.operation_id)
+               and (sensible[step.name] or step.name in errors) for step in REFERRAL_STEPS}
+    typed = {**{"withdraw.by": visit.session.role}, **(values or {}).get("withdraw", {})}
     answered = visit.request.args.get("answered")
     return visit.render("referral.j2", status=status, referral=referral, proposal=proposal,
                         answering=answering if visit.may("respondToProposal") else [],
                         case=summaries.case_summary(case, proposal) if case else None,
-                        values=values or {}, errors=errors, parties=PARTIES,
+                        timeline=[(entry, timeline_detail(visit.say, entry))
+                                  for entry in referral.get("timeline") or []],
+                        values={**(values or {}), "withdraw": typed}, errors=errors,
+                        parties=PARTIES, offered=offered, done=done(visit, REFERRAL_STEPS),
+                        withdrawers=(visit.session.role, "family"), consent=consent,
                         answered=answered if answered in PARTIES else None,
                         submitted=visit.request.args.get("submitted") == "1",
                         saved=visit.request.args.get("intake") == "1",
                         may_meet=visit.may("recordIntake"))
+
+
+def timeline_detail(say, entry):
+    """A timeline entry's detail in the page's language where it is one of ours: a closure's
+    outcome, who withdrew; else as the API says it (an organisation's name, say)."""
+    detail = entry.get("detail")
+    if not detail:
+        return None
+    if entry.get("status") == "closed" or detail == "does not fit":
+        return say(f"outcome_{'declined' if detail == 'does not fit' else detail}")
+    by = BY_WHOM.match(detail)
+    return say(f"timeline_by_{by.group(1)}") if by else detail
+
+
+BY_WHOM = re.compile(r"^by (family|referrer|coordinator)$")
+
+
+def withdraw(visit, referral_id):
+    return _take(visit, referral_id, WITHDRAW)
+
+
+def withdraw_consent(visit, referral_id):
+    return _take(visit, referral_id, WITHDRAW_CONSENT)
+
+
+def erase(visit, referral_id):
+    return _take(visit, referral_id, ERASE)
+
+
+def audit(visit, referral_id):
+    """The referral's audit trail (getAudit, the administrator's): who read or changed what of
+    it, when, and the answer given."""
+    refused = visit.refused("getAudit")
+    if refused:
+        return refused
+    answer = visit.api.call("getAudit", path={"referral_id": referral_id})
+    if not answer.ok:
+        return visit.from_api(answer)
+    roles = {key[len("role_"):]: visit.say(key) for key in words.TEXTS if key.startswith("role_")}
+    return visit.render("audit.j2", referral_id=referral_id, entries=answer.body["entries"],
+                        roles=roles)
+
+
+def export(visit, referral_id):
+    """Everything Kring holds of the referral (exportReferral), the API's JSON as it is, to
+    save and hand to the family who asked for it."""
+    refused = visit.refused("exportReferral")
+    if refused:
+        return refused
+    response = visit.api.send("exportReferral", path={"referral_id": referral_id})
+    if response.status_code != 200:
+        return visit.from_api(answer_of(response))
+    return Response(response.content, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="kring-{referral_id}.json"'})
+
+
+def _take(visit, referral_id, step):
+    """One of the referral's own steps; back on its page, or that page with the API's words
+    at the step's form and everything typed kept."""
+    def again(values, errors, status):
+        seen = visit.api.call("getReferral", path={"referral_id": referral_id})
+        if not seen.ok:
+            return visit.from_api(seen)
+        return referral_page(visit, seen.body, status, {step.name: values}, errors)
+    return take(visit, step, {"referral_id": referral_id}, again, f"/referrals/{referral_id}")
 
 
 def _named(visit, operation_id, key, value):
@@ -118,6 +211,9 @@ def intake(visit, referral_id):
         # (docs/contract.md §4 "Error answers"); the form again as typed. A 404 is a 404
         return intake_form(visit, seen.body, values,
                            {forms.GENERAL: [visit.say("not_heard_yet")]}, status=409)
+    if answer.status in SAID_AT_THE_FORM:  # the intake already recorded, say: the form again
+        return intake_form(visit, seen.body, values, refusal(visit, answer, "", ()),
+                           status=answer.status)
     if not answer.ok:
         return visit.from_api(answer)
     return visit.redirect(f"/referrals/{referral_id}?intake=1")
@@ -144,7 +240,7 @@ def respond(visit, proposal_id):
     answer = visit.api.call("respondToProposal", path={"proposal_id": proposal_id},
                             body=forms.answer_body(party, form))
     referral_id = seen.body["referral_id"]
-    if answer.status in (409, 422):
+    if answer.status in SAID_AT_THE_FORM:
         errors = refusal(visit, answer, party, forms.answer_fields(party))
         referral = visit.api.call("getReferral", path={"referral_id": referral_id})
         if not referral.ok:

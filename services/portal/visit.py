@@ -61,8 +61,9 @@ class Visit:
         longer accepted) signs out; 403 and 404 say so as the API does."""
         if answer.status == 401:
             return self.sign_in_first()
-        if answer.status == 409:
-            return self.error_page(409, answer.body.get("message"))
+        if answer.status == 409:  # the API's reason, in the page's language where we know it
+            said = answer.body.get("message")
+            return self.error_page(409, self.message(said) if said else None)
         return self.error_page(answer.status)
 
     def sign_in_first(self):

@@ -41,6 +41,7 @@ TEXTS = {
     "role_supporter": ("ondersteuner", "supporter"),
     "role_operator": ("operator", "operator"),
     "role_municipality": ("gemeente", "municipality"),
+    "role_public": ("aanvrager (zonder account)", "applicant (no account)"),
     "welcome": ("Welkom", "Welcome"),
     "refer": ("Gezin aanmelden", "Refer a family"),
     "my_referrals": ("Mijn aanmeldingen", "My referrals"),
@@ -240,6 +241,23 @@ TEXTS = {
     "status_proposal_made": ("ondersteuner voorgesteld", "supporter proposed"),
     "status_proposal_declined": ("voorstel afgewezen", "proposal declined"),
     "status_matched": ("koppeling gemaakt", "match made"),
+    # the rest of a referral's timeline (services/referral/domain.py), and who a step was by
+    "status_intake_done": ("kennismaking vastgelegd", "intake recorded"),
+    "status_awaiting_commission": ("wacht op de beschikking van de gemeente",
+                                   "awaiting the municipality's commission"),
+    "status_commissioned": ("beschikking afgegeven", "commissioned"),
+    "status_not_commissioned": ("geen beschikking", "not commissioned"),
+    "status_case_closed": ("traject afgesloten", "case closed"),
+    "status_handed_over": ("traject overgedragen", "case handed over"),
+    "status_case_reopened": ("traject weer geopend na een terugval",
+                             "case reopened after a relapse"),
+    "status_withdrawn": ("ingetrokken", "withdrawn"),
+    "status_consent_withdrawn": ("toestemming om te delen ingetrokken",
+                                 "consent to share withdrawn"),
+    "status_erased": ("gegevens van het gezin gewist", "the family's data erased"),
+    "timeline_by_family": ("op verzoek van het gezin", "at the family's request"),
+    "timeline_by_referrer": ("door de verwijzer", "by the referrer"),
+    "timeline_by_coordinator": ("door de coördinator", "by the coordinator"),
     # errors
     "forbidden_title": ("Geen toegang", "No access"),
     "forbidden_text": ("Dit is niet voor uw rol.", "This is not for your role."),
@@ -247,6 +265,8 @@ TEXTS = {
     "not_found_text": ("Dit bestaat niet, of u kunt het niet inzien.",
                        "This does not exist, or you cannot see it."),
     "conflict_title": ("Dat kan nu niet", "That cannot be done now"),
+    "erased_refusal": ("Dat kan niet meer: de gegevens van het gezin zijn gewist.",
+                       "That can no longer be done: the family's data was erased."),
     "unavailable_title": ("Even niet bereikbaar", "Temporarily unavailable"),
     "unavailable_text": ("Kring is even niet bereikbaar. Er is niets verloren; probeer het zo "
                          "nog eens.",
@@ -529,6 +549,10 @@ TEXTS = {
     "done_figure": ("De steunfiguur is toegevoegd.", "The support figure was added."),
     "remove_figure": ("Verwijderen", "Remove"),
     "done_remove_figure": ("De steunfiguur is verwijderd.", "The support figure was removed."),
+    "change_figure": ("Wijzigen", "Change"),
+    "step_change_figure": ("Steunfiguur wijzigen", "Change the support figure"),
+    "save_change_figure": ("Wijzigingen opslaan", "Save the changes"),
+    "done_change_figure": ("De steunfiguur is gewijzigd.", "The support figure was changed."),
     "past_rounds": ("Eerdere rondes (voor een terugval)", "Earlier rounds (before a relapse)"),
     "reopened_at": ("Weer geopend op", "Reopened on"),
     "withdrawn_at": ("Gestopt op", "Withdrawn on"),
@@ -536,6 +560,67 @@ TEXTS = {
     "outcome_completed": ("afgerond", "completed"),
     "outcome_declined": ("past niet bij het programma", "does not fit the programme"),
     "outcome_withdrawn": ("ingetrokken", "withdrawn"),
+    # withdrawing a referral, or the family's consent to share (withdrawReferral,
+    # withdrawConsent), on its page; a form's fields are named `<form>.<field>`
+    "stopping": ("Stoppen", "Stopping"),
+    "withdraw": ("Aanmelding intrekken", "Withdraw the referral"),
+    "withdraw_hint": (
+        "Het gezin of u stopt: wat nog loopt, stopt ook, en de plek bij de ondersteuner komt "
+        "vrij. Dit kan niet ongedaan worden gemaakt.",
+        "The family or you stop: whatever is under way stops too, and the supporter's place "
+        "is freed. This cannot be undone."),
+    "withdraw.by": ("Wie vraagt erom?", "Who asks for it?"),
+    "by_family": ("Het gezin", "The family"),
+    "by_referrer": ("Ik, als verwijzer", "I, as the referrer"),
+    "by_coordinator": ("Ik, als coördinator", "I, as the coordinator"),
+    "withdraw.reason": ("Waarom?", "Why?"),
+    "save_withdraw": ("Aanmelding intrekken", "Withdraw the referral"),
+    "done_withdraw": ("De aanmelding is ingetrokken.", "The referral was withdrawn."),
+    "consent_withdrawal": ("Toestemming om te delen intrekken", "Withdraw consent to share"),
+    "consent_withdrawal_hint": (
+        "Het gezin wil niet langer dat de verwijzer hoort hoe het gaat. De ondersteuning gaat "
+        "gewoon door.",
+        "The family no longer wants the referrer to hear how it goes. Support goes on as "
+        "before."),
+    "consent_withdrawal.reason": ("Waarom? (wordt alleen bij de toestemming bewaard)",
+                                  "Why? (kept with the consent only)"),
+    "save_consent_withdrawal": ("Toestemming intrekken", "Withdraw consent"),
+    "done_consent_withdrawal": (
+        "De toestemming om te delen is ingetrokken; de ondersteuning gaat door.",
+        "The consent to share was withdrawn; support goes on."),
+    "consent_withdrawn_at": ("Toestemming om te delen ingetrokken op",
+                             "Consent to share withdrawn on"),
+    # the administrator's, from the referral's page: the family's data, its audit trail and
+    # its export (docs/contract.md §7 "Erasure, retention and export")
+    "privacy": ("Gegevens van het gezin", "The family's data"),
+    "audit": ("Wie heeft wat gedaan", "Audit trail"),
+    "audit_text": (
+        "Elke keer dat iemand de gegevens van deze aanmelding las of wijzigde, in alle diensten "
+        "van Kring: wie, wat, wanneer en het antwoord.",
+        "Every time someone read or changed this referral's data, in every service of Kring: "
+        "who, what, when and the answer given."),
+    "audit_at": ("Wanneer", "When"),
+    "audit_operation": ("Wat", "What"),
+    "audit_service": ("Dienst", "Service"),
+    "audit_person": ("Wie", "Who"),
+    "audit_organisation": ("Organisatie", "Organisation"),
+    "audit_role": ("Rol", "Role"),
+    "audit_answer": ("Antwoord", "Answer"),
+    "back_to_referral": ("Terug naar de aanmelding", "Back to the referral"),
+    "export": ("Alles wat Kring van dit gezin heeft (JSON, om te bewaren)",
+               "Everything Kring holds of this family (JSON, to save)"),
+    "erasure": ("Gegevens van het gezin wissen", "Erase the family's data"),
+    "erasure_hint": (
+        "In alle diensten van Kring; de cijfers voor de rapportage blijven. Dit kan niet "
+        "ongedaan worden gemaakt. Schrijf in de reden niets over het gezin: die wordt bewaard.",
+        "In every service of Kring; the figures for reports stay. This cannot be undone. Write "
+        "nothing about the family in the reason: it is kept."),
+    "erasure.reason": ("Op welke grond?", "On what grounds?"),
+    "erasure.reason_hint": ("Bijvoorbeeld: verzoek van het gezin van 1 december, art. 17 AVG.",
+                            "For example: the family's request of 1 December, art. 17 GDPR."),
+    "save_erasure": ("Gegevens wissen", "Erase the data"),
+    "done_erasure": ("De gegevens van het gezin zijn gewist.", "The family's data was erased."),
+    "erased_at": ("Gegevens gewist op", "Data erased on"),
     # an organisation's supporters (listSupporters, registerSupporter, updateSupporter)
     "supporters": ("Ondersteuners", "Supporters"),
     "supporters_text": (
@@ -661,6 +746,29 @@ MESSAGES_NL = {
     "Length must be between 1 and 50.": "Geef er 1 tot en met 50.",
     "Length must be between 1 and 10.": "Geef er 1 tot en met 10.",
     "Must be one of: volunteer, professional.": "Kies vrijwilliger of beroepskracht.",
+    # the refusals of a case's, an aftercare's and a referral's steps (cases.py, aftercare.py,
+    # referrals.py) that do not name the status in the way (REFUSED_BY_STATUS, below)
+    "cannot record a support figure: set the plan first":
+        "Leg eerst het plan van aanpak vast; een steunfiguur hoort bij het plan.",
+    "a plan needs at least one goal": "Een plan heeft ten minste één doel.",
+    "name the life domain (leefgebied)": "Noem het leefgebied.",
+    "describe the goal": "Beschrijf het doel.",
+    "a factor must be a non-empty text": "Laat geen lege regel staan.",
+    "name the support figure": "Noem de steunfiguur.",
+    "a support figure has at least one function": "Kies ten minste één manier van steunen.",
+    "say whether the support figure is formal (true/false)":
+        "Zeg of het iemand van een organisatie is.",
+    "each member_id once": "Elk gezinslid één keer.",
+    "letters, digits, - and _, at most 36": "Letters, cijfers, - en _, hoogstens 36.",
+    "must be one of the support figures who stay involved":
+        "Kies een van de steunfiguren die betrokken blijven.",
+    "the referral is over (withdrawn or closed)": "De aanmelding is al voorbij.",
+    "the intake of this referral is already recorded": "De kennismaking is al vastgelegd.",
+    "Not a valid boolean.": "Kies ja of nee.",
+    "Field may not be null.": "Vul dit in.",
+    "Unknown field.": "Dit veld kent Kring niet.",
+    "Not a valid list.": "Dit is geen lijst.",
+    "contains characters that cannot be stored": "Hierin staan tekens die niet kunnen.",
 }
 
 
@@ -678,6 +786,29 @@ def words(language):
 REFUSED_BY_STATUS = re.compile(r"^cannot .+: (the case|aftercare) is ([a-z_]+)$")
 REFUSED_NL = {"the case": ("Status van het traject", "case_"),
               "aftercare": ("Status van de nazorg", "aftercare_")}
+# the API's words that name what they are about (a date, a member, a code): the pattern, and
+# the Dutch with the pattern's groups in it; a `{}` group said by TEXTS[prefix + group] where
+# a third element gives the prefix
+PATTERNS_NL = (
+    (r"^must not be before (\S+)$", "Dit mag niet voor {0} liggen."),
+    (r"^the plan still refers to member\(s\) (.+): change the plan first$",
+     "Een doel of steunfiguur van het plan noemt dit gezinslid nog: pas eerst het plan aan."),
+    (r"^no member (\S+) in the family$", "Dit gezinslid ({0}) hoort niet bij het gezin."),
+    (r"^unknown member\(s\): (.+)$", "Onbekend gezinslid: {0}."),
+    (r"^unknown figure\(s\): (.+)$", "Onbekende steunfiguur: {0}."),
+    (r"^each of (.+) at most once$", "Kies elk hoogstens één keer."),
+    (r"^(?:[Mm]ust be )?one of:? (.+?)\.?$", "Kies er een uit de lijst."),
+    (r"^Longer than maximum length (\d+)\.$", "Hoogstens {0} tekens."),
+    (r"^Length must be between (\d+) and (\d+)\.$", "Geef er {0} tot en met {1}."),
+    (r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$",
+     "Vul een getal van {0} tot en met {1} in."),
+    (r"^the referral is already closed \(([a-z_]+)\)$",
+     "Dat kan nu niet: de aanmelding is al afgesloten ({0}).", "outcome_"),
+    (r"^the proposal is ([a-z_]+), no longer open$",
+     "Dat kan nu niet meer. Status van het voorstel: {0}.", "proposal_"),
+    (r"^a ([a-z]+) withdraws as (.+), not ([a-z]+)$",
+     "Kies wie erom vraagt: het gezin of uzelf."),
+)
 
 
 def message(text, language):
@@ -689,7 +820,15 @@ def message(text, language):
         what, prefix = REFUSED_NL[refused.group(1)]
         status = TEXTS.get(prefix + refused.group(2), (refused.group(2),))[0]
         return f"Dat kan nu niet. {what}: {status}."
-    return MESSAGES_NL.get(text, text)
+    if text in MESSAGES_NL:
+        return MESSAGES_NL[text]
+    for pattern, dutch, *prefix in PATTERNS_NL:
+        found = re.match(pattern, text)
+        if found:
+            groups = [TEXTS.get(prefix[0] + group, (group,))[0] if prefix else group
+                      for group in found.groups()]
+            return dutch.format(*groups)
+    return text
 
 
 def choose(cookie, accept_languages):

@@ -190,6 +190,27 @@ def proposal_to_aftercare(carla, sam, referral_id):
     assert "Samen boodschappen gedaan" in carla.page.locator(
         "#bezoeken ~ table").first.inner_text()
 
+    # the plan, a support figure on it, and a change to what is recorded of them (a form of
+    # the figure's own, folded away under its name until opened)
+    plan = carla.page.locator("#plan")
+    plan.get_by_label("Leefgebied").fill("parenting")
+    plan.get_by_label("Wat wil het gezin bereiken?").fill("Rust in huis")
+    carla.submit("plan", "Plan opslaan", "Het plan van aanpak is opgeslagen")
+    figure = carla.page.locator("#figure")
+    figure.get_by_label("Naam van de steunfiguur").fill("Oma Ans")
+    figure.get_by_label("Wie is het voor het gezin?").fill("oma")
+    figure.get_by_label("Nee, iemand uit de omgeving").check()
+    figure.get_by_label("praktische hulp").check()
+    figure.get_by_label("Deze persoon vindt het goed").check()
+    carla.submit("figure", "Steunfiguur opslaan", "De steunfiguur is toegevoegd")
+    carla.page.locator("#steunfiguren summary").click()
+    change = carla.page.locator("#steunfiguren form.portal-step")
+    change.get_by_label("Wie is het voor het gezin?").fill("oma en oppas")
+    carla.accessible()
+    carla.submit(change.get_attribute("id"), "Wijzigingen opslaan",
+                 "De steunfiguur is gewijzigd")
+    assert "Oma Ans (oma en oppas)" in carla.page.inner_text("#steunfiguren")
+
     # an immediate safety concern: marked at the top and in the list, and resolved
     concern = carla.page.locator("#concern")
     concern.get_by_label("Wat is de zorg?").fill("Spanning thuis")
@@ -241,6 +262,11 @@ def the_end(anna, wim, referral_id, case_id, aftercare_id):
     anna.until(f"/referrals/{referral_id}",
                lambda page: "afgesloten" in page.inner_text("main"), "the referral to close")
     assert anna.page.inner_text("#outcome") == "afgerond"
+    # the family's consent to share withdrawn, also after the end (docs/contract.md §4)
+    form = anna.page.locator("#consent_withdrawal")
+    form.get_by_label("Waarom?", exact=False).fill("Het gezin wil het zo")
+    anna.submit("consent_withdrawal", "Toestemming intrekken",
+                "De toestemming om te delen is ingetrokken")
     for path in (f"/cases/{case_id}", f"/aftercare/{aftercare_id}"):
         wim.open(path)
         assert "Niet gevonden" in wim.page.inner_text("h1"), path

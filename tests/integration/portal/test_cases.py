@@ -5,15 +5,18 @@ fields with everything typed kept, a 409 said at the form, a 404 for another org
 import re
 from datetime import date, timedelta
 
+from kring.clock import iso, utcnow
 from tests.support.access import supporter_body
 from tests.support.api import not_ready, token
 from tests.support.directory import COORDINATING_ORG, OTHER_COORDINATING_ORG
+from tests.support.integration.referral import trail_stub
 from tests.support.sample import referral_body
 from tests.support.waiting import eventually
 
 GP = ("huisarts-oost", "referrer", "anna")
 COORDINATOR = (COORDINATING_ORG, "coordinator", "carla")
 STRANGER = (OTHER_COORDINATING_ORG, "coordinator", "wim")
+ADMIN = (COORDINATING_ORG, "admin", "ada")
 TOMORROW = (date.today() + timedelta(days=2)).isoformat()
 
 
@@ -23,10 +26,7 @@ def started_case(api, external_ref):
     coordinator = token(*COORDINATOR[:2], subject=COORDINATOR[2])
     registered = api.post("/supporters", coordinator, json=supporter_body("Sanne", "Utrecht"))
     assert registered.status_code == 201, registered.text
-    referred = api.post("/referrals", token(*GP[:2], subject=GP[2]),
-                        json=referral_body(external_ref))
-    assert referred.status_code == 201, referred.text
-    referral_id = referred.json()["referral_id"]
+    referral_id = referred(api, external_ref)
 
     def intake():  # matching hears of the referral by an event: 409 not_ready until then
         answer = api.post("/intakes", coordinator, json={
@@ -41,6 +41,14 @@ def started_case(api, external_ref):
     case_id = eventually(lambda: api.get(f"/referrals/{referral_id}", coordinator).json()[
         "case_id"], what="the case to start")
     return referral_id, case_id, registered.json()["supporter_id"]
+
+
+def referred(api, external_ref):
+    """A referral the GP made through the API, received: its id."""
+    answer = api.post("/referrals", token(*GP[:2], subject=GP[2]),
+                      json=referral_body(external_ref))
+    assert answer.status_code == 201, answer.text
+    return answer.json()["referral_id"]
 
 
 def section(html, anchor):
@@ -60,6 +68,11 @@ def test_the_coordinator_works_the_case_from_the_plan_to_the_handover(people, ap
     assert f'href="/referrals/{referral_id}"' in page.text
     referral = carla.get(f"/referrals/{referral_id}")
     assert f'href="/cases/{case_id}"' in referral.text
+    # the intake once more: the API's refusal at the form, in Dutch, what was typed kept
+    again = carla.post(f"/referrals/{referral_id}/intake",
+                       {"fits": "yes", "severity": "low", "reason": "nog eens"})
+    assert again.status_code == 409 and "De kennismaking is al vastgelegd" in again.text
+    assert "nog eens</textarea>" in again.text
 
     wim.sign_in(*STRANGER)  # another organisation: no such case, nothing changed
     assert wim.get(f"/cases/{case_id}").status_code == 404
@@ -148,6 +161,11 @@ def test_the_coordinator_works_the_case_from_the_plan_to_the_handover(people, ap
                                                     "close.goals_met": "yes",
                                                     "close.reason": "goals_met"})
     assert closed.status_code == 200 and "Het traject is afgesloten" in closed.text
+    # the closure reason by the programme's name for it, in the page's language
+    assert '<dd id="closure-reason">Doelen bereikt</dd>' in closed.text
+    carla.get(f"/language?to=en&next=/cases/{case_id}")
+    assert '<dd id="closure-reason">Goals met</dd>' in carla.get(f"/cases/{case_id}").text
+    carla.get(f"/language?to=nl&next=/cases/{case_id}")
     assert "wordt afgesloten" in closed.text and 'id="handover"' in closed.text
     late = carla.post(f"/cases/{case_id}/visit", {"visit.date": date.today().isoformat(),
                                                   "visit.hours": "1", "visit.notes": "te laat"})
@@ -298,8 +316,8 @@ def test_the_familys_members_and_support_figures_on_the_case(people, api):
     figure = {"figure.name": "Oma Ans", "figure.relation": "oma", "figure.formal": "no",
               "figure.functions.practical": "yes", "figure.named_by": ayse}
     planless = carla.post(f"{where}/figure", {**figure, "figure.consent": "yes"})
-    assert planless.status_code == 409 and "set the plan first" in section(planless.text,
-                                                                           "figure")
+    assert planless.status_code == 409 and "Leg eerst het plan van aanpak vast" in section(
+        planless.text, "figure")
     assert 'value="Oma Ans"' in planless.text
     planned = carla.post(f"{where}/plan", {
         "plan.goals.0.life_domain": "parenting", "plan.goals.0.goal": "Rust",
@@ -318,11 +336,117 @@ def test_the_familys_members_and_support_figures_on_the_case(people, api):
     without = carla.post(f"{where}/members", {
         "members.members.0.member_id": ayse, "members.members.0.role": "",
         "members.members.1.role": "child", "members.members.1.age_band": "0-3"})
-    assert without.status_code == 409 and "change the plan first" in section(without.text,
-                                                                             "members")
+    assert without.status_code == 409 and "pas eerst het plan aan" in section(without.text,
+                                                                              "members")
     figure_id = re.search(r'/support-figures/([^/"]+)/remove', added.text).group(1)
+
+    # a figure's own form changes what is recorded of them: it starts as they are recorded;
+    # the API's words at its fields, everything typed kept, in either language
+    own = f"figure-{figure_id}"
+    assert f'name="{own}.name" value="Oma Ans"' in added.text
+    changed = {f"{own}.name": "Oma Ans", f"{own}.relation": "oma en oppas",
+               f"{own}.formal": "no", f"{own}.functions.emotional": "yes",
+               f"{own}.named_by": ayse}
+    unasked = carla.post(f"{where}/support-figures/{figure_id}/change", changed)
+    assert unasked.status_code == 422 and f'id="f-{own}-consent-error"' in unasked.text
+    assert "alleen met diens toestemming" in section(unasked.text, own)
+    assert f'href="#f-{own}-consent">Deze persoon vindt het goed' in unasked.text
+    assert 'value="oma en oppas"' in unasked.text
+    carla.get(f"/language?to=en&next={where}")
+    said = carla.post(f"{where}/support-figures/{figure_id}/change",
+                      {**changed, f"{own}.consent": "yes", f"{own}.functions.emotional": ""})
+    assert said.status_code == 422 and f'id="f-{own}-functions-error"' in said.text
+    assert "How does this person support?" in section(said.text, own)
+    assert 'value="oma en oppas"' in said.text
+    carla.get(f"/language?to=nl&next={where}")
+    kept = carla.post(f"{where}/support-figures/{figure_id}/change",
+                      {**changed, f"{own}.consent": "yes"})
+    assert kept.status_code == 200 and "De steunfiguur is gewijzigd" in kept.text
+    assert "Oma Ans (oma en oppas): emotionele steun" in kept.text
     removed = carla.post(f"{where}/support-figures/{figure_id}/remove", {})
     assert removed.status_code == 200 and "De steunfiguur is verwijderd" in removed.text
     assert "Oma Ans" not in removed.text
     gone = carla.post(f"{where}/support-figures/{figure_id}/remove", {})
     assert gone.status_code == 404
+
+
+def test_the_referral_is_withdrawn_and_the_familys_consent_from_its_page(people, api):
+    where = f"/referrals/{referred(api, 'HA-stop')}"
+    carla, anna = people(), people()
+    carla.sign_in(*COORDINATOR)
+    anna.sign_in(*GP)
+
+    # the referrer: the family no longer wants the referrer told; support goes on
+    page = anna.get(where)
+    assert 'id="withdraw"' in page.text and 'id="consent_withdrawal"' in page.text
+    assert 'value="referrer" checked' in page.text  # the referrer's own role to start with
+    quiet = anna.post(f"{where}/consent-withdrawal",
+                      {"consent_withdrawal.reason": "het gezin wil het zo"})
+    assert quiet.status_code == 200 and "De toestemming om te delen is ingetrokken" in quiet.text
+    shown = carla.get(where)
+    assert 'id="consent-withdrawn"' in shown.text and 'id="consent_withdrawal"' not in shown.text
+
+    # a `by` the coordinator may not record: the API's words at it, the reason kept
+    wrong = carla.post(f"{where}/withdraw", {"withdraw.by": "referrer",
+                                             "withdraw.reason": "verhuisd"})
+    assert wrong.status_code == 422 and 'id="f-withdraw-by-error"' in wrong.text
+    assert "Kies wie erom vraagt" in section(wrong.text, "withdraw")
+    assert "verhuisd</textarea>" in wrong.text
+    stopped = carla.post(f"{where}/withdraw", {"withdraw.by": "family",
+                                               "withdraw.reason": "verhuisd"})
+    assert stopped.status_code == 200 and "De aanmelding is ingetrokken" in stopped.text
+    assert '<dd id="outcome">ingetrokken</dd>' in stopped.text
+    assert 'id="withdraw"' not in stopped.text  # closed: nothing to withdraw any more
+
+    # once closed the API refuses it: said at the form, in either language, typed kept
+    again = anna.post(f"{where}/withdraw", {"withdraw.by": "family",
+                                            "withdraw.reason": "nog eens"})
+    assert again.status_code == 409 and "nog eens</textarea>" in again.text
+    assert "de aanmelding is al afgesloten (ingetrokken)" in section(again.text, "withdraw")
+    anna.get(f"/language?to=en&next={where}")
+    said = anna.post(f"{where}/withdraw", {"withdraw.by": "family"})
+    assert said.status_code == 409
+    assert "the referral is already closed (withdrawn)" in section(said.text, "withdraw")
+
+
+def test_the_administrator_reads_the_trail_exports_and_erases_from_the_referrals_page(
+        people, api, container_factory, kring_config):
+    # notify's part of the trail and the export: a stand-in (the stack runs the other four)
+    container_factory(trail_stub("notify", iso(utcnow())), kring_config).start()
+    where = f"/referrals/{referred(api, 'HA-erase')}"
+    ada, carla = people(), people()
+    ada.sign_in(*ADMIN)
+    carla.sign_in(*COORDINATOR)
+    page = ada.get(where)
+    assert 'id="audit-link"' in page.text and 'id="export-link"' in page.text
+    assert 'id="erasure"' in page.text
+    shown = carla.get(where).text  # the administrator's, not the coordinator's
+    assert 'id="erasure"' not in shown and 'id="audit-link"' not in shown
+    assert carla.get(f"{where}/audit").status_code == 403
+    assert carla.get(f"{where}/export").status_code == 403
+
+    trail = ada.get(f"{where}/audit")
+    assert trail.status_code == 200 and "getReferral" in trail.text
+    assert "notifyRead" in trail.text and "coördinator" in trail.text
+    export = ada.get(f"{where}/export")
+    assert export.status_code == 200 and export.headers["Content-Type"].startswith(
+        "application/json")
+    assert "attachment" in export.headers["Content-Disposition"]
+    assert export.json()["services"]["notify"] == {"stand_in": "notify"}
+
+    groundless = ada.post(f"{where}/erasure", {"erasure.reason": ""})
+    assert groundless.status_code == 422 and 'id="f-erasure-reason-error"' in groundless.text
+    assert "Vul dit in" in section(groundless.text, "erasure")
+    erased = ada.post(f"{where}/erasure", {"erasure.reason": "verzoek van het gezin"})
+    assert erased.status_code == 200 and "De gegevens van het gezin zijn gewist" in erased.text
+    assert 'id="erased"' in erased.text and 'id="erasure"' not in erased.text
+    assert "gegevens van het gezin gewist" in erased.text  # the timeline's entry
+
+    # a change after the erasure: the API's 410 said at the form, in either language
+    late = carla.post(f"{where}/consent-withdrawal", {"consent_withdrawal.reason": "te laat"})
+    assert late.status_code == 410 and "te laat</textarea>" in late.text
+    assert "de gegevens van het gezin zijn gewist" in section(late.text, "consent_withdrawal")
+    carla.get(f"/language?to=en&next={where}")
+    said = carla.post(f"{where}/consent-withdrawal", {})
+    assert said.status_code == 410
+    assert "the family&#39;s data was erased" in section(said.text, "consent_withdrawal")
