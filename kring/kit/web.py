@@ -9,6 +9,7 @@ may be kept by a cache: most carry a family's data.
 """
 import json
 import logging
+import sys
 import time
 
 import eventlet
@@ -159,6 +160,7 @@ class ApiEntrypoint(HttpRequestHandler):
 
     server = ProcessWebServer()
     broker = BrokerWatch()
+    calls_before_answer = True  # the providers' `before_answer` (kring.kit.db), every time
 
     def __init__(self, operation_id, **kwargs):
         self.operation = OPERATIONS[operation_id]
@@ -238,10 +240,13 @@ class ApiEntrypoint(HttpRequestHandler):
     def handle_result(self, event, worker_ctx, result, exc_info):
         # nameko answers here, before the dependencies' worker_result: what must be stored
         # before the caller hears the answer (the audit record of a failed call) happens first
-        for provider in self.container.dependencies:
-            before_answer = getattr(provider, "before_answer", None)
-            if before_answer is not None:
-                before_answer(worker_ctx, result, exc_info)
+        try:
+            for provider in self.container.dependencies:
+                before_answer = getattr(provider, "before_answer", None)
+                if before_answer is not None:
+                    before_answer(worker_ctx, result, exc_info)
+        except Exception:  # a read's record could not be stored: it answers that, not its data
+            result, exc_info = None, sys.exc_info()
         return super().handle_result(event, worker_ctx, result, exc_info)
 
     def check_signature(self, args, kwargs):
