@@ -24,7 +24,7 @@ from werkzeug.wrappers import Request, Response
 
 from kring.config import PREVIOUS_SECRET_KEY, SECRET_KEY, TRUSTED_PROXIES_KEY
 from kring.contracts.api import OPERATIONS
-from kring.contracts.fields import MAX_BODY_BYTES, read_json_object, storable
+from kring.contracts.fields import MAX_BODY_BYTES, one, read_json_object, storable
 from kring.errors import (INVALID_BODY, INVALID_QUERY, Invalid, KringError, Malformed, NotFound,
                           NotReady, RateLimited, Unauthenticated, Unavailable)
 from kring.kit import correlation, logs, metrics, remote
@@ -224,7 +224,7 @@ class ApiEntrypoint(HttpRequestHandler):
             if best in formats:
                 values["format"] = formats[best]
         try:
-            return self.operation.query().load(values)
+            return one(self.operation.query).load(values)
         except ValidationError as exc:
             raise Invalid(INVALID_QUERY, exc.messages) from None
 
@@ -233,7 +233,7 @@ class ApiEntrypoint(HttpRequestHandler):
             raise Malformed(f"the body is larger than {MAX_BODY_BYTES} bytes")
         payload = read_json_object(_raw_body(request), empty_is_object=True)
         try:
-            return self.operation.body().load(payload)
+            return one(self.operation.body).load(payload)
         except ValidationError as exc:
             raise Invalid(INVALID_BODY, exc.messages) from None
 
