@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import signal
 import socket
 import sys
@@ -47,6 +48,7 @@ from bench.figures import (percentile, rate, ratio, seconds_since_epoch, stage_d
 from kring.client import ApiError  # noqa: E402
 from kring.config import SERVICES  # noqa: E402
 from kring.contracts.topology import SUBSCRIPTIONS  # noqa: E402
+from kring.deployment import local_nginx_conf  # noqa: E402
 from nameko.testing.utils import find_free_port  # noqa: E402
 from tests.support.databases import Databases  # noqa: E402
 from tests.support.directory import EXAMPLE_DIRECTORY  # noqa: E402
@@ -93,6 +95,27 @@ class Started(_Process):
         return self
 
 
+def nginx_binary():
+    return shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists()
+                                     else None)
+
+
+def gateway(kind, port, upstreams, folder):
+    """The entrance in front of `upstreams` ({service: ["127.0.0.1:port", ...]}) on `port`:
+    nginx with kring.deployment's local configuration, as the deploy files have it, or
+    bench/proxy.py where this machine has no nginx."""
+    if kind == "proxy":
+        return Started([sys.executable, str(ROOT / "bench" / "proxy.py"), str(port),
+                        json.dumps(upstreams)], "proxy is running").start()
+    folder.mkdir(parents=True, exist_ok=True)
+    conf = folder / "nginx.conf"
+    conf.write_text(local_nginx_conf(upstreams, port, folder))
+    # its notices on stderr as well: "start worker process" comes once it listens
+    return Started([nginx_binary(), "-p", str(folder), "-e", "stderr", "-c", str(conf),
+                    "-g", "daemon off; error_log stderr notice;"],
+                   "start worker process").start()
+
+
 class BareChain:
     def __init__(self):
         self.vhost = Vhost("bare")
@@ -134,7 +157,7 @@ class KringDeployment:
     """Kring in one layout: its processes, its databases (SQLite, one file per service, shared
     by that service's replicas), and the URL a client calls."""
 
-    def __init__(self, folder, label, processes, proxy, profile=None):
+    def __init__(self, folder, label, processes, proxy, profile=None, gateway="proxy"):
         self.vhost = Vhost(label.replace(" ", "-"))
         self.folder = Path(folder)
         self.databases = Databases(self.folder / "db")
@@ -148,6 +171,7 @@ class KringDeployment:
             for services in groups:
                 self.plan.append((services, replica, find_free_port()))
         self.proxied = proxy
+        self.gateway = gateway  # in front of the processes: "nginx" or "proxy" (bench/proxy.py)
         self.profile = profile  # where bench/sampler.py's report goes (one process only)
         self.url = None
 
@@ -181,8 +205,7 @@ class KringDeployment:
             port = find_free_port()
             upstreams = self.upstreams if "all" not in self.upstreams else {
                 service: self.upstreams["all"] for service in SERVICES}
-            self.proxy = Started([sys.executable, str(ROOT / "bench" / "proxy.py"), str(port),
-                                  json.dumps(upstreams)], "proxy is running").start()
+            self.proxy = gateway(self.gateway, port, upstreams, self.folder / "gateway")
             self.url = f"http://127.0.0.1:{port}"
         else:
             self.url = f"http://127.0.0.1:{self.plan[0][2]}"
@@ -440,7 +463,8 @@ def run(args, say):
                            "load_average_at_start": load_average()},
                "settings": {"concurrency": args.concurrency, "seconds": args.seconds,
                             "walker_pause": args.pause,
-                            "burst_seconds": args.burst_seconds, "quick": args.quick},
+                            "burst_seconds": args.burst_seconds, "quick": args.quick,
+                            "gateway": args.gateway},
                "bare": [], "kring": {}}
     levels = sorted({max(1, args.concurrency // 2), args.concurrency})
     # The bare chain runs for the whole run and is measured right before each layout's
@@ -462,7 +486,7 @@ def run(args, say):
 def measure_layout(results, chain, folder, label, layout, levels, args, say):
     profile = args.profile if label == "one process" else None
     kring = KringDeployment(folder / label.replace(" ", "-"), label, layout["processes"],
-                            layout["proxy"], profile)
+                            layout["proxy"], profile, args.gateway)
     figures = results["kring"][label] = {"processes": len(kring.plan), "intake": [],
                                          "loop": []}
     try:
@@ -632,6 +656,9 @@ def main():
     parser.add_argument("--profile", metavar="FILE",
                         help="run the one-process layout's kring under bench/sampler.py and "
                              "write its report to FILE")
+    parser.add_argument("--gateway", choices=["auto", "nginx", "proxy"], default="auto",
+                        help="in front of the layouts with a proxy: nginx (kring.deployment's "
+                             "local configuration) or bench/proxy.py; auto: nginx if installed")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"),
                         help="folder for the JSON and the PNG")
     parser.add_argument("--draw", metavar="JSON", help="only draw the PNG of a results file")
@@ -642,6 +669,10 @@ def main():
     signal.signal(signal.SIGTERM, interrupted)
     args.seconds = args.seconds or (4 if args.quick else 20)
     args.burst_seconds = args.burst_seconds or (4 if args.quick else 20)
+    if args.gateway == "auto":
+        args.gateway = "nginx" if nginx_binary() else "proxy"
+    elif args.gateway == "nginx" and not nginx_binary():
+        parser.error("no nginx here: scripts/ensure_services.py --nginx installs it")
 
     def say(line):
         print(line, flush=True)
