@@ -233,6 +233,11 @@ class KringDeployment:
         self.databases.drop()
         self.vhost.delete()
 
+    def cpu_seconds(self):
+        """CPU time (user and system) the Kring processes have used so far: what a unit of
+        work costs, which other people's load on the machine moves far less than a rate."""
+        return sum(process_cpu_seconds(kring.process.pid) for kring in self.processes)
+
     def crashed(self):
         return [kring for kring in self.processes if kring.process.poll() is not None]
 
@@ -261,6 +266,11 @@ class KringDeployment:
                              "WHERE handled_at >= :since", since=stored_time(since)):
                 found[(service, handler, event_id)] = seconds_since_epoch(at)
         return found
+
+def process_cpu_seconds(pid):
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
 
 def stored_time(epoch):
     """Epoch seconds as SQLite holds a UTC time (text), to compare with a stored one."""
@@ -393,7 +403,9 @@ def measure_intake(kring, concurrency, seconds, label):
 
 
 def measure_loop(kring, concurrency, seconds, pause):
+    cpu = kring.cpu_seconds()
     loop = walk_loop(kring.url, concurrency, seconds, pause)
+    cpu = kring.cpu_seconds() - cpu
     sent, handled = kring.sent(loop["started"]), kring.handled(loop["started"])
     events = [row for row in sent if loop["started"] <= row[3] < loop["ended"]]
     applied = [at for at in handled.values() if loop["started"] <= at < loop["ended"]]
@@ -406,6 +418,8 @@ def measure_loop(kring, concurrency, seconds, pause):
             "reads_per_s": rate(loop["reads"], span),  # the walkers' polling (GET referral)
             "events": len(events), "events_per_s": rate(len(events), span),
             "handlings_per_s": rate(len(applied), span),
+            # the walkers' last referrals finish after the phase: a slight overestimate
+            "cpu_ms_per_event": rate(cpu * 1000, len(events)),
             "per_referral_ms": loop["per_referral_ms"],
             "stage_delay_ms": summary(delays), "stage_delay_missing": missing}
 
@@ -414,6 +428,7 @@ def measure_burst(kring, concurrency, seconds, timeout=120):
     """Submissions at full rate for `seconds`, then how long until matching has applied every
     referral_received of the burst, and until every stage has applied every event since the
     burst began (two clean readings in a row, with nothing left unsent in any outbox)."""
+    cpu = kring.cpu_seconds()
     load = hammer(concurrency, seconds, submitter(kring.url, "burst"))
     start, end = load["started"], load["ended"]
     matching_at = everyone_at = None
@@ -432,6 +447,7 @@ def measure_burst(kring, concurrency, seconds, timeout=120):
         if clean_checks == 2:  # twice in a row: nothing in flight between the two readings
             everyone_at = time.time()
         time.sleep(0.1)
+    cpu = kring.cpu_seconds() - cpu  # the submissions and every stage's work on them
     sent, handled = kring.sent(start), kring.handled(start)
     matching = [(handled[("matching", "on_referral", row[1])] - row[3]) * 1000 for row in sent
                 if row[2] == "referral_received" and row[3] >= start
@@ -443,7 +459,8 @@ def measure_burst(kring, concurrency, seconds, timeout=120):
             "last_inbox_row_s_after_burst": round(last_applied - end, 2)
             if last_applied else None,
             "not_applied_at_the_end": missing, "unsent_at_the_end": unsent,
-            "received_to_matching_ms": summary(matching)}
+            "received_to_matching_ms": summary(matching),
+            "cpu_ms_per_submission": rate(cpu * 1000, load["requests"])}
 
 
 def strip(load):
@@ -502,7 +519,8 @@ def measure_layout(results, chain, folder, label, layout, levels, args, say):
                 figures["loop"].append(loop)
                 say(f"  loop, {level} walkers: {loop['referrals_per_s']} referrals/s, "
                     f"{loop['events_per_s']} events/s, stage delay {loop['stage_delay_ms']} "
-                    f"({loop['unfinished']} unfinished, {loop['errors']} errors)")
+                    f"({loop['unfinished']} unfinished, {loop['errors']} errors), "
+                    f"{loop['cpu_ms_per_event']} ms CPU per event")
         for level in levels:
             bare = measure_bare(chain, level, args.seconds)
             bare["next_to"] = label
@@ -517,7 +535,8 @@ def measure_layout(results, chain, folder, label, layout, levels, args, say):
             burst = figures["burst"] = measure_burst(kring, args.concurrency, args.burst_seconds)
             say(f"  burst of {burst['http']['requests']} in {burst['http']['seconds']} s: "
                 f"matching caught up {burst['matching_caught_up_s']} s after it, every stage "
-                f"{burst['every_stage_caught_up_s']} s after it")
+                f"{burst['every_stage_caught_up_s']} s after it; "
+                f"{burst['cpu_ms_per_submission']} ms CPU per submission")
         crashed = kring.crashed()
         if crashed:
             figures["crashed"] = ["".join(k.log[-20:]) for k in crashed]
