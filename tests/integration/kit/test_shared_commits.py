@@ -1,5 +1,8 @@
-"""The inbox's one-statement check and the audit records that share a commit (kring.kit.db,
-kring.kit.audit_writer), on SQLite and on PostgreSQL."""
+"""The inbox's one-statement check (kring.kit.db), the audit records that share a commit
+(kring.kit.audit_writer) and the relay's marks that need not wait for the disk
+(kring.kit.outbox), on SQLite and on PostgreSQL."""
+from datetime import datetime, timezone
+
 import eventlet
 import pytest
 from sqlalchemy import MetaData, event, func, select, text
@@ -10,6 +13,7 @@ from kring.kit.access import Caller
 from kring.kit.audit_writer import SharedCommits
 from kring.kit.auth import Identity
 from kring.kit.db import UnitOfWork, make_engine
+from kring.kit.outbox import undone_by_power_failure
 from kring.kit.tables import add_kit_tables
 
 REFERRAL_ID = "5f0c0a56-64f4-4c59-9d9c-2d0c8d1c9a11"
@@ -74,3 +78,25 @@ def test_a_record_that_cannot_be_stored_fails_every_call_that_waits_for_it(datab
     with UnitOfWork.on(engine, metadata) as uow:
         assert uow.session.execute(select(func.count()).select_from(uow.audit_table)) \
             .scalar() == 1
+
+
+def durability(db):
+    if db.dialect.name == "sqlite":
+        return {0: "off", 1: "normal", 2: "full", 3: "extra"}[
+            db.exec_driver_sql("PRAGMA synchronous").scalar()]
+    return db.exec_driver_sql("SHOW synchronous_commit").scalar()
+
+
+def test_the_relays_marks_alone_commit_without_waiting_for_the_disk(database):
+    engine, metadata = database
+    inbox = metadata.tables["inbox"]
+    with engine.connect() as db:
+        usual = durability(db)
+    assert usual in ("full", "on")
+    with undone_by_power_failure(engine) as db:
+        assert durability(db) in ("normal", "off")
+        db.execute(inbox.insert().values(event_id=EVENT_ID, handler="on_received",
+                                         handled_at=datetime.now(timezone.utc)))
+    with engine.begin() as db:  # the pool's connections are as they were
+        assert durability(db) == usual
+        assert db.execute(select(inbox.c.event_id)).scalars().all() == [EVENT_ID]  # committed
