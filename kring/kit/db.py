@@ -7,7 +7,9 @@ the same transaction as the state, and the relay (kring.kit.outbox) publishes th
 commit. `uow.first_time(event_id)` records an incoming event in the inbox in the same
 transaction, so a redelivered event changes nothing, and an event about a referral whose data
 was erased does nothing at all (kring.kit.erasure). An HTTP call's `Caller` rides along: the
-unit of work writes its audit record in the transaction that reads or changes the referral.
+unit of work writes its audit record in the transaction that changes the referral; a call that
+changed nothing is recorded before its answer goes, in a commit it shares with the other calls
+answering at that moment (kring.kit.audit_writer).
 """
 import json
 import logging
