@@ -36,11 +36,11 @@ test: $(STAMP) $(PORTAL_STATIC)
 demo: $(STAMP)
 	$(BIN)/kring demo
 
-# The throughput bench (bench/README.md): its extra (matplotlib) is installed
-# here only, not for `make test`. BENCH_ARGS=--quick for a short run.
+# The throughput bench (bench/README.md): its extra (matplotlib) and its gateway (nginx) are
+# installed here only, not for `make test`. BENCH_ARGS=--quick for a short run.
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,bench]'
-	@$(BIN)/python scripts/ensure_services.py
+	@$(BIN)/python scripts/ensure_services.py --nginx
 	$(BIN)/python bench/throughput.py $(BENCH_ARGS)
 
 clean:
