@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test demo docs clean migrate migration bench
+.PHONY: run test demo docs clean migrate migration bench image screenshots
 
 # The stamp is rebuilt whenever the pins change, so a pull that bumps a version reinstalls.
 $(STAMP): pyproject.toml constraints.txt
@@ -35,6 +35,18 @@ test: $(STAMP) $(PORTAL_STATIC)
 
 demo: $(STAMP)
 	$(BIN)/kring demo
+
+# The one image of docker-compose.yml and deploy/k8s (deploy/Dockerfile), the portal's static
+# files built first; docker, else podman (README "Running the full stack with Docker Compose").
+IMAGE ?= kring:latest
+image: $(PORTAL_STATIC)
+	$$(command -v docker || command -v podman) build -f deploy/Dockerfile -t $(IMAGE) .
+
+# docs/images/portal-*.png: Kring as `make run` runs it, the demo's families, the pages in
+# Debian's Chromium (scripts/screenshots.py).
+screenshots: $(STAMP) $(PORTAL_STATIC)
+	@$(BIN)/python scripts/ensure_services.py --browser
+	$(BIN)/python scripts/screenshots.py
 
 # The throughput bench (bench/README.md): its extra (matplotlib) and its gateway (nginx) are
 # installed here only, not for `make test`. BENCH_ARGS=--quick for a short run.

@@ -6,6 +6,13 @@ each referral's timeline and where its notices went. Two families are then refer
 professional family trajectory, which the municipality commissions first (Utrecht says yes to
 one and no to the other), and a GP asks the Home-Start coordinators for advice about a case of
 its own (a consultation: no family is taken on), in two rounds.
+
+Then it leaves families behind at every stage of the coordinator's work queue, for a person who
+signs in to the portal afterwards (README "The portal"): new referrals awaiting their intake,
+proposals waiting for answers, families on the waiting list, open cases (one with an immediate
+safety concern), a case closing and to hand over, and aftercare under way; and it prints the
+`kring login-link` commands of a coordinator, a referrer, a supporter, an admin and a
+municipality.
 """
 import sys
 import time
@@ -13,7 +20,7 @@ import uuid
 
 import requests
 
-from kring.client import ApiClient, ApiError
+from kring.client import COORDINATING_ORG, REFERRING_ORG, ApiClient, ApiError
 from kring.describe import describe
 from kring.kit.auth import create_token
 
@@ -22,6 +29,15 @@ TRAJECTORY = "family-trajectory"  # a professional family trajectory on a munici
 TRAJECTORY_ORG = "gezinstraject-utrecht"  # its provider in Utrecht, examples/directory.json
 MUNICIPALITY = "GM0344"  # Utrecht: a municipality's token names it by its CBS code
 WAIT_SECONDS = 30
+# the families left for the portal's pages: (stage, family names); a family that speaks only a
+# language no supporter speaks waits on the waiting list
+STAGES = (("awaiting intake", ("Kok", "Dekker")),
+          ("proposal waiting for answers", ("Peters", "Hendriks")),
+          ("waitlisted", ("Haile", "Tesfay")),
+          ("open case", ("El Amrani", "De Groot")),
+          ("closing, to hand over", ("Mulder",)),
+          ("aftercare", ("Smit",)))
+NO_SUPPORTER_SPEAKS = "ti"  # Tigrinya
 
 
 class DemoFailed(Exception):
@@ -69,14 +85,17 @@ class Demo(ApiClient):
             ("Carla (professional)", "professional", ["nl", "en"],
              ["parenting", "domestic_safety"], 2),
         ]
-        for name, kind, languages, expertise, capacity in supporters:
-            self.say(f"coordinator registers supporter {name}")
-            self.call("POST", "/supporters", self.coordinator, {
-                "name": name, "kind": kind, "programmes": [PROGRAMME],
-                "languages": languages, "municipalities": ["Utrecht"],
-                "capacity": capacity, "expertise": expertise})
+        for supporter in supporters:
+            self.say(f"coordinator registers supporter {supporter[0]}")
+            self.register_supporter(*supporter)
 
-    def submit(self, label, language="nl", programme=PROGRAMME):
+    def register_supporter(self, name, kind, languages, expertise, capacity,
+                           programme=PROGRAMME, coordinator=None):
+        self.call("POST", "/supporters", coordinator or self.coordinator, {
+            "name": name, "kind": kind, "programmes": [programme], "languages": languages,
+            "municipalities": ["Utrecht"], "capacity": capacity, "expertise": expertise})
+
+    def submit(self, label, language="nl", programme=PROGRAMME, languages=("nl", "tr")):
         self.say(f"referrer submits the {label} family" + (
             "" if programme == PROGRAMME else f" for a {programme}"))
         body = {
@@ -85,7 +104,7 @@ class Demo(ApiClient):
                          "role": "gp", "email": "j.devries@example.org", "language": language},
             "family": {"contact_name": f"Fam. {label}", "phone": "+31612345678",
                        "postcode": "3581AB", "municipality": "Utrecht",
-                       "languages": ["nl", "tr"], "children_ages": [2, 5]},
+                       "languages": list(languages), "children_ages": [2, 5]},
             "request": {"question": "Support with parenting after a move",
                         "domains": ["parenting"], "urgency": "normal"},
             "consent": {"family_consents": True, "share_status_with_referrer": True,
@@ -151,7 +170,6 @@ class Demo(ApiClient):
                   {"by": "family", "reason": "the family moved away"})
         return referral_id
 
-
     def awaiting_commission(self, label):
         """A family trajectory's referral up to the municipality's desk."""
         referral_id = self.submit(label, programme=TRAJECTORY)
@@ -167,10 +185,8 @@ class Demo(ApiClient):
 
     def commissioned_trajectory(self):
         self.say("the trajectory's coordinator registers a professional")
-        self.call("POST", "/supporters", self.trajectory_coordinator, {
-            "name": "Dewi (professional)", "kind": "professional", "programmes": [TRAJECTORY],
-            "languages": ["nl", "tr"], "municipalities": ["Utrecht"], "capacity": 1,
-            "expertise": ["parenting"]})
+        self.register_supporter("Dewi (professional)", "professional", ["nl", "tr"],
+                                ["parenting"], 1, TRAJECTORY, self.trajectory_coordinator)
         referral_id = self.awaiting_commission("Demir")
         self.say("Utrecht commissions the family trajectory")
         self.call("POST", f"/referrals/{referral_id}/commission", self.municipality,
@@ -210,6 +226,85 @@ class Demo(ApiClient):
         return self.call("POST", f"{path}/close", self.referrer, {})
 
 
+    # --- families left behind for the portal ----------------------------------------------------
+
+    def started(self, label):
+        """A family's case under way with a plan and a first visit: (referral_id, case_id)."""
+        referral_id = self.submit(label)
+        case_id = self.match(referral_id, self.intake(referral_id, True)["proposal_id"])
+        self.say(f"coordinator sets the plan for the {label} family and logs a visit")
+        self.call("PUT", f"/cases/{case_id}/plan", self.coordinator, {
+            "goals": [{"life_domain": "parenting", "for": "adult",
+                       "goal": "Daily rhythm with the children that the parents can keep up"},
+                      {"life_domain": "social_network", "for": "adult",
+                       "goal": "Two people nearby the family can call on"}],
+            "risk_factors": ["little sleep since the move"],
+            "protective_factors": ["a grandmother who visits weekly"],
+            "intensity": "regular"})
+        self.call("POST", f"/cases/{case_id}/visits", self.coordinator,
+                  {"date": time.strftime("%Y-%m-%d"), "hours": 2, "notes": "getting to know"})
+        return referral_id, case_id
+
+    def closed_case(self, label):
+        referral_id, case_id = self.started(label)
+        self.say(f"coordinator holds the closing conversation with the {label} family")
+        self.call("POST", f"/cases/{case_id}/close", self.coordinator,
+                  {"evaluation": "the family manages; the handover is next", "goals_met": True})
+        return referral_id, case_id
+
+    def families_left_for_the_portal(self):
+        """{stage: [referral_id]} of STAGES; the supporter of the case with a safety concern."""
+        self.say("coordinator registers a supporter for the families left for the portal")
+        self.register_supporter("Dina (volunteer)", "volunteer", ["nl", "tr"], ["parenting"], 4)
+        stages = dict(STAGES)
+        left = {stage: [] for stage, _ in STAGES}
+        for label in stages["aftercare"]:
+            referral_id, case_id = self.closed_case(label)
+            self.say(f"coordinator hands the {label} family over to the municipality")
+            self.call("POST", f"/cases/{case_id}/handover", self.coordinator, {
+                "receiving_party": {"kind": "municipality", "name": "Gemeente Utrecht"},
+                "summary": "stable; aftercare contacts by the coordinator"})
+            self.reaches(referral_id, "aftercare")
+            left["aftercare"].append(referral_id)
+        for label in stages["closing, to hand over"]:
+            left["closing, to hand over"].append(self.closed_case(label)[0])
+        supporter = None
+        for number, label in enumerate(stages["open case"]):
+            referral_id, case_id = self.started(label)
+            if number == 0:
+                self.say(f"coordinator records the immediate safety concern the supporter saw "
+                         f"at the {label} family")
+                self.call("POST", f"/cases/{case_id}/safety-concerns", self.coordinator, {
+                    "description": "Father shouted at the children in front of the supporter; "
+                                   "mother afraid to be alone with him", "immediate": True})
+                supporter = self.call("GET", f"/cases/{case_id}", self.coordinator)[
+                    "supporter_id"]
+            left["open case"].append(referral_id)
+        for label in stages["proposal waiting for answers"]:
+            referral_id = self.submit(label)
+            self.intake(referral_id, True)
+            left["proposal waiting for answers"].append(referral_id)
+        for label in stages["waitlisted"]:
+            referral_id = self.submit(label, languages=(NO_SUPPORTER_SPEAKS,))
+            self.intake(referral_id, True)
+            self.reaches(referral_id, "waitlisted")
+            left["waitlisted"].append(referral_id)
+        for label in stages["awaiting intake"]:
+            left["awaiting intake"].append(self.submit(label))
+        return left, supporter
+
+
+def login_commands(supporter):
+    """The `kring login-link` of each person worth signing in as after the demo."""
+    people = [("coordinator", COORDINATING_ORG, "coordinator", "demo-coordinator"),
+              ("referrer", REFERRING_ORG, "referrer", "demo-referrer"),
+              ("supporter", COORDINATING_ORG, "supporter", supporter),
+              ("admin", COORDINATING_ORG, "admin", "demo-admin"),
+              ("municipality", MUNICIPALITY, "municipality", "demo-municipality")]
+    return [(who, f"kring login-link --org {org} --role {role} --subject {subject}")
+            for who, org, role, subject in people if subject]
+
+
 def run_demo(base_url, secret, notices=None, out=sys.stdout):
     """Walk the five families and the consultation through; `notices(referral_id)` lists where
     their notices went."""
@@ -220,6 +315,7 @@ def run_demo(base_url, secret, notices=None, out=sys.stdout):
                         demo.withdrawn_mid_case(), demo.commissioned_trajectory(),
                         demo.declined_trajectory()]
         consultation = demo.consultation()
+        left, supporter = demo.families_left_for_the_portal()
     except (DemoFailed, ApiError, requests.RequestException) as exc:
         print(f"demo stopped: {exc}", file=out)
         return 1
@@ -235,4 +331,11 @@ def run_demo(base_url, secret, notices=None, out=sys.stdout):
         where = notice.get("location") or " ".join(
             filter(None, [notice.get("channel"), notice.get("recipient")]))
         print(f"    notice {notice['kind']}: {notice['status']} → {where}", file=out)
+    print("\nLeft for the portal's work queue:", file=out)
+    for stage, referral_ids in left.items():
+        print(f"    {stage}: {len(referral_ids)} ({', '.join(referral_ids)})", file=out)
+    print("\nSign in to the portal as one of them (each command prints a one-time link):",
+          file=out)
+    for who, command in login_commands(supporter):
+        print(f"    {who + ':':14}{command}", file=out)
     return 0

@@ -11,7 +11,9 @@ added to the API cannot be forgotten in the compose stack.
   (kring.contracts.broker_users) and a worked example of a partner user. The queues are quorum
   queues (KRING_QUEUE_TYPE=quorum, as compose and Kubernetes run the services).
 - deploy/gateway/nginx.conf.template and deploy/k8s/ingress.yaml: one public entrance; each
-  /api/v1/ path goes to the service that owns it. The nginx image fills the template in when
+  /api/v1/ path goes to the service that owns it, each of the portal's paths (its route
+  table, services/portal/routes.py, and its static files) to the portal, and anything else is
+  a 404 at the entrance. The nginx image fills the template in when
   the container starts (docker-compose.yml, gateway): the resolver is the container network's
   DNS server (deploy/gateway/resolver.envsh), which is not at the same address under Docker and
   podman.
@@ -45,6 +47,7 @@ QUEUE_TYPE = QUORUM
 DEVELOPMENT_PASSWORDS = {name: name for name in
                          (OPERATOR_USER, *map(service_user, SERVICES), EXAMPLE_PARTNER)}
 PUBLIC_SERVICE = "referral"  # health and the OpenAPI document: every service serves them
+PORTAL = "portal"  # the web app, in a container (a Deployment) of its own
 GATEWAY_PORT = 8000
 GATEWAY_TLS_PORT = 8443  # HTTPS at the gateway (docker-compose.yml publishes it)
 
@@ -161,6 +164,8 @@ def broker_definitions(delays=DEFAULT_RETRY_DELAYS, retention_days=DEFAULT_RETEN
 # paths whose query may carry a secret (a self-referral's confirmation token,
 # docs/contract.md §4 "Self-referral"): the gateway keeps no access log of them
 TOKENS_IN_QUERY = ("self-referrals",)
+# the portal's paths that carry a secret in the path itself: a one-time sign-in link
+TOKENS_IN_PATH = ("login",)
 
 
 def routes():
@@ -174,10 +179,54 @@ def routes():
     return owners
 
 
+def portal_paths():
+    """The first segments of the portal's paths, sorted: its route table and its static files
+    ("" is its home page, `/`). Everything else outside /api/v1/ is no page of Kring's."""
+    from services.portal.routes import ROUTES
+    from services.portal.web import STATIC_PATH
+    segments = {path.split("/")[1] for _, _, path, _ in ROUTES} | {STATIC_PATH.split("/")[1]}
+    if "api" in segments:
+        raise ValueError("the portal may not claim /api: the API is there")
+    return sorted(segments)
+
+
+def _by_name(service):
+    """The service's address as the container network's DNS has it."""
+    return [f"            set $upstream http://{service}:{GATEWAY_PORT};",
+            "            proxy_pass $upstream;"]
+
+
+def _location(match, service, headers=(), quiet=False, why=None, to=_by_name):
+    return [f"        location {match} {{",
+            *to(service),
+            *(f"            proxy_set_header {header};" for header in headers),
+            *([f"            # {why}: never in a log", "            access_log off;"]
+              if quiet else []),
+            "        }"]
+
+
+# The portal gets the host the browser asked for: a plain-http visit to this machine itself
+# gets a session cookie without Secure (docs/contract.md §4 "The portal"). A location that sets
+# a header of its own inherits none of the server's, so those are repeated.
+PORTAL_HEADERS = ("Host $host", "X-Request-Id $kring_request_id",
+                  "X-Forwarded-For $proxy_add_x_forwarded_for")
+
+
+def _portal_locations():
+    lines = _location("= /", PORTAL, PORTAL_HEADERS)
+    for segment in portal_paths():
+        if segment:
+            quiet = segment in TOKENS_IN_PATH
+            lines += _location(f"= /{segment}", PORTAL, PORTAL_HEADERS)
+            lines += _location(f"/{segment}/", PORTAL, PORTAL_HEADERS, quiet=quiet,
+                               why="a sign-in link carries its token in the path")
+    return lines
+
+
 def nginx_conf():
     lines = ["# Written by `make docs` (python -m kring.deployment): do not edit by hand.",
              "# One public entrance (HTTPS, and plain HTTP for the machine itself); each /api/v1/",
-             "# path goes to the service that owns it.",
+             "# path goes to the service that owns it, each of the portal's paths to the portal.",
              "# A template: the nginx image writes it to /etc/nginx/nginx.conf on start, with",
              "# KRING_RESOLVER from deploy/gateway/resolver.envsh.",
              "events {}", "", "http {",
@@ -194,19 +243,18 @@ def nginx_conf():
              "        ssl_certificate_key /etc/nginx/tls/tls.key;",
              "        ssl_protocols TLSv1.2 TLSv1.3;",
              *_FORWARDED_HEADERS,
-             *_locations(lambda service: [
-                 f"            set $upstream http://{service}:{GATEWAY_PORT};",
-                 "            proxy_pass $upstream;"]),
-             "    }", "}", ""]
+             *_api_locations(_by_name),
+             *_portal_locations(),
+             *_NOT_FOUND, "    }", "}", ""]
     return "\n".join(lines)
 
 
 def local_nginx_conf(upstreams, port, folder):
     """The gateway for `kring run SERVICE` processes on this machine (bench/throughput.py):
-    the routes of `nginx_conf`, to `upstreams` ({service: ["127.0.0.1:8101", ...]}, round-robin
-    over a service's replicas, connections kept open), listening on 127.0.0.1:`port`, with its
-    pid, log and temporary files in `folder`, so that it runs as any user:
-    `nginx -p FOLDER -e FOLDER/error.log -c FOLDER/nginx.conf -g 'daemon off;'`."""
+    the API routes of `nginx_conf`, to `upstreams` ({service: ["127.0.0.1:8101", ...]},
+    round-robin over a service's replicas, connections kept open), listening on
+    127.0.0.1:`port`, with its pid, log and temporary files in `folder`, so that it runs as any
+    user: `nginx -p FOLDER -e FOLDER/error.log -c FOLDER/nginx.conf -g 'daemon off;'`."""
     folder = Path(folder)
     lines = ["# Written by kring.deployment.local_nginx_conf for processes on this machine.",
              "worker_processes 1;", f"pid {folder / 'nginx.pid'};",
@@ -223,8 +271,8 @@ def local_nginx_conf(upstreams, port, folder):
               "        proxy_http_version 1.1;  # keep-alive to the services",
               "        proxy_set_header Connection \"\";",
               *_FORWARDED_HEADERS,
-              *_locations(lambda service: [f"            proxy_pass http://{service};"]),
-              "    }", "}", ""]
+              *_api_locations(lambda service: [f"            proxy_pass http://{service};"]),
+              *_NOT_FOUND, "    }", "}", ""]
     return "\n".join(lines)
 
 
@@ -241,25 +289,23 @@ _FORWARDED_HEADERS = [
     "        # the caller's address, for the limits of public operations; the services",
     "        # believe it from the addresses of KRING_TRUSTED_PROXIES only",
     "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"]
+_NOT_FOUND = [
+    "        location / {",
+    "            default_type application/json;",
+    "            add_header X-Request-Id $kring_request_id always;",
+    "            return 404 '{\"error\": \"not_found\", \"message\": \"no such resource\"}';",
+    "        }"]
 
 
-def _locations(proxy_to):
-    """Each /api/v1/ segment to its service (`proxy_to(service)`: the lines that send it
-    there), and a JSON 404 for every other path."""
+def _api_locations(to):
+    """Each /api/v1/ segment to the service that owns it; `to(service)`: the lines that send a
+    request there."""
     lines = []
     for segment, service in sorted(routes().items()):
-        lines += [f"        location = /api/v1/{segment} {{", *proxy_to(service), "        }",
-                  f"        location /api/v1/{segment}/ {{", *proxy_to(service),
-                  *(["            # a confirmation link carries its token in the query: never in "
-                     "a log", "            access_log off;"] if segment in TOKENS_IN_QUERY
-                    else []),
-                  "        }"]
-    return lines + ["        location / {",
-                    "            default_type application/json;",
-                    "            add_header X-Request-Id $kring_request_id always;",
-                    "            return 404 "
-                    "'{\"error\": \"not_found\", \"message\": \"no such resource\"}';",
-                    "        }"]
+        lines += _location(f"= /api/v1/{segment}", service, to=to)
+        lines += _location(f"/api/v1/{segment}/", service, quiet=segment in TOKENS_IN_QUERY,
+                           why="a confirmation link carries its token in the query", to=to)
+    return lines
 
 
 # The Ingress's public name and the Secret with its certificate: placeholders an operator sets
@@ -268,16 +314,33 @@ INGRESS_HOST = "kring.example.org"
 INGRESS_TLS_SECRET = "kring-tls"
 
 
-def ingress():
-    """The Kubernetes Ingress: the same routes as the gateway, to the services' Services, over
-    HTTPS only (plain HTTP is redirected; the certificate is in INGRESS_TLS_SECRET)."""
-    paths = [{"path": f"/api/v1/{segment}", "pathType": "Prefix",
-              "backend": {"service": {"name": service, "port": {"number": GATEWAY_PORT}}}}
-             for segment, service in sorted(routes().items())]
+def ingresses():
+    """The Kubernetes Ingresses: the same routes as the gateway, to the services' Services and
+    the portal's, over HTTPS only (plain HTTP is redirected; the certificate is in
+    INGRESS_TLS_SECRET). A Prefix path matches whole segments: `/reports` is not
+    `/reports.csv`, which is a path of its own. The paths that carry a secret (a
+    self-referral's confirmation, a sign-in link) are a second Ingress of the same host without
+    an access log, as the gateway keeps none of them; ingress-nginx merges the two."""
+    def path(value, service, kind="Prefix"):
+        return {"path": value, "pathType": kind,
+                "backend": {"service": {"name": service, "port": {"number": GATEWAY_PORT}}}}
+    logged, unlogged = [], []
+    for segment, service in sorted(routes().items()):
+        (unlogged if segment in TOKENS_IN_QUERY else logged).append(
+            path(f"/api/v1/{segment}", service))
+    for segment in portal_paths():
+        (unlogged if segment in TOKENS_IN_PATH else logged).append(
+            path(f"/{segment}", PORTAL) if segment else path("/", PORTAL, "Exact"))
+    return [_ingress("kring", logged, {}),
+            _ingress("kring-unlogged", unlogged,
+                     {"nginx.ingress.kubernetes.io/enable-access-log": "false"})]
+
+
+def _ingress(name, paths, annotations):
     return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
-            "metadata": {"name": "kring", "namespace": "kring", "annotations": {
+            "metadata": {"name": name, "namespace": "kring", "annotations": {
                 "nginx.ingress.kubernetes.io/ssl-redirect": "true",
-                "nginx.ingress.kubernetes.io/force-ssl-redirect": "true"}},
+                "nginx.ingress.kubernetes.io/force-ssl-redirect": "true", **annotations}},
             "spec": {"tls": [{"hosts": [INGRESS_HOST], "secretName": INGRESS_TLS_SECRET}],
                      "rules": [{"host": INGRESS_HOST, "http": {"paths": paths}}]}}
 
@@ -287,7 +350,7 @@ def rendered():
         "rabbitmq/definitions.json": json.dumps(broker_definitions(), indent=2) + "\n",
         "gateway/nginx.conf.template": nginx_conf(),
         "k8s/ingress.yaml": "# Written by `make docs` (python -m kring.deployment).\n"
-                            + yaml.safe_dump(ingress(), sort_keys=False),
+                            + yaml.safe_dump_all(ingresses(), sort_keys=False),
     }
 
 

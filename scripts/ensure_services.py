@@ -133,7 +133,9 @@ CONTAINER_TOOLS = {"podman": "podman", "runc": "runc", "debootstrap": "debootstr
 # netavark and aardvark-dns: the network backend that lets one container find another by its
 # service name (deploy/podman/containers.conf). podman only recommends them, and without them
 # it falls back to CNI, whose networks answer no names ("could not translate host name").
-CONTAINER_PACKAGES = ("netavark", "aardvark-dns")
+# netavark sets up each network's NAT with iptables, which it only recommends too: without it
+# every build step that runs fails with "netavark: No such file or directory".
+CONTAINER_PACKAGES = ("netavark", "aardvark-dns", "iptables")
 
 
 def ensure_container_tools():

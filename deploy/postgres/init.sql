@@ -12,3 +12,5 @@ CREATE ROLE kring_aftercare LOGIN PASSWORD 'kring_aftercare';
 CREATE DATABASE kring_aftercare OWNER kring_aftercare;
 CREATE ROLE kring_notify LOGIN PASSWORD 'kring_notify';
 CREATE DATABASE kring_notify OWNER kring_notify;
+CREATE ROLE kring_portal LOGIN PASSWORD 'kring_portal';
+CREATE DATABASE kring_portal OWNER kring_portal;

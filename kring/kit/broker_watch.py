@@ -37,7 +37,15 @@ class BrokerWatch(SharedExtension):
         self._thread = None
 
     def start(self):
-        self._thread = self.container.spawn_managed_thread(self._watch)
+        if self._changes_anything():
+            self._thread = self.container.spawn_managed_thread(self._watch)
+
+    def _changes_anything(self):
+        """Only an operation that changes something asks (the about service's only read): a
+        process without one, the portal's alone, holds no connection to a broker it never
+        needs, and logs no outage of it."""
+        return any(getattr(getattr(entrypoint, "operation", None), "method", "GET") != "GET"
+                   for entrypoint in self.container.entrypoints)
 
     def stop(self):
         if self._thread is not None:

@@ -2,8 +2,11 @@
 
 `/api/v1/health` says only that the process lives. Ready means more, for every service the
 process runs: its database answers, the broker answers, and its consumers (events, the partner
-queue, operators' RPC) are attached to their queues. A load balancer or an orchestrator sends
-traffic only to a ready process; one that is not ready says what it waits for.
+queue, operators' RPC) are attached to their queues. The portal reads no queue: it is ready when
+its own database (sign-in links, sessions) answers, so a process that runs the portal alone
+(`kring run portal`, its own container) is ready without a broker. A load balancer or an
+orchestrator sends traffic only to a ready process; one that is not ready says what it waits
+for.
 """
 from amqp.exceptions import ChannelError
 from sqlalchemy import text
@@ -19,6 +22,17 @@ from kring.kit.metrics import watched
 CONNECT_TIMEOUT_SECONDS = 3
 OK = "ok"
 
+_stores = {}  # service -> engine of a service with a database and no broker work (the portal)
+
+
+def watch_store(service, engine):
+    """`service` is ready when `engine` answers (its store has started)."""
+    _stores[service] = engine
+
+
+def unwatch_store(service):
+    _stores.pop(service, None)
+
 
 def check():
     """(ready, {service: {"database", "broker", "consumers": "ok" or what is wrong}})."""
@@ -30,18 +44,20 @@ def check():
             brokers[uri] = _broker_answers(uri, ssl)
         attached = consumers_attached(container)
         services[container.service_name] = {
-            "database": _database_answers(database),
+            "database": _database_answers(database.engine),
             "broker": brokers[uri],
             "consumers": OK if attached is True else
             f"not attached to the broker: {', '.join(attached)}"}
+    for service, engine in list(_stores.items()):
+        services[service] = {"database": _database_answers(engine)}
     ready = bool(services) and all(value == OK for checks in services.values()
                                    for value in checks.values())
     return ready, services
 
 
-def _database_answers(database):
+def _database_answers(engine):
     try:
-        with database.engine.connect() as connection:
+        with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception as exc:
         return f"does not answer: {describe(exc)}"

@@ -10,6 +10,9 @@ from kring.kit.auth import create_token
 
 CALL_TOKEN_SECONDS = 300
 TIMEOUT_SECONDS = 30
+# in KRING_API_URL: the service that owns the operation (docs/contract.md §2), so a portal in a
+# container of its own calls each service straight, `http://{service}:8000`
+SERVICE_PLACEHOLDER = "{service}"
 
 
 @dataclass
@@ -49,9 +52,10 @@ class Api:
             url = url.replace(f"<{name}>", requests.utils.quote(str(value), safe=""))
         token = create_token(self.secrets, self.session.org, self.session.role,
                              self.session.subject, ttl=CALL_TOKEN_SECONDS)
+        base_url = self.base_url.replace(SERVICE_PLACEHOLDER, operation.service)
         try:
             return self.http.request(
-                operation.method, self.base_url + url, json=body, params=query,
+                operation.method, base_url + url, json=body, params=query,
                 headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT_SECONDS)
         except requests.RequestException as exc:
             raise ApiUnreachable(str(exc)) from None

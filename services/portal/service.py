@@ -9,7 +9,7 @@ from kring.config import API_URL_KEY, PREVIOUS_SECRET_KEY, SECRET_KEY, WEB_SERVE
 from services.portal.api import ApiUnreachable
 from services.portal.routes import ROUTES
 from services.portal.visit import Visit
-from services.portal.web import Store, page, static_response
+from services.portal.web import STATIC_PATH, Store, page, static_response
 
 
 def visiting(handler):
@@ -40,7 +40,7 @@ class PortalService:
     store = Store()
     config = Config()
 
-    @page("GET", "/static/<name>")
+    @page("GET", STATIC_PATH)
     def static(self, request, name):
         return static_response(name)
 

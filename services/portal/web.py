@@ -17,11 +17,13 @@ from kring.config import DATABASES_KEY
 from kring.kit.db import make_engine
 from kring.kit.failures import trace
 from kring.kit.migrations import migrate
+from kring.kit import readiness
 from kring.kit.web import ProcessWebServer
 
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
+STATIC_PATH = "/static/<name>"  # beside the route table (routes.py): the gateway routes it too
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; "
@@ -71,7 +73,12 @@ class Store(DependencyProvider):
         self.engine = make_engine(self.container.config[DATABASES_KEY]["portal"])
         migrate(self.engine, "portal")
 
+    def start(self):
+        # the portal is ready when its store answers (kring.kit.readiness)
+        readiness.watch_store(self.container.service_name, self.engine)
+
     def stop(self):
+        readiness.unwatch_store(self.container.service_name)
         self.engine.dispose()
 
     def kill(self):

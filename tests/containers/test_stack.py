@@ -1,5 +1,6 @@
 """docker-compose.yml runs: every service healthy, a referral walked through the gateway to
-`closed` with its notices in the mail catcher, a killed service brought back by its restart
+`closed` with its notices in the mail catcher, the portal in its own container behind the same
+gateway (its CSS, a sign-in link of `kring login-link`, pages that call the services' API), a killed service brought back by its restart
 policy with nothing lost, and the project gone afterwards.
 
 Podman runs it here (README "With podman instead of Docker"; tests/support/containers.py); the
@@ -8,11 +9,14 @@ containers fails these tests, saying why: they are not skipped.
 """
 import os
 import signal
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 
+from kring.client import COORDINATING_ORG
 from tests.support import containers
+from tests.support.portal import Person
 from tests.support.fault import SUPPORTER
 from tests.support.sample import referral_body
 from tests.support.waiting import eventually
@@ -96,6 +100,38 @@ def test_a_referral_walks_through_the_gateway_to_closed_with_both_notices(stack)
     client.call("POST", "/supporters", client.coordinator, SUPPORTER)
     referral_id = client.submit(referral_body("compose-walk"))
     walked_to_closed_with_both_notices(stack, client, referral_id)
+
+
+def test_the_portal_answers_through_the_gateway_and_a_login_link_signs_in(stack):
+    home = requests.get(f"{stack.gateway}/", timeout=10)
+    assert home.status_code == 200, home.text
+    assert home.headers["Content-Type"].startswith("text/html")
+    assert home.headers["X-Request-Id"]  # the gateway's correlation id, answered back
+    css = requests.get(f"{stack.gateway}/static/portal.css", timeout=10)
+    assert css.status_code == 200 and css.headers["Content-Type"].startswith("text/css")
+    assert "--utrecht" in css.text  # the built NL Design System file, not an empty one
+    # nothing but the API and the portal's own paths is served
+    assert requests.get(f"{stack.gateway}/metrics", timeout=10).status_code == 404
+
+    client = walker(stack)
+    referral_id = client.submit(referral_body("compose-portal"))
+    person = Person(containers.GATEWAY_PORT, engine=None)
+    try:
+        link = stack.login_link(COORDINATING_ORG, "coordinator", "carla")
+        path = urlsplit(link).path
+        assert path.startswith("/login/")
+        shown = person.get(path)  # whom it signs in as, and a button
+        assert shown.status_code == 200 and "carla" in shown.text, shown.text
+        signed_in = person.post(path, {})  # the button: a session, then the home page
+        assert signed_in.status_code == 200 and "carla" in signed_in.text, signed_in.text
+        # a page that asks the referral service (KRING_API_URL=http://{service}:8000)
+        page = person.get(f"/referrals/{referral_id}")
+        assert page.status_code == 200 and "compose-portal" in page.text, page.text
+        queue = person.get("/queue")
+        assert queue.status_code == 200, queue.text
+        assert person.get(path).status_code == 410  # a link works once
+    finally:
+        person.close()
 
 
 def test_a_killed_service_comes_back_by_its_restart_policy_and_nothing_is_lost(stack):

@@ -1,10 +1,11 @@
 """The closed loop of docs/contract.md §1 end to end: from referral to closure notice, over
 HTTP."""
 import io
+import re
 
 import pytest
 
-from kring.demo import Demo, run_demo
+from kring.demo import STAGES, Demo, run_demo
 from tests.support.api import TEST_SECRET
 from tests.support.waiting import eventually
 
@@ -163,6 +164,12 @@ def test_the_demos_family_trajectories_wait_for_the_municipality(demo, smtp):
     check_notice(closure, "closure", declined)
 
 
+# the referral's status of each stage the demo leaves families at
+LEFT_AT = {"awaiting intake": "received", "proposal waiting for answers": "matching",
+           "waitlisted": "waitlisted", "open case": "in_progress",
+           "closing, to hand over": "in_progress", "aftercare": "aftercare"}
+
+
 def test_the_demo_runs_every_family_and_the_consultation(stack_api):
     out = io.StringIO()
     assert run_demo(stack_api.base.rsplit("/api/v1", 1)[0], TEST_SECRET, out=out) == 0, \
@@ -174,3 +181,14 @@ def test_the_demo_runs_every_family_and_the_consultation(stack_api):
     assert text.count("status:   support started") == 1  # the commissioned family trajectory
     assert text.count("commissioned by the municipality") == 2  # yes, and "not" before it
     assert "closed after 2 rounds" in text
+    # families left at every stage of the work queue, and the people to sign in as
+    looking = Demo(stack_api.base.rsplit("/api/v1", 1)[0], TEST_SECRET, out=io.StringIO())
+    for stage, families in STAGES:
+        found = re.search(rf"^    {stage}: {len(families)} \((.*)\)$", text, re.M)
+        assert found, (stage, text)
+        for referral_id in found.group(1).split(", "):
+            assert looking.referral(referral_id)["status"] == LEFT_AT[stage], (stage, referral_id)
+    looking.close()
+    for who in ("coordinator", "referrer", "supporter", "admin", "municipality"):
+        assert re.search(rf"^    {who}: +kring login-link --org \S+ --role {who} --subject \S+$",
+                         text, re.M), (who, text)

@@ -47,7 +47,7 @@ RECIPE_LABEL = "org.kring.recipe"
 PROJECT = "kring-containers-test"  # containers, network and volumes are named after it
 # the order docker-compose.yml's depends_on conditions give: each group once the last is healthy
 START_ORDER = (("rabbitmq", "postgres", "mailpit"),
-               ("referral", "matching", "casework", "aftercare", "notify"),
+               ("referral", "matching", "casework", "aftercare", "notify", "portal"),
                ("gateway-certificate",),
                ("gateway",))
 # run once and done (`condition: service_completed_successfully`): waited for until it exits 0
@@ -310,6 +310,11 @@ class Stack:
     def logs(self, service, lines=40):
         result = podman("logs", "--tail", str(lines), self.containers()[service], check=False)
         return f"--- {service} ---\n{result.stdout}{result.stderr}"
+
+    def login_link(self, org, role, subject):
+        """`kring login-link` run in the portal's container: the link it prints."""
+        return podman("exec", self.containers()["portal"], "kring", "login-link", "--org", org,
+                      "--role", role, "--subject", subject).stdout.strip()
 
     def main_pid(self, service):
         """The container's PID 1 as the host sees it (0 while it is not running)."""

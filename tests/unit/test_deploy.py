@@ -15,7 +15,7 @@ from kring.contracts.api import OPERATIONS
 from kring.contracts.partner_queues import IN_EXCHANGE, OUT_EXCHANGE
 from kring.contracts.broker_users import OPERATOR_USER, service_user
 from kring.contracts.topology import QUORUM, SUBSCRIPTIONS, dead_letter_queue_name, queue_name
-from kring.deployment import EXAMPLE_PARTNER, local_nginx_conf, rendered, routes
+from kring.deployment import EXAMPLE_PARTNER, local_nginx_conf, portal_paths, rendered, routes
 from kring.kit.topology import delay_queue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -154,6 +154,49 @@ def test_a_local_gateway_sends_each_path_round_robin_to_its_service_on_this_mach
         assert line in config and line in deployed, line
 
 
+def test_the_portal_runs_alone_in_its_own_container_with_a_database_of_its_own():
+    portal = COMPOSE["services"]["portal"]
+    assert portal["command"] == ["run", "portal"]
+    assert portal["image"] == COMPOSE["services"]["referral"]["image"]
+    assert portal["healthcheck"]["test"] == ["CMD", "kring", "healthcheck", "--ready"]
+    assert set(portal["depends_on"]) == {"postgres"}  # it reads no queue: no broker
+    environment = portal["environment"]
+    assert "AMQP_URI" not in environment
+    assert environment["KRING_SECRET"].startswith("${KRING_SECRET:?")
+    user, database = re.match(r"postgresql://(\w+):\w+@postgres:5432/(\w+)$",
+                              environment["KRING_DB_PORTAL"]).groups()
+    init = (ROOT / "deploy/postgres/init.sql").read_text()
+    assert (database, user) in set(re.findall(r"CREATE DATABASE (\w+) OWNER (\w+);", init))
+    # each page calls the service that owns the operation, on the stack's own network
+    assert environment["KRING_API_URL"] == "http://{service}:8000"
+    assert COMPOSE["services"]["gateway"]["depends_on"]["portal"] == {
+        "condition": "service_healthy"}
+
+
+def test_the_gateway_sends_the_portals_paths_to_the_portal_and_nothing_else():
+    config = (ROOT / "deploy/gateway/nginx.conf.template").read_text()
+    to_portal = set(re.findall(r"location (= )?(/[\w./-]*) \{\s*set \$upstream "
+                               r"http://portal:8000;", config))
+    assert ("= ", "/") in to_portal and ("", "/static/") in to_portal
+    assert ("= ", "/queue") in to_portal and ("", "/login/") in to_portal
+    assert not any(path.startswith("/api") for _, path in to_portal)
+    assert {path.strip("/") for _, path in to_portal} == set(portal_paths())
+    # a one-time sign-in link is no line of the access log
+    login = re.search(r"location /login/ \{[^}]*\}", config).group(0)
+    assert "access_log off;" in login
+    # anything else is the entrance's own 404, not a page of the portal
+    fallback = re.search(r"location / \{[^}]*\}", config).group(0)
+    assert "return 404" in fallback
+
+
+def test_the_portals_paths_come_from_its_route_table():
+    from services.portal.routes import ROUTES
+    segments = set(portal_paths())
+    assert {"", "static", "queue", "login", "reports", "reports.csv"} <= segments
+    assert all(path.split("/")[1] in segments for _, _, path, _ in ROUTES)
+    assert "api" not in segments
+
+
 def test_no_path_is_claimed_by_two_services():
     assert set(routes().values()) <= set(SERVICES)
 
@@ -167,6 +210,10 @@ def test_the_image_runs_kring_as_its_own_user_with_a_health_check():
     assert "pip install -c constraints.txt -r dependencies.txt" in dockerfile
     assert "pip install --no-deps -c constraints.txt ." in dockerfile
     assert re.search(r"^ARG BASE=python:3.11-slim\nFROM \$\{BASE\}$", dockerfile, re.M)
+    # the portal's built CSS and htmx go into the image, and its templates with the package
+    assert "test -s services/portal/static/portal.css" in dockerfile
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert '"services.portal" = ["static/*"]' in pyproject and '"*.j2"' in pyproject
 
 
 # --- deploy/rabbitmq/definitions.json ----------------------------------------------------------

@@ -12,7 +12,7 @@ import yaml
 
 from kring.config import SERVICES
 from kring.contracts.broker_users import service_user
-from kring.deployment import QUEUE_TYPE
+from kring.deployment import QUEUE_TYPE, portal_paths, routes
 
 ROOT = Path(__file__).resolve().parents[2]
 KUBERNETES_VERSION = "1.31.0"  # the oldest Kubernetes the manifests are meant for
@@ -105,7 +105,9 @@ def test_only_the_ingress_controller_and_the_metrics_scraper_reach_the_services(
     assert sources == [
         [({"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}},
           {"app.kubernetes.io/name": "ingress-nginx"})],
-        [({}, {"app.kubernetes.io/name": "prometheus"})]]
+        [({}, {"app.kubernetes.io/name": "prometheus"})],
+        # the portal's pods, of this namespace: its pages call the services' API
+        [(None, {"app.kubernetes.io/name": "kring", "app.kubernetes.io/component": "portal"})]]
     for rule in policy["spec"]["ingress"]:
         assert rule["ports"] == [{"protocol": "TCP", "port": "http"}]
 
@@ -131,14 +133,55 @@ def test_every_service_database_is_in_the_postgres_cluster_with_a_role_of_its_ow
     databases.update({d["spec"]["name"]: d["spec"]["owner"] for d in named("Database")
                       if d["spec"]["cluster"]["name"] == cluster["metadata"]["name"]})
     roles = {role["name"] for role in cluster["spec"]["managed"]["roles"]} | {initdb["owner"]}
-    assert databases == {f"kring_{s}": f"kring_{s}" for s in SERVICES}
+    assert databases == {f"kring_{s}": f"kring_{s}" for s in (*SERVICES, "portal")}
     assert roles == set(databases.values())
 
 
 def test_the_ingress_serves_https_only_for_its_host():
-    (ingress,) = named("Ingress")
-    (tls,) = ingress["spec"]["tls"]
-    assert tls["secretName"] and tls["hosts"] == [rule["host"] for rule in
-                                                  ingress["spec"]["rules"]]
-    assert ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/ssl-redirect"] == \
-        "true"
+    for ingress in named("Ingress"):
+        (tls,) = ingress["spec"]["tls"]
+        assert tls["secretName"] and tls["hosts"] == [rule["host"] for rule in
+                                                      ingress["spec"]["rules"]]
+        assert ingress["metadata"]["annotations"][
+            "nginx.ingress.kubernetes.io/ssl-redirect"] == "true"
+
+
+def test_the_portal_runs_without_a_broker_user_and_calls_each_services_api():
+    (deployment,) = named("Deployment", "portal")
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert container["args"] == ["run", "portal"]
+    assert container["readinessProbe"]["httpGet"]["path"] == "/api/v1/ready"
+    assert container["livenessProbe"]["httpGet"]["path"] == "/api/v1/health"
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert "AMQP_URI" not in env
+    assert env["KRING_API_URL"] == "http://{service}:8000"
+    for service in set(routes().values()):  # a Service answers at each name it may take
+        (found,) = named("Service", service)
+        assert found["spec"]["ports"][0]["port"] == 8000
+    (budget,) = named("PodDisruptionBudget", "portal")
+    assert budget["spec"]["maxUnavailable"] < deployment["spec"]["replicas"]
+
+
+def test_the_ingress_sends_the_api_to_the_services_and_the_portals_paths_to_the_portal():
+    backends = {(path["path"], path["pathType"]): path["backend"]["service"]["name"]
+                for ingress in named("Ingress") for rule in ingress["spec"]["rules"]
+                for path in rule["http"]["paths"]}
+    assert backends[("/", "Exact")] == "portal"  # the home page; nothing else falls through
+    for segment in portal_paths():
+        if segment:
+            assert backends[(f"/{segment}", "Prefix")] == "portal"
+    for segment, service in routes().items():
+        assert backends[(f"/api/v1/{segment}", "Prefix")] == service
+    assert len(backends) == len(routes()) + len(portal_paths())
+
+
+def test_no_access_log_keeps_a_sign_in_link_or_a_confirmation_token():
+    (unlogged,) = named("Ingress", "kring-unlogged")
+    assert unlogged["metadata"]["annotations"][
+        "nginx.ingress.kubernetes.io/enable-access-log"] == "false"
+    (rule,) = unlogged["spec"]["rules"]
+    assert sorted(path["path"] for path in rule["http"]["paths"]) == [
+        "/api/v1/self-referrals", "/login"]
+    (logged,) = named("Ingress", "kring")
+    assert "nginx.ingress.kubernetes.io/enable-access-log" not in logged["metadata"][
+        "annotations"]

@@ -8,6 +8,7 @@ from sqlalchemy import create_engine, text
 from kring.about import AboutService
 from kring.config import DATABASES_KEY
 from services.casework.service import CaseworkService
+from services.portal.service import PortalService
 from tests.support.databases import POSTGRES_URL
 from tests.support.metrics import scrape, value
 from tests.support.waiting import eventually
@@ -30,14 +31,19 @@ def own_database():
     admin.dispose()
 
 
-@pytest.fixture
-def casework(runner_factory, sqlite_config, own_database):
+def on_own_database(runner_factory, sqlite_config, own_database, service):
+    """`service` and the about service in one process, `service`'s database the test's own;
+    the function that drops it."""
     url, drop = own_database
     config = dict(sqlite_config)
-    config[DATABASES_KEY] = dict(config[DATABASES_KEY], casework=url)
-    runner = runner_factory(config, CaseworkService, AboutService)
-    runner.start()
+    config[DATABASES_KEY] = dict(config[DATABASES_KEY], **{service.name: url})
+    runner_factory(config, service, AboutService).start()
     return drop
+
+
+@pytest.fixture
+def casework(runner_factory, sqlite_config, own_database):
+    return on_own_database(runner_factory, sqlite_config, own_database, CaseworkService)
 
 
 def test_ready_until_the_database_is_gone(casework, api, web_config_port):
@@ -61,3 +67,23 @@ def test_ready_until_the_database_is_gone(casework, api, web_config_port):
         what="/metrics to say the database is down")
     assert value(scraped, "kring_ready", service="casework") == 0
     assert api.get("/health").status_code == 200  # the process lives
+
+
+@pytest.fixture
+def portal_alone(runner_factory, sqlite_config, own_database):
+    """The portal without any service, as its own container runs it: no consumer, no broker
+    work; its store on a database the test may drop."""
+    return on_own_database(runner_factory, sqlite_config, own_database, PortalService)
+
+
+def test_the_portal_alone_is_ready_while_its_store_answers(portal_alone, api):
+    answer = api.get("/ready")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["services"] == {"portal": {"database": "ok"}}
+
+    portal_alone()  # its database is dropped under it
+
+    answer = api.get("/ready")
+    assert answer.status_code == 503
+    assert answer.json()["services"]["portal"]["database"].startswith("does not answer")
+    assert "portal database" in answer.json()["message"]
