@@ -48,11 +48,11 @@ screenshots: $(STAMP) $(PORTAL_STATIC)
 	@$(BIN)/python scripts/ensure_services.py --browser
 	$(BIN)/python scripts/screenshots.py
 
-# The throughput bench (bench/README.md): its extra (matplotlib) is installed
-# here only, not for `make test`. BENCH_ARGS=--quick for a short run.
+# The throughput bench (bench/README.md): its extra (matplotlib) and its gateway (nginx) are
+# installed here only, not for `make test`. BENCH_ARGS=--quick for a short run.
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,bench]'
-	@$(BIN)/python scripts/ensure_services.py
+	@$(BIN)/python scripts/ensure_services.py --nginx
 	$(BIN)/python bench/throughput.py $(BENCH_ARGS)
 
 # How the database work of each step grows with the data, at 1k, 10k and 100k referrals

@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import signal
 import socket
 import sys
@@ -47,6 +48,7 @@ from bench.figures import (percentile, rate, ratio, seconds_since_epoch, stage_d
 from kring.client import ApiError  # noqa: E402
 from kring.config import SERVICES  # noqa: E402
 from kring.contracts.topology import SUBSCRIPTIONS  # noqa: E402
+from kring.deployment import local_nginx_conf  # noqa: E402
 from nameko.testing.utils import find_free_port  # noqa: E402
 from tests.support.databases import Databases  # noqa: E402
 from tests.support.directory import EXAMPLE_DIRECTORY  # noqa: E402
@@ -93,6 +95,27 @@ class Started(_Process):
         return self
 
 
+def nginx_binary():
+    return shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists()
+                                     else None)
+
+
+def gateway(kind, port, upstreams, folder):
+    """The entrance in front of `upstreams` ({service: ["127.0.0.1:port", ...]}) on `port`:
+    nginx with kring.deployment's local configuration, as the deploy files have it, or
+    bench/proxy.py where this machine has no nginx."""
+    if kind == "proxy":
+        return Started([sys.executable, str(ROOT / "bench" / "proxy.py"), str(port),
+                        json.dumps(upstreams)], "proxy is running").start()
+    folder.mkdir(parents=True, exist_ok=True)
+    conf = folder / "nginx.conf"
+    conf.write_text(local_nginx_conf(upstreams, port, folder))
+    # its notices on stderr as well: "start worker process" comes once it listens
+    return Started([nginx_binary(), "-p", str(folder), "-e", "stderr", "-c", str(conf),
+                    "-g", "daemon off; error_log stderr notice;"],
+                   "start worker process").start()
+
+
 class BareChain:
     def __init__(self):
         self.vhost = Vhost("bare")
@@ -134,7 +157,7 @@ class KringDeployment:
     """Kring in one layout: its processes, its databases (SQLite, one file per service, shared
     by that service's replicas), and the URL a client calls."""
 
-    def __init__(self, folder, label, processes, proxy, profile=None):
+    def __init__(self, folder, label, processes, proxy, profile=None, gateway="proxy"):
         self.vhost = Vhost(label.replace(" ", "-"))
         self.folder = Path(folder)
         self.databases = Databases(self.folder / "db")
@@ -148,6 +171,7 @@ class KringDeployment:
             for services in groups:
                 self.plan.append((services, replica, find_free_port()))
         self.proxied = proxy
+        self.gateway = gateway  # in front of the processes: "nginx" or "proxy" (bench/proxy.py)
         self.profile = profile  # where bench/sampler.py's report goes (one process only)
         self.url = None
 
@@ -181,8 +205,7 @@ class KringDeployment:
             port = find_free_port()
             upstreams = self.upstreams if "all" not in self.upstreams else {
                 service: self.upstreams["all"] for service in SERVICES}
-            self.proxy = Started([sys.executable, str(ROOT / "bench" / "proxy.py"), str(port),
-                                  json.dumps(upstreams)], "proxy is running").start()
+            self.proxy = gateway(self.gateway, port, upstreams, self.folder / "gateway")
             self.url = f"http://127.0.0.1:{port}"
         else:
             self.url = f"http://127.0.0.1:{self.plan[0][2]}"
@@ -209,6 +232,11 @@ class KringDeployment:
             self.proxy.kill()
         self.databases.drop()
         self.vhost.delete()
+
+    def cpu_seconds(self):
+        """CPU time (user and system) the Kring processes have used so far: what a unit of
+        work costs, which other people's load on the machine moves far less than a rate."""
+        return sum(process_cpu_seconds(kring.process.pid) for kring in self.processes)
 
     def crashed(self):
         return [kring for kring in self.processes if kring.process.poll() is not None]
@@ -238,6 +266,11 @@ class KringDeployment:
                              "WHERE handled_at >= :since", since=stored_time(since)):
                 found[(service, handler, event_id)] = seconds_since_epoch(at)
         return found
+
+def process_cpu_seconds(pid):
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
 
 def stored_time(epoch):
     """Epoch seconds as SQLite holds a UTC time (text), to compare with a stored one."""
@@ -370,7 +403,9 @@ def measure_intake(kring, concurrency, seconds, label):
 
 
 def measure_loop(kring, concurrency, seconds, pause):
+    cpu = kring.cpu_seconds()
     loop = walk_loop(kring.url, concurrency, seconds, pause)
+    cpu = kring.cpu_seconds() - cpu
     sent, handled = kring.sent(loop["started"]), kring.handled(loop["started"])
     events = [row for row in sent if loop["started"] <= row[3] < loop["ended"]]
     applied = [at for at in handled.values() if loop["started"] <= at < loop["ended"]]
@@ -383,6 +418,8 @@ def measure_loop(kring, concurrency, seconds, pause):
             "reads_per_s": rate(loop["reads"], span),  # the walkers' polling (GET referral)
             "events": len(events), "events_per_s": rate(len(events), span),
             "handlings_per_s": rate(len(applied), span),
+            # the walkers' last referrals finish after the phase: a slight overestimate
+            "cpu_ms_per_event": rate(cpu * 1000, len(events)),
             "per_referral_ms": loop["per_referral_ms"],
             "stage_delay_ms": summary(delays), "stage_delay_missing": missing}
 
@@ -391,6 +428,7 @@ def measure_burst(kring, concurrency, seconds, timeout=120):
     """Submissions at full rate for `seconds`, then how long until matching has applied every
     referral_received of the burst, and until every stage has applied every event since the
     burst began (two clean readings in a row, with nothing left unsent in any outbox)."""
+    cpu = kring.cpu_seconds()
     load = hammer(concurrency, seconds, submitter(kring.url, "burst"))
     start, end = load["started"], load["ended"]
     matching_at = everyone_at = None
@@ -409,6 +447,7 @@ def measure_burst(kring, concurrency, seconds, timeout=120):
         if clean_checks == 2:  # twice in a row: nothing in flight between the two readings
             everyone_at = time.time()
         time.sleep(0.1)
+    cpu = kring.cpu_seconds() - cpu  # the submissions and every stage's work on them
     sent, handled = kring.sent(start), kring.handled(start)
     matching = [(handled[("matching", "on_referral", row[1])] - row[3]) * 1000 for row in sent
                 if row[2] == "referral_received" and row[3] >= start
@@ -420,7 +459,8 @@ def measure_burst(kring, concurrency, seconds, timeout=120):
             "last_inbox_row_s_after_burst": round(last_applied - end, 2)
             if last_applied else None,
             "not_applied_at_the_end": missing, "unsent_at_the_end": unsent,
-            "received_to_matching_ms": summary(matching)}
+            "received_to_matching_ms": summary(matching),
+            "cpu_ms_per_submission": rate(cpu * 1000, load["requests"])}
 
 
 def strip(load):
@@ -440,7 +480,8 @@ def run(args, say):
                            "load_average_at_start": load_average()},
                "settings": {"concurrency": args.concurrency, "seconds": args.seconds,
                             "walker_pause": args.pause,
-                            "burst_seconds": args.burst_seconds, "quick": args.quick},
+                            "burst_seconds": args.burst_seconds, "quick": args.quick,
+                            "gateway": args.gateway},
                "bare": [], "kring": {}}
     levels = sorted({max(1, args.concurrency // 2), args.concurrency})
     # The bare chain runs for the whole run and is measured right before each layout's
@@ -462,7 +503,7 @@ def run(args, say):
 def measure_layout(results, chain, folder, label, layout, levels, args, say):
     profile = args.profile if label == "one process" else None
     kring = KringDeployment(folder / label.replace(" ", "-"), label, layout["processes"],
-                            layout["proxy"], profile)
+                            layout["proxy"], profile, args.gateway)
     figures = results["kring"][label] = {"processes": len(kring.plan), "intake": [],
                                          "loop": []}
     try:
@@ -478,7 +519,8 @@ def measure_layout(results, chain, folder, label, layout, levels, args, say):
                 figures["loop"].append(loop)
                 say(f"  loop, {level} walkers: {loop['referrals_per_s']} referrals/s, "
                     f"{loop['events_per_s']} events/s, stage delay {loop['stage_delay_ms']} "
-                    f"({loop['unfinished']} unfinished, {loop['errors']} errors)")
+                    f"({loop['unfinished']} unfinished, {loop['errors']} errors), "
+                    f"{loop['cpu_ms_per_event']} ms CPU per event")
         for level in levels:
             bare = measure_bare(chain, level, args.seconds)
             bare["next_to"] = label
@@ -493,7 +535,8 @@ def measure_layout(results, chain, folder, label, layout, levels, args, say):
             burst = figures["burst"] = measure_burst(kring, args.concurrency, args.burst_seconds)
             say(f"  burst of {burst['http']['requests']} in {burst['http']['seconds']} s: "
                 f"matching caught up {burst['matching_caught_up_s']} s after it, every stage "
-                f"{burst['every_stage_caught_up_s']} s after it")
+                f"{burst['every_stage_caught_up_s']} s after it; "
+                f"{burst['cpu_ms_per_submission']} ms CPU per submission")
         crashed = kring.crashed()
         if crashed:
             figures["crashed"] = ["".join(k.log[-20:]) for k in crashed]
@@ -632,6 +675,9 @@ def main():
     parser.add_argument("--profile", metavar="FILE",
                         help="run the one-process layout's kring under bench/sampler.py and "
                              "write its report to FILE")
+    parser.add_argument("--gateway", choices=["auto", "nginx", "proxy"], default="auto",
+                        help="in front of the layouts with a proxy: nginx (kring.deployment's "
+                             "local configuration) or bench/proxy.py; auto: nginx if installed")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"),
                         help="folder for the JSON and the PNG")
     parser.add_argument("--draw", metavar="JSON", help="only draw the PNG of a results file")
@@ -642,6 +688,10 @@ def main():
     signal.signal(signal.SIGTERM, interrupted)
     args.seconds = args.seconds or (4 if args.quick else 20)
     args.burst_seconds = args.burst_seconds or (4 if args.quick else 20)
+    if args.gateway == "auto":
+        args.gateway = "nginx" if nginx_binary() else "proxy"
+    elif args.gateway == "nginx" and not nginx_binary():
+        parser.error("no nginx here: scripts/ensure_services.py --nginx installs it")
 
     def say(line):
         print(line, flush=True)

@@ -190,10 +190,15 @@ def portal_paths():
     return sorted(segments)
 
 
-def _location(match, service, headers=(), quiet=False, why=None):
+def _by_name(service):
+    """The service's address as the container network's DNS has it."""
+    return [f"            set $upstream http://{service}:{GATEWAY_PORT};",
+            "            proxy_pass $upstream;"]
+
+
+def _location(match, service, headers=(), quiet=False, why=None, to=_by_name):
     return [f"        location {match} {{",
-            f"            set $upstream http://{service}:{GATEWAY_PORT};",
-            "            proxy_pass $upstream;",
+            *to(service),
             *(f"            proxy_set_header {header};" for header in headers),
             *([f"            # {why}: never in a log", "            access_log off;"]
               if quiet else []),
@@ -228,13 +233,7 @@ def nginx_conf():
              "    # the container network's DNS (Docker's, podman's), re-read: a restarted",
              "    # container may come back on a new address",
              "    resolver ${KRING_RESOLVER} valid=10s ipv6=off;",
-             "    client_max_body_size 256k;  # kring.kit.web.MAX_BODY_BYTES",
-             "    # every request gets a correlation id (docs/contract.md §8): the client's",
-             "    # X-Request-Id, else one the gateway makes; the service answers it back",
-             "    map $http_x_request_id $kring_request_id {",
-             "        default $http_x_request_id;",
-             "        \"\" $request_id;",
-             "    }",
+             *_REQUEST_ID_MAP,
              "    server {",
              f"        listen {GATEWAY_PORT};",
              "        # HTTPS: the certificate of docker-compose.yml's gateway-certificate, or",
@@ -243,22 +242,70 @@ def nginx_conf():
              "        ssl_certificate /etc/nginx/tls/tls.crt;",
              "        ssl_certificate_key /etc/nginx/tls/tls.key;",
              "        ssl_protocols TLSv1.2 TLSv1.3;",
-             "        proxy_set_header X-Request-Id $kring_request_id;",
-             "        # the caller's address, for the limits of public operations; the services",
-             "        # believe it from the addresses of KRING_TRUSTED_PROXIES only",
-             "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"]
-    for segment, service in sorted(routes().items()):
-        lines += _location(f"= /api/v1/{segment}", service)
-        lines += _location(f"/api/v1/{segment}/", service, quiet=segment in TOKENS_IN_QUERY,
-                           why="a confirmation link carries its token in the query")
-    lines += _portal_locations()
-    lines += ["        location / {",
-              "            default_type application/json;",
-              "            add_header X-Request-Id $kring_request_id always;",
-              "            return 404 "
-              "'{\"error\": \"not_found\", \"message\": \"no such resource\"}';",
-              "        }", "    }", "}", ""]
+             *_FORWARDED_HEADERS,
+             *_api_locations(_by_name),
+             *_portal_locations(),
+             *_NOT_FOUND, "    }", "}", ""]
     return "\n".join(lines)
+
+
+def local_nginx_conf(upstreams, port, folder):
+    """The gateway for `kring run SERVICE` processes on this machine (bench/throughput.py):
+    the API routes of `nginx_conf`, to `upstreams` ({service: ["127.0.0.1:8101", ...]},
+    round-robin over a service's replicas, connections kept open), listening on
+    127.0.0.1:`port`, with its pid, log and temporary files in `folder`, so that it runs as any
+    user: `nginx -p FOLDER -e FOLDER/error.log -c FOLDER/nginx.conf -g 'daemon off;'`."""
+    folder = Path(folder)
+    lines = ["# Written by kring.deployment.local_nginx_conf for processes on this machine.",
+             "worker_processes 1;", f"pid {folder / 'nginx.pid'};",
+             f"error_log {folder / 'error.log'} warn;", "events {}", "", "http {",
+             "    access_log off;",
+             *[f"    {kind}_temp_path {folder / kind};"
+               for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")],
+             *_REQUEST_ID_MAP]
+    for service, addresses in sorted(upstreams.items()):
+        lines += [f"    upstream {service} {{",
+                  *[f"        server {address};" for address in addresses],
+                  "        keepalive 32;", "    }"]
+    lines += ["    server {", f"        listen 127.0.0.1:{port};",
+              "        proxy_http_version 1.1;  # keep-alive to the services",
+              "        proxy_set_header Connection \"\";",
+              *_FORWARDED_HEADERS,
+              *_api_locations(lambda service: [f"            proxy_pass http://{service};"]),
+              *_NOT_FOUND, "    }", "}", ""]
+    return "\n".join(lines)
+
+
+_REQUEST_ID_MAP = [
+    "    client_max_body_size 256k;  # kring.kit.web.MAX_BODY_BYTES",
+    "    # every request gets a correlation id (docs/contract.md §8): the client's",
+    "    # X-Request-Id, else one the gateway makes; the service answers it back",
+    "    map $http_x_request_id $kring_request_id {",
+    "        default $http_x_request_id;",
+    "        \"\" $request_id;",
+    "    }"]
+_FORWARDED_HEADERS = [
+    "        proxy_set_header X-Request-Id $kring_request_id;",
+    "        # the caller's address, for the limits of public operations; the services",
+    "        # believe it from the addresses of KRING_TRUSTED_PROXIES only",
+    "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"]
+_NOT_FOUND = [
+    "        location / {",
+    "            default_type application/json;",
+    "            add_header X-Request-Id $kring_request_id always;",
+    "            return 404 '{\"error\": \"not_found\", \"message\": \"no such resource\"}';",
+    "        }"]
+
+
+def _api_locations(to):
+    """Each /api/v1/ segment to the service that owns it; `to(service)`: the lines that send a
+    request there."""
+    lines = []
+    for segment, service in sorted(routes().items()):
+        lines += _location(f"= /api/v1/{segment}", service, to=to)
+        lines += _location(f"/api/v1/{segment}/", service, quiet=segment in TOKENS_IN_QUERY,
+                           why="a confirmation link carries its token in the query", to=to)
+    return lines
 
 
 # The Ingress's public name and the Secret with its certificate: placeholders an operator sets

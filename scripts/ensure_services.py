@@ -1,5 +1,5 @@
-"""Make sure the broker (and, for the tests, PostgreSQL, promtool and the container tools)
-are there before we run.
+"""Make sure the broker (and, for the tests, PostgreSQL, promtool and the container tools; for
+the benchmark, nginx) are there before we run.
 
 Standard library only: it runs before the virtual environment exists. Where this machine can
 start or enable a service, or install a Debian package, it does; otherwise it stops with the
@@ -197,6 +197,13 @@ def ensure_browser():
         apt_install(["chromium"], "the browser tests (tests/browser)")
 
 
+def ensure_nginx():
+    """Debian's nginx, the gateway of bench/throughput.py's multi-process layouts (it falls
+    back to bench/proxy.py without it); the tests do not need it."""
+    if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
+        apt_install(["nginx"], "the benchmark's multi-process layouts (bench/README.md)")
+
+
 def _installed(package):
     answer = subprocess.run(["dpkg-query", "-W", "-f=${Status}", package], check=False,
                             capture_output=True, text=True)
@@ -214,3 +221,5 @@ if __name__ == "__main__":
         ensure_container_tools()
     if "--browser" in sys.argv:
         ensure_browser()
+    if "--nginx" in sys.argv:
+        ensure_nginx()

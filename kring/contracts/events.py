@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from kring.clock import iso, utcnow
+from kring.contracts.fields import one
 
 SEVERITIES = ("low", "medium", "high")
 OUTCOMES = ("completed", "declined", "withdrawn")
@@ -292,10 +293,10 @@ def make_event(source, event_type, referral_id, **data):
     if schema is None:
         raise EventContractError(f"no event {event_type!r} from {source!r} in the contracts")
     try:
-        loaded = schema().load(data)
+        loaded = one(schema).load(data)
     except ValidationError as exc:
         raise EventContractError(f"{source}.{event_type}: {exc.messages}") from exc
-    return Event(source, event_type, referral_id, schema().dump(loaded))
+    return Event(source, event_type, referral_id, one(schema).dump(loaded))
 
 
 class Envelope(Schema):
@@ -318,9 +319,9 @@ def read_event(message):
     Fields this code does not know are left out, not refused: a contract grows by new fields,
     and during a rolling upgrade a newer producer must not make older consumers park every
     event as poison. (make_event stays strict: we never send a field the contract lacks.)"""
-    envelope = Envelope(unknown=EXCLUDE).load(message)
+    envelope = one(Envelope, unknown=EXCLUDE).load(message)
     schema = EVENTS[(envelope["source"], envelope["type"])]
     return Event(envelope["source"], envelope["type"], envelope["referral_id"],
-                 schema(unknown=EXCLUDE).load(envelope["data"]), envelope["event_id"],
+                 one(schema, unknown=EXCLUDE).load(envelope["data"]), envelope["event_id"],
                  envelope["version"], iso(envelope["occurred_at"]),
                  envelope["correlation_id"])

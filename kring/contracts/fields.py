@@ -4,6 +4,7 @@ An HTTP body (kring.kit.web) and a partner's message (docs/contract.md §5) are 
 `read_json_object` and loaded by the same schemas, so what one road refuses the other refuses
 too, with the same words.
 """
+import functools
 import json
 import re
 
@@ -14,6 +15,14 @@ from kring.errors import INVALID_BODY, Invalid, Malformed
 MAX_BODY_BYTES = 256 * 1024
 PROGRAMME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+
+
+@functools.cache
+def one(schema, **options):
+    """The one instance of `schema` with `options` (unknown=EXCLUDE, say), made on first use:
+    building a marshmallow schema copies all its fields and costs more than loading a body
+    with it, and a schema keeps nothing of one call for the next."""
+    return schema(**options)
 
 
 def storable(text):

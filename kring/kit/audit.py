@@ -2,7 +2,8 @@
 
 Every service keeps its own `audit` table, in its own database, so a record is written in the
 transaction of the change it records: a change is never kept without its record. A read is
-recorded in the transaction that read. A call that failed (a 404 for someone else's referral, a
+recorded before its answer goes, in a commit it may share with other reads
+(kring.kit.audit_writer). A call that failed (a 404 for someone else's referral, a
 409) is recorded afterwards in a transaction of its own. Records are only ever inserted; they
 hold ids and people's names, never a family's data.
 """
@@ -17,15 +18,24 @@ CLI_ORGANISATION = "platform"  # `kring status`, `kring notices`: an operator at
 def record(session, table, operation, person, organisation, role, answer, referral_id=None,
            target_id=None):
     session.execute(insert(table).values(
-        at=utcnow(), operation=operation, referral_id=referral_id, target_id=target_id,
-        person=person, organisation=organisation, role=role, answer=int(answer),
-        correlation_id=correlation.current()))
+        row(operation, person, organisation, role, answer, referral_id, target_id)))
+
+
+def row(operation, person, organisation, role, answer, referral_id=None, target_id=None):
+    """An audit row's values, at this moment and under the correlation id in hand."""
+    return dict(at=utcnow(), operation=operation, referral_id=referral_id, target_id=target_id,
+                person=person, organisation=organisation, role=role, answer=int(answer),
+                correlation_id=correlation.current())
 
 
 def record_call(session, table, caller, answer):
     """What `caller` (kring.kit.access.Caller) did and the answer it got."""
-    record(session, table, caller.operation_id, caller.subject, caller.org, caller.role,
-           answer, caller.referral_id, caller.target_id)
+    session.execute(insert(table).values(call_row(caller, answer)))
+
+
+def call_row(caller, answer):
+    return row(caller.operation_id, caller.subject, caller.org, caller.role, answer,
+               caller.referral_id, caller.target_id)
 
 
 def record_each(uow, caller, referral_ids):

@@ -7,7 +7,9 @@ the same transaction as the state, and the relay (kring.kit.outbox) publishes th
 commit. `uow.first_time(event_id)` records an incoming event in the inbox in the same
 transaction, so a redelivered event changes nothing, and an event about a referral whose data
 was erased does nothing at all (kring.kit.erasure). An HTTP call's `Caller` rides along: the
-unit of work writes its audit record in the transaction that reads or changes the referral.
+unit of work writes its audit record in the transaction that changes the referral; a call that
+changed nothing is recorded before its answer goes, in a commit it shares with the other calls
+answering at that moment (kring.kit.audit_writer).
 """
 import json
 import logging
@@ -15,8 +17,10 @@ from pathlib import Path
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy import create_engine, event, insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from kring.config import (AMQP_SSL_KEY, AMQP_URI_KEY, DATA_KEYS_KEY, DATABASES_KEY,
                           PREVIOUS_SECRET_KEY, RETRY_DELAYS_KEY, SECRET_KEY)
@@ -26,6 +30,7 @@ from kring.contracts.events import Event
 from kring.errors import Gone, KringError
 from kring.kit import audit, correlation, crypto, erasure, metrics, migrations
 from kring.kit.access import Caller
+from kring.kit.audit_writer import SharedCommits
 from kring.kit.failures import describe
 from kring.kit.outbox import Message, OutboxRelay
 from kring.kit.topology import configured_queue_type, declare_topology
@@ -146,6 +151,9 @@ class UnitOfWork:
         # the referral of the event this worker handles: `first_time` checks its marker
         self.event_referral = event_referral
         self.event = None  # the event this worker handles: its inbox row says what it was
+        # True: the record of a call that changed nothing is left to the HTTP entrypoint's
+        # `Database.before_answer`, which shares its commit with other reads' (audit_writer)
+        self.audit_later = False
         self.session = None
         self.emitted = []
 
@@ -189,6 +197,8 @@ class UnitOfWork:
         """The caller's record, in this transaction, once it has reached a referral."""
         caller = self.caller
         if caller is None or not caller.audited or caller.recorded or not caller.referral_id:
+            return False
+        if self.audit_later and not self.session.info.get(_WROTE):
             return False
         audit.record_call(self.session, self.audit_table, caller,
                           caller.answer or _usual_answer(caller))
@@ -252,24 +262,58 @@ class UnitOfWork:
         handler = self.inbox_key
         if handler is None:
             raise TypeError("no inbox key: say which consumer applies the event")
-        seen = self.session.execute(select(self._inbox.c.event_id).where(
-            self._inbox.c.event_id == event_id, self._inbox.c.handler == handler)).first()
-        if seen:  # a redelivery, or a replay from the dead-letter queue: nothing to do again
-            log.info("event %s already applied by %s: ignored", event_id, handler)
-            return False
         referral_id = referral_id or self.event_referral
         event = self.event if self.event is not None and self.event.event_id == event_id \
             else None
         # with what it was, whose and under which correlation id: a step of `kring trace`
-        self.session.execute(insert(self._inbox).values(
-            event_id=event_id, handler=handler, handled_at=utcnow(), referral_id=referral_id,
-            event_type=f"{event.source}.{event.type}" if event is not None else None,
-            correlation_id=correlation.current()))
+        row = dict(event_id=event_id, handler=handler, handled_at=utcnow(),
+                   referral_id=referral_id,
+                   event_type=f"{event.source}.{event.type}" if event is not None else None,
+                   correlation_id=correlation.current())
+        if not insert_if_new(self.session, self._inbox, row):
+            # a redelivery, or a replay from the dead-letter queue: nothing to do again
+            log.info("event %s already applied by %s: ignored", event_id, handler)
+            return False
         if not even_if_erased and referral_id and \
                 erasure.erased_at(self.session, self.retention_table, referral_id):
             log.info("event %s is about erased referral %s: ignored", event_id, referral_id)
             return False
         return True
+
+
+def insert_if_new(session, table, row):
+    """Insert `row` unless its primary key is there already; True when it was inserted.
+
+    One statement (INSERT … ON CONFLICT DO NOTHING) where the dialect has it, SQLite and
+    PostgreSQL: a look-up and an insert cost twice, and on PostgreSQL a racing worker then waits
+    for the winner's commit and finds the row instead of failing on the key."""
+    dialect = session.get_bind().dialect.name
+    if dialect in _UPSERT_DIALECTS:
+        statement = _UPSERT_DIALECTS[dialect](table).values(**row).on_conflict_do_nothing()
+        return session.execute(statement).rowcount == 1
+    key = [column == row[column.name] for column in table.primary_key.columns]
+    if session.execute(select(*table.primary_key.columns).where(*key)).first():
+        return False
+    session.execute(insert(table).values(**row))
+    return True
+
+
+_UPSERT_DIALECTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
+
+
+_WROTE = "kring.wrote"  # in a session's info: it changed something (audited in its transaction)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_a_change(state):
+    """A statement through the session that is not a plain SELECT may change something."""
+    if not state.is_select:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_flush")
+def _note_a_flush(session, _flush_context):
+    session.info[_WROTE] = True
 
 
 def _usual_answer(caller):
@@ -310,6 +354,7 @@ class Database(DependencyProvider):
         self.engine = None
         self.session_factory = None
         self.relay = None
+        self.audit_writer = None
         super().__init__(**kwargs)
 
     def setup(self):
@@ -326,6 +371,7 @@ class Database(DependencyProvider):
         if before != after:
             log.info("%s: database schema %s", service, migrations.describe(before, after))
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self.audit_writer = SharedCommits(self.unit_of_work)
 
     def start(self):
         outbox = self.metadata.tables.get("outbox")
@@ -346,6 +392,8 @@ class Database(DependencyProvider):
         metrics.unwatch(self)
         if self.relay is not None:
             self.relay.stop()
+        if self.audit_writer is not None:
+            self.audit_writer.close()
         if self.engine is not None:
             self.engine.dispose()
 
@@ -355,6 +403,8 @@ class Database(DependencyProvider):
                                 caller=_caller_of(worker_ctx),
                                 event_referral=event.referral_id if event else None)
         uow.event = event
+        # an HTTP call: `before_answer` follows, and records a call that changed nothing
+        uow.audit_later = getattr(worker_ctx.entrypoint, "calls_before_answer", False)
         return uow
 
     def worker_setup(self, worker_ctx):
@@ -374,10 +424,17 @@ class Database(DependencyProvider):
             self.relay.kick()
 
     def before_answer(self, worker_ctx, result=None, exc_info=None):
-        """Called by the HTTP entrypoint (kring.kit.web) before the answer goes: a call that
-        reached no commit is recorded now, so the answer is never out before its record."""
+        """Called by the HTTP entrypoint (kring.kit.web) before the answer goes: a call whose
+        record no commit of a change carried (a read, a refusal) is recorded now, in a commit
+        shared with the calls answering at the same moment, so the answer is never out before
+        its record. A read whose record cannot be stored raises: it must not answer."""
         caller = _caller_of(worker_ctx)
-        if caller is not None and caller.audited and not caller.recorded:
+        if caller is None or not caller.audited or caller.recorded:
+            return
+        if exc_info is None:
+            self.audit_writer.write(caller, caller.answer or _usual_answer(caller))
+            caller.recorded = True
+        else:
             self._audit_failed_call(caller, exc_info)
 
     def _audit_failed_call(self, caller, exc_info):
@@ -386,8 +443,7 @@ class Database(DependencyProvider):
         answer = exc.status if isinstance(exc, KringError) else 500 if exc else \
             caller.answer or _usual_answer(caller)
         try:
-            with self.unit_of_work() as uow:
-                audit.record_call(uow.session, uow.audit_table, caller, answer)
+            self.audit_writer.write(caller, answer)
             caller.recorded = True
         except Exception as exc:  # the database is away: the caller already has its answer
             log.error("could not record a call of %s by %s in the audit trail: %s",

@@ -9,6 +9,7 @@ may be kept by a cache: most carry a family's data.
 """
 import json
 import logging
+import sys
 import time
 
 import eventlet
@@ -23,7 +24,7 @@ from werkzeug.wrappers import Request, Response
 
 from kring.config import PREVIOUS_SECRET_KEY, SECRET_KEY, TRUSTED_PROXIES_KEY
 from kring.contracts.api import OPERATIONS
-from kring.contracts.fields import MAX_BODY_BYTES, read_json_object, storable
+from kring.contracts.fields import MAX_BODY_BYTES, one, read_json_object, storable
 from kring.errors import (INVALID_BODY, INVALID_QUERY, Invalid, KringError, Malformed, NotFound,
                           NotReady, RateLimited, Unauthenticated, Unavailable)
 from kring.kit import correlation, logs, metrics, remote
@@ -159,6 +160,7 @@ class ApiEntrypoint(HttpRequestHandler):
 
     server = ProcessWebServer()
     broker = BrokerWatch()
+    calls_before_answer = True  # the providers' `before_answer` (kring.kit.db), every time
 
     def __init__(self, operation_id, **kwargs):
         self.operation = OPERATIONS[operation_id]
@@ -222,7 +224,7 @@ class ApiEntrypoint(HttpRequestHandler):
             if best in formats:
                 values["format"] = formats[best]
         try:
-            return self.operation.query().load(values)
+            return one(self.operation.query).load(values)
         except ValidationError as exc:
             raise Invalid(INVALID_QUERY, exc.messages) from None
 
@@ -231,17 +233,20 @@ class ApiEntrypoint(HttpRequestHandler):
             raise Malformed(f"the body is larger than {MAX_BODY_BYTES} bytes")
         payload = read_json_object(_raw_body(request), empty_is_object=True)
         try:
-            return self.operation.body().load(payload)
+            return one(self.operation.body).load(payload)
         except ValidationError as exc:
             raise Invalid(INVALID_BODY, exc.messages) from None
 
     def handle_result(self, event, worker_ctx, result, exc_info):
         # nameko answers here, before the dependencies' worker_result: what must be stored
         # before the caller hears the answer (the audit record of a failed call) happens first
-        for provider in self.container.dependencies:
-            before_answer = getattr(provider, "before_answer", None)
-            if before_answer is not None:
-                before_answer(worker_ctx, result, exc_info)
+        try:
+            for provider in self.container.dependencies:
+                before_answer = getattr(provider, "before_answer", None)
+                if before_answer is not None:
+                    before_answer(worker_ctx, result, exc_info)
+        except Exception:  # a read's record could not be stored: it answers that, not its data
+            result, exc_info = None, sys.exc_info()
         return super().handle_result(event, worker_ctx, result, exc_info)
 
     def check_signature(self, args, kwargs):

@@ -11,6 +11,7 @@ import uuid
 from kring import programmes
 from kring.clock import iso
 from kring.contracts.casework import LISTED_STATUSES, SetPlan
+from kring.contracts.fields import one
 from kring.errors import NotAllowed, NotFound
 from kring.kit import audit, erasure, paging
 from kring.kit.access import Owner
@@ -158,7 +159,7 @@ def get_case(uow, caller, case_id, now=None):
 
 
 def set_plan(uow, caller, case_id, body, now):
-    plan = SetPlan().dump(body)  # JSON types, "for" as the API spells it
+    plan = one(SetPlan).dump(body)  # JSON types, "for" as the API spells it
     return _change(uow, caller, case_id,
                    lambda case: case.set_plan(plan, _author(caller), iso(now), _new_id))
 

@@ -16,7 +16,7 @@ from kring.clock import iso, utcnow
 from kring.contracts.audit import SYSTEM_ROLE
 from kring.contracts.directory import RegisterProvider
 from kring.contracts.events import ERASING_STAGES
-from kring.contracts.fields import storable
+from kring.contracts.fields import one, storable
 from kring.contracts.referral import SubmitReferral
 from kring.describe import field_errors
 from kring.errors import INVALID_QUERY, Invalid, KringError, NotFound, Unavailable
@@ -52,7 +52,7 @@ def submit_referral(uow, org, body, secret, partner=None, caller=None, schema=Su
     key of the family pseudonym in a database that held referrals before it had its own.
     `schema`: the body's (a confirmed self-referral's has the applicant for the referrer).
     """
-    body = schema().dump(body)  # JSON types (dates as text) for storage and events
+    body = one(schema).dump(body)  # JSON types (dates as text) for storage and events
     with uow:
         existing = Referrals(uow).by_external_ref(org, body["external_ref"])
         if existing:

@@ -20,7 +20,7 @@ from sqlalchemy import delete
 
 from kring.contracts.audit import PARTNER_ROLE
 from kring.contracts.partner_queues import ACCEPTED, DEAD_EXCHANGE, PARTNER_NAME, REJECTED
-from kring.contracts.fields import MAX_BODY_BYTES, read_json_object, storable
+from kring.contracts.fields import MAX_BODY_BYTES, one, read_json_object, storable
 from kring.contracts.referral import SubmitReferral
 from kring.errors import Invalid, Malformed
 from kring.clock import iso, utcnow
@@ -54,7 +54,7 @@ def read_submission(received):
     except Invalid as exc:
         return None, exc.errors
     try:
-        return SubmitReferral().load(payload), None
+        return one(SubmitReferral).load(payload), None
     except ValidationError as exc:
         return None, exc.messages
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete
 
+from kring.contracts.fields import one
 from kring.contracts.self_referral import (AWAITING_CONFIRMATION, CONFIRM_SECONDS, PER_ADDRESS,
                                            PER_EMAIL, SelfReferralAsReferral,
                                            SubmitSelfReferral)
@@ -37,7 +38,7 @@ def submit_self_referral(uow, caller, body, secret, now):
     application sealed with its token's hash; the event asks notify to send the token."""
     key = _key(uow, secret)
     _admit(uow, key, ADDRESS_LIMIT, caller.remote or "unknown", now)
-    body = SubmitSelfReferral().dump(body)  # JSON types (dates as text), to be sealed
+    body = one(SubmitSelfReferral).dump(body)  # JSON types (dates as text), to be sealed
 
     def store():
         with uow:  # a family nobody can take on is told now, as submitReferral would (422)
@@ -62,7 +63,7 @@ def confirm_self_referral(uow, caller, token, secret, now):
         application.check_confirmable(now)
         if application.is_confirmed:
             return _again(caller, application.referral_id)
-        body = SelfReferralAsReferral().load(application.as_referral())
+        body = one(SelfReferralAsReferral).load(application.as_referral())
     view, created = handlers.submit_referral(uow, SELF_ORG, body, secret, caller=caller,
                                              schema=SelfReferralAsReferral)
     with uow:  # in a transaction of its own: a crash before it is healed by the next confirm

@@ -15,7 +15,7 @@ from kring.contracts.api import OPERATIONS
 from kring.contracts.partner_queues import IN_EXCHANGE, OUT_EXCHANGE
 from kring.contracts.broker_users import OPERATOR_USER, service_user
 from kring.contracts.topology import QUORUM, SUBSCRIPTIONS, dead_letter_queue_name, queue_name
-from kring.deployment import EXAMPLE_PARTNER, portal_paths, rendered, routes
+from kring.deployment import EXAMPLE_PARTNER, local_nginx_conf, portal_paths, rendered, routes
 from kring.kit.topology import delay_queue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,6 +128,30 @@ def test_the_gateway_asks_the_dns_server_of_its_own_container_network():
     assert gateway["volumes"][:2] == [
         "./deploy/gateway/nginx.conf.template:/etc/nginx/templates/nginx.conf.template:ro",
         "./deploy/gateway/resolver.envsh:/docker-entrypoint.d/15-kring-resolver.envsh:ro"]
+
+
+def test_a_local_gateway_sends_each_path_round_robin_to_its_service_on_this_machine(tmp_path):
+    # bench/throughput.py's gateway: the deploy file's routes, to processes on local ports
+    upstreams = {service: [f"127.0.0.1:{9100 + n}", f"127.0.0.1:{9200 + n}"]
+                 for n, service in enumerate(SERVICES)}
+    config = local_nginx_conf(upstreams, 9000, tmp_path)
+    servers = {name: re.findall(r"server (\S+);", body)
+               for name, body in re.findall(r"upstream (\w+) \{([^}]*)\}", config)}
+    assert servers == upstreams
+    locations = dict(re.findall(r"location /api/v1/([\w.-]+)/ \{\s*proxy_pass "
+                                r"http://(\w+);", config))
+    assert locations == {segment: service for segment, service in routes().items()}
+    assert "listen 127.0.0.1:9000;" in config
+    assert config.count("{") == config.count("}")
+    # everything it writes is in its own folder: it runs as any user
+    for path in re.findall(r"(?:pid|error_log|_temp_path) (\S+?)[ ;]", config):
+        assert Path(path).parent == tmp_path, path
+    # the same entrance as the deploy file's, less TLS and the resolver
+    deployed = (ROOT / "deploy/gateway/nginx.conf.template").read_text()
+    for line in ("proxy_set_header X-Request-Id $kring_request_id;",
+                 "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+                 "client_max_body_size 256k;", "access_log off;"):
+        assert line in config and line in deployed, line
 
 
 def test_the_portal_runs_alone_in_its_own_container_with_a_database_of_its_own():

@@ -5,6 +5,8 @@ gather from the real ones."""
 import pytest
 
 from kring.clock import iso, utcnow
+from kring.config import DATABASES_KEY
+from kring.kit.db import make_engine
 from services.referral.service import ReferralService
 from tests.support.directory import COORDINATING_ORG
 from tests.support.integration.referral import (ADMIN, COORDINATOR, OTHER_ADMIN,
@@ -80,3 +82,24 @@ def test_a_service_that_does_not_answer_makes_it_503_naming_the_service(start, a
     assert "aftercare" in answer.json()["message"]
     # out of reach stays out of reach, whatever else is the matter
     assert api.get(f"/referrals/{referral_id}/audit", OTHER_ADMIN).status_code == 404
+
+
+def test_a_read_whose_record_cannot_be_stored_gives_nothing_away(start, api, kring_config):
+    # the answer waits for its record's commit (docs/security.md "The audit trail")
+    start()
+    body = referral_body()
+    referral_id = submitted(api)
+    engine = make_engine(kring_config[DATABASES_KEY]["referral"])
+    with engine.begin() as db:
+        db.exec_driver_sql("ALTER TABLE audit RENAME TO audit_away")
+    try:
+        answer = api.get(f"/referrals/{referral_id}", COORDINATOR)
+        assert answer.status_code >= 500
+        assert body["family"]["contact_name"] not in answer.text
+    finally:
+        with engine.begin() as db:
+            db.exec_driver_sql("ALTER TABLE audit_away RENAME TO audit")
+        engine.dispose()
+    assert api.get(f"/referrals/{referral_id}", COORDINATOR).status_code == 200
+    reads = [e["answer"] for e in trail(api, referral_id) if e["operation"] == "getReferral"]
+    assert reads == [200]  # the read that answered, not the one that could not be recorded
