@@ -19,6 +19,9 @@ submission to `closed` by concurrent walkers; events per second from the outboxe
 from a step's commit to each subscribed stage having applied it (outbox `created_at` to inbox
 `handled_at`, read from the SQLite files after the phase), and a burst (submissions at full
 rate, then how long until matching, and every stage, has applied every event of it).
+After the loop it checks that nothing was done twice (bench/once.py): every referral the
+walkers closed has `closed` once in its timeline and one start and one closure notice at the
+bench's own mail catcher (aiosmtpd), which every Kring process mails its notices to.
 
 It prints the figures and the ratios against the goals of bench/README.md, writes them to
 bench/results/throughput-<time>.json and draws bench/results/throughput-<time>.png.
@@ -43,6 +46,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import once  # noqa: E402
 from bench.figures import (percentile, rate, ratio, seconds_since_epoch, stage_delays,  # noqa: E402
                            subscribers_of, summary, verdict)
 from kring.client import ApiError  # noqa: E402
@@ -52,7 +56,8 @@ from kring.deployment import local_nginx_conf  # noqa: E402
 from nameko.testing.utils import find_free_port  # noqa: E402
 from tests.support.databases import Databases  # noqa: E402
 from tests.support.directory import EXAMPLE_DIRECTORY  # noqa: E402
-from tests.support.processes import KRING, RunningKring, _Process, clean_env  # noqa: E402
+from tests.support.processes import (KRING, RunningKring, SmtpServer, _Process,  # noqa: E402
+                                     clean_env)
 from tests.support.sample import referral_body  # noqa: E402
 from tests.support.walker import Walker  # noqa: E402
 
@@ -63,6 +68,7 @@ SUBSCRIBERS = subscribers_of(SUBSCRIPTIONS)
 GOALS = {"intake share of the bare endpoint": 0.85, "loop events/s share of bare hops/s": 0.60,
          "stage delay p99 at half load (ms)": 100, "caught up after the burst (s)": 1.0}
 BELOW = {"stage delay p99 at half load (ms)", "caught up after the burst (s)"}  # lower is better
+ONCE = "nothing done twice"  # bench/once.py
 LAYOUTS = {"one process": {"processes": None, "proxy": False},
            "one process via proxy": {"processes": None, "proxy": True, "intake_only": True},
            "process per service": {"processes": 1, "proxy": True},
@@ -162,6 +168,7 @@ class KringDeployment:
         self.folder = Path(folder)
         self.databases = Databases(self.folder / "db")
         (self.folder / "db").mkdir(parents=True, exist_ok=True)
+        self.smtp = SmtpServer(self.folder / "maildir")  # plain SMTP on loopback
         self.processes, self.proxy = [], None
         self.upstreams = {}
         groups = [[]] if processes is None else [[s] for s in SERVICES]
@@ -180,9 +187,11 @@ class KringDeployment:
         return clean_env(
             AMQP_URI=self.vhost.amqp_uri, KRING_SECRET=SECRET, KRING_HTTP_PORT=str(port),
             KRING_DATA_DIR=str(self.folder / f"data-{name}-{replica}"),
+            KRING_SMTP_HOST="127.0.0.1", KRING_SMTP_PORT=str(self.smtp.port),
             KRING_DIRECTORY=str(EXAMPLE_DIRECTORY), **self.databases.env())
 
     def start(self):
+        self.smtp.start()
         # first replicas together (each makes its own database), then the second ones
         for replica in sorted({replica for _, replica, _ in self.plan}):
             batch = [ProfiledKring(services, self._env(services, replica, port), self.profile)
@@ -230,6 +239,7 @@ class KringDeployment:
             kring.kill()
         if self.proxy is not None:
             self.proxy.kill()
+        self.smtp.kill()
         self.databases.drop()
         self.vhost.delete()
 
@@ -257,6 +267,21 @@ class KringDeployment:
         return sum(self.databases.query(service, "SELECT count(*) FROM outbox "
                                                  "WHERE sent_at IS NULL")[0][0]
                    for service in SERVICES)
+
+    def mails(self):
+        """(referral id, kind) of every notice at the mail catcher, one pair per copy."""
+        return [(mail["X-Kring-Referral"], mail["X-Kring-Notice"])
+                for mail in self.smtp.messages()]
+
+    def timelines(self, referral_ids):
+        """{referral id: [status of each timeline entry]}, as the referral service stored them
+        (the timeline is plain JSON: only the family's details are sealed)."""
+        rows = self.databases.query("referral", "SELECT id, timeline FROM referrals "
+                                                "WHERE id IN :ids", expanding=("ids",),
+                                    ids=list(referral_ids))
+        return {referral_id: [entry["status"] for entry in
+                              (json.loads(timeline) if isinstance(timeline, str) else timeline)]
+                for referral_id, timeline in rows}
 
     def handled(self, since=0):
         found = {}
@@ -334,7 +359,8 @@ def bare_submitter(url):
 def walk_loop(url, concurrency, seconds, pause, grace=60):
     """Walkers, each carrying one referral at a time from submission to `closed` through every
     step (tests.support.walker), starting new ones for `seconds`; what was started finishes
-    within `grace`. Returns {closed, unfinished, errors, started, ended, per_referral_ms}."""
+    within `grace`. Returns {closed, closed_ids, unfinished, errors, started, ended,
+    per_referral_ms}."""
     start = time.time()
     deadline = start + seconds
     closed, durations, errors, unfinished, reads = [], [], [], [], []
@@ -356,7 +382,7 @@ def walk_loop(url, concurrency, seconds, pause, grace=60):
                     errors.append(str(exc)[:200])
                     status = None
                 if status == "closed":
-                    closed.append(time.time())
+                    closed.append((time.time(), referral_id))
                     durations.append((time.time() - began) * 1000)
                     break
                 if time.time() > deadline + grace:
@@ -370,8 +396,9 @@ def walk_loop(url, concurrency, seconds, pause, grace=60):
         thread.start()
     for thread in threads:
         thread.join()
-    ended = max(closed) if closed else time.time()
-    return {"closed": len(closed), "unfinished": len(unfinished), "errors": len(errors),
+    ended = max(at for at, _ in closed) if closed else time.time()
+    return {"closed": len(closed), "closed_ids": [referral for _, referral in closed],
+            "unfinished": len(unfinished), "errors": len(errors),
             "reads": len(reads),
             "error_sample": errors[:3], "started": start, "ended": ended,
             "per_referral_ms": summary(durations)}
@@ -412,6 +439,7 @@ def measure_loop(kring, concurrency, seconds, pause):
     span = loop["ended"] - loop["started"]
     delays, missing = stage_delays(sent, handled, SUBSCRIBERS, loop["started"], loop["ended"])
     return {"concurrency": concurrency, "closed": loop["closed"],
+            "closed_ids": loop["closed_ids"],  # for once.check; not among the figures
             "unfinished": loop["unfinished"], "errors": loop["errors"],
             "error_sample": loop["error_sample"], "seconds": round(span, 2),
             "referrals_per_s": rate(loop["closed"], span),
@@ -514,13 +542,20 @@ def measure_layout(results, chain, folder, label, layout, levels, args, say):
         if profile:  # the sampler forgets the start: the report is about the load
             kring.processes[0].process.send_signal(signal.SIGUSR1)
         if not layout.get("intake_only"):
+            closed = []
             for level in levels:  # the loop first: the intake's referrals stay open
                 loop = measure_loop(kring, level, args.seconds, args.pause)
+                closed += loop.pop("closed_ids")
                 figures["loop"].append(loop)
                 say(f"  loop, {level} walkers: {loop['referrals_per_s']} referrals/s, "
                     f"{loop['events_per_s']} events/s, stage delay {loop['stage_delay_ms']} "
                     f"({loop['unfinished']} unfinished, {loop['errors']} errors), "
                     f"{loop['cpu_ms_per_event']} ms CPU per event")
+            done = figures["once"] = once.check(closed, kring.mails, kring.timelines)
+            say(f"  once: {done['referrals_checked']} closed referrals checked, "
+                f"{done['closed_twice']} closed twice, {done['notices_missing']} notices "
+                f"missing, {done['notices_twice']} notices mailed twice: "
+                f"{'nothing done twice' if once.held(done) else 'NOT HELD'}")
         for level in levels:
             bare = measure_bare(chain, level, args.seconds)
             bare["next_to"] = label
@@ -577,6 +612,10 @@ def ratios(results):
         out[label] = {name: {"value": value, "goal": GOALS[name],
                              "verdict": verdict(value, GOALS[name], below=name in BELOW)}
                       for name, value in shares.items()}
+        if "once" in figures:  # a promise of the replicas, checked in every layout with a loop
+            held = once.held(figures["once"])
+            out[label][ONCE] = {"value": held, "goal": True,
+                                "verdict": "met" if held else "not met"}
     return out
 
 
@@ -653,6 +692,11 @@ def report(results, say):
             value = figure["value"]
             shown = f"{value:.0%}" if "share" in name and value is not None else value
             say(f"    {name}: {shown} (goal {figure['goal']}): {figure['verdict']}")
+    checked = [label for label, shares in results["ratios"].items() if ONCE in shares]
+    failed = [label for label in checked if not results["ratios"][label][ONCE]["value"]]
+    if checked:
+        say(f"{ONCE}: " + (f"NOT in {', '.join(failed)}" if failed else
+                           f"held in every layout checked ({', '.join(checked)})"))
 
 
 def interrupted(signum, frame):
