@@ -3,6 +3,8 @@
 after its intake; Utrecht's officer finds it at /commissions, opens it, and declines one (the
 API's 422 at the reason, everything typed kept) and grants another; a second decision is the
 API's 409 said above the form in Dutch. Zeist's officer sees none of it, in either language."""
+import pytest
+
 from tests.support.api import token
 from tests.support.portal import Work
 from tests.support.sample import referral_body
@@ -15,6 +17,17 @@ COORDINATOR = (PROVIDER, "coordinator", "carla")
 UTRECHT = ("GM0344", "municipality", "m.jansen")  # a municipality's org: its CBS code
 ZEIST = ("GM0355", "municipality", "z.devries")
 FAMILY_DATA = ("Yilmaz", "+31612345678", "3581AB", "Support with parenting")
+
+
+@pytest.fixture
+def work(api):
+    """The provider of family trajectories in Utrecht registered, and its coordinator at work
+    through the API."""
+    registered = api.post("/providers", token("kring", "operator"), json={
+        "organisation": PROVIDER, "name": "Gezinstraject Utrecht", "programme": PROGRAMME,
+        "municipalities": ["Utrecht"], "languages": ["nl"]})
+    assert registered.status_code == 201, registered.text
+    return Work(api, COORDINATOR, GP)
 
 
 def waiting_for_commission(api, work, external_ref):
@@ -39,12 +52,7 @@ def section(html, name):
     return html.split(f'id="commissions_{name}-kop"', 1)[1].split("</section>", 1)[0]
 
 
-def test_a_municipality_declines_one_and_commissions_another(people, api):
-    registered = api.post("/providers", token("kring", "operator"), json={
-        "organisation": PROVIDER, "name": "Gezinstraject Utrecht", "programme": PROGRAMME,
-        "municipalities": ["Utrecht"], "languages": ["nl"]})
-    assert registered.status_code == 201, registered.text
-    work = Work(api, COORDINATOR, GP)
+def test_a_municipality_declines_one_and_commissions_another(people, api, work):
     first = waiting_for_commission(api, work, "GT-p1")
     second = waiting_for_commission(api, work, "GT-p2")
 
@@ -121,12 +129,7 @@ def test_a_municipality_declines_one_and_commissions_another(people, api):
         assert sent.status_code == 404
 
 
-def test_the_pages_speak_english_too(people, api):
-    registered = api.post("/providers", token("kring", "operator"), json={
-        "organisation": PROVIDER, "name": "Gezinstraject Utrecht", "programme": PROGRAMME,
-        "municipalities": ["Utrecht"], "languages": ["nl"]})
-    assert registered.status_code == 201, registered.text
-    work = Work(api, COORDINATOR, GP)
+def test_the_pages_speak_english_too(people, api, work):
     referral_id = waiting_for_commission(api, work, "GT-en")
     officer = people()
     officer.sign_in(*UTRECHT)
