@@ -5,6 +5,7 @@ API's 422 at the reason, everything typed kept) and grants another; a second dec
 API's 409 said above the form in Dutch. Zeist's officer sees none of it, in either language."""
 import pytest
 
+from services.portal import queue
 from tests.support.api import token
 from tests.support.portal import Work
 from tests.support.sample import referral_body
@@ -143,3 +144,24 @@ def test_the_pages_speak_english_too(people, api, work):
     granted = officer.post(f"/commissions/{referral_id}", {"decision.commissioned": "yes"})
     assert granted.status_code == 200 and "Your decision was recorded." in granted.text
     assert "commissioned" in granted.text
+
+
+def test_more_brings_the_next_requests_of_one_list(people, api, work, monkeypatch):
+    monkeypatch.setattr(queue, "PAGE_SIZE", 1)  # two requests make two pages
+    made = {waiting_for_commission(api, work, f"GT-m{n}") for n in range(2)}
+    officer = people()
+    officer.sign_in(*UTRECHT)
+    utrecht = token(*UTRECHT[:2], subject=UTRECHT[2])
+    eventually(lambda: api.get("/commissions", utrecht).json()["total"] == 2,
+               what="both requests waiting")
+    awaiting = section(officer.get("/commissions").text, "awaiting")
+    more = awaiting.split('hx-get="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert more.startswith("/commissions?state=awaiting&cursor=")
+    first = next(rid for rid in made if f"/commissions/{rid}" in awaiting)
+    (second,) = made - {first}
+    rows = officer.get(more, headers={"HX-Request": "true"})
+    assert rows.status_code == 200 and "<html" not in rows.text  # the next rows, in place
+    assert f'href="/commissions/{second}"' in rows.text and first not in rows.text
+    page = officer.get(more)  # without htmx: a page of that list
+    assert "<html" in page.text and f'href="/commissions/{second}"' in page.text
+    assert officer.get("/commissions?state=awaiting&cursor=nonsense!").status_code == 404
