@@ -7,38 +7,18 @@ import pytest
 
 from services.portal import queue
 from tests.support.api import token
-from tests.support.portal import Work
-from tests.support.sample import referral_body
+from tests.support.portal import (COMMISSION_COORDINATOR as COORDINATOR,
+                                  COMMISSION_PROVIDER as PROVIDER, UTRECHT, commission_work,
+                                  waiting_for_commission)
 from tests.support.waiting import eventually
 
-PROGRAMME = "family-trajectory"
-PROVIDER = "gezinstraject-utrecht"
-GP = ("huisarts-oost", "referrer", "anna")
-COORDINATOR = (PROVIDER, "coordinator", "carla")
-UTRECHT = ("GM0344", "municipality", "m.jansen")  # a municipality's org: its CBS code
 ZEIST = ("GM0355", "municipality", "z.devries")
 FAMILY_DATA = ("Yilmaz", "+31612345678", "3581AB", "Support with parenting")
 
 
 @pytest.fixture
 def work(api):
-    """The provider of family trajectories in Utrecht registered, and its coordinator at work
-    through the API."""
-    registered = api.post("/providers", token("kring", "operator"), json={
-        "organisation": PROVIDER, "name": "Gezinstraject Utrecht", "programme": PROGRAMME,
-        "municipalities": ["Utrecht"], "languages": ["nl"]})
-    assert registered.status_code == 201, registered.text
-    return Work(api, COORDINATOR, GP)
-
-
-def waiting_for_commission(api, work, external_ref):
-    """A family-trajectory referral whose fitting intake made it wait for Utrecht."""
-    answer = api.post("/referrals", work.referrer,
-                      json=referral_body(external_ref, programme=PROGRAMME))
-    assert answer.status_code == 201, answer.text
-    referral_id = answer.json()["referral_id"]
-    assert work.intake(referral_id)["status"] == "awaiting_commission"
-    return referral_id
+    return commission_work(api)
 
 
 def listed_once(person, *referral_ids):
