@@ -4,12 +4,13 @@ listCommissionRequests as the work queue has them, each with its own "more"), an
 request's page (/commissions/<referral_id>, getCommissionRequest) with the form that decides
 it (decideCommission: yes, or no with a reason). The API decides whose requests these are:
 another municipality's is its 404."""
+from kring.contracts.commission import LISTS
 from services.portal import forms
 from services.portal.queue import Section, one_section, sections_page
 from services.portal.steps import Step, done, take
 
 SECTIONS = tuple(Section(f"commissions_{state}", "listCommissionRequests", "commissions",
-                         "commission", {"state": state}) for state in ("awaiting", "decided"))
+                         "commission", {"state": state}) for state in LISTS)
 BY_STATE = {section.query["state"]: section for section in SECTIONS}
 
 
