@@ -19,7 +19,8 @@ def home(visit):
                         may_work=visit.may("listCases") and not visit.may("recordIntake"),
                         may_report=visit.may("getReports"),
                         may_staff=visit.may("listSupporters"),
-                        may_direct=visit.may("registerProvider"))
+                        may_direct=visit.may("registerProvider"),
+                        may_commission=visit.may("listCommissionRequests"))
 
 
 # --- signing in and out --------------------------------------------------------------------

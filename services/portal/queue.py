@@ -10,8 +10,7 @@ rule table; the API decides what is in it. "More" asks the section's next page w
 of that one section.
 """
 from dataclasses import dataclass, field
-
-from services.portal.visit import query_string
+from urllib.parse import urlencode
 
 PAGE_SIZE = 20
 
@@ -48,6 +47,9 @@ COLUMNS = {
     "waiting": ("programme", "severity", "waiting_since", "actions"),
     "case": ("signals", "status", "severity", "opened_at", "actions"),
     "aftercare": ("next_contact", "signals", "aftercare_end", "actions"),
+    # the municipality's commission requests (commissions.py)
+    "commission": ("programme", "coordinating_org", "severity", "commission_state",
+                   "asked_at", "actions"),
 }
 BY_NAME = {section.name: section for section in SECTIONS}
 MY_CASES = Section("my_cases", "listCases", "cases", "case")
@@ -55,58 +57,71 @@ MY_CASES = Section("my_cases", "listCases", "cases", "case")
 
 def queue(visit):
     """Every section the person's role may see, its first page each."""
+    return sections_page(visit, SECTIONS, lambda section: "/queue/" + section.name,
+                         "queue.j2")
+
+
+def sections_page(visit, sections, path_of, template):
+    """The first page of each of `sections` the person's role may see, on one page;
+    `path_of(section)` the address of a section's own pages."""
     refused = visit.refused()
     if refused:
         return refused
-    offered = [section for section in SECTIONS if visit.may(section.offered_by)]
+    offered = [section for section in sections if visit.may(section.offered_by)]
     if not offered:
         return visit.error_page(403)
     shown = []
     for section in offered:
-        listed = _page(visit, section, None)
+        listed = listing(visit, section, None)
         if not listed.ok:
             return visit.from_api(listed)
-        shown.append(_shown(visit, section, listed, "/queue/" + section.name))
-    return visit.render("queue.j2", sections=shown)
+        shown.append(shown_section(visit, section, listed, path_of(section)))
+    return visit.render(template, sections=shown)
 
 
 def queue_section(visit, section):
     """The next page of one section: its rows for htmx, else a page of its own."""
-    return _one_section(visit, BY_NAME.get(section), "/queue/" + section)
+    return one_section(visit, BY_NAME.get(section), "/queue/" + section)
 
 
 def my_cases(visit):
     """A supporter's cases (its own, while it takes part: listCases' row), or a page of
     them."""
-    return _one_section(visit, MY_CASES, "/my-cases")
+    return one_section(visit, MY_CASES, "/my-cases")
 
 
-def _one_section(visit, section, path):
+def one_section(visit, section, path):
+    """One section's page at `path` (which may carry a query of its own), `?cursor=` its
+    next: for htmx the rows alone, else a page of that section."""
     refused = visit.refused(section.offered_by if section else None)
     if refused:
         return refused
     if section is None:
         return visit.error_page(404)
     cursor = visit.request.args.get("cursor")
-    listed = _page(visit, section, cursor)
+    listed = listing(visit, section, cursor)
     if listed.status == 422:  # a cursor this list never gave: no such page
         return visit.error_page(404)
     if not listed.ok:
         return visit.from_api(listed)
-    shown = _shown(visit, section, listed, path)
+    shown = shown_section(visit, section, listed, path)
     if visit.request.headers.get("HX-Request") == "true" and cursor:
         return visit.render("queue_rows.j2", section=shown)  # the next rows, for htmx
     return visit.render("queue_section.j2", section=shown)
 
 
-def _page(visit, section, cursor):
+def listing(visit, section, cursor):
     return visit.api.call(section.operation_id, query={
         "limit": PAGE_SIZE, **section.query, **({"cursor": cursor} if cursor else {})})
 
 
-def _shown(visit, section, listed, path):
+def shown_section(visit, section, listed, path):
     next_cursor = listed.body.get("next_cursor")
     return {"name": section.name, "kind": section.kind, "columns": COLUMNS[section.kind],
             "rows": listed.body[section.rows],
-            "more": path + query_string(cursor=next_cursor) if next_cursor else None,
+            "more": _with_cursor(path, next_cursor) if next_cursor else None,
             "may_meet": visit.may("recordIntake")}
+
+
+def _with_cursor(path, cursor):
+    return f"{path}{'&' if '?' in path else '?'}{urlencode({'cursor': cursor})}"

@@ -10,9 +10,9 @@ from kring.contracts.events import PARTIES
 from kring.contracts.matching import SEVERITIES
 from kring.contracts.referral import NOTICE_LANGUAGES, REFERRER_ROLES, URGENCIES
 from services.portal import forms, summaries, words
-from services.portal.api import answer_of
+from services.portal.api import Answer, ApiUnreachable, answer_of
 from services.portal.steps import SAID_AT_THE_FORM, done, fields_step, refusal, take
-from services.portal.visit import query_string
+from services.portal.visit import ERROR_PAGES, query_string
 
 PAGE_SIZE = 20
 
@@ -43,13 +43,27 @@ def new_referral(visit):
     if visit.request.method == "GET":
         return referral_form(visit)
     values = {name: visit.request.form.get(name, "") for name in forms.REFERRAL_FIELDS}
-    answer = visit.api.call("submitReferral", body=forms.referral_body(visit.request.form))
+    try:
+        answer = visit.api.call("submitReferral", body=forms.referral_body(visit.request.form))
+    except ApiUnreachable:  # nothing was stored: as the API's own 503
+        answer = Answer(503, {})
     if answer.status == 422:  # everything typed comes back, the API's words at their fields
         errors = forms.field_errors(answer.body.get("errors"), forms.REFERRAL_FIELDS)
         return referral_form(visit, values, errors, status=422)
-    if not answer.ok:
+    if answer.status == 401:  # the session's identity is no longer accepted: sign in again
         return visit.from_api(answer)
+    if not answer.ok:  # a 503 (nothing stored), a 409, a 403 ...: said above the form, and
+        # everything typed is kept to send again
+        return referral_form(visit, values, _refused(visit, answer), status=(
+            answer.status if answer.status in (*SAID_AT_THE_FORM, *ERROR_PAGES) else 502))
     return visit.redirect(f"/referrals/{answer.body['referral_id']}?submitted=1")
+
+
+def _refused(visit, answer):
+    """What the API said of a referral it did not take, to say above the form."""
+    if answer.status in SAID_AT_THE_FORM:
+        return refusal(visit, answer, "", ())
+    return {forms.GENERAL: [visit.say(f"{ERROR_PAGES.get(answer.status, 'unavailable')}_text")]}
 
 
 def referral_list(visit):

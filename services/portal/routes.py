@@ -1,7 +1,7 @@
 """Every page of the portal: its methods, its path and the function that answers it. The
 service (service.py) makes a nameko entrypoint of each row; a new page is a row here."""
-from services.portal import (aftercare, cases, pages, providers, queue, referrals, reports,
-                             supporters)
+from services.portal import (aftercare, cases, commissions, pages, providers, queue, referrals,
+                             reports, supporters)
 
 ROUTES = (
     # name, methods, path, page
@@ -39,4 +39,6 @@ ROUTES = (
     ("supporters", "GET,POST", "/supporters", supporters.supporters),
     ("supporter", "GET,POST", "/supporters/<supporter_id>", supporters.supporter),
     ("directory", "GET,POST", "/directory", providers.directory),
+    ("commissions", "GET", "/commissions", commissions.commissions),
+    ("commission", "GET,POST", "/commissions/<referral_id>", commissions.commission),
 )

@@ -709,6 +709,51 @@ TEXTS = {
                               "Takes no new families now (waiting list)"),
     "provider.waiting_list_hint": ("Aanmeldingen komen wel binnen en wachten.",
                                    "Referrals still arrive, and wait."),
+    # the municipality's commission pages (commissions.py)
+    "commissions": ("Beschikkingen", "Commissions"),
+    "commissions_text": (
+        "Aanmeldingen van gezinnen in uw gemeente voor een programma dat een beschikking "
+        "nodig heeft. Na de kennismaking wachten ze op uw besluit; u ziet alleen wat dat "
+        "besluit nodig heeft.",
+        "Referrals of families in your municipality to a programme that needs a commission. "
+        "After the intake they wait for your decision; you see only what that decision "
+        "needs."),
+    "queue_commissions_awaiting": ("Wachten op uw besluit", "Waiting for your decision"),
+    "queue_commissions_awaiting_empty": ("Er wacht geen aanmelding op uw besluit.",
+                                         "No referral is waiting for your decision."),
+    "queue_commissions_decided": ("Besloten", "Decided"),
+    "queue_commissions_decided_empty": ("U heeft nog over geen aanmelding besloten.",
+                                        "You have not decided on any referral yet."),
+    "coordinating_org": ("Uitvoerende organisatie", "Coordinating organisation"),
+    "commission_state": ("Stand", "State"),
+    "commission_awaiting": ("wacht op besluit", "waiting for a decision"),
+    "commission_commissioned": ("toegekend", "commissioned"),
+    "commission_not_commissioned": ("niet toegekend", "not commissioned"),
+    "commission_withdrawn": ("gestopt voor een besluit", "ended before a decision"),
+    "asked_at": ("Gevraagd op", "Asked on"),
+    "commission": ("Aanvraag voor een beschikking", "Request for a commission"),
+    "commission_intro": (
+        "Wat u nodig heeft om te besluiten. Naam, adres en de hulpvraag van het gezin blijven "
+        "bij de uitvoerende organisatie.",
+        "What you need to decide. The family's name, address and question stay with the "
+        "coordinating organisation."),
+    "intake_at": ("Kennismaking op", "Intake on"),
+    "decided_at": ("Besloten op", "Decided on"),
+    "decided_by": ("Besloten door", "Decided by"),
+    "decide": ("Besluiten", "Decide"),
+    "decision.commissioned": ("Kent u de ondersteuning toe?",
+                              "Do you commission the support?"),
+    "commission_yes": ("Ja, toekennen: de organisatie zoekt een ondersteuner",
+                       "Yes, commission it: the organisation looks for a supporter"),
+    "commission_no": ("Nee, niet toekennen: de aanmelding sluit",
+                      "No, do not commission it: the referral closes"),
+    "decision.reason": ("Toelichting", "Reason"),
+    "decision.reason_hint": ("Verplicht bij nee. Alleen de uitvoerende organisatie leest dit.",
+                             "Required for a no. Only the coordinating organisation reads "
+                             "it."),
+    "save_decision": ("Besluit vastleggen", "Record the decision"),
+    "done_decision": ("Uw besluit is vastgelegd.", "Your decision was recorded."),
+    "commissions_back": ("Terug naar de beschikkingen", "Back to the commissions"),
 }
 
 # the API's words for common mistakes, in Dutch (the API speaks English)
@@ -769,6 +814,9 @@ MESSAGES_NL = {
     "Unknown field.": "Dit veld kent Kring niet.",
     "Not a valid list.": "Dit is geen lijst.",
     "contains characters that cannot be stored": "Hierin staan tekens die niet kunnen.",
+    "say why the support is not commissioned": "Zeg waarom u de ondersteuning niet toekent.",
+    "the referral is not waiting for a commission":
+        "Deze aanmelding wacht niet op een besluit over een beschikking.",
 }
 
 
@@ -806,6 +854,8 @@ PATTERNS_NL = (
      "Dat kan nu niet: de aanmelding is al afgesloten ({0}).", "outcome_"),
     (r"^the proposal is ([a-z_]+), no longer open$",
      "Dat kan nu niet meer. Status van het voorstel: {0}.", "proposal_"),
+    (r"^the referral is not waiting for a commission \(it is ([a-z_]+)\)$",
+     "Deze aanmelding wacht niet meer op een besluit. Stand: {0}.", "commission_"),
     (r"^a ([a-z]+) withdraws as (.+), not ([a-z]+)$",
      "Kies wie erom vraagt: het gezin of uzelf."),
 )

@@ -156,3 +156,30 @@ class Work:
         self.step(f"/cases/{case_id}/handover", {
             "receiving_party": {"kind": "municipality", "name": "Gemeente Utrecht"},
             "summary": "stable"})
+
+
+# --- a family trajectory waiting for Utrecht's commission (docs/contract.md §4 "Commissions")
+
+COMMISSION_PROVIDER = "gezinstraject-utrecht"
+COMMISSION_COORDINATOR = (COMMISSION_PROVIDER, "coordinator", "carla")
+UTRECHT = ("GM0344", "municipality", "m.jansen")  # a municipality's org: its CBS code
+
+
+def commission_work(api):
+    """The provider of family trajectories in Utrecht registered, and its coordinator at work
+    through the API."""
+    registered = api.post("/providers", token("kring", "operator"), json={
+        "organisation": COMMISSION_PROVIDER, "name": "Gezinstraject Utrecht",
+        "programme": "family-trajectory", "municipalities": ["Utrecht"], "languages": ["nl"]})
+    assert registered.status_code == 201, registered.text
+    return Work(api, COMMISSION_COORDINATOR)
+
+
+def waiting_for_commission(api, work, external_ref):
+    """A family-trajectory referral whose fitting intake made it wait for Utrecht."""
+    answer = api.post("/referrals", work.referrer,
+                      json=referral_body(external_ref, programme="family-trajectory"))
+    assert answer.status_code == 201, answer.text
+    referral_id = answer.json()["referral_id"]
+    assert work.intake(referral_id)["status"] == "awaiting_commission"
+    return referral_id
