@@ -637,17 +637,20 @@ def draw(results, path):
             (right, lambda r: r["hop_delay_ms"]["p99"], "bare hop p99")):
         axis.plot([r["concurrency"] for r in bare], [figure(r) for r in bare], "kx")
         axis.plot(levels, bare_mean(figure), "k--", label=f"{name} (x: each, --: mean)")
-    for label, figures in results["kring"].items():
-        name = f"{label} ({figures['processes']} proc.)"
+    # a layout keeps its colour in every panel, also where another layout has no line
+    for number, (label, figures) in enumerate(results["kring"].items()):
+        name, colour = f"{label} ({figures['processes']} proc.)", f"C{number}"
         left.plot([r["concurrency"] for r in figures["intake"]],
-                  [r["http"]["rate"] for r in figures["intake"]], "-o", label=name)
+                  [r["http"]["rate"] for r in figures["intake"]], "-o", color=colour,
+                  label=name)
         if figures["loop"]:
             xs = [r["concurrency"] for r in figures["loop"]]
-            middle.plot(xs, [r["events_per_s"] for r in figures["loop"]], "-o", label=name)
-            line, = right.plot(xs, [r["stage_delay_ms"]["p99"] for r in figures["loop"]], "-o",
-                               label=f"{name} p99")
+            middle.plot(xs, [r["events_per_s"] for r in figures["loop"]], "-o", color=colour,
+                        label=name)
+            right.plot(xs, [r["stage_delay_ms"]["p99"] for r in figures["loop"]], "-o",
+                       color=colour, label=f"{name} p99")
             right.plot(xs, [r["stage_delay_ms"]["median"] for r in figures["loop"]], ":",
-                       color=line.get_color(), label=f"{name} median")
+                       color=colour, label=f"{name} median")
     left.set(title="intake: requests/s", xlabel="client threads", ylabel="per second")
     middle.set(title="whole loop: events/s (bare: hops/s)", xlabel="walkers",
                ylabel="per second")
